@@ -1,0 +1,56 @@
+"""layerlab: see and poke Docker image layers, with identities a real engine agrees with."""
+
+from .archive import (
+    ArchivedImage,
+    Limits,
+    load_image,
+    read_archive,
+    save_docker_archive,
+    save_oci_layout,
+    unpack_image,
+    unpack_layer,
+)
+from .content import BytesContent, Content, SyntheticContent
+from .digest import EMPTY_LAYER_DIFF_ID, chain_id, chain_ids, image_id, sha256_digest
+from .errors import ArchiveError, DigestMismatch, InvalidPath, LayerlabError, LimitExceeded, UnsafeArchive
+from .fs import Device, Dir, Entry, File, Hardlink, Symlink
+from .image import HistoryEntry, Image
+from .layer import Layer
+from .tree import Tree
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ArchiveError",
+    "ArchivedImage",
+    "BytesContent",
+    "Content",
+    "Device",
+    "DigestMismatch",
+    "Dir",
+    "EMPTY_LAYER_DIFF_ID",
+    "Entry",
+    "File",
+    "Hardlink",
+    "HistoryEntry",
+    "Image",
+    "InvalidPath",
+    "Layer",
+    "LayerlabError",
+    "LimitExceeded",
+    "Limits",
+    "Symlink",
+    "SyntheticContent",
+    "Tree",
+    "UnsafeArchive",
+    "chain_id",
+    "chain_ids",
+    "image_id",
+    "load_image",
+    "read_archive",
+    "save_docker_archive",
+    "save_oci_layout",
+    "sha256_digest",
+    "unpack_image",
+    "unpack_layer",
+]

@@ -1,0 +1,269 @@
+"""Read images from ``docker save`` archives (legacy and OCI-in-tar) and OCI image layouts.
+
+Every digest is verified: config bytes against their name, blobs against their
+descriptors, uncompressed layers against the config's diff_ids. The config bytes are kept
+as stored, so the image id is exactly the one the engine computed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..digest import MAX_CHAIN_DEPTH, check_digest, sha256_digest
+from ..errors import ArchiveError, DigestMismatch, LayerlabError, LimitExceeded
+from ..image import Image
+from ..progress import byte_progress
+from .blobs import DEFAULT_LIMITS, Limits, ReadLayer, read_layer_blob
+from .store import BlobStore, check_name, open_store
+
+_BLOB_NAME = re.compile(r"^blobs/sha256/([0-9a-f]{64})$")
+_LEGACY_CONFIG = re.compile(r"^([0-9a-f]{64})\.json$")
+INDEX_TYPES = {
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+}
+MANIFEST_TYPES = {
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+}
+
+
+@dataclass
+class LayerInfo:
+    """What the archive said about one layer blob."""
+
+    path: str
+    compression: str
+    blob_digest: str
+    blob_size: int
+
+
+@dataclass
+class ArchivedImage:
+    """An image found in an archive, with the tags the archive gave it."""
+
+    image: Image
+    tags: list[str] = field(default_factory=list)
+    layer_info: list[LayerInfo] = field(default_factory=list)
+    format: str = ""
+
+    def __repr__(self) -> str:
+        return f"<ArchivedImage {self.image.image_id[7:19]} tags={self.tags} format={self.format}>"
+
+
+def read_archive(
+    path: str | Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: bool | None = None,
+) -> list[ArchivedImage]:
+    """Every image in a ``docker save`` tar, an OCI layout directory or an OCI layout tar."""
+    store = open_store(Path(path))
+    if store.exists("manifest.json"):
+        return _Reader(store, limits, progress).docker_save()
+    if store.exists("index.json"):
+        return _Reader(store, limits, progress).oci_layout()
+    raise ArchiveError(
+        f"{store.label}: neither a docker save archive (manifest.json) nor an OCI layout (index.json)"
+    )
+
+
+def load_image(path: str | Path, ref: str | int | None = None, **kwargs: Any) -> Image:
+    """One image from an archive: the only one, or the one with tag ``ref`` or at index ``ref``."""
+    return select(read_archive(path, **kwargs), ref).image
+
+
+def select(images: list[ArchivedImage], ref: str | int | None) -> ArchivedImage:
+    if not images:
+        raise ArchiveError("the archive holds no image")
+    if ref is None:
+        if len(images) > 1:
+            names = ", ".join(t for a in images for t in a.tags) or f"{len(images)} untagged images"
+            raise LayerlabError(f"the archive holds {len(images)} images ({names}); choose one")
+        return images[0]
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 6):
+        index = int(ref)
+        if not 0 <= index < len(images):
+            raise LayerlabError(f"no image number {index}: the archive holds {len(images)}")
+        return images[index]
+    for archived in images:
+        if ref in archived.tags or archived.image.image_id.removeprefix("sha256:").startswith(
+            ref.removeprefix("sha256:")
+        ):
+            return archived
+    tags = ", ".join(t for a in images for t in a.tags) or "none"
+    raise LayerlabError(f"no image {ref!r} in the archive (tags: {tags})")
+
+
+class _Reader:
+    def __init__(self, store: BlobStore, limits: Limits, progress: bool | None) -> None:
+        self.store, self.limits, self.progress = store, limits, progress
+        self._layers: dict[tuple[str, str], ReadLayer] = {}
+
+    # -- shared -------------------------------------------------------------------
+    def _json(self, name: str, what: str) -> Any:
+        data = self.store.read_small(name, self.limits.max_json_bytes)
+        try:
+            return json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ArchiveError(f"{self.store.label}: {what} ({name}) is not valid JSON: {err}") from None
+
+    def _image(self, config_name: str, layer_names: list[str], expect_config: str | None,
+               expect_blobs: list[str | None], tick: Callable[[int], None]) -> tuple[Image, list[LayerInfo]]:
+        config_bytes = self.store.read_small(config_name, self.limits.max_json_bytes)
+        if expect_config is not None and sha256_digest(config_bytes) != expect_config:
+            raise DigestMismatch(
+                f"{self.store.label}: config {config_name} hashes to {sha256_digest(config_bytes)}, "
+                f"expected {expect_config}"
+            )
+        try:
+            diff_ids = json.loads(config_bytes)["rootfs"]["diff_ids"]
+            assert isinstance(diff_ids, list)
+        except Exception:  # noqa: BLE001 - any malformed config gets the same message
+            raise ArchiveError(f"{self.store.label}: config {config_name} has no valid rootfs.diff_ids") from None
+        if len(layer_names) > MAX_CHAIN_DEPTH:
+            raise LimitExceeded(
+                f"{self.store.label}: {len(layer_names)} layers, deeper than a Docker Engine allows "
+                f"(max {MAX_CHAIN_DEPTH}, 'max depth exceeded')"
+            )
+        if len(diff_ids) != len(layer_names):
+            raise ArchiveError(
+                f"{self.store.label}: config lists {len(diff_ids)} diff_ids but the manifest lists "
+                f"{len(layer_names)} layers"
+            )
+        layers, info = [], []
+        for i, (name, diff_id, blob) in enumerate(zip(layer_names, diff_ids, expect_blobs)):
+            key = (name, str(diff_id))
+            if key not in self._layers:
+                self._layers[key] = read_layer_blob(
+                    lambda name=name: self.store.open(name),
+                    label=f"{self.store.label}: layer {i} ({name})",
+                    limits=self.limits,
+                    expect_diff_id=str(diff_id),
+                    expect_blob_digest=blob,
+                    tick=tick,
+                )
+            read = self._layers[key]
+            layers.append(read.layer)
+            info.append(LayerInfo(name, read.compression, read.blob_digest, read.blob_size))
+        return Image(layers, config_bytes), info
+
+    # -- docker save ------------------------------------------------------------
+    def docker_save(self) -> list[ArchivedImage]:
+        manifest = self._json("manifest.json", "manifest")
+        if not isinstance(manifest, list) or not all(isinstance(m, dict) for m in manifest):
+            raise ArchiveError(f"{self.store.label}: manifest.json is not a list of image entries")
+        fmt = "docker-save-oci" if self.store.exists("index.json") else "docker-save"
+        plans = []
+        for n, entry in enumerate(manifest):
+            config = check_name(entry.get("Config"), f"manifest.json entry {n} Config")
+            layers = entry.get("Layers")
+            if not isinstance(layers, list):
+                raise ArchiveError(f"{self.store.label}: manifest.json entry {n} has no Layers list")
+            layers = [check_name(p, f"manifest.json entry {n} layer") for p in layers]
+            tags = entry.get("RepoTags") or []
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise ArchiveError(f"{self.store.label}: manifest.json entry {n} RepoTags is not a list of names")
+            plans.append((config, layers, tags))
+        total = sum(self.store.size(p) for _, layers, _ in plans for p in set(layers))
+        out = []
+        with byte_progress(total, f"reading {self.store.label}", self.progress) as tick:
+            for config, layers, tags in plans:
+                image, info = self._image(
+                    config, layers, _named_digest(config), [_named_digest(p) for p in layers], tick
+                )
+                out.append(ArchivedImage(image, list(tags), info, fmt))
+        return out
+
+    # -- OCI layout -------------------------------------------------------------
+    def oci_layout(self) -> list[ArchivedImage]:
+        if self.store.exists("oci-layout"):
+            layout = self._json("oci-layout", "oci-layout")
+            if not isinstance(layout, dict) or "imageLayoutVersion" not in layout:
+                raise ArchiveError(f"{self.store.label}: oci-layout has no imageLayoutVersion")
+        index = self._json("index.json", "index")
+        manifests: list[tuple[dict[str, Any], list[str]]] = []
+        self._collect(index, "index.json", manifests, depth=0)
+        plans = []
+        for manifest, tags in manifests:
+            config = self._descriptor(manifest.get("config"), "manifest config")
+            layers = manifest.get("layers")
+            if not isinstance(layers, list):
+                raise ArchiveError(f"{self.store.label}: image manifest has no layers list")
+            plans.append((config, [self._descriptor(d, "layer") for d in layers], tags))
+        total = sum(self.store.size(_blob(d)) for _, layers, _ in plans for d in layers)
+        out = []
+        with byte_progress(total, f"reading {self.store.label}", self.progress) as tick:
+            for config, layers, tags in plans:
+                image, info = self._image(_blob(config), [_blob(d) for d in layers], config, list(layers), tick)
+                out.append(ArchivedImage(image, tags, info, "oci-layout"))
+        return out
+
+    def _descriptor(self, desc: Any, what: str) -> str:
+        if not isinstance(desc, dict) or not isinstance(desc.get("digest"), str):
+            raise ArchiveError(f"{self.store.label}: {what} descriptor has no digest")
+        digest = desc["digest"]
+        if not digest.startswith("sha256:"):
+            raise ArchiveError(f"{self.store.label}: {what} digest {digest!r}: only sha256 is supported")
+        try:
+            check_digest(digest)
+        except LayerlabError as err:
+            raise ArchiveError(f"{self.store.label}: {what}: {err}") from None
+        size = desc.get("size")
+        if isinstance(size, int) and self.store.exists(_blob(digest)) and self.store.size(_blob(digest)) != size:
+            raise ArchiveError(
+                f"{self.store.label}: {what} blob {digest[:19]} is {self.store.size(_blob(digest))} bytes, "
+                f"descriptor says {size}"
+            )
+        return digest
+
+    def _collect(self, index: Any, name: str, out: list[tuple[dict[str, Any], list[str]]], depth: int) -> None:
+        if depth > 4:
+            raise ArchiveError(f"{self.store.label}: image indexes nested too deeply")
+        if not isinstance(index, dict) or not isinstance(index.get("manifests"), list):
+            raise ArchiveError(f"{self.store.label}: {name} has no manifests list")
+        for desc in index["manifests"]:
+            digest = self._descriptor(desc, "manifest")
+            data = self.store.read_small(_blob(digest), self.limits.max_json_bytes)
+            if sha256_digest(data) != digest:
+                raise DigestMismatch(f"{self.store.label}: manifest blob does not hash to {digest}")
+            try:
+                doc = json.loads(data)
+            except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                raise ArchiveError(f"{self.store.label}: manifest {digest[:19]} is not valid JSON: {err}") from None
+            media = desc.get("mediaType") or (doc.get("mediaType") if isinstance(doc, dict) else None)
+            if media in INDEX_TYPES or (isinstance(doc, dict) and "manifests" in doc):
+                self._collect(doc, digest, out, depth + 1)
+                continue
+            if media not in MANIFEST_TYPES and not (isinstance(doc, dict) and "layers" in doc):
+                raise ArchiveError(f"{self.store.label}: unsupported manifest media type {media!r}")
+            annotations = desc.get("annotations") or {}
+            tags = [
+                annotations[k]
+                for k in ("io.containerd.image.name", "org.opencontainers.image.ref.name")
+                if isinstance(annotations.get(k), str)
+            ]
+            out.append((doc, [_familiar(t) for t in tags[:1]]))
+
+
+def _familiar(name: str) -> str:
+    """``docker.io/library/busybox:1`` as the docker CLI shows it: ``busybox:1``."""
+    for prefix in ("docker.io/library/", "docker.io/"):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _blob(digest: str) -> str:
+    return "blobs/sha256/" + digest.removeprefix("sha256:")
+
+
+def _named_digest(name: str) -> str | None:
+    """The digest a docker-save path promises (``blobs/sha256/<hex>`` or ``<hex>.json``)."""
+    match = _BLOB_NAME.match(name) or _LEGACY_CONFIG.match(name)
+    return "sha256:" + match.group(1) if match else None

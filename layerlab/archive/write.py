@@ -1,0 +1,225 @@
+"""Write images as a ``docker save`` archive (what ``docker load`` reads) or an OCI layout.
+
+Files appear only when complete: everything is written to a temporary name beside the
+target and renamed into place at the end, so an error leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from ..digest import Sha256Writer
+from ..errors import LayerlabError
+from ..image import Image
+from ..layer import Layer
+from ..progress import byte_progress
+from .blobs import ChunkStream
+
+TaggedImages = Mapping[str, Image] | Sequence[Image] | Image
+
+
+def _normalise(images: TaggedImages) -> list[tuple[Image, list[str]]]:
+    """``{tag: image}``, ``[image, ...]`` or one image -> [(image, tags)], one row per image."""
+    if isinstance(images, Image):
+        return [(images, [])]
+    rows: dict[str, tuple[Image, list[str]]] = {}
+    if isinstance(images, Mapping):
+        for tag, image in images.items():
+            rows.setdefault(image.image_id, (image, []))[1].append(_full_tag(tag))
+    else:
+        for image in images:
+            rows.setdefault(image.image_id, (image, []))
+    if not rows:
+        raise LayerlabError("nothing to save: no images given")
+    return list(rows.values())
+
+
+def _full_tag(tag: str) -> str:
+    name = tag.rsplit("/", 1)[-1]
+    return tag if ":" in name else tag + ":latest"
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[BinaryIO]:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _add(tar: tarfile.TarFile, name: str, size: int, chunks: Iterator[bytes] | bytes, mode: int = 0o644) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = size, mode
+    stream = io.BufferedReader(ChunkStream(iter((chunks,)) if isinstance(chunks, bytes) else chunks), 1 << 20)
+    tar.addfile(info, stream)  # type: ignore[arg-type]
+
+
+def _add_dir(tar: tarfile.TarFile, name: str) -> None:
+    info = tarfile.TarInfo(name)
+    info.type, info.mode = tarfile.DIRTYPE, 0o755
+    tar.addfile(info)
+
+
+def save_docker_archive(images: TaggedImages, path: str | Path, *, progress: bool | None = None) -> Path:
+    """A ``docker save`` archive in the classic layout (``manifest.json``, ``<id>/layer.tar``).
+
+    Engines of every version load it; the image id and diff_ids stay the same because the
+    config bytes and layer tars are written exactly.
+    """
+    rows = _normalise(images)
+    path = Path(path)
+    layers: dict[str, Layer] = {l.diff_id: l for image, _ in rows for l in image.layers}
+    total = sum(l.tar_size for l in layers.values())
+    manifest = []
+    with _atomic_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        with byte_progress(total, f"writing {path.name}", progress) as tick:
+            for diff_id, layer in layers.items():
+                hexid = diff_id.removeprefix("sha256:")
+                _add_dir(tar, hexid)
+                _add(tar, f"{hexid}/VERSION", 3, b"1.0")
+                _add(tar, f"{hexid}/layer.tar", layer.tar_size, _ticking(layer.tar_chunks(), tick))
+        for image, tags in rows:
+            config_name = image.image_id.removeprefix("sha256:") + ".json"
+            _add(tar, config_name, len(image.config_bytes), image.config_bytes)
+            manifest.append({
+                "Config": config_name,
+                "RepoTags": tags or None,
+                "Layers": [l.diff_id.removeprefix("sha256:") + "/layer.tar" for l in image.layers],
+            })
+        data = json.dumps(manifest, separators=(",", ":")).encode()
+        _add(tar, "manifest.json", len(data), data)
+    return path
+
+
+def _ticking(chunks: Iterator[bytes], tick) -> Iterator[bytes]:  # type: ignore[no-untyped-def]
+    for chunk in chunks:
+        tick(len(chunk))
+        yield chunk
+
+
+def save_oci_layout(
+    images: TaggedImages,
+    path: str | Path,
+    *,
+    compression: str = "none",
+    progress: bool | None = None,
+) -> Path:
+    """An OCI image layout: a directory, or a tar of one when ``path`` ends in ``.tar``."""
+    if compression not in ("none", "gzip"):
+        raise LayerlabError(f"compression {compression!r} not supported (use 'none' or 'gzip')")
+    rows = _normalise(images)
+    path = Path(path)
+    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
+        raise LayerlabError(f"{path} already exists; choose a new path")
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        _write_layout(rows, work, compression, progress)
+        if path.suffix == ".tar":
+            with _atomic_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                for name in ("oci-layout", "index.json"):
+                    tar.add(work / name, name)
+                tar.add(work / "blobs", "blobs")
+            shutil.rmtree(work)
+        else:
+            if path.exists():
+                path.rmdir()
+            os.replace(work, path)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return path
+
+
+def _write_layout(rows: list[tuple[Image, list[str]]], root: Path, compression: str, progress: bool | None) -> None:
+    blobs = root / "blobs" / "sha256"
+    blobs.mkdir(parents=True)
+
+    def put(data: bytes) -> dict[str, object]:
+        sink = Sha256Writer()
+        sink.write(data)
+        (blobs / sink.digest[7:]).write_bytes(data)
+        return {"digest": sink.digest, "size": sink.size}
+
+    layer_media = "application/vnd.oci.image.layer.v1.tar" + ("+gzip" if compression == "gzip" else "")
+    written: dict[str, dict[str, object]] = {}
+    total = sum(l.tar_size for image, _ in rows for l in image.layers)
+    index = []
+    with byte_progress(total, f"writing {root.name}", progress) as tick:
+        for image, tags in rows:
+            layer_descs = []
+            for layer in image.layers:
+                if layer.diff_id not in written:
+                    written[layer.diff_id] = _put_layer(layer, blobs, compression, tick)
+                layer_descs.append({"mediaType": layer_media, **written[layer.diff_id]})
+            config = {"mediaType": "application/vnd.oci.image.config.v1+json", **put(image.config_bytes)}
+            manifest = {
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": config,
+                "layers": layer_descs,
+            }
+            desc = {"mediaType": manifest["mediaType"], **put(json.dumps(manifest, separators=(",", ":")).encode())}
+            for tag in tags or [None]:
+                entry = dict(desc)
+                if tag:
+                    entry["annotations"] = {
+                        "io.containerd.image.name": _docker_io(tag),
+                        "org.opencontainers.image.ref.name": tag.rpartition(":")[2],
+                    }
+                index.append(entry)
+    (root / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": index}, separators=(",", ":")))
+    (root / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
+
+
+def _docker_io(tag: str) -> str:
+    first = tag.split("/", 1)[0]
+    if "/" in tag and ("." in first or ":" in first or first == "localhost"):
+        return tag
+    return "docker.io/" + (tag if "/" in tag else "library/" + tag)
+
+
+class _HashingFile:
+    """Writes through to a file while hashing: a blob's name is its digest."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f, self.sink = f, Sha256Writer()
+
+    def write(self, data: bytes) -> int:
+        self.sink.write(data)
+        return self.f.write(data)
+
+    def flush(self) -> None:
+        self.f.flush()
+
+
+def _put_layer(layer: Layer, blobs: Path, compression: str, tick) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    fd, tmp = tempfile.mkstemp(dir=blobs, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            out = _HashingFile(f)
+            target = gzip.GzipFile(fileobj=out, mode="wb", mtime=0) if compression == "gzip" else out  # type: ignore[arg-type]
+            for chunk in layer.tar_chunks():
+                target.write(chunk)
+                tick(len(chunk))
+            if target is not out:
+                target.close()
+        os.replace(tmp, blobs / out.sink.digest[7:])
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return {"digest": out.sink.digest, "size": out.sink.size}

@@ -1,0 +1,75 @@
+"""The ``layerlab`` command: look inside real image archives from a terminal.
+
+Exit codes: 0 ok, 1 bad input (a one-line error on stderr), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .archive import read_archive, unpack_image, unpack_layer
+from .archive.read import select
+from .errors import LayerlabError
+from .inspect import inspect_json, inspect_text
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="layerlab", description="Look inside Docker image archives (docker save tars, OCI layouts)."
+    )
+    parser.add_argument("--version", action="version", version=f"layerlab {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("inspect", help="image id, layers (diff_id, chain_id, size, changes) and history")
+    p.add_argument("archive", type=Path, help="docker save tar, OCI layout directory or OCI layout tar")
+    p.add_argument("--image", help="tag, id prefix or index, when the archive holds several images")
+    p.add_argument("--json", action="store_true", help="print a stable JSON object")
+
+    p = sub.add_parser("unpack", help="write the image's root filesystem into a new directory, safely")
+    p.add_argument("archive", type=Path)
+    p.add_argument("dir", type=Path, help="target directory (must not exist, or be empty)")
+    p.add_argument("--image", help="tag, id prefix or index, when the archive holds several images")
+    p.add_argument("--layer", type=int, help="unpack only this layer (0 = bottom)")
+    p.add_argument("--allow-devices", action="store_true", help="create device nodes (needs root)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    progress = False if args.quiet else None
+    try:
+        archived = select(read_archive(args.archive, progress=progress), args.image)
+        if args.command == "inspect":
+            if args.json:
+                print(json.dumps(inspect_json(archived.image, archived.tags), indent=2))
+            else:
+                print(inspect_text(archived.image, archived.tags))
+        elif args.command == "unpack":
+            image = archived.image
+            if args.layer is not None:
+                if not 0 <= args.layer < len(image.layers):
+                    raise LayerlabError(f"no layer {args.layer}: the image has {len(image.layers)} (0..{len(image.layers) - 1})")
+                unpack_layer(image.layers[args.layer], args.dir, allow_devices=args.allow_devices, progress=progress)
+            else:
+                unpack_image(image, args.dir, allow_devices=args.allow_devices, progress=progress)
+            print(f"unpacked {archived.image.image_id[7:19]} into {args.dir}")
+    except LayerlabError as err:
+        print(f"layerlab: error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"layerlab: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("layerlab: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Talk to a real Docker Engine, to check layerlab's model against what an engine does.
+
+Only the engine tests and the "compare with a real engine" notebook cells use this; the
+rest of layerlab works from image archives alone and never needs a daemon.
+"""
+
+from __future__ import annotations
+
+from layerlab.real.engine import (
+    Engine,
+    EngineError,
+    EngineUnavailable,
+    engine_from_env,
+    find_docker_cli,
+)
+
+__all__ = ["Engine", "EngineError", "EngineUnavailable", "engine_from_env", "find_docker_cli"]

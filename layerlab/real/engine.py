@@ -1,0 +1,249 @@
+"""A small adapter to a real Docker Engine, driven through the docker CLI.
+
+Why the CLI and not the Python docker SDK: the SDK cannot drive BuildKit builds, and
+BuildKit is what current engines build with, so the layers we compare against must come
+from it. Why a subprocess per call: it is the same thing a learner would type, and the
+errors we show are docker's own words.
+
+Every call targets ``Engine.host`` explicitly (``DOCKER_HOST`` in the child's
+environment, ``DOCKER_CONTEXT`` removed), so a private test daemon and the user's own
+daemon are never confused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Engine", "EngineError", "EngineUnavailable", "engine_from_env", "find_docker_cli"]
+
+#: How long a normal call may take; builds and saves get longer (see the methods).
+DEFAULT_TIMEOUT = 120.0
+BUILD_TIMEOUT = 900.0
+#: How many lines of docker's stderr an EngineError quotes.
+STDERR_LINES = 15
+
+_UNREACHABLE_HINTS = (
+    "Cannot connect to the Docker daemon",
+    "Is the docker daemon running",
+    "error during connect",
+    "connect: no such file or directory",
+    "connect: connection refused",
+    "permission denied while trying to connect",
+)
+
+
+class EngineError(Exception):
+    """A docker command failed; the message names the command and quotes docker's stderr."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cmd: list[str] | None = None,
+        returncode: int | None = None,
+        stderr: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.cmd = cmd
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+class EngineUnavailable(EngineError):
+    """No docker client, or the daemon at ``host`` does not answer."""
+
+
+def find_docker_cli() -> str:
+    """The docker client to run: ``$LAYERLAB_DOCKER_CLI``, else ``/usr/bin/docker``, else PATH.
+
+    ``/usr/bin/docker`` (Debian's docker.io) comes first because a newer client earlier on
+    PATH may refuse BuildKit builds when the buildx plugin is missing.
+    """
+    configured = os.environ.get("LAYERLAB_DOCKER_CLI")
+    if configured:
+        return configured
+    if os.path.exists("/usr/bin/docker"):
+        return "/usr/bin/docker"
+    found = shutil.which("docker")
+    if found:
+        return found
+    raise EngineUnavailable(
+        "no docker client found: install docker.io (or docker-ce-cli) or set LAYERLAB_DOCKER_CLI"
+    )
+
+
+def _tail(text: str, lines: int = STDERR_LINES) -> str:
+    kept = [line for line in text.strip().splitlines() if line.strip()]
+    return "\n".join(kept[-lines:])
+
+
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+class Engine:
+    """One Docker Engine, addressed by a ``DOCKER_HOST`` value such as ``unix:///tmp/d/docker.sock``."""
+
+    def __init__(self, host: str, *, cli: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+        self.host = host
+        self.cli = cli or find_docker_cli()
+        self.timeout = timeout
+        #: Progress output (stderr) of the latest ``build``: shows which steps were CACHED.
+        self.last_build_log = ""
+
+    def __repr__(self) -> str:
+        return f"Engine(host={self.host!r}, cli={self.cli!r})"
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def _env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = dict(os.environ)
+        # A context would override DOCKER_HOST (or clash with it): the host must win.
+        for name in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
+            env.pop(name, None)
+        env["DOCKER_HOST"] = self.host
+        env.update(extra or {})
+        return env
+
+    def _run(
+        self,
+        *args: str,
+        timeout: float | None = None,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``docker ARGS`` against this host; raise EngineError unless it exits 0."""
+        cmd = [self.cli, *args]
+        shown = f"DOCKER_HOST={self.host} " + shlex.join(cmd)
+        limit = self.timeout if timeout is None else timeout
+        try:
+            proc = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                env=self._env(env),
+                timeout=limit,
+                stdin=subprocess.DEVNULL,
+            )
+        except FileNotFoundError as exc:
+            raise EngineUnavailable(f"{shown}: docker client not found ({exc})", cmd=cmd) from exc
+        except subprocess.TimeoutExpired as exc:
+            stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else ""
+            raise EngineError(
+                f"{shown}: no answer within {limit:g}s\n{_tail(stderr)}".rstrip(),
+                cmd=cmd,
+                stderr=stderr,
+            ) from exc
+        if proc.returncode != 0:
+            kind = EngineUnavailable if any(h in proc.stderr for h in _UNREACHABLE_HINTS) else EngineError
+            raise kind(
+                f"{shown} failed (exit {proc.returncode}):\n{_tail(proc.stderr)}".rstrip(),
+                cmd=cmd,
+                returncode=proc.returncode,
+                stderr=proc.stderr,
+            )
+        return proc
+
+    # -- the engine -------------------------------------------------------------------
+
+    def version(self, *, timeout: float | None = None) -> dict[str, Any]:
+        """The server part of ``docker version`` (Version, ApiVersion, Os, Components...)."""
+        out = self._run("version", "--format", "{{json .Server}}", timeout=timeout).stdout
+        server = json.loads(out or "null")
+        if not server:
+            raise EngineUnavailable(f"docker at {self.host} did not report a server version")
+        return server
+
+    def build(
+        self,
+        context: Path,
+        tag: str,
+        *,
+        dockerfile: str | None = None,
+        buildkit: bool = True,
+    ) -> str:
+        """Build ``context`` as ``tag`` and return the image id (``sha256:...``).
+
+        Always ``--network none``: test daemons have no bridge network and no registry is
+        reachable, so images are built FROM scratch. ``dockerfile`` is relative to
+        ``context`` unless absolute. The progress output is kept in ``last_build_log``.
+        """
+        context = Path(context)
+        args = ["build", "--network", "none", "-t", tag]
+        if dockerfile is not None:
+            df = Path(dockerfile)
+            args += ["-f", str(df if df.is_absolute() else context / df)]
+        if buildkit:
+            args += ["--progress", "plain"]
+        args.append(str(context))
+        env = {"DOCKER_BUILDKIT": "1" if buildkit else "0"}
+        proc = self._run(*args, timeout=BUILD_TIMEOUT, env=env)
+        self.last_build_log = proc.stderr + proc.stdout
+        return str(self.inspect_image(tag)["Id"])
+
+    def save(self, refs: list[str], path: Path) -> None:
+        """``docker save`` the images to ``path`` (legacy archive on 20.10, OCI layout on 25+)."""
+        if not refs:
+            raise ValueError("save needs at least one image reference")
+        self._run("save", "-o", str(path), *refs, timeout=BUILD_TIMEOUT)
+
+    def load(self, path: Path) -> list[str]:
+        """``docker load`` an archive; return what docker reported loading (refs or ids)."""
+        out = self._run("load", "-i", str(path), timeout=BUILD_TIMEOUT).stdout
+        loaded: list[str] = []
+        for line in out.splitlines():
+            for prefix in ("Loaded image ID:", "Loaded image:"):
+                if line.startswith(prefix):
+                    loaded.append(line[len(prefix) :].strip())
+        return loaded
+
+    def inspect_image(self, ref: str) -> dict[str, Any]:
+        """``docker image inspect`` of one image (Id, RootFS.Layers, Config, GraphDriver...)."""
+        data = json.loads(self._run("image", "inspect", ref).stdout)
+        if not data:
+            raise EngineError(f"docker image inspect {ref}: no such image")
+        return data[0]
+
+    def history(self, ref: str) -> list[dict[str, Any]]:
+        """``docker history`` rows, newest step first (ID, CreatedBy, Size, Comment...)."""
+        out = self._run("history", "--no-trunc", "--format", "{{json .}}", ref).stdout
+        return _json_lines(out)
+
+    def run(self, image: str, *cmd: str, rm: bool = True) -> str:
+        """Run a container (``--network none``) and return its stdout."""
+        args = ["run", "--network", "none"]
+        if rm:
+            args.append("--rm")
+        return self._run(*args, image, *cmd).stdout
+
+    def remove_image(self, ref: str, force: bool = False) -> None:
+        """``docker image rm`` (``-f`` also removes an image used by stopped containers)."""
+        self._run("image", "rm", *(["-f"] if force else []), ref)
+
+    def images(self) -> list[dict[str, Any]]:
+        """``docker images`` rows (Repository, Tag, ID with full digest, Size...)."""
+        out = self._run("images", "--no-trunc", "--format", "{{json .}}").stdout
+        return _json_lines(out)
+
+
+def engine_from_env(timeout: float = 5.0) -> Engine | None:
+    """The engine named by ``$LAYERLAB_DOCKER_HOST`` or ``$DOCKER_HOST``, if it answers.
+
+    Returns None when neither is set, no client is installed or the daemon does not
+    answer within ``timeout`` seconds, so callers can fall back or skip.
+    """
+    host = os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST")
+    if not host:
+        return None
+    try:
+        engine = Engine(host)
+        engine.version(timeout=timeout)
+    except EngineError:
+        return None
+    return engine

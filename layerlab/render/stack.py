@@ -1,0 +1,45 @@
+"""An image drawn as a stack of layers, newest on top, like the docs' diagrams."""
+
+from __future__ import annotations
+
+import html
+
+import graphviz
+
+from ..digest import short_id
+from ..image import Image
+from ..inspect import human_size, layer_reports
+from . import theme
+
+
+def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) -> graphviz.Digraph:
+    """One box per history step: filled boxes are layers, dashed ones made no layer."""
+    graph = graphviz.Digraph("image", graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB"}, node_attr=theme.NODE_ATTR)
+    reports = iter(layer_reports(image))
+    nodes = []
+    for n, (step, layer) in enumerate(image.steps()):
+        text = html.escape(_clip(step.created_by or "(no history)", max_label))
+        if layer is None:
+            label = f'<<font color="{theme.MUTED}">{text}<br/><i>no layer (config only)</i></font>>'
+            graph.node(f"s{n}", label, fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
+        else:
+            r = next(reports)
+            changes = f"+{r.added} ~{r.changed}"
+            if r.whiteouts or r.opaque_dirs:
+                changes += f' <font color="{theme.WHITEOUT}">-{r.whiteouts + r.opaque_dirs}</font>'
+            label = (
+                f"<<b>{text}</b><br/>{human_size(r.size)} · {changes} · "
+                f'<font face="monospace">{short_id(r.diff_id)}</font>>'
+            )
+            graph.node(f"s{n}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
+        nodes.append(f"s{n}")
+    heading = title or f"image {short_id(image.image_id)} · {human_size(image.size)} · {len(image.layers)} layers"
+    graph.node("title", f"<<b>{html.escape(heading)}</b>>", shape="plaintext", style="")
+    for upper, lower in zip(["title", *reversed(nodes)], reversed(nodes)):
+        graph.edge(upper, lower, style="invis")
+    return graph
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

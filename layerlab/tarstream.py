@@ -1,0 +1,280 @@
+"""A streaming tar reader that hashes every byte it reads.
+
+Reading a layer means hashing all of it (the diff_id is the sha256 of the uncompressed
+tar) and parsing its headers. Doing both in one pass over large chunks keeps a read of a
+real archive close to the speed of hashing it; ``tarfile`` would read it in small pieces
+and could not hash the padding and end blocks that the digest covers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from .errors import ArchiveError, LimitExceeded
+
+BLOCK = 512
+CHUNK = 1 << 20
+
+REGULAR_TYPES = (b"0", b"\x00", b"7")
+TYPE_NAMES = {
+    b"0": "file",
+    b"\x00": "file",
+    b"7": "file",
+    b"1": "hardlink",
+    b"2": "symlink",
+    b"3": "char",
+    b"4": "block",
+    b"5": "dir",
+    b"6": "fifo",
+}
+
+
+@dataclass(frozen=True)
+class TarMember:
+    """One header of a tar stream; ``offset`` is where its data starts in the stream."""
+
+    name: str
+    type: str
+    size: int
+    mode: int
+    uid: int
+    gid: int
+    mtime: int
+    linkname: str
+    devmajor: int
+    devminor: int
+    offset: int
+
+
+def _number(field: bytes, what: str) -> int:
+    if field and field[0] & 0x80:  # base-256, used for large sizes and ids
+        value = int.from_bytes(field[1:], "big")
+        return value - (1 << (8 * (len(field) - 1) - 1)) * 2 if field[0] & 0x40 else value
+    text = field.split(b"\x00", 1)[0].strip(b" ")
+    if not text:
+        return 0
+    try:
+        return int(text, 8)
+    except ValueError:
+        raise ArchiveError(f"corrupt tar header: {what} field {field!r} is not a number") from None
+
+
+def _text(field: bytes) -> str:
+    return field.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _pax_records(data: bytes) -> dict[str, str]:
+    records: dict[str, str] = {}
+    pos = 0
+    while pos < len(data):
+        space = data.find(b" ", pos)
+        if space < 0:
+            break
+        try:
+            length = int(data[pos:space])
+        except ValueError:
+            raise ArchiveError("corrupt tar: malformed pax header") from None
+        if length <= 0 or pos + length > len(data):
+            raise ArchiveError("corrupt tar: malformed pax header")
+        key, _, value = data[space + 1 : pos + length - 1].partition(b"=")
+        records[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
+        pos += length
+    return records
+
+
+class TarReader:
+    """Iterate over the members of a tar stream, hashing the whole stream on the way.
+
+    Call ``data()`` during iteration to stream the current member's bytes; anything not
+    read is skipped. After iteration, ``digest`` is the sha256 of every byte of the stream
+    (trailing padding included) and ``size`` its length.
+    """
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        *,
+        max_bytes: int | None = None,
+        max_entries: int | None = None,
+        label: str = "tar",
+    ) -> None:
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self._buf = b""
+        self._pos = 0
+        self.size = 0  # bytes consumed from raw so far
+        self._max_bytes = max_bytes
+        self._max_entries = max_entries
+        self._label = label
+        self._pending = 0  # unread data + padding of the current member
+        self._data_left = 0
+
+    # -- low level -------------------------------------------------------
+    def _read_raw(self) -> bytes:
+        try:
+            chunk = self._raw.read(CHUNK)
+        except EOFError:
+            raise ArchiveError(f"{self._label}: compressed data ends early (truncated)") from None
+        except OSError as err:  # gzip.BadGzipFile, zlib/zstd errors surface as OSError
+            raise ArchiveError(f"{self._label}: cannot decompress: {err}") from None
+        except Exception as err:  # zstandard.ZstdError and zlib.error are not OSErrors
+            if type(err).__name__ in ("ZstdError", "error"):
+                raise ArchiveError(f"{self._label}: cannot decompress: {err}") from None
+            raise
+        if chunk:
+            self._hash.update(chunk)
+            self.size += len(chunk)
+            if self._max_bytes is not None and self.size > self._max_bytes:
+                raise LimitExceeded(
+                    f"{self._label}: more than {self._max_bytes:,} bytes uncompressed; refusing "
+                    "(a decompression bomb?). Raise the limit if the image is really this big."
+                )
+        return chunk
+
+    def _take(self, n: int) -> bytes | None:
+        """Exactly n bytes, or None at a clean end of stream."""
+        while len(self._buf) - self._pos < n:
+            chunk = self._read_raw()
+            if not chunk:
+                if self._pos == len(self._buf):
+                    return None
+                raise ArchiveError(f"{self._label}: tar ends in the middle of an entry (truncated)")
+            self._buf = self._buf[self._pos :] + chunk
+            self._pos = 0
+        out = self._buf[self._pos : self._pos + n]
+        self._pos += n
+        return out
+
+    def _skip(self, n: int) -> None:
+        have = len(self._buf) - self._pos
+        if n <= have:
+            self._pos += n
+            return
+        n -= have
+        self._buf, self._pos = b"", 0
+        while n > 0:
+            chunk = self._read_raw()
+            if not chunk:
+                raise ArchiveError(f"{self._label}: tar ends in the middle of an entry (truncated)")
+            if len(chunk) > n:
+                self._buf, self._pos = chunk, n
+                return
+            n -= len(chunk)
+
+    def _finish_member(self) -> None:
+        if self._pending:
+            self._skip(self._pending)
+            self._pending = self._data_left = 0
+
+    def data(self) -> Iterator[bytes]:
+        """The current member's bytes, in chunks."""
+        while self._data_left > 0:
+            have = len(self._buf) - self._pos
+            if have == 0:
+                chunk = self._read_raw()
+                if not chunk:
+                    raise ArchiveError(f"{self._label}: tar ends in the middle of a file (truncated)")
+                self._buf, self._pos, have = chunk, 0, len(chunk)
+            n = min(have, self._data_left)
+            piece = self._buf[self._pos : self._pos + n]
+            self._pos += n
+            self._data_left -= n
+            self._pending -= n
+            yield piece
+
+    # -- headers ---------------------------------------------------------
+    def __iter__(self) -> Iterator[TarMember]:
+        long_name: str | None = None
+        long_link: str | None = None
+        pax: dict[str, str] = {}
+        global_pax: dict[str, str] = {}
+        count = 0
+        while True:
+            self._finish_member()
+            header = self._take(BLOCK)
+            if header is None:
+                raise ArchiveError(f"{self._label}: tar has no end-of-archive marker (truncated)")
+            if header == bytes(BLOCK):
+                self._drain()
+                return
+            self._check_sum(header)
+            typeflag = header[156:157]
+            size = _number(header[124:136], "size")
+            if size < 0:
+                raise ArchiveError(f"{self._label}: corrupt tar header: negative size")
+            start = self.size - (len(self._buf) - self._pos)
+            padded = -(-size // BLOCK) * BLOCK
+            if typeflag in (b"L", b"K", b"x", b"g"):
+                if size > 1 << 20:
+                    raise ArchiveError(f"{self._label}: tar extension header of {size} bytes")
+                data = self._take(padded) if padded else b""
+                if data is None:
+                    raise ArchiveError(f"{self._label}: tar ends in a header (truncated)")
+                data = data[:size]
+                if typeflag == b"L":
+                    long_name = data.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
+                elif typeflag == b"K":
+                    long_link = data.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
+                elif typeflag == b"x":
+                    pax.update(_pax_records(data))
+                else:
+                    global_pax.update(_pax_records(data))
+                continue
+            if typeflag not in TYPE_NAMES:
+                raise ArchiveError(
+                    f"{self._label}: unsupported tar entry type {typeflag!r} "
+                    "(supported: files, directories, symlinks, hard links, devices, fifos)"
+                )
+            count += 1
+            if self._max_entries is not None and count > self._max_entries:
+                raise LimitExceeded(f"{self._label}: more than {self._max_entries:,} entries")
+            fields = {**global_pax, **pax}
+            name = _text(header[0:100])
+            if header[257:263] == b"ustar\x00" and header[345] != 0:
+                name = _text(header[345:500]) + "/" + name
+            name = fields.get("path", long_name or name)
+            linkname = fields.get("linkpath", long_link or _text(header[157:257]))
+            if "size" in fields:
+                size = int(fields["size"])
+                padded = -(-size // BLOCK) * BLOCK
+            member = TarMember(
+                name=name,
+                type=TYPE_NAMES[typeflag],
+                size=size if typeflag in REGULAR_TYPES else 0,
+                mode=_number(header[100:108], "mode") & 0o7777,
+                uid=int(fields.get("uid", 0)) if "uid" in fields else _number(header[108:116], "uid"),
+                gid=int(fields.get("gid", 0)) if "gid" in fields else _number(header[116:124], "gid"),
+                mtime=int(float(fields["mtime"])) if "mtime" in fields else _number(header[136:148], "mtime"),
+                linkname=linkname,
+                devmajor=_number(header[329:337], "devmajor"),
+                devminor=_number(header[337:345], "devminor"),
+                offset=start,
+            )
+            long_name = long_link = None
+            pax = {}
+            self._pending = padded if typeflag in REGULAR_TYPES else 0
+            self._data_left = member.size
+            yield member
+
+    def _check_sum(self, header: bytes) -> None:
+        stored = _number(header[148:156], "checksum")
+        rest = header[:148] + header[156:]
+        unsigned = sum(rest) + 8 * 32  # the checksum field counts as eight spaces
+        if stored == unsigned:
+            return
+        signed = unsigned - 256 * len(rest.translate(None, bytes(range(128))))
+        if stored != signed:
+            raise ArchiveError(f"{self._label}: corrupt tar header (checksum mismatch); not a tar?")
+
+    def _drain(self) -> None:
+        """Hash whatever follows the end marker (the second zero block, record padding)."""
+        self._buf, self._pos = b"", 0
+        while self._read_raw():
+            pass
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + self._hash.hexdigest()

@@ -1,0 +1,11 @@
+"""ipywidgets views for layerlab (imported only where Jupyter widgets are wanted).
+
+The pure logic lives elsewhere (e.g. :mod:`layerlab.exercise`) so it stays testable
+without a browser; these modules only draw it.
+"""
+
+from __future__ import annotations
+
+from .exercise import ExerciseWidget, ask, display_exercise
+
+__all__ = ["ExerciseWidget", "ask", "display_exercise"]

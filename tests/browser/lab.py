@@ -1,0 +1,203 @@
+"""Start a private JupyterLab and drive it with Playwright + the system Chromium.
+
+Kept apart from the test so the facts that make it work here (launch flags, temp
+config dirs, settings that keep every cell in the DOM) live in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+#: Flags that let Chromium run headless as root in a container without a display.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+#: User settings for the private lab: no news toast, and every cell stays in the DOM
+#: (JupyterLab 4 can virtualise long notebooks, which would hide prompts from the test).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # Never write run outputs back into the repository's notebooks.
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+KERNEL_IDLE = re.compile(r"\(ipykernel\)\s*\|\s*Idle")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip, unless LAYERLAB_REQUIRE_BROWSER=1 (CI) turns a missing browser into a failure."""
+    if os.environ.get("LAYERLAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (LAYERLAB_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive: $LAYERLAB_CHROMIUM, else the first candidate on this machine."""
+    wanted = os.environ.get("LAYERLAB_CHROMIUM")
+    for candidate in ([wanted] if wanted else []) + list(CHROMIUM_CANDIDATES):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LabServer:
+    """A JupyterLab process serving ``root_dir`` with its own config dirs and token."""
+
+    root_dir: Path
+    state_dir: Path
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for name in ("CONFIG", "DATA", "RUNTIME"):
+            env[f"JUPYTER_{name}_DIR"] = str(self.state_dir / name.lower())
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(self.state_dir / "settings")
+        env["JUPYTERLAB_WORKSPACES_DIR"] = str(self.state_dir / "workspaces")
+        env["IPYTHONDIR"] = str(self.state_dir / "ipython")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # The kernel must import this checkout's layerlab even if it is not installed.
+        repo = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH", "")) if p)
+        return env
+
+    def write_settings(self) -> None:
+        for rel, value in LAB_SETTINGS.items():
+            path = self.state_dir / "settings" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value), encoding="utf-8")
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start the server and wait until its REST API answers."""
+        self.write_settings()
+        cmd = [
+            sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+            f"--port={self.port}", "--ServerApp.port_retries=0", f"--ServerApp.token={self.token}",
+            "--allow-root", f"--ServerApp.root_dir={self.root_dir}",
+        ]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env(), cwd=self.root_dir,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        url = f"{self.base_url}/api/status?token={self.token}"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.process.returncode}: {self.tail_log()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError(f"jupyter lab did not answer within {timeout:.0f} s: {self.tail_log()}")
+
+    def stop(self) -> None:
+        """Stop our own server process only (SIGTERM lets it shut its kernels down)."""
+        proc = self.process
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+    def tail_log(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def notebook_url(self, name: str, workspace: str) -> str:
+        """URL that opens ``name`` in a fresh, named workspace (nothing else reopened)."""
+        return f"{self.base_url}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
+
+
+# -- page helpers ----------------------------------------------------------------------
+ALL_PROMPTS_DONE = """(expected) => {
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
+  return prompts.length === expected && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+
+ERROR_OUTPUTS = """() => {
+  const found = [];
+  for (const out of document.querySelectorAll('.jp-OutputArea-output')) {
+    const mime = out.getAttribute('data-mime-type') || '';
+    const text = out.textContent || '';
+    if (mime === 'application/vnd.jupyter.stderr' && (/Traceback|\\w+Error\\b/.test(text))) found.push(text.slice(0, 2000));
+    if (/Error displaying widget/.test(text)) found.push(text.slice(0, 500));
+  }
+  return found;
+}"""
+
+#: Widget views carry no data-mime-type: find them by their view (.jupyter-widgets) or by
+#: the messages the widget renderer writes when it cannot show a model.
+WIDGET_OUTPUTS = """() => {
+  const bad = /Error (displaying|creating) widget|Loading widget\\.\\.\\./;
+  return [...document.querySelectorAll('.jp-OutputArea-output')]
+    .filter(o => o.querySelector(':scope > .jupyter-widgets') || bad.test(o.textContent || ''))
+    .map(o => ({
+      rendered: !bad.test(o.textContent || '') && !!o.querySelector(':scope > .jupyter-widgets.widget-container, :scope > .jupyter-widgets.widget-inline-hbox, :scope > .jupyter-widgets:not(:empty)'),
+      text: (o.textContent || '').slice(0, 200),
+    }));
+}"""
+
+
+def code_cell_count(notebook: Path) -> int:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for cell in cells if cell["cell_type"] == "code")
+
+
+def wait_kernel_idle(page: Any, timeout_ms: int = 60_000) -> None:
+    """Wait for the status bar to say '(ipykernel) | Idle' (a real, started kernel)."""
+    page.get_by_text(KERNEL_IDLE).first.wait_for(state="visible", timeout=timeout_ms)
+
+
+def run_all_cells(page: Any) -> None:
+    """Menu Run -> Run All Cells, as a learner would."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()

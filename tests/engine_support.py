@@ -1,0 +1,265 @@
+"""Pytest plugin: a real Docker Engine and a real multi-layer sample image for engine tests.
+
+Loaded by ``tests/conftest.py`` (``pytest_plugins = ["engine_support"]``). Test modules
+that need an engine set ``pytestmark = pytest.mark.engine`` and use the fixtures:
+
+``engine``
+    An :class:`layerlab.real.Engine`. ``$LAYERLAB_DOCKER_HOST`` / ``$DOCKER_HOST`` if that
+    daemon answers; otherwise, as root with ``dockerd`` installed, a private daemon started
+    with ``scripts/private-dockerd`` in a short temp dir and stopped at session end (so the
+    tests never touch a developer's own images); otherwise the test is skipped.
+    ``LAYERLAB_REQUIRE_ENGINE=1`` (CI) turns that skip into a failure.
+    ``LAYERLAB_STORAGE_DRIVER`` picks the private daemon's storage driver (overlay2).
+
+``sample_image_tar``
+    :class:`SampleImage`: the image built once per session from :data:`SAMPLE_DOCKERFILE`
+    and its ``docker save`` archive. It is what layerlab's archive reader, layer model and
+    widgets are compared against.
+
+``busybox_context(dir, dockerfile, files)`` writes a FROM-scratch build context (no
+registry is reachable in tests, so images start from the static busybox binary).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from layerlab.real.engine import Engine, EngineError, engine_from_env
+
+REPO = Path(__file__).resolve().parents[1]
+PRIVATE_DOCKERD = REPO / "scripts" / "private-dockerd"
+
+NO_ENGINE = (
+    "no Docker Engine: set DOCKER_HOST or run as root with dockerd installed "
+    "(apt-get install docker.io)"
+)
+NO_BUSYBOX = "no static busybox: apt-get install busybox-static (or set LAYERLAB_BUSYBOX)"
+
+SAMPLE_TAG = "layerlab-test/sample:1"
+
+#: What ``/app/hello.txt`` holds in the sample image (``docker run`` prints it by default).
+SAMPLE_HELLO = "hello from layerlab\n"
+
+#: Build context files besides ``busybox`` and the Dockerfile.
+SAMPLE_FILES: dict[str, bytes | str] = {
+    "hello.txt": SAMPLE_HELLO,
+    "config.ini": "[layerlab]\nversion = 1\n",
+    "tree/a.txt": "a\n",
+    "tree/sub/b.txt": "b\n",
+    "tree/sub/deeper/c.bin": bytes(range(256)) * 16,
+}
+
+#: One step per thing an image layer can do; the comments say what each layer tar holds.
+SAMPLE_DOCKERFILE = """\
+FROM scratch
+# layer: /bin/busybox
+COPY busybox /bin/busybox
+# layer: /bin/* symlinks to busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+ENV LAYERLAB_SAMPLE=1 PATH=/bin
+# layer: empty dir /app (WORKDIR creates it)
+WORKDIR /app
+# layer: added files
+COPY hello.txt config.ini ./
+# layer: an added directory tree
+COPY tree/ /app/tree/
+# layer: files and directories that later layers change
+RUN mkdir -p /data/old/inner /data/keep /cache/sub \\
+ && echo old-a > /data/old/a.txt && echo old-inner > /data/old/inner/i.txt \\
+ && echo keep > /data/keep/k.txt && echo tmp > /cache/sub/t.txt \\
+ && echo secret > /app/secret.txt && echo 'echo run' > /app/run.sh \\
+ && echo shared > /data/shared.txt && chmod 0644 /app/run.sh
+# layer: a file modified (config.ini copied up with new content)
+RUN echo 'version = 2' >> /app/config.ini
+# layer: a file deleted (whiteout .wh.secret.txt)
+RUN rm /app/secret.txt
+# layer: a directory deleted (whiteout .wh.cache)
+RUN rm -rf /cache
+# layer: a directory deleted and re-created (opaque directory /data/old)
+RUN rm -rf /data/old && mkdir /data/old && echo new-b > /data/old/b.txt
+# layer: a symlink, a hard link to a lower file, a hard link pair made in this layer
+RUN ln -s hello.txt /app/hello.link && ln /data/shared.txt /data/shared.hard \\
+ && echo twin > /app/twin1 && ln /app/twin1 /app/twin2
+# layer: a mode change only (run.sh copied up, 0644 -> 0755)
+RUN chmod 0755 /app/run.sh
+LABEL org.layerlab.sample="yes" org.layerlab.purpose="tests"
+CMD ["cat", "/app/hello.txt"]
+"""
+
+
+def _skip_or_fail(reason: str) -> None:
+    """Skip, or fail when the run requires an engine (CI sets LAYERLAB_REQUIRE_ENGINE=1)."""
+    if os.environ.get("LAYERLAB_REQUIRE_ENGINE") == "1":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+# -- the engine ------------------------------------------------------------------------
+
+
+def _short_tmp_dir() -> str:
+    """A new temp dir with a short path: unix socket paths must stay under 108 bytes."""
+    base = "/tmp" if os.path.isdir("/tmp") else None
+    return tempfile.mkdtemp(prefix="ll-d", dir=base)
+
+
+def _stop_private(dir_: str) -> None:
+    subprocess.run(
+        [str(PRIVATE_DOCKERD), "stop", dir_],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """A Docker Engine the tests may build on (see the module docstring for which)."""
+    found = engine_from_env()
+    if found is not None:
+        yield found
+        return
+    named = os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST")
+    unreachable = f" ({named} does not answer)" if named else ""
+    if os.geteuid() != 0 or shutil.which("dockerd") is None:
+        _skip_or_fail(NO_ENGINE + unreachable)
+
+    dir_ = _short_tmp_dir()
+    atexit.register(_stop_private, dir_)  # if the session dies before teardown
+    proc = subprocess.run(
+        [str(PRIVATE_DOCKERD), "start", dir_],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    host = next(
+        (ln.split("=", 1)[1] for ln in proc.stdout.splitlines() if ln.startswith("DOCKER_HOST=")),
+        None,
+    )
+    if proc.returncode != 0 or host is None:
+        _stop_private(dir_)
+        atexit.unregister(_stop_private)
+        _skip_or_fail(
+            f"{NO_ENGINE}{unreachable}; the private dockerd did not start:\n{proc.stderr.strip()}"
+        )
+    try:
+        yield Engine(host)
+    finally:
+        _stop_private(dir_)
+        atexit.unregister(_stop_private)
+
+
+# -- build contexts --------------------------------------------------------------------
+
+
+def _is_static_elf(path: Path) -> bool:
+    """True if ``path`` is an ELF executable without a program interpreter (PT_INTERP)."""
+    with path.open("rb") as f:
+        head = f.read(64)
+        if len(head) < 64 or head[:4] != b"\x7fELF":
+            return False
+        is64, little = head[4] == 2, head[5] == 1
+        end = "<" if little else ">"
+        if is64:
+            phoff, phentsize, phnum = (
+                struct.unpack_from(end + "Q", head, 32)[0],
+                *struct.unpack_from(end + "HH", head, 54),
+            )
+        else:
+            phoff, phentsize, phnum = (
+                struct.unpack_from(end + "I", head, 28)[0],
+                *struct.unpack_from(end + "HH", head, 42),
+            )
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    return all(
+        struct.unpack_from(end + "I", table, i * phentsize)[0] != 3  # PT_INTERP
+        for i in range(phnum)
+    )
+
+
+def busybox_path() -> Path:
+    """The static busybox binary to copy into images (``$LAYERLAB_BUSYBOX`` or /bin/busybox)."""
+    candidates = [os.environ.get("LAYERLAB_BUSYBOX"), "/bin/busybox", "/usr/bin/busybox"]
+    for c in candidates:
+        if c and os.path.isfile(c) and _is_static_elf(Path(c)):
+            return Path(c)
+    _skip_or_fail(NO_BUSYBOX)
+    raise AssertionError("unreachable")  # for type checkers: skip/fail raise
+
+
+def busybox_context(
+    dir: Path, dockerfile: str, files: Mapping[str, bytes | str] | None = None
+) -> Path:
+    """Write a build context: static ``busybox``, ``files`` (relative paths) and ``Dockerfile``.
+
+    Images start FROM scratch because no registry is reachable: the Dockerfile should
+    ``COPY busybox /bin/busybox`` then ``RUN ["/bin/busybox", "--install", "-s", "/bin"]``.
+    """
+    dir = Path(dir)
+    dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(busybox_path(), dir / "busybox")
+    for name, content in (files or {}).items():
+        target = dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+    (dir / "Dockerfile").write_text(dockerfile)
+    return dir
+
+
+# -- the sample image ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleImage:
+    """The session's sample image, as the engine reports it, plus its saved archive."""
+
+    tar: Path  #: ``docker save`` output (legacy layout on 20.10, OCI layout on 25+)
+    tag: str
+    image_id: str  #: ``sha256:...`` from ``docker image inspect``
+    diff_ids: list[str]  #: RootFS.Layers, bottom layer first
+    history: list[dict[str, Any]]  #: ``docker history`` rows, newest first
+    context: Path  #: the build context (Dockerfile, busybox, SAMPLE_FILES)
+    inspect: dict[str, Any] = field(repr=False, default_factory=dict)
+
+
+@pytest.fixture(scope="session")
+def sample_image_tar(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> SampleImage:
+    """Build :data:`SAMPLE_DOCKERFILE` once per session and ``docker save`` it."""
+    work = tmp_path_factory.mktemp("sample-image")
+    context = busybox_context(work / "context", SAMPLE_DOCKERFILE, SAMPLE_FILES)
+    try:
+        image_id = engine.build(context, SAMPLE_TAG)
+        info = engine.inspect_image(SAMPLE_TAG)
+        history = engine.history(SAMPLE_TAG)
+        tar = work / "sample.tar"
+        engine.save([SAMPLE_TAG], tar)
+    except EngineError as exc:
+        pytest.fail(f"building the sample image failed: {exc}", pytrace=False)
+    return SampleImage(
+        tar=tar,
+        tag=SAMPLE_TAG,
+        image_id=image_id,
+        diff_ids=list(info["RootFS"]["Layers"]),
+        history=history,
+        context=context,
+        inspect=info,
+    )
