@@ -124,6 +124,7 @@ class Engine:
         try:
             proc = subprocess.run(
                 cmd,
+                check=False,
                 capture_output=True,
                 text=True,
                 errors="replace",
@@ -141,7 +142,11 @@ class Engine:
                 stderr=stderr,
             ) from exc
         if proc.returncode != 0:
-            kind = EngineUnavailable if any(h in proc.stderr for h in _UNREACHABLE_HINTS) else EngineError
+            kind = (
+                EngineUnavailable
+                if any(h in proc.stderr for h in _UNREACHABLE_HINTS)
+                else EngineError
+            )
             raise kind(
                 f"{shown} failed (exit {proc.returncode}):\n{_tail(proc.stderr)}".rstrip(),
                 cmd=cmd,
@@ -215,9 +220,12 @@ class Engine:
         out = self._run("history", "--no-trunc", "--format", "{{json .}}", ref).stdout
         return _json_lines(out)
 
-    def run(self, image: str, *cmd: str, rm: bool = True) -> str:
-        """Run a container (``--network none``) and return its stdout."""
-        args = ["run", "--network", "none"]
+    def run(self, image: str, *cmd: str, rm: bool = True, pull: bool = False) -> str:
+        """Run a container (``--network none``) and return its stdout.
+
+        Without ``pull`` a missing image fails at once instead of trying a registry.
+        """
+        args = ["run", "--network", "none", "--pull", "missing" if pull else "never"]
         if rm:
             args.append("--rm")
         return self._run(*args, image, *cmd).stdout

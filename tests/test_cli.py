@@ -1,0 +1,90 @@
+"""The ``layerlab`` command as a user runs it: a real process, real exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from layerlab import read_archive, save_docker_archive
+from layerlab.examples import demo_image
+
+from rawtar import docker_save, tar_bytes
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "layerlab", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    return save_docker_archive({"demo:1": demo_image()}, tmp_path_factory.mktemp("cli") / "demo.tar")
+
+
+def test_inspect_prints_ids_layers_and_history(archive):
+    result = run("inspect", archive)
+    assert result.returncode == 0, result.stderr
+    image = demo_image()
+    assert image.image_id in result.stdout
+    for diff_id in image.diff_ids:
+        assert diff_id[7:19] in result.stdout
+    assert "RUN rm /data/dataset.bin" in result.stdout
+
+
+def test_inspect_json_is_a_stable_object(archive):
+    result = run("inspect", "--json", archive)
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    image = demo_image()
+    assert data["image_id"] == image.image_id
+    assert data["diff_ids"] == image.diff_ids
+    assert data["chain_ids"] == image.chain_ids
+    assert [row["created_by"] for row in data["history"]] == [h.created_by for h in image.history]
+    rm = data["layers"][2]
+    assert (rm["added"], rm["whiteouts"], rm["size"]) == (0, 1, 0)
+    assert data["layers"][1]["size"] == 30_000_000
+
+
+def test_unpack_writes_the_root_filesystem(archive, tmp_path):
+    result = run("unpack", archive, tmp_path / "root")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "root/app/app.py").read_text().startswith("print(")
+    assert not (tmp_path / "root/data/dataset.bin").exists()
+
+
+def test_unpack_a_single_layer(archive, tmp_path):
+    result = run("unpack", "--layer", "1", archive, tmp_path / "layer")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "layer/data/dataset.bin").stat().st_size == 30_000_000
+    bad = run("unpack", "--layer", "9", archive, tmp_path / "nope")
+    assert bad.returncode == 1 and "no layer 9" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["inspect"], ["frobnicate", "x"], ["inspect", "--no-such-flag", "x"]],
+)
+def test_bad_usage_exits_2(args):
+    assert run(*args).returncode == 2
+
+
+def test_bad_input_exits_1_with_one_line_and_no_traceback(tmp_path):
+    hostile = docker_save(tmp_path / "evil.tar", [tar_bytes([("../escape", "file", b"x")])])
+    for args in (["inspect", tmp_path / "missing.tar"], ["inspect", hostile], ["unpack", hostile, tmp_path / "t"]):
+        result = run(*args)
+        assert result.returncode == 1
+        assert result.stderr.startswith("layerlab: error: ")
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "t").exists() and not (tmp_path.parent / "escape").exists()
+
+
+def test_select_image_by_tag_in_a_multi_image_archive(tmp_path):
+    from layerlab import Image, Layer
+
+    other = Image.build([Layer.from_files({"x": b"1"})])
+    path = save_docker_archive({"demo:1": demo_image(), "other:1": other}, tmp_path / "two.tar")
+    assert run("inspect", path).returncode == 1
+    result = run("inspect", "--json", "--image", "other:1", path)
+    assert json.loads(result.stdout)["image_id"] == other.image_id
+    assert len(read_archive(path)) == 2
