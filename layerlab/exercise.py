@@ -13,9 +13,9 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Union
 
-__all__ = ["Feedback", "Exercise", "MultipleChoice", "ShortAnswer", "normalise_text"]
+__all__ = ["Exercise", "Feedback", "MultipleChoice", "ShortAnswer", "normalise_text"]
 
 #: What a custom checker of a :class:`ShortAnswer` may return.
 CheckResult = Union[bool, "Feedback", str, None]
@@ -169,7 +169,9 @@ class MultipleChoice(Exercise):
             if index == self.answer_index:
                 return Feedback(True, "Correct!")
             hint = self.hints.get(index)
-            return Feedback(False, f"Not quite. {hint}" if hint else "Not quite: try another option.")
+            return Feedback(
+                False, f"Not quite. {hint}" if hint else "Not quite: try another option."
+            )
         except Exception as exc:  # noqa: BLE001 - check must never raise
             return Feedback(False, f"Could not check this answer ({type(exc).__name__}: {exc}).")
 
@@ -199,7 +201,7 @@ class ShortAnswer(Exercise):
     def __init__(
         self,
         question: str,
-        answer: str | int | float,
+        answer: str | float,
         explanation: str,
         *,
         accept: Sequence[str | int | float] = (),
@@ -230,9 +232,12 @@ class ShortAnswer(Exercise):
             if self.normalise(candidate) == given_norm:
                 return True
             want_num = _as_number(candidate)
-            if want_num is not None and given_num is not None:
-                if math.isclose(want_num, given_num, rel_tol=1e-9, abs_tol=1e-12):
-                    return True
+            if (
+                want_num is not None
+                and given_num is not None
+                and math.isclose(want_num, given_num, rel_tol=1e-9, abs_tol=1e-12)
+            ):
+                return True
         return False
 
     def _wrong(self) -> Feedback:

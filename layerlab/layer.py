@@ -97,8 +97,9 @@ class Layer:
 
     @cached_property
     def size(self) -> int:
-        """Bytes the layer stores, as ``docker history`` shows: file and symlink sizes, no dirs."""
-        return sum(e.size for e in self.entries.values())
+        """Bytes the layer stores as the engine counts them (``docker history``, the layer
+        store's ``size``): regular files only; symlinks, hard links and directories add 0."""
+        return sum(e.size for e in self.entries.values() if isinstance(e, File))
 
     @property
     def is_empty(self) -> bool:

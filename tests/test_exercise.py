@@ -72,11 +72,11 @@ def test_mc_unknown_option_says_what_is_expected(bad: object) -> None:
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(options=["only"], answer=0), "at least two"),
-        (dict(options=["a", "a"], answer=0), "distinct"),
-        (dict(options=["a", "b"], answer="c"), "not one of the options"),
-        (dict(options=["a", "b"], answer=2), "not one of the options"),
-        (dict(options=["a", "b"], answer=0, hints={"zzz": "h"}), "hint for"),
+        ({"options": ["only"], "answer": 0}, "at least two"),
+        ({"options": ["a", "a"], "answer": 0}, "distinct"),
+        ({"options": ["a", "b"], "answer": "c"}, "not one of the options"),
+        ({"options": ["a", "b"], "answer": 2}, "not one of the options"),
+        ({"options": ["a", "b"], "answer": 0, "hints": {"zzz": "h"}}, "hint for"),
     ],
 )
 def test_mc_authoring_errors_fail_early(kwargs: dict, match: str) -> None:
@@ -97,7 +97,9 @@ def test_normalise_text() -> None:
 
 @pytest.mark.parametrize("given", ["whiteout", "  WhiteOut ", "white-out", ".wh.", "White  Out"])
 def test_short_answer_normalises_and_accepts_alternatives(given: str) -> None:
-    ex = ShortAnswer("What marks a deleted file?", "whiteout", "e", accept=("white-out", ".wh.", "white out"))
+    ex = ShortAnswer(
+        "What marks a deleted file?", "whiteout", "e", accept=("white-out", ".wh.", "white out")
+    )
     assert ex.check(given).correct, given
 
 
@@ -134,7 +136,12 @@ def test_short_answer_custom_check() -> None:
 
 
 def test_short_answer_custom_check_may_return_feedback_or_hint() -> None:
-    ex = ShortAnswer("q", "a", "e", check=lambda t: "Close: think in bytes." if t == "b" else Feedback(True, "Also fine."))
+    ex = ShortAnswer(
+        "q",
+        "a",
+        "e",
+        check=lambda t: "Close: think in bytes." if t == "b" else Feedback(True, "Also fine."),
+    )
     assert ex.check("b") == Feedback(False, "Close: think in bytes.")
     assert ex.check("c") == Feedback(True, "Also fine.")
     assert ex.check("a") == Feedback(True, "Correct!")  # the spelled answer never reaches check
@@ -146,7 +153,11 @@ def test_short_answer_raising_check_becomes_a_message() -> None:
 
     fb = ShortAnswer("q", "a", "e", check=broken).check("zzz")
     assert not fb.correct
-    assert "checker failed" in fb.message and "KeyError" in fb.message and "not your answer" in fb.message
+    assert (
+        "checker failed" in fb.message
+        and "KeyError" in fb.message
+        and "not your answer" in fb.message
+    )
 
 
 def test_short_answer_raising_normaliser_becomes_a_message() -> None:
@@ -172,7 +183,13 @@ def test_long_answers_are_echoed_short() -> None:
 
 # -- properties: check never raises, always returns Feedback --------------------------
 anything = st.one_of(
-    st.text(), st.integers(), st.floats(), st.none(), st.booleans(), st.binary(), st.lists(st.text(), max_size=3)
+    st.text(),
+    st.integers(),
+    st.floats(),
+    st.none(),
+    st.booleans(),
+    st.binary(),
+    st.lists(st.text(), max_size=3),
 )
 
 
@@ -186,7 +203,8 @@ def test_mc_check_never_raises(answer: object) -> None:
 @settings(max_examples=300, deadline=None)
 @given(anything)
 def test_short_answer_check_never_raises(answer: object) -> None:
-    ex = ShortAnswer("q", "3", "e", accept=("three",), check=lambda t: int(t) == 4)  # raises on words
+    # The custom check raises ValueError on words: that must come back as Feedback too.
+    ex = ShortAnswer("q", "3", "e", accept=("three",), check=lambda t: int(t) == 4)
     fb = ex.check(answer)
     assert isinstance(fb, Feedback) and fb.message
     if isinstance(answer, str) and answer.strip() in {"3", "three", "4"}:
@@ -202,4 +220,6 @@ def test_short_answer_accepts_its_own_answer_in_any_case(text: str) -> None:
 
 def test_exercise_module_imports_no_widgets() -> None:
     code = "import sys, layerlab.exercise; assert 'ipywidgets' not in sys.modules, 'ipywidgets imported'"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1]
+    )

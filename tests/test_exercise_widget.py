@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from layerlab.exercise import Feedback, MultipleChoice, ShortAnswer  # noqa: E402
-from layerlab.widgets import ExerciseWidget, ask  # noqa: E402
-from layerlab.widgets.exercise import display_exercise  # noqa: E402
+from layerlab.exercise import Feedback, MultipleChoice, ShortAnswer
+from layerlab.widgets import ExerciseWidget, ask
+from layerlab.widgets.exercise import display_exercise
 
 
 def mc() -> MultipleChoice:

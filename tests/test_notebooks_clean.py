@@ -30,8 +30,12 @@ def test_code_cells_have_stored_outputs(path: Path) -> None:
     unrun = [i for i, c in enumerate(cells) if c.get("execution_count") is None]
     assert not unrun, f"{path.name}: code cells {unrun} were never executed ({FIX})"
     counts = [c["execution_count"] for c in cells]
-    assert counts == list(range(1, len(cells) + 1)), f"{path.name}: not one clean run {counts} ({FIX})"
-    errors = [i for i, c in enumerate(cells) for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{path.name}: not one clean run {counts} ({FIX})"
+    )
+    errors = [
+        i for i, c in enumerate(cells) for o in c.get("outputs", []) if o["output_type"] == "error"
+    ]
     assert not errors, f"{path.name}: code cells {errors} store an error"
 
 
@@ -39,7 +43,9 @@ def test_code_cells_have_stored_outputs(path: Path) -> None:
 def test_no_volatile_metadata(path: Path) -> None:
     nb = _load(path)
     assert "widgets" not in nb["metadata"], f"{path.name} stores widget state ({FIX})"
-    timed = [i for i, c in enumerate(nb["cells"]) if {"execution", "ExecuteTime"} & set(c["metadata"])]
+    timed = [
+        i for i, c in enumerate(nb["cells"]) if {"execution", "ExecuteTime"} & set(c["metadata"])
+    ]
     assert not timed, f"{path.name}: cells {timed} store execution timing ({FIX})"
 
 

@@ -234,6 +234,18 @@ class Engine:
         """``docker image rm`` (``-f`` also removes an image used by stopped containers)."""
         self._run("image", "rm", *(["-f"] if force else []), ref)
 
+    def info(self) -> dict[str, Any]:
+        """``docker info`` (Driver, DockerRootDir, ...): where and how the engine stores layers."""
+        return json.loads(self._run("info", "--format", "{{json .}}").stdout)
+
+    def export_filesystem(self, image: str, path: Path) -> None:
+        """``docker create`` + ``docker export``: a container's merged filesystem as a tar."""
+        container = self._run("create", "--network", "none", image, "true").stdout.strip()
+        try:
+            self._run("export", "-o", str(path), container, timeout=BUILD_TIMEOUT)
+        finally:
+            self._run("rm", "-f", container)
+
     def images(self) -> list[dict[str, Any]]:
         """``docker images`` rows (Repository, Tag, ID with full digest, Size...)."""
         out = self._run("images", "--no-trunc", "--format", "{{json .}}").stdout

@@ -169,7 +169,7 @@ class ExerciseWidget(w.VBox):
                 "layerlab-error",
                 f"<span class='layerlab-verdict'>⚠</span> {html.escape(message)}",
             )
-        except Exception:  # noqa: BLE001 - last resort: the widget itself is broken
+        except Exception:  # noqa: BLE001, S110 - last resort: the widget itself is broken
             pass
 
     @property

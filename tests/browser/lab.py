@@ -52,7 +52,9 @@ KERNEL_IDLE = re.compile(r"\(ipykernel\)\s*\|\s*Idle")
 def skip_or_fail(reason: str) -> None:
     """Skip, unless LAYERLAB_REQUIRE_BROWSER=1 (CI) turns a missing browser into a failure."""
     if os.environ.get("LAYERLAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (LAYERLAB_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
+        pytest.fail(
+            f"browser test required (LAYERLAB_REQUIRE_BROWSER=1) but {reason}", pytrace=False
+        )
     pytest.skip(reason)
 
 
@@ -110,14 +112,25 @@ class LabServer:
         """Start the server and wait until its REST API answers."""
         self.write_settings()
         cmd = [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-            f"--port={self.port}", "--ServerApp.port_retries=0", f"--ServerApp.token={self.token}",
-            "--allow-root", f"--ServerApp.root_dir={self.root_dir}",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.token={self.token}",
+            "--allow-root",
+            f"--ServerApp.root_dir={self.root_dir}",
         ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env(), cwd=self.root_dir,
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env(),
+            cwd=self.root_dir,
             start_new_session=True,
         )
         log.close()
@@ -125,7 +138,9 @@ class LabServer:
         url = f"{self.base_url}/api/status?token={self.token}"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self.process.returncode}: {self.tail_log()}")
+                raise RuntimeError(
+                    f"jupyter lab exited with {self.process.returncode}: {self.tail_log()}"
+                )
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
@@ -161,6 +176,15 @@ class LabServer:
 ALL_PROMPTS_DONE = """(expected) => {
   const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
   return prompts.length === expected && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+
+#: Run All is over: every prompt numbered, or it stopped at an error (nothing queued, "[*]").
+RUN_FINISHED = """(expected) => {
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
+  const done = prompts.length === expected && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+  const busy = prompts.some(p => /\\[\\*\\]/.test(p.textContent));
+  const failed = !!document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  return done || (failed && !busy);
 }"""
 
 ERROR_OUTPUTS = """() => {

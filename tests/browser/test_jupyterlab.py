@@ -23,6 +23,7 @@ from .lab import (
     ALL_PROMPTS_DONE,
     CHROMIUM_ARGS,
     ERROR_OUTPUTS,
+    RUN_FINISHED,
     WIDGET_OUTPUTS,
     LabServer,
     code_cell_count,
@@ -35,7 +36,9 @@ from .lab import (
 pytestmark = pytest.mark.browser
 
 #: $LAYERLAB_NOTEBOOKS lets the harness itself be tried on scratch notebooks.
-NOTEBOOK_DIR = Path(os.environ.get("LAYERLAB_NOTEBOOKS") or Path(__file__).resolve().parents[2] / "notebooks")
+NOTEBOOK_DIR = Path(
+    os.environ.get("LAYERLAB_NOTEBOOKS") or Path(__file__).resolve().parents[2] / "notebooks"
+)
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 RUN_TIMEOUT_MS = 180_000
 
@@ -62,7 +65,9 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def lab(chromium_path: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+def lab(
+    chromium_path: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LabServer]:
     server = LabServer(
         root_dir=NOTEBOOK_DIR,
         state_dir=tmp_path_factory.mktemp("jupyter-state"),
@@ -80,7 +85,9 @@ def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             yield browser
         finally:
@@ -93,14 +100,17 @@ def page(browser: Any, artifacts: Path, request: pytest.FixtureRequest) -> Itera
     page = context.new_page()
     page.set_default_timeout(30_000)
     console: list[str] = []
-    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: console.append(f"{msg.type}: {msg.text}") if msg.type == "error" else None,
+    )
     try:
         yield page
     finally:
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         try:
             page.screenshot(path=str(artifacts / f"{name}-final.png"))
-        except Exception:  # noqa: BLE001 - a screenshot must not hide the real failure
+        except Exception:  # noqa: BLE001, S110 - a screenshot must not hide the real failure
             pass
         if console:
             (artifacts / f"{name}-console.txt").write_text("\n".join(console), encoding="utf-8")
@@ -115,7 +125,7 @@ def open_and_run(page: Any, lab: LabServer, notebook: Path, artifacts: Path) -> 
     wait_kernel_idle(page)
     run_all_cells(page)
     expected = code_cell_count(notebook)
-    page.wait_for_function(ALL_PROMPTS_DONE, arg=expected, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(RUN_FINISHED, arg=expected, timeout=RUN_TIMEOUT_MS)
     wait_kernel_idle(page, timeout_ms=RUN_TIMEOUT_MS)
     # Widget views render asynchronously after the kernel went idle.
     page.wait_for_function(
@@ -133,6 +143,9 @@ def test_notebook_runs_cleanly(page: Any, lab: LabServer, notebook: Path, artifa
     seconds = open_and_run(page, lab, notebook, artifacts)
     errors = page.evaluate(ERROR_OUTPUTS)
     assert not errors, f"{notebook.name} shows errors after Run All:\n" + "\n---\n".join(errors)
+    assert page.evaluate(ALL_PROMPTS_DONE, code_cell_count(notebook)), (
+        f"{notebook.name}: not every code cell got an execution count"
+    )
     widgets = page.evaluate(WIDGET_OUTPUTS)
     broken = [w["text"] for w in widgets if not w["rendered"]]
     assert not broken, f"{notebook.name}: {len(broken)} widget(s) did not render: {broken}"
@@ -176,7 +189,9 @@ def check_first_exercise(page: Any, artifacts: Path) -> None:
     attempt += 1
     correct, text = _answer(page, exercise, labels.nth(wrong), attempt)
     assert not correct and "✗" in text
-    assert exercise.locator(".layerlab-explanation").count() == 0, "explanation shown after a wrong answer"
+    assert exercise.locator(".layerlab-explanation").count() == 0, (
+        "explanation shown after a wrong answer"
+    )
     exercise.screenshot(path=str(artifacts / "00-exercise-wrong.png"))
 
     attempt += 1
@@ -184,7 +199,13 @@ def check_first_exercise(page: Any, artifacts: Path) -> None:
     correct, text = _answer(page, exercise, labels.nth(right), attempt)
     round_trip = time.perf_counter() - t0
     assert correct and "✓" in text
-    assert exercise.locator(".layerlab-explanation").count() == 1, "no explanation after a right answer"
-    assert "layerlab-correct" in (exercise.locator(".layerlab-feedback").first.get_attribute("class") or "")
+    assert exercise.locator(".layerlab-explanation").count() == 1, (
+        "no explanation after a right answer"
+    )
+    assert "layerlab-correct" in (
+        exercise.locator(".layerlab-feedback").first.get_attribute("class") or ""
+    )
     exercise.screenshot(path=str(artifacts / "00-exercise-right.png"))
-    print(f"exercise: {count} options, right one is #{right}, check round trip {round_trip * 1000:.0f} ms")
+    print(
+        f"exercise: {count} options, right one is #{right}, check round trip {round_trip * 1000:.0f} ms"
+    )
