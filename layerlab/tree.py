@@ -98,8 +98,8 @@ class Tree:
 
     @property
     def size(self) -> int:
-        """Bytes of the merged files (what the image's final filesystem holds); links once."""
-        unique = {id(entry): entry for entry in self._entries.values()}
+        """Bytes of the merged regular files (hard links once), counted as the engine counts."""
+        unique = {id(entry): entry for entry in self._entries.values() if isinstance(entry, File)}
         return sum(entry.size for entry in unique.values())
 
     def __repr__(self) -> str:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import html
 
-import graphviz
-
 from ..digest import short_id
 from ..image import Image
 from ..inspect import human_size, layer_reports
 from . import theme
+from .picture import Picture
 
 
-def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) -> graphviz.Digraph:
+def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) -> Picture:
     """One box per history step: filled boxes are layers, dashed ones made no layer."""
-    graph = graphviz.Digraph("image", graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB"}, node_attr=theme.NODE_ATTR)
+    graph = Picture("image", graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB"}, node_attr=theme.NODE_ATTR)
     reports = iter(layer_reports(image))
     nodes = []
     for n, (step, layer) in enumerate(image.steps()):
