@@ -139,3 +139,31 @@ def test_gzip_compressed_docker_save_layers(image, tmp_path):
     blobs = [gzip.compress(b"".join(l.tar_chunks())) for l in image.layers]
     path = docker_save(tmp_path / "gz.tar", blobs, config=image.config_bytes)
     same(read_archive(path)[0].image, image)
+
+
+def test_docker_save_of_engines_25_and_later_oci_layout_with_manifest_json(image, tmp_path):
+    """Engines 25+ write an OCI layout plus a manifest.json whose paths are blobs/sha256/..."""
+    import tarfile
+
+    root = save_oci_layout({"demo:25": image}, tmp_path / "layout")
+    index = json.loads((root / "index.json").read_text())
+    manifest = json.loads((root / "blobs/sha256" / index["manifests"][0]["digest"][7:]).read_text())
+    blob = lambda d: "blobs/sha256/" + d["digest"][7:]  # noqa: E731
+    docker_manifest = [{
+        "Config": blob(manifest["config"]),
+        "RepoTags": ["demo:25"],
+        "Layers": [blob(d) for d in manifest["layers"]],
+    }]
+    (root / "manifest.json").write_text(json.dumps(docker_manifest))
+    archive = tmp_path / "save25.tar"
+    with tarfile.open(archive, "w") as tar:
+        for path in sorted(root.rglob("*")):
+            tar.add(path, str(path.relative_to(root)), recursive=False)
+    [archived] = read_archive(archive)
+    same(archived.image, image)
+    assert archived.format == "docker-save-oci" and archived.tags == ["demo:25"]
+    # a blob named by a digest it does not have is caught in this layout too
+    victim = root / docker_manifest[0]["Layers"][0]
+    victim.write_bytes(victim.read_bytes()[:-1024] + bytes(1023) + b"\x01")
+    with pytest.raises(LayerlabError, match="hashes to"):
+        read_archive(root)
