@@ -117,3 +117,56 @@ class LazyContent(Content):
 def as_content(value: Content | bytes | str) -> Content:
     """Accept plain bytes or text wherever content is expected."""
     return value if isinstance(value, Content) else BytesContent(value)
+
+
+class ZeroContent(Content):
+    """``size`` zero bytes (``dd if=/dev/zero``, a file extended by ``truncate``)."""
+
+    _ZEROS = bytes(CHUNK)
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def chunks(self) -> Iterator[bytes]:
+        left = self.size
+        while left > 0:
+            yield self._ZEROS if left >= CHUNK else bytes(left)
+            left -= CHUNK
+
+    def __repr__(self) -> str:
+        return f"ZeroContent(size={self.size})"
+
+
+class ConcatContent(Content):
+    """One content after another: an append never copies the bytes it appends to."""
+
+    def __init__(self, *parts: Content) -> None:
+        self.parts = tuple(p for part in parts for p in (part.parts if isinstance(part, ConcatContent) else (part,)))
+        self.size = sum(p.size for p in self.parts)
+
+    def chunks(self) -> Iterator[bytes]:
+        for part in self.parts:
+            yield from part.chunks()
+
+    def __repr__(self) -> str:
+        return f"ConcatContent({', '.join(map(repr, self.parts))})"
+
+
+class PrefixContent(Content):
+    """The first ``size`` bytes of another content, zero-padded if it is shorter (truncate)."""
+
+    def __init__(self, content: Content, size: int) -> None:
+        self.content, self.size = content, size
+
+    def chunks(self) -> Iterator[bytes]:
+        left = self.size
+        for chunk in self.content.chunks():
+            if left <= 0:
+                return
+            piece = chunk[:left]
+            left -= len(piece)
+            yield piece
+        yield from ZeroContent(left).chunks()
+
+    def __repr__(self) -> str:
+        return f"PrefixContent({self.content!r}, size={self.size})"

@@ -1,0 +1,473 @@
+"""A writable filesystem over read-only layers, with the kernel overlayfs's semantics.
+
+Docker gives every build step and every container one of these: the image layers are the
+read-only lower directories, the step's or container's layer is the upper directory.
+This module is the one place where copy-up, whiteouts and opaque directories happen:
+
+- lookup is top-down: an upper entry hides the lower one; a whiteout hides it too;
+- the first change to a lower file or directory copies it up whole (its parents first):
+  on open for write or append, chmod, chown, utime, truncate, hard link, rename of a file;
+  a write that truncates (``>``) copies no data, as the kernel's O_TRUNC copy-up does;
+- deleting a lower entry leaves a whiteout; making a directory where a whiteout is makes
+  an opaque directory; removing a lower directory tree leaves one whiteout, not an opaque dir;
+- renaming a directory that exists in a lower layer fails with EXDEV (Docker mounts
+  without ``redirect_dir``), which is why ``mv`` falls back to copy and delete.
+
+``diff()`` returns the upper directory as a Layer: what ``docker diff``, ``docker commit``
+and a build step's layer are made of.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from .content import ConcatContent, Content, PrefixContent, as_content
+from .errors import LayerlabError
+from .fs import Dir, Entry, File, Hardlink, Symlink, ancestors, is_within, walk_key
+from .layer import Layer
+
+MAX_SYMLINKS = 40
+
+
+class FsError(LayerlabError, OSError):
+    """A filesystem error as the kernel reports it: an errno name and the path."""
+
+    def __init__(self, code: str, path: str, detail: str = "") -> None:
+        self.code = code
+        self.path = "/" + path.strip("/")
+        number = getattr(errno, code)
+        message = f"{code}: {self.path}: {os.strerror(number)}" + (f" ({detail})" if detail else "")
+        LayerlabError.__init__(self, message)
+        self.errno = number
+        self.strerror = os.strerror(number)
+        self.filename = self.path
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@dataclass(frozen=True)
+class CopyUp:
+    """One copy-up: which path, how many bytes of data were copied, from which lower layer."""
+
+    path: str
+    bytes: int
+    layer: int
+    reason: str
+
+
+class _Whiteout:
+    def __repr__(self) -> str:
+        return "WHITEOUT"
+
+
+WHITEOUT = _Whiteout()
+
+
+def _clean(path: str, cwd: str = "") -> str:
+    """A container path (absolute, or relative to ``cwd``) as a layer path; ``..`` stops at /."""
+    parts: list[str] = [] if path.startswith("/") else [p for p in cwd.split("/") if p]
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return "/".join(parts)
+
+
+class Overlay:
+    """Read-only layers (bottom first) plus one writable upper layer."""
+
+    def __init__(self, layers: Sequence[Layer] = ()) -> None:
+        self.layers = tuple(layers)
+        self._lower: dict[str, Entry] = {}
+        self._origin: dict[str, int] = {}
+        self._build_lower()
+        self._upper: dict[str, Entry | _Whiteout] = {}
+        self._opaque: set[str] = set()
+        self.copy_ups: list[CopyUp] = []
+
+    def _build_lower(self) -> None:
+        from .tree import Tree
+
+        tree = Tree()
+        for index, layer in enumerate(self.layers):
+            tree.apply(layer)
+            for path in layer.entries:
+                self._origin[path] = index
+        self._lower = dict(tree.items())
+        self._lower_children: dict[str, set[str]] = defaultdict(set)
+        for path in self._lower:
+            parent, _, name = path.rpartition("/")
+            self._lower_children[parent].add(name)
+
+    # -- lookup -------------------------------------------------------------------------
+    def _lower_visible(self, path: str) -> bool:
+        """Whether a lower entry at ``path`` would show through the upper layer."""
+        for parent in ancestors(path):
+            upper = self._upper.get(parent)
+            if upper is WHITEOUT or (upper is not None and not isinstance(upper, Dir)):
+                return False
+            if parent in self._opaque:
+                return False
+        return path not in self._upper
+
+    def _get(self, path: str) -> Entry | None:
+        if path == "":
+            return Dir()
+        upper = self._upper.get(path)
+        if upper is WHITEOUT:
+            return None
+        if upper is not None:
+            return upper  # type: ignore[return-value]
+        if path in self._lower and self._lower_visible(path):
+            return self._lower[path]
+        return None
+
+    def _in_lower(self, path: str) -> bool:
+        """Whether the entry visible at ``path`` has (or had) a lower copy underneath."""
+        return path in self._lower and all(p not in self._opaque for p in ancestors(path) + [path])
+
+    def resolve(self, path: str, *, cwd: str = "/", follow: bool = True) -> str:
+        """Resolve symlinks in the merged view, inside the container root (as the kernel would)."""
+        todo = _clean(path, cwd).split("/")[::-1] if _clean(path, cwd) else []
+        done: list[str] = []
+        links = 0
+        while todo:
+            part = todo.pop()
+            candidate = "/".join(done + [part])
+            entry = self._get(candidate)
+            if isinstance(entry, Symlink) and (follow or todo):
+                links += 1
+                if links > MAX_SYMLINKS:
+                    raise FsError("ELOOP", candidate)
+                target = entry.target
+                if target.startswith("/"):
+                    done = []
+                todo.extend(reversed([p for p in target.split("/") if p not in ("", ".")]))
+                continue
+            if part == "..":
+                if done:
+                    done.pop()
+                continue
+            if todo and entry is not None and not isinstance(entry, Dir):
+                raise FsError("ENOTDIR", candidate)
+            done.append(part)
+        return "/".join(done)
+
+    def lstat(self, path: str, *, cwd: str = "/") -> Entry | None:
+        """The entry at ``path`` without following a final symlink; None if missing."""
+        return self._get(self.resolve(path, cwd=cwd, follow=False))
+
+    def stat(self, path: str, *, cwd: str = "/") -> Entry | None:
+        return self._get(self.resolve(path, cwd=cwd))
+
+    def exists(self, path: str, *, cwd: str = "/") -> bool:
+        try:
+            return self.stat(path, cwd=cwd) is not None
+        except FsError:
+            return False
+
+    def is_dir(self, path: str, *, cwd: str = "/") -> bool:
+        try:
+            return isinstance(self.stat(path, cwd=cwd), Dir)
+        except FsError:
+            return False
+
+    def listdir(self, path: str = "/", *, cwd: str = "/") -> list[str]:
+        real = self.resolve(path, cwd=cwd)
+        entry = self._get(real)
+        if entry is None:
+            raise FsError("ENOENT", real)
+        if not isinstance(entry, Dir):
+            raise FsError("ENOTDIR", real)
+        return self._children(real)
+
+    def _children(self, real: str) -> list[str]:
+        names: set[str] = set()
+        if real not in self._opaque and (real == "" or self._lower_visible(real) or real in self._upper):
+            names |= {n for n in self._lower_children.get(real, ()) if self._get(_join(real, n)) is not None}
+        prefix = real + "/" if real else ""
+        for path, entry in self._upper.items():
+            if path.startswith(prefix) and "/" not in path[len(prefix) :] and entry is not WHITEOUT:
+                names.add(path[len(prefix) :])
+        return sorted(names)
+
+    def read(self, path: str, *, cwd: str = "/") -> Content:
+        real = self.resolve(path, cwd=cwd)
+        entry = self._get(real)
+        if entry is None:
+            raise FsError("ENOENT", real)
+        if isinstance(entry, Dir):
+            raise FsError("EISDIR", real)
+        if not isinstance(entry, File):
+            raise FsError("EINVAL", real, "not a regular file")
+        return entry.content
+
+    def source_of(self, path: str, *, cwd: str = "/") -> str | int | None:
+        """Which layer serves ``path``: ``"upper"``, a lower layer index, or None if absent."""
+        real = self.resolve(path, cwd=cwd, follow=False)
+        if self._get(real) is None:
+            return None
+        if real in self._upper:
+            return "upper"
+        return self._origin.get(real, 0)
+
+    # -- copy-up ------------------------------------------------------------------------
+    def _copy_up(self, path: str, reason: str, *, data: bool = True) -> None:
+        """Bring a visible lower entry (and its parents) into the upper layer."""
+        for parent in ancestors(path):
+            if parent not in self._upper:
+                entry = self._get(parent)
+                assert isinstance(entry, Dir), parent
+                self._upper[parent] = entry
+                self.copy_ups.append(CopyUp("/" + parent, 0, self._origin.get(parent, 0), f"parent of /{path}"))
+        if path in self._upper or path == "":
+            return
+        entry = self._get(path)
+        assert entry is not None, path
+        size = entry.size if isinstance(entry, File) and data else 0
+        if isinstance(entry, File):
+            entry = replace(entry)  # a new inode: copy-up breaks hard links
+        self._upper[path] = entry
+        self.copy_ups.append(CopyUp("/" + path, size, self._origin.get(path, 0), reason))
+
+    def _parent_for_create(self, real: str) -> None:
+        parent = real.rpartition("/")[0]
+        entry = self._get(parent)
+        if entry is None:
+            raise FsError("ENOENT", parent or "/")
+        if not isinstance(entry, Dir):
+            raise FsError("ENOTDIR", parent)
+        if parent:
+            self._copy_up(parent, "directory changed", data=False)
+
+    def _put(self, real: str, entry: Entry) -> None:
+        """Create or replace an upper entry, making a directory over a whiteout opaque."""
+        if isinstance(entry, Dir) and self._upper.get(real) is WHITEOUT:
+            self._opaque.add(real)
+        self._upper[real] = entry
+
+    # -- changes ------------------------------------------------------------------------
+    def write(
+        self,
+        path: str,
+        data: Content | bytes | str,
+        *,
+        append: bool = False,
+        mode: int = 0o644,
+        uid: int = 0,
+        gid: int = 0,
+        cwd: str = "/",
+    ) -> None:
+        """``>`` (create or truncate, then write) or ``>>`` (append) to a file."""
+        real = self.resolve(path, cwd=cwd)
+        content = as_content(data)
+        entry = self._get(real)
+        if isinstance(entry, Dir):
+            raise FsError("EISDIR", real)
+        if entry is None:
+            self._parent_for_create(real)
+            self._put(real, File(content=content, mode=mode, uid=uid, gid=gid))
+            return
+        if not isinstance(entry, File):
+            raise FsError("EINVAL", real, "not a regular file")
+        self._copy_up(real, "open for append" if append else "open for write (O_TRUNC)", data=append)
+        current = self._upper[real]
+        assert isinstance(current, File)
+        new = ConcatContent(current.content, content) if append else content
+        self._set(real, replace(current, content=new))
+
+    def _set(self, real: str, entry: Entry) -> None:
+        """Replace an upper entry and every other name of the same inode (hard links)."""
+        old = self._upper[real]
+        for path, other in list(self._upper.items()):
+            if other is old:
+                self._upper[path] = entry
+
+    def truncate(self, path: str, size: int, *, cwd: str = "/") -> None:
+        real = self.resolve(path, cwd=cwd)
+        entry = self._get(real)
+        if entry is None:
+            self.write(path, b"", cwd=cwd)
+            entry = self._get(real)
+        if not isinstance(entry, File):
+            raise FsError("EISDIR" if isinstance(entry, Dir) else "EINVAL", real)
+        self._copy_up(real, "truncate")
+        current = self._upper[real]
+        assert isinstance(current, File)
+        self._set(real, replace(current, content=PrefixContent(current.content, size)))
+
+    def mkdir(self, path: str, mode: int = 0o755, *, parents: bool = False, cwd: str = "/") -> None:
+        real = self.resolve(path, cwd=cwd, follow=False)
+        if parents:
+            for parent in ancestors(real) + [real]:
+                entry = self._get(parent)
+                if entry is None:
+                    self._parent_for_create(parent)
+                    self._put(parent, Dir(mode=mode))
+                elif not isinstance(entry, Dir):
+                    raise FsError("EEXIST" if parent == real else "ENOTDIR", parent)
+            return
+        if self._get(real) is not None:
+            raise FsError("EEXIST", real)
+        self._parent_for_create(real)
+        self._put(real, Dir(mode=mode))
+
+    def _delete(self, real: str) -> None:
+        """Drop an entry (and all below it) from the upper layer; whiteout what is below."""
+        for path in [p for p in self._upper if is_within(p, real)]:
+            del self._upper[path]
+        self._opaque = {p for p in self._opaque if not is_within(p, real)}
+        if real in self._lower and all(p not in self._opaque for p in ancestors(real)):
+            self._upper[real] = WHITEOUT
+
+    def unlink(self, path: str, *, cwd: str = "/") -> None:
+        real = self.resolve(path, cwd=cwd, follow=False)
+        entry = self._get(real)
+        if entry is None:
+            raise FsError("ENOENT", real)
+        if isinstance(entry, Dir):
+            raise FsError("EISDIR", real)
+        self._parent_for_create(real)
+        self._delete(real)
+
+    def rmdir(self, path: str, *, cwd: str = "/") -> None:
+        real = self.resolve(path, cwd=cwd, follow=False)
+        entry = self._get(real)
+        if entry is None:
+            raise FsError("ENOENT", real)
+        if not isinstance(entry, Dir):
+            raise FsError("ENOTDIR", real)
+        if self._children(real):
+            raise FsError("ENOTEMPTY", real)
+        self._parent_for_create(real)
+        self._delete(real)
+
+    def remove_tree(self, path: str, *, cwd: str = "/") -> None:
+        """``rm -r``: the end state the kernel reaches after deleting children one by one."""
+        real = self.resolve(path, cwd=cwd, follow=False)
+        if self._get(real) is None:
+            raise FsError("ENOENT", real)
+        if real == "":
+            raise FsError("EBUSY", real)
+        self._parent_for_create(real)
+        self._delete(real)
+
+    def rename(self, src: str, dst: str, *, cwd: str = "/") -> None:
+        old = self.resolve(src, cwd=cwd, follow=False)
+        new = self.resolve(dst, cwd=cwd, follow=False)
+        entry = self._get(old)
+        if entry is None:
+            raise FsError("ENOENT", old)
+        if old == new:
+            return
+        if is_within(new, old):
+            raise FsError("EINVAL", new, "cannot move a directory into itself")
+        target = self._get(new)
+        if isinstance(entry, Dir):
+            if self._in_lower(old) or any(self._in_lower(p) for p in self._subtree(old)):
+                raise FsError("EXDEV", old, "a lower directory cannot be renamed without redirect_dir")
+            if target is not None and not isinstance(target, Dir):
+                raise FsError("ENOTDIR", new)
+            if isinstance(target, Dir) and self._children(new):
+                raise FsError("ENOTEMPTY", new)
+        elif isinstance(target, Dir):
+            raise FsError("EISDIR", new)
+        self._parent_for_create(new)
+        self._copy_up(old, "rename")
+        moved = {p: e for p, e in self._upper.items() if is_within(p, old) and e is not WHITEOUT}
+        opaque = {p for p in self._opaque if is_within(p, old)}
+        self._parent_for_create(old)
+        self._delete(old)
+        if target is not None:
+            self._delete(new)
+        for path, moved_entry in moved.items():
+            self._put(new + path[len(old) :], moved_entry)
+        self._opaque |= {new + p[len(old) :] for p in opaque}
+
+    def _subtree(self, real: str) -> Iterator[str]:
+        for name in self._children(real):
+            child = _join(real, name)
+            yield child
+            if isinstance(self._get(child), Dir):
+                yield from self._subtree(child)
+
+    def _change_meta(self, path: str, cwd: str, follow: bool, reason: str, **changes: int) -> None:
+        real = self.resolve(path, cwd=cwd, follow=follow)
+        if self._get(real) is None:
+            raise FsError("ENOENT", real)
+        self._copy_up(real, reason)
+        self._set(real, replace(self._upper[real], **changes))  # type: ignore[type-var]
+
+    def chmod(self, path: str, mode: int, *, cwd: str = "/") -> None:
+        self._change_meta(path, cwd, True, "chmod", mode=mode & 0o7777)
+
+    def chown(self, path: str, uid: int, gid: int, *, cwd: str = "/", follow: bool = True) -> None:
+        self._change_meta(path, cwd, follow, "chown", uid=uid, gid=gid)
+
+    def utime(self, path: str, mtime: int, *, cwd: str = "/") -> None:
+        self._change_meta(path, cwd, True, "utime", mtime=mtime)
+
+    def symlink(self, target: str, path: str, *, cwd: str = "/") -> None:
+        real = self.resolve(path, cwd=cwd, follow=False)
+        if self._get(real) is not None:
+            raise FsError("EEXIST", real)
+        self._parent_for_create(real)
+        self._put(real, Symlink(target=target))
+
+    def link(self, src: str, dst: str, *, cwd: str = "/") -> None:
+        old = self.resolve(src, cwd=cwd, follow=False)
+        new = self.resolve(dst, cwd=cwd, follow=False)
+        entry = self._get(old)
+        if entry is None:
+            raise FsError("ENOENT", old)
+        if isinstance(entry, Dir):
+            raise FsError("EPERM", old, "hard links to directories are not allowed")
+        if self._get(new) is not None:
+            raise FsError("EEXIST", new)
+        self._copy_up(old, "hard link")
+        self._parent_for_create(new)
+        self._put(new, self._upper[old])  # type: ignore[arg-type]
+
+    # -- the result ---------------------------------------------------------------------
+    @property
+    def opaque_dirs(self) -> frozenset[str]:
+        return frozenset(self._opaque)
+
+    def upper_paths(self) -> list[str]:
+        return sorted(self._upper, key=walk_key)
+
+    def diff(self) -> Layer:
+        """The upper layer as a changeset; a second name of one inode becomes a hard link."""
+        entries: dict[str, Entry] = {}
+        first_name: dict[int, str] = {}
+        for path in sorted(self._upper, key=walk_key):
+            entry = self._upper[path]
+            if entry is WHITEOUT:
+                continue
+            assert isinstance(entry, Entry)
+            if isinstance(entry, File):
+                if id(entry) in first_name:
+                    entries[path] = Hardlink(target=first_name[id(entry)], mode=entry.mode, uid=entry.uid, gid=entry.gid, mtime=entry.mtime)
+                    continue
+                first_name[id(entry)] = path
+            entries[path] = entry
+        whiteouts = [p for p, e in self._upper.items() if e is WHITEOUT]
+        return Layer(entries, whiteouts, self._opaque)
+
+    def __repr__(self) -> str:
+        changed = sum(1 for e in self._upper.values() if e is not WHITEOUT)
+        deleted = sum(1 for e in self._upper.values() if e is WHITEOUT)
+        return f"<Overlay over {len(self.layers)} layers: {changed} upper entries, {deleted} whiteouts, {len(self._opaque)} opaque>"
+
+
+def _join(parent: str, name: str) -> str:
+    return f"{parent}/{name}" if parent else name
