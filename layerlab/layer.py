@@ -52,6 +52,14 @@ class Layer:
             raise InvalidPath(f"{path!r} is both deleted and added in one layer")
         self.source = source
 
+    @classmethod
+    def _trusted(cls, entries: dict[str, Entry], whiteouts: set[str], opaque: set[str]) -> Layer:
+        """For paths a parser has already checked: skips re-normalising tens of thousands."""
+        layer = cls.__new__(cls)
+        layer.entries, layer.whiteouts, layer.opaque = entries, frozenset(whiteouts), frozenset(opaque)
+        layer.source = None
+        return layer
+
     # -- construction helpers ---------------------------------------------
     @classmethod
     def from_files(
@@ -202,7 +210,9 @@ def parse_layer(
             whiteouts.add(f"{parent}/{name}" if parent else name)
             continue
         entries[path] = _entry(member, content_opener, reader)
-    return Layer(entries, whiteouts, opaque)
+    for path in whiteouts & entries.keys():
+        raise ArchiveError(f"{reader_label(reader)}: {path!r} is both deleted and added in one layer")
+    return Layer._trusted(entries, whiteouts, opaque)
 
 
 def reader_label(reader: TarReader) -> str:

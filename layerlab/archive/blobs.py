@@ -12,7 +12,7 @@ from typing import BinaryIO
 import zstandard
 
 from ..errors import ArchiveError, DigestMismatch, LimitExceeded
-from ..layer import Layer, LayerSource, parse_layer
+from ..layer import LayerSource, parse_layer
 from ..tarstream import CHUNK, TarReader
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -144,8 +144,8 @@ def read_layer_blob(
             f"{label}: uncompressed layer hashes to {reader.digest}, but the config lists diff_id {expect_diff_id}"
         )
     source = LayerSource(reader.digest, reader.size, lambda: uncompressed_chunks(open_blob, label, limits))
-    layer = Layer(parsed.entries, parsed.whiteouts, parsed.opaque, source=source)
-    return ReadLayer(layer, kind, blob_digest, counter.count)
+    parsed.source = source
+    return ReadLayer(parsed, kind, blob_digest, counter.count)
 
 
 def uncompressed_chunks(open_blob: Callable[[], BinaryIO], label: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[bytes]:
