@@ -37,13 +37,52 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--image", help="tag, id prefix or index, when the archive holds several images")
     p.add_argument("--layer", type=int, help="unpack only this layer (0 = bottom)")
     p.add_argument("--allow-devices", action="store_true", help="create device nodes (needs root)")
+
+    p = sub.add_parser("play", help="run a scenario of docker commands on the simulated host (or --real)")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--real", action="store_true", help="run it on a real Docker Engine instead")
+    p.add_argument("--host", help="the engine's DOCKER_HOST (default: $DOCKER_HOST)")
+
+    p = sub.add_parser("compare", help="run scenarios on the simulator and a real engine; report differences")
+    p.add_argument("scenarios", type=Path, nargs="+")
+    p.add_argument("--host", help="the engine's DOCKER_HOST (default: $DOCKER_HOST)")
     return parser
+
+
+def _engine(host: str | None):  # type: ignore[no-untyped-def]
+    from .real.engine import Engine, engine_from_env
+
+    engine = Engine(host) if host else engine_from_env()
+    if engine is None:
+        raise LayerlabError("no Docker Engine: set DOCKER_HOST or pass --host (e.g. unix:///var/run/docker.sock)")
+    return engine
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from .real.engine import EngineError
+    from .scenario import compare_scenario, play
+
+    try:
+        if args.command == "play":
+            return 0 if play(args.scenario, engine=_engine(args.host) if args.real else None) else 1
+        engine = _engine(args.host)
+        passed = failed = 0
+        for path in args.scenarios:
+            for report in compare_scenario(path, engine):
+                passed += report.passed
+                failed += not report.passed
+        print(f"{passed} passed, {failed} failed")
+        return 0 if failed == 0 else 1
+    except EngineError as err:
+        raise LayerlabError(str(err).splitlines()[0]) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     progress = False if args.quiet else None
     try:
+        if args.command in ("play", "compare"):
+            return _scenarios(args)
         archived = select(read_archive(args.archive, progress=progress), args.image)
         if args.command == "inspect":
             if args.json:

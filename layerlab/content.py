@@ -6,7 +6,7 @@ import hashlib
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 CHUNK = 1 << 20
 
@@ -73,9 +73,9 @@ class SyntheticContent(Content):
         self.size = size
         self.seed = seed
 
-    @cached_property
+    @property
     def _block(self) -> bytes:
-        return random.Random(f"layerlab:{self.seed}").randbytes(CHUNK)
+        return _seeded_block(self.seed)
 
     def chunks(self) -> Iterator[bytes]:
         block, left, i = self._block, self.size, 0
@@ -97,6 +97,12 @@ class SyntheticContent(Content):
 
     def __repr__(self) -> str:
         return f"SyntheticContent(size={self.size}, seed={self.seed!r})"
+
+
+@lru_cache(maxsize=32)
+def _seeded_block(seed: int | str) -> bytes:
+    """One 1 MiB block per seed, shared by every content with that seed (and few kept)."""
+    return random.Random(f"layerlab:{seed}").randbytes(CHUNK)
 
 
 class LazyContent(Content):

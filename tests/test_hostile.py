@@ -251,3 +251,49 @@ def test_a_compressed_outer_archive_gets_an_instruction(area):
     packed.write_bytes(gzip.compress(plain.read_bytes()))
     with pytest.raises(ArchiveError, match="decompress it first"):
         read_archive(packed)
+
+
+def test_a_layer_stored_twice_as_a_symlink_reads_like_docker_20_saves_it(area):
+    """docker save (20.10) writes a second identical layer.tar as a symlink to the first."""
+    box, _ = area
+    layer = tar_bytes([("same", "file", b"twice")])
+    archive = docker_save(box / "a.tar", [layer, layer])
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read() if m.isreg() else None) for m in tar.getmembers()]
+    rebuilt = box / "linked.tar"
+    with tarfile.open(rebuilt, "w") as tar:
+        for member, data in members:
+            if member.name == "layer1/layer.tar":
+                link = tarfile.TarInfo(member.name)
+                link.type, link.linkname = tarfile.SYMTYPE, "../layer0/layer.tar"
+                tar.addfile(link)
+            else:
+                import io
+
+                tar.addfile(member, io.BytesIO(data))
+    [archived] = read_archive(rebuilt)
+    assert archived.image.layers[0].diff_id == archived.image.layers[1].diff_id
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../outside", "layer0"])
+def test_a_symlinked_member_that_leaves_the_archive_or_names_a_directory_is_refused(area, target):
+    box, _ = area
+    layer = tar_bytes([("x", "file", b"1")])
+    config = config_for([sha(layer)])
+    manifest = json.dumps([{"Config": sha(config)[7:] + ".json", "Layers": ["evil/layer.tar"]}]).encode()
+    import io
+    import tarfile
+
+    path = box / "evil.tar"
+    with tarfile.open(path, "w") as tar:
+        for name, data in ((sha(config)[7:] + ".json", config), ("manifest.json", manifest), ("layer0/layer.tar", layer)):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("evil/layer.tar")
+        link.type, link.linkname = tarfile.SYMTYPE, target
+        tar.addfile(link)
+    with pytest.raises(UnsafeArchive, match="not a regular file"):
+        read_archive(path)

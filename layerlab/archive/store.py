@@ -94,6 +94,7 @@ class TarStore(BlobStore):
         self.label = self.path.name
         self._members: dict[str, tuple[int, int]] = {}
         self._others: set[str] = set()
+        links: dict[str, str] = {}
         try:
             with tarfile.open(self.path, mode="r:") as tar:
                 for member in tar:
@@ -105,15 +106,43 @@ class TarStore(BlobStore):
                         raise ArchiveError(f"{self.label}: duplicate member {name!r}")
                     if member.isreg():
                         self._members[key] = (member.offset_data, member.size)
+                    elif member.issym() or member.islnk():
+                        links[key] = member.linkname
                     else:
                         self._others.add(key)
         except tarfile.ReadError as err:
             raise ArchiveError(f"{self.label}: not a readable tar archive ({err})") from None
         except EOFError:
             raise ArchiveError(f"{self.label}: archive is truncated") from None
+        for key, target in links.items():
+            self._alias(key, target)
         end = max((start + size for start, size in self._members.values()), default=0)
         if end > self.path.stat().st_size:
             raise ArchiveError(f"{self.label}: archive is truncated")
+
+    def _alias(self, key: str, target: str) -> None:
+        """Docker 20.10's save stores a layer.tar seen twice as a symlink to the first copy.
+
+        A link that resolves to a regular member of the archive reads as that member;
+        anything else (a link leaving the archive, to a directory, to a link) stays refused.
+        """
+        base = key.rpartition("/")[0] if not target.startswith("/") else ""
+        parts: list[str] = [p for p in base.split("/") if p]
+        for part in target.split("/"):
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if not parts:
+                    self._others.add(key)
+                    return
+                parts.pop()
+            else:
+                parts.append(part)
+        resolved = "/".join(parts)
+        if target.startswith("/") or resolved not in self._members:
+            self._others.add(key)
+            return
+        self._members[key] = self._members[resolved]
 
     def _get(self, name: str) -> tuple[int, int]:
         if name in self._members:

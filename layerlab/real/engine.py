@@ -172,6 +172,7 @@ class Engine:
         *,
         dockerfile: str | None = None,
         buildkit: bool = True,
+        extra_args: list[str] | None = None,
     ) -> str:
         """Build ``context`` as ``tag`` and return the image id (``sha256:...``).
 
@@ -186,6 +187,7 @@ class Engine:
             args += ["-f", str(df if df.is_absolute() else context / df)]
         if buildkit:
             args += ["--progress", "plain"]
+        args += extra_args or []
         args.append(str(context))
         env = {"DOCKER_BUILDKIT": "1" if buildkit else "0"}
         proc = self._run(*args, timeout=BUILD_TIMEOUT, env=env)
@@ -233,6 +235,17 @@ class Engine:
     def remove_image(self, ref: str, force: bool = False) -> None:
         """``docker image rm`` (``-f`` also removes an image used by stopped containers)."""
         self._run("image", "rm", *(["-f"] if force else []), ref)
+
+    def docker(self, args: list[str], *, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """Any docker command against this host (scenarios replay user command lines)."""
+        if cwd is None:
+            return self._run(*args)
+        old = os.getcwd()
+        os.chdir(cwd)
+        try:
+            return self._run(*args)
+        finally:
+            os.chdir(old)
 
     def info(self) -> dict[str, Any]:
         """``docker info`` (Driver, DockerRootDir, ...): where and how the engine stores layers."""
