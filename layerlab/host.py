@@ -199,8 +199,8 @@ class Host:
         df = self.system_df()
         size = df["images_size"]
         rows = [
-            {"TYPE": "Images", "TOTAL": str(df["images"]), "ACTIVE": "0", "SIZE": human_size(size),
-             "RECLAIMABLE": f"{human_size(size)} (100%)" if size else "0B"},
+            {"TYPE": "Images", "TOTAL": str(df["images"]), "ACTIVE": "0", "SIZE": human_size(size, 4),
+             "RECLAIMABLE": f"{human_size(size, 4)} (100%)" if size else "0B"},
             {"TYPE": "Containers", "TOTAL": "0", "ACTIVE": "0", "SIZE": "0B", "RECLAIMABLE": "0B"},
             {"TYPE": "Local Volumes", "TOTAL": "0", "ACTIVE": "0", "SIZE": "0B", "RECLAIMABLE": "0B"},
         ]
@@ -211,8 +211,8 @@ class Host:
             for tag in item["tags"] or ["<none>:<none>"]:
                 repo, _, name = tag.rpartition(":")
                 image_rows.append({"REPOSITORY": repo, "TAG": name, "IMAGE ID": short_id(item["id"]),
-                                   "SIZE": human_size(item["size"]), "SHARED SIZE": human_size(item["shared"]),
-                                   "UNIQUE SIZE": human_size(item["unique"]), "CONTAINERS": "0"})
+                                   "SIZE": human_size(item["size"]), "SHARED SIZE": human_size(item["shared"], 4),
+                                   "UNIQUE SIZE": human_size(item["unique"], 4), "CONTAINERS": "0"})
         cols = ["REPOSITORY", "TAG", "IMAGE ID", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"]
         return "Images space usage:\n\n" + _table(image_rows, cols)
 

@@ -67,12 +67,14 @@ def inspect_json(image: Image, tags: list[str] | None = None) -> dict[str, Any]:
     }
 
 
-def human_size(n: int) -> str:
-    """Sizes as the docker CLI prints them (decimal units, 3 significant digits)."""
+def human_size(n: int, precision: int = 3) -> str:
+    """Sizes as the docker CLI prints them: decimal units, ``precision`` significant digits
+    (3 in ``docker images`` and ``history``, 4 in ``docker system df``'s totals)."""
+    value = float(n)
     for unit in ("B", "kB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n}{unit}" if unit == "B" else f"{n:.3g}{unit}"
-        n /= 1000  # type: ignore[assignment]
+        if value < 1000 or unit == "TB":
+            return f"{value:.{precision}g}{unit}"
+        value /= 1000
     raise AssertionError
 
 

@@ -162,10 +162,11 @@ class SimulatedSide:
         if verb == "system df":
             verbose = "-v" in rest or "--verbose" in rest
             df = host.system_df()
-            facts = {"images": df["images"], "images_size": human_size(df["images_size"])}
+            facts = {"images": df["images"], "images_size": human_size(df["images_size"], 4)}
             if verbose:
                 facts["per_image"] = sorted(
-                    (",".join(i["tags"]), human_size(i["size"]), human_size(i["shared"]), human_size(i["unique"]))
+                    (",".join(i["tags"]), human_size(i["size"]), human_size(i["shared"], 4),
+                     human_size(i["unique"], 4))
                     for i in df["per_image"]
                 )
             return Observation(True, host.system_df_text(verbose), facts)
@@ -303,16 +304,18 @@ class RealSide:
 def _real_df_facts(engine: Any, verbose: bool) -> dict[str, Any]:
     import json
 
-    data = json.loads(engine.docker(["system", "df", "-v", "--format", "{{json .}}"]).stdout)
-    images = data.get("Images") or []
-    size = data.get("LayersSize", 0)
-    facts: dict[str, Any] = {"images": len(images), "images_size": human_size(size)}
+    summary = [json.loads(line) for line in engine.docker(["system", "df", "--format", "{{json .}}"]).stdout.splitlines()]
+    row = next(r for r in summary if r["Type"] == "Images")
+    facts: dict[str, Any] = {"images": int(row["TotalCount"]), "images_size": row["Size"]}
     if verbose:
-        facts["per_image"] = sorted(
-            (",".join(sorted(full_ref(f"{i['Repository']}:{i['Tag']}") for _ in [0] if i["Repository"] != "<none>")),
-             i["Size"], i["SharedSize"], i["UniqueSize"])
-            for i in images
-        )
+        data = json.loads(engine.docker(["system", "df", "-v", "--format", "{{json .}}"]).stdout)
+        images = data.get("Images") or []
+        by_id: dict[str, list[Any]] = {}
+        for i in images:
+            entry = by_id.setdefault(i["ID"], [[], i["Size"], i["SharedSize"], i["UniqueSize"]])
+            if i["Repository"] != "<none>":
+                entry[0].append(full_ref(f"{i['Repository']}:{i['Tag']}"))
+        facts["per_image"] = sorted((",".join(sorted(tags)), *sizes) for tags, *sizes in by_id.values())
     return facts
 
 
@@ -336,6 +339,7 @@ def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = p
     base = path.parent
     sim, real = SimulatedSide(base), RealSide(base, engine)
     _clean_engine(engine, parse_scenario(path.read_text()), base)
+    mine_tags = _scenario_tags(parse_scenario(path.read_text()), base)
     reports = []
     for command in parse_scenario(path.read_text()):
         verb, rest = _verb(command.argv)
@@ -353,6 +357,7 @@ def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = p
             differences = [] if observed.ok else [f"engine failed: {observed.output.strip()[-300:]}"]
         else:
             mine, theirs = sim.run(command), real.run(command)
+            note = _only_scenario_images(mine, theirs, mine_tags)
             differences = list(_differences(mine, theirs))
         report = LineReport(command, differences, note)
         reports.append(report)
@@ -383,6 +388,39 @@ def _clean_engine(engine: Any, commands: list[Command], base: Path) -> None:
                 pass
     engine.docker(["builder", "prune", "-af"])
     engine.docker(["image", "prune", "-f"])
+
+
+def _scenario_tags(commands: list[Command], base: Path) -> set[str]:
+    tags: set[str] = set()
+    for command in commands:
+        verb, rest = _verb(command.argv)
+        if verb == "build" and _parse_build(rest, base).tag:
+            tags.add(full_ref(_parse_build(rest, base).tag or ""))
+        elif verb == "tag":
+            tags.add(full_ref(rest[1]))
+    return tags
+
+
+def _only_scenario_images(mine: Observation, theirs: Observation, tags: set[str]) -> str:
+    """An engine may hold images the scenario did not make: compare only the scenario's,
+    and the totals only when there is nothing else."""
+    def ours(name: str) -> bool:
+        return any(full_ref(t) in tags for t in name.split(",") if t)
+
+    note = ""
+    for key in ("images", "per_image"):
+        if isinstance(theirs.facts.get(key), list):
+            before = len(theirs.facts[key])
+            theirs.facts[key] = [row for row in theirs.facts[key] if ours(row[0])]
+            mine.facts[key] = [row for row in mine.facts[key] if ours(row[0])]
+            if len(theirs.facts[key]) != before:
+                note = "the engine has other images too: compared the scenario's only"
+    if note and "images_size" in theirs.facts:
+        for facts in (mine.facts, theirs.facts):
+            facts.pop("images_size", None)
+            if isinstance(facts.get("images"), int):
+                facts.pop("images")
+    return note
 
 
 def _differences(mine: Observation, theirs: Observation) -> Iterator[str]:

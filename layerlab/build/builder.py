@@ -35,6 +35,7 @@ from .dockerfile import (
     DockerfileError,
     Instruction,
     expand,
+    expand_for_display,
     history_text,
     makes_layer,
     parse_dockerfile,
@@ -248,7 +249,7 @@ def _dispatch(instruction: Instruction, state: _State, *, stage_index: int, inde
     layer_expected = makes_layer(instruction, workdir=state.workdir, env=scope)
     step_key, make_layer = _step(instruction, expanded, state, context, built)
     key = _key(state.key, step_key)
-    text = " ".join((instruction.original or f"{word} {instruction.args}").split())
+    text = " ".join(expand_for_display(instruction.original or f"{word} {instruction.args}", scope).split())
     if key in cache.layers or key in new_cache:
         layer = cache.layers[key] if key in cache.layers else new_cache[key]
         cached = True

@@ -456,6 +456,22 @@ def expand(text: str, env: Mapping[str, str], *, escape: str = "\\") -> str:
     return _Lexer(text, env, escape).words(split=False)[0]
 
 
+_VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+def expand_for_display(text: str, env: Mapping[str, str]) -> str:
+    """Variables substituted, quotes kept: how BuildKit names a step in its progress log
+    (``RUN echo "$A"`` shows as ``RUN echo "hello"``)."""
+    out, quote = [], False
+    for piece in re.split(r"('[^']*')", text):
+        if piece.startswith("'") and piece.endswith("'") and len(piece) > 1:
+            out.append(piece)
+            continue
+        out.append(_VARIABLE.sub(lambda m: env.get(m.group(1) or m.group(2), m.group(0)), piece))
+    del quote
+    return "".join(out)
+
+
 def expand_words(text: str, env: Mapping[str, str], *, escape: str = "\\") -> list[str]:
     """Like :func:`expand`, then split on unquoted whitespace (EXPOSE, VOLUME, COPY sources)."""
     return _Lexer(text, env, escape).words(split=True)

@@ -1,0 +1,50 @@
+"""Every build scenario agrees with a real engine: steps that make layers, sizes, CACHED
+steps, history rows, images and system df (layerlab compare)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layerlab.scenario import compare_scenario, parse_scenario
+
+pytestmark = pytest.mark.engine
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "builds").glob("*.scenario"))
+
+
+def clean(engine) -> None:
+    """A clean slate, so totals (system df) compare too: this engine is the tests' own."""
+    for row in engine.images():
+        engine.docker(["image", "rm", "-f", row["ID"]]) if row["ID"] else None
+    engine.docker(["builder", "prune", "-af"])
+
+
+def test_there_are_at_least_ten_build_scenarios():
+    assert len(SCENARIOS) >= 10
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario_agrees_with_the_engine(engine, scenario):
+    clean(engine)
+    lines: list[str] = []
+    reports = compare_scenario(scenario, engine, echo=lines.append)
+    assert len(reports) == len(parse_scenario(scenario.read_text()))
+    failed = [r for r in reports if not r.passed]
+    assert not failed, "\n".join(lines)
+    assert not any("other images" in r.note for r in reports), "totals were not compared"
+
+
+def test_compare_cli_exit_code_and_summary(engine):
+    clean(engine)
+    scenario = SCENARIOS[0]
+    result = subprocess.run(
+        [sys.executable, "-m", "layerlab", "compare", "--host", engine.host, str(scenario)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    n = len(parse_scenario(scenario.read_text()))
+    assert result.stdout.strip().splitlines()[-1] == f"{n} passed, 0 failed"
