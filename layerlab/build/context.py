@@ -63,6 +63,10 @@ class BuildContext:
         if dockerfile is None and "Dockerfile" in entries:
             entry = entries["Dockerfile"]
             dockerfile = entry.content.read().decode() if isinstance(entry, File) else None
+        ignore_file = entries.get(".dockerignore")
+        if isinstance(ignore_file, File):
+            ignore = DockerIgnore.parse(ignore_file.content.read().decode())
+            entries = {p: e for p, e in entries.items() if not ignore.is_excluded(p)}
         return cls(entries, dockerfile)
 
     def match(self, pattern: str) -> list[str]:

@@ -1,0 +1,152 @@
+"""The builder in the model: what makes layers, BuildKit's cache rules, atomic failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from layerlab import File
+from layerlab.build.builder import BuildError
+from layerlab.build.context import BuildContext, ContextError
+from layerlab.build.dockerfile import DockerfileError
+from layerlab.build.shell import UnsupportedCommand
+from layerlab.errors import LayerlabError
+from layerlab.host import Host, HostError
+
+COURSE = """FROM ubuntu:16.04
+RUN apt-get update && apt-get install -y python
+RUN pip install flask
+COPY . /opt/source-code
+ENTRYPOINT FLASK_APP=/opt/source-code/app.py flask run
+"""
+
+
+def ctx(dockerfile: str, **files: bytes | str | File) -> BuildContext:
+    return BuildContext.from_files({"Dockerfile": dockerfile, **files})
+
+
+def test_the_course_example_has_the_classic_sizes():
+    host = Host()
+    result = host.build(ctx(COURSE, **{"app.py": "print('hi')\n"}), "my-app")
+    sizes = [(h.created_by.split()[0], layer.size if layer else 0) for h, layer in result.image.steps()][-4:]
+    (run_apt, apt), (run_pip, pip), (copy, source), (entrypoint, zero) = sizes
+    assert (run_apt, run_pip, copy, entrypoint) == ("RUN", "RUN", "COPY", "ENTRYPOINT")
+    assert 280e6 < apt < 320e6 and 5e6 < pip < 8e6 and source < 1000 and zero == 0
+    base = result.image.layers[0].size
+    assert 110e6 < base < 130e6
+
+
+def test_a_second_app_shares_the_first_three_steps():
+    host = Host()
+    one = host.build(ctx(COURSE, **{"app.py": "print(1)\n"}), "one")
+    two = host.build(ctx(COURSE, **{"app.py": "print(2)\n", "extra.txt": "x"}), "two")
+    assert one.image.chain_ids[:-1] == two.image.chain_ids[:-1]
+    assert one.image.chain_ids[-1] != two.image.chain_ids[-1]
+    assert [s.cached for s in two.steps[1:]] == [True, True, False]
+    df = host.system_df()
+    assert df["images_size"] < one.image.size + two.image.size
+    for item in df["per_image"]:
+        assert item["unique"] < 1000
+
+
+def test_only_filesystem_steps_make_layers():
+    image = Host().build(ctx("""FROM alpine
+ENV A=1
+LABEL x=y
+RUN echo hi > /hi
+EXPOSE 80
+WORKDIR /app
+USER 1000
+COPY f /app/f
+CMD ["sh"]
+""", f="data")).image
+    made = {h.created_by.split()[0]: layer is not None for h, layer in image.steps()[-8:]}
+    assert made == {"ENV": False, "LABEL": False, "RUN": True, "EXPOSE": False, "WORKDIR": True,
+                    "USER": False, "COPY": True, "CMD": False}
+    assert image.config["config"]["WorkingDir"] == "/app" and image.config["config"]["User"] == "1000"
+
+
+def test_copy_cache_ignores_mtime_but_not_mode():
+    host = Host()
+    dockerfile = "FROM alpine\nCOPY tool.sh /tool.sh\nRUN echo after > /after\n"
+    host.build(ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o644, mtime=1)}), "t:1")
+    touched = host.build(ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o644, mtime=999)}), "t:2")
+    assert [s.cached for s in touched.steps[1:]] == [True, True]
+    chmodded = host.build(ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o755, mtime=1)}), "t:3")
+    assert [s.cached for s in chmodded.steps[1:]] == [False, False]
+
+
+def test_run_cache_looks_at_the_text_not_the_files_and_a_miss_cascades():
+    host = Host()
+    host.build(ctx("FROM alpine\nRUN echo a > /a\nRUN echo b > /b\nRUN echo c > /c\n"), "r:1")
+    again = host.build(ctx("FROM alpine\nRUN echo a > /a\nRUN echo B > /b\nRUN echo c > /c\n"), "r:2")
+    assert [s.cached for s in again.steps[1:]] == [True, False, False]
+
+
+def test_build_args_are_part_of_run_keys():
+    host = Host()
+    dockerfile = "FROM alpine\nARG V=1\nRUN echo prep > /p\nRUN echo $V > /v\n"
+    host.build(ctx(dockerfile), "a:1")
+    same = host.build(ctx(dockerfile), "a:2", build_args={"V": "1"})
+    other = host.build(ctx(dockerfile), "a:3", build_args={"V": "2"})
+    assert [s.cached for s in same.steps[1:]] == [True, True]
+    assert [s.cached for s in other.steps[1:]] == [False, False]
+    assert host.image("a:3").rootfs().read("v") == b"2\n"
+
+
+def test_multi_stage_copies_only_what_it_names():
+    image = Host().build(ctx("""FROM alpine AS build
+RUN mkdir /out && echo tool > /out/tool && dd if=/dev/zero of=/junk bs=1M count=2
+FROM alpine
+COPY --from=build /out/tool /usr/local/bin/tool
+""")).image
+    tree = image.rootfs()
+    assert tree.read("usr/local/bin/tool") == b"tool\n" and "junk" not in tree
+    assert image.layers[-1].size == 5
+
+
+def test_dockerignore_keeps_files_out_of_copy():
+    image = Host().build(ctx("FROM alpine\nCOPY . /app/\n", **{".dockerignore": "*.log\n", "a.txt": "a", "b.log": "b"})).image
+    assert sorted(image.layers[-1].entries) == ["app", "app/.dockerignore", "app/Dockerfile", "app/a.txt"]
+
+
+def test_copy_chown_and_chmod_set_owner_and_mode():
+    image = Host().build(ctx("FROM alpine\nCOPY --chown=33:33 --chmod=640 s.txt /etc/s.txt\n", **{"s.txt": "s"})).image
+    entry = image.layers[-1].entries["etc/s.txt"]
+    assert (entry.uid, entry.gid, entry.mode) == (33, 33, 0o640)
+
+
+@pytest.mark.parametrize(
+    "dockerfile, files, error, text",
+    [
+        ("FROM alpine\nFROBNICATE x\n", {}, DockerfileError, "line 2"),
+        ("FROM alpine\nRUN echo ok\nRUN make all\n", {}, UnsupportedCommand, "line 3"),
+        ("FROM alpine\nCOPY missing.txt /x\n", {}, ContextError, "line 2"),
+        ("FROM no-such-image:9\nRUN true\n", {}, HostError, "no-such-image"),
+        ("FROM alpine\nRUN mkdir /a && mkdir /a\n", {}, BuildError, "line 2"),
+    ],
+    ids=["unknown-instruction", "unsupported-command", "missing-copy-source", "missing-base", "failing-command"],
+)
+def test_a_failed_build_says_what_and_where_and_changes_nothing(dockerfile, files, error, text):
+    host = Host()
+    host.build(ctx("FROM alpine\nRUN echo before > /b\n"), "keep:1")
+    before = (dict(host.tags), set(host.images), dict(host.build_cache.layers))
+    with pytest.raises(error, match=text) as info:
+        host.build(ctx(dockerfile, **files), "broken:1")
+    assert isinstance(info.value, LayerlabError)
+    assert (dict(host.tags), set(host.images), dict(host.build_cache.layers)) == before
+
+
+def test_unsupported_command_lists_what_is_supported():
+    with pytest.raises(UnsupportedCommand) as info:
+        Host().build(ctx("FROM alpine\nRUN systemctl enable nginx\n"))
+    message = str(info.value)
+    assert "systemctl" in message and "line 2" in message and "mkdir" in message and "apt-get" in message
+
+
+def test_editing_the_last_step_reuses_every_expensive_step():
+    host = Host()
+    host.build(ctx(COURSE, **{"app.py": "print(1)\n"}), "app")
+    edited = COURSE.replace("ENTRYPOINT FLASK_APP", "ENTRYPOINT FLASK_DEBUG=1 FLASK_APP")
+    result = host.build(ctx(edited, **{"app.py": "print(1)\n"}), "app")
+    # COPY . sends the Dockerfile too, so editing it busts that COPY, as on a real engine
+    assert [s.cached for s in result.steps[1:]] == [True, True, False]
