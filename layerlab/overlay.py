@@ -11,7 +11,8 @@ This module is the one place where copy-up, whiteouts and opaque directories hap
 - deleting a lower entry leaves a whiteout; making a directory where a whiteout is makes
   an opaque directory; removing a lower directory tree leaves one whiteout, not an opaque dir;
 - renaming a directory that exists in a lower layer fails with EXDEV (Docker mounts
-  without ``redirect_dir``), which is why ``mv`` falls back to copy and delete.
+  without ``redirect_dir``), which is why ``mv`` falls back to copy and delete; a directory
+  made in the upper layer can move, and moved into a merged directory it becomes opaque.
 
 ``diff()`` returns the upper directory as a Layer: what ``docker diff``, ``docker commit``
 and a build step's layer are made of.
@@ -239,13 +240,18 @@ class Overlay:
         self._upper[path] = entry
         self.copy_ups.append(CopyUp("/" + path, size, self._origin.get(path, 0), reason))
 
-    def _parent_for_create(self, real: str) -> None:
+    def _check_parent(self, real: str) -> str:
+        """The parent directory of ``real``, as path lookup finds it (no copy-up)."""
         parent = real.rpartition("/")[0]
         entry = self._get(parent)
         if entry is None:
             raise FsError("ENOENT", parent or "/")
         if not isinstance(entry, Dir):
             raise FsError("ENOTDIR", parent)
+        return parent
+
+    def _parent_for_create(self, real: str) -> None:
+        parent = self._check_parent(real)
         if parent:
             self._copy_up(parent, "directory changed", data=False)
 
@@ -254,6 +260,16 @@ class Overlay:
         if isinstance(entry, Dir) and self._upper.get(real) is WHITEOUT:
             self._opaque.add(real)
         self._upper[real] = entry
+
+    def _create(self, real: str, entry: Entry) -> None:
+        """A new entry: in a setgid directory it takes the directory's group (a new
+        directory also inherits the setgid bit), as Linux's inode_init_owner does."""
+        parent = self._get(real.rpartition("/")[0])
+        if isinstance(parent, Dir) and parent.mode & 0o2000:
+            entry = replace(entry, gid=parent.gid)
+            if isinstance(entry, Dir):
+                entry = replace(entry, mode=entry.mode | 0o2000)
+        self._put(real, entry)
 
     # -- changes ------------------------------------------------------------------------
     def write(
@@ -275,7 +291,7 @@ class Overlay:
             raise FsError("EISDIR", real)
         if entry is None:
             self._parent_for_create(real)
-            self._put(real, File(content=content, mode=mode, uid=uid, gid=gid))
+            self._create(real, File(content=content, mode=mode, uid=uid, gid=gid))
             return
         if not isinstance(entry, File):
             raise FsError("EINVAL", real, "not a regular file")
@@ -312,14 +328,14 @@ class Overlay:
                 entry = self._get(parent)
                 if entry is None:
                     self._parent_for_create(parent)
-                    self._put(parent, Dir(mode=mode))
+                    self._create(parent, Dir(mode=mode))
                 elif not isinstance(entry, Dir):
                     raise FsError("EEXIST" if parent == real else "ENOTDIR", parent)
             return
         if self._get(real) is not None:
             raise FsError("EEXIST", real)
         self._parent_for_create(real)
-        self._put(real, Dir(mode=mode))
+        self._create(real, Dir(mode=mode))
 
     def _delete(self, real: str) -> None:
         """Drop an entry (and all below it) from the upper layer; whiteout what is below."""
@@ -362,8 +378,12 @@ class Overlay:
         self._delete(real)
 
     def rename(self, src: str, dst: str, *, cwd: str = "/") -> None:
+        # the order of checks is the kernel's: both parents are looked up, then the VFS
+        # checks (ancestry, same inode, file vs dir), then overlayfs (EXDEV), then emptiness
         old = self.resolve(src, cwd=cwd, follow=False)
+        self._check_parent(old)
         new = self.resolve(dst, cwd=cwd, follow=False)
+        self._check_parent(new)
         entry = self._get(old)
         if entry is None:
             raise FsError("ENOENT", old)
@@ -371,16 +391,21 @@ class Overlay:
             return
         if is_within(new, old):
             raise FsError("EINVAL", new, "cannot move a directory into itself")
+        if is_within(old, new):
+            raise FsError("ENOTEMPTY", new, "the target is an ancestor of the source")
         target = self._get(new)
+        if target is not None and old in self._upper and self._upper.get(new) is self._upper[old]:
+            return  # two names of one (upper) inode: rename(2) does nothing
+        if isinstance(entry, Dir):
+            if target is not None and not isinstance(target, Dir):
+                raise FsError("ENOTDIR", new)
+        elif isinstance(target, Dir):
+            raise FsError("EISDIR", new)
         if isinstance(entry, Dir):
             if self._in_lower(old) or any(self._in_lower(p) for p in self._subtree(old)):
                 raise FsError("EXDEV", old, "a lower directory cannot be renamed without redirect_dir")
-            if target is not None and not isinstance(target, Dir):
-                raise FsError("ENOTDIR", new)
             if isinstance(target, Dir) and self._children(new):
                 raise FsError("ENOTEMPTY", new)
-        elif isinstance(target, Dir):
-            raise FsError("EISDIR", new)
         self._parent_for_create(new)
         self._copy_up(old, "rename")
         moved = {p: e for p, e in self._upper.items() if is_within(p, old) and e is not WHITEOUT}
@@ -392,6 +417,14 @@ class Overlay:
         for path, moved_entry in moved.items():
             self._put(new + path[len(old) :], moved_entry)
         self._opaque |= {new + p[len(old) :] for p in opaque}
+        if isinstance(entry, Dir) and old not in opaque and self._is_merged(new.rpartition("/")[0]):
+            # the kernel marks a (pure upper) directory moved into a merged directory
+            # opaque, so nothing a lower layer holds at the new name can show through
+            self._opaque.add(new)
+
+    def _is_merged(self, real: str) -> bool:
+        """Whether the directory at ``real`` merges an upper and a lower directory."""
+        return real == "" or (self._in_lower(real) and isinstance(self._lower[real], Dir))
 
     def _subtree(self, real: str) -> Iterator[str]:
         for name in self._children(real):
@@ -411,7 +444,15 @@ class Overlay:
         self._change_meta(path, cwd, True, "chmod", mode=mode & 0o7777)
 
     def chown(self, path: str, uid: int, gid: int, *, cwd: str = "/", follow: bool = True) -> None:
-        self._change_meta(path, cwd, follow, "chown", uid=uid, gid=gid)
+        entry = self._get(self.resolve(path, cwd=cwd, follow=follow))
+        if entry is None or isinstance(entry, (Dir, Symlink)):
+            self._change_meta(path, cwd, follow, "chown", uid=uid, gid=gid)
+            return
+        # chown(2) of a non-directory clears setuid, and setgid when group-executable
+        mode = entry.mode & ~0o4000
+        if mode & 0o010:
+            mode &= ~0o2000
+        self._change_meta(path, cwd, follow, "chown", uid=uid, gid=gid, mode=mode)
 
     def utime(self, path: str, mtime: int, *, cwd: str = "/") -> None:
         self._change_meta(path, cwd, True, "utime", mtime=mtime)
@@ -421,18 +462,19 @@ class Overlay:
         if self._get(real) is not None:
             raise FsError("EEXIST", real)
         self._parent_for_create(real)
-        self._put(real, Symlink(target=target))
+        self._create(real, Symlink(target=target))
 
     def link(self, src: str, dst: str, *, cwd: str = "/") -> None:
         old = self.resolve(src, cwd=cwd, follow=False)
-        new = self.resolve(dst, cwd=cwd, follow=False)
         entry = self._get(old)
         if entry is None:
             raise FsError("ENOENT", old)
-        if isinstance(entry, Dir):
-            raise FsError("EPERM", old, "hard links to directories are not allowed")
+        new = self.resolve(dst, cwd=cwd, follow=False)
+        self._check_parent(new)  # the kernel looks the new name up before anything else
         if self._get(new) is not None:
             raise FsError("EEXIST", new)
+        if isinstance(entry, Dir):
+            raise FsError("EPERM", old, "hard links to directories are not allowed")
         self._copy_up(old, "hard link")
         self._parent_for_create(new)
         self._put(new, self._upper[old])  # type: ignore[arg-type]

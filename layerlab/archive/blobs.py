@@ -12,7 +12,7 @@ from typing import BinaryIO
 import zstandard
 
 from ..errors import ArchiveError, DigestMismatch, LimitExceeded
-from ..layer import LayerSource, parse_layer
+from ..layer import Layer, LayerSource, parse_layer
 from ..tarstream import CHUNK, TarReader
 
 GZIP_MAGIC = b"\x1f\x8b"
