@@ -16,14 +16,29 @@ from .errors import ArchiveError, DigestMismatch, InvalidPath, LayerlabError, Li
 from .fs import Device, Dir, Entry, File, Hardlink, Symlink
 from .image import HistoryEntry, Image
 from .layer import Layer
+from .overlay import CopyUp, FsError, Overlay
 from .tree import Tree
 
 __version__ = "0.1.0"
 
+_LAZY = {"Host": "layerlab.host", "BuildContext": "layerlab.build.context"}
+
+
+def __getattr__(name: str) -> object:
+    """``layerlab.Host`` and ``layerlab.BuildContext`` load the builder (and its shell
+    parser) only when first used, so ``import layerlab`` stays quick."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'layerlab' has no attribute {name!r}")
+
 __all__ = [
     "ArchiveError",
     "ArchivedImage",
+    "BuildContext",
     "BytesContent",
+    "CopyUp",
     "Content",
     "Device",
     "DigestMismatch",
@@ -31,14 +46,17 @@ __all__ = [
     "EMPTY_LAYER_DIFF_ID",
     "Entry",
     "File",
+    "FsError",
     "Hardlink",
     "HistoryEntry",
+    "Host",
     "Image",
     "InvalidPath",
     "Layer",
     "LayerlabError",
     "LimitExceeded",
     "Limits",
+    "Overlay",
     "Symlink",
     "SyntheticContent",
     "Tree",
