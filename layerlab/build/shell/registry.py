@@ -1,0 +1,44 @@
+"""The command registry: a command is supported exactly when it is registered here.
+
+Each command takes ``(shell, argv, io)`` and returns its exit status; messages follow
+busybox. :data:`COMMANDS` is also the list :class:`UnsupportedCommand` prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .interpreter import Shell
+    from .streams import IO
+
+Command = Callable[["Shell", list[str], "IO"], int]
+COMMANDS: dict[str, Command] = {}
+#: Builtins that change the shell itself: ``VAR=x cd ...`` keeps VAR afterwards.
+STATE_COMMANDS: set[Command] = set()
+
+
+def command(*names: str) -> Callable[[Command], Command]:
+    """Register a command under one or more names (the registry is the supported list)."""
+
+    def register(func: Command) -> Command:
+        for name in names:
+            COMMANDS[name] = func
+        return func
+
+    return register
+
+
+def state_command(*names: str) -> Callable[[Command], Command]:
+    """A builtin that changes the shell itself (cd, export, set): VAR=x before it sticks."""
+
+    def register(func: Command) -> Command:
+        STATE_COMMANDS.add(func)
+        return command(*names)(func)
+
+    return register
+
+
+def supported_commands() -> list[str]:
+    return sorted(COMMANDS)
