@@ -80,6 +80,8 @@ class BuildResult:
     steps: list[StepLog]
     tag: str | None = None
     seconds: float = 0.0
+    #: How many history rows of the image came with the final stage's base image.
+    base_rows: int = 0
 
     @property
     def log(self) -> str:
@@ -176,8 +178,10 @@ def build(
     steps: list[StepLog] = []
     new_cache: dict[str, Layer | None] = {}
     final: _State | None = None
+    base_rows = 0
     for stage in stages:
         state = _start_stage(stage, built, global_args, resolve_image)
+        base_rows = len(state.history)
         filesystem_steps = [i for i in stage.instructions if i.keyword in FILESYSTEM]
         total = len(filesystem_steps) + 1
         steps.append(StepLog(stage.index, 1, total, f"FROM {stage.base}", cached=False, layer=None, line=stage.line))
@@ -196,7 +200,7 @@ def build(
     assert final is not None
     image = _image(final)
     cache.layers.update(new_cache)  # only a successful build feeds the cache
-    return BuildResult(image, steps, tag, time.perf_counter() - started)
+    return BuildResult(image, steps, tag, time.perf_counter() - started, base_rows)
 
 
 def _global_args(instructions: list[Instruction], build_args: Mapping[str, str]) -> dict[str, str]:

@@ -12,3 +12,40 @@ MUTED = "#666666"
 
 GRAPH_ATTR = {"fontname": FONT, "bgcolor": "transparent", "nodesep": "0.15", "ranksep": "0.12"}
 NODE_ATTR = {"fontname": FONT, "fontsize": "11", "shape": "box", "style": "rounded,filled", "margin": "0.15,0.06"}
+
+# -- reuse pictures (shared layers, build cache) -------------------------------------------
+# Okabe-Ito hues (safe for the common colour-vision deficiencies) as borders, with light
+# tints as fills; every state is also spelled out in the label, never by colour alone.
+SHARED = "#cfe2f3"  # a layer several images hold: the image-layer blue
+SHARED_EDGE = "#0072b2"
+UNIQUE = "#f3dbe8"  # held by one image only: reddish purple tint
+UNIQUE_EDGE = "#cc79a7"
+CACHE_HIT = "#cdeee3"  # CACHED: bluish green
+CACHE_HIT_EDGE = "#009e73"
+CACHE_MISS = "#fbe3cc"  # built again: orange
+CACHE_MISS_EDGE = "#e69f00"
+FIRST_MISS = "#f6cdb5"  # where the cache broke: vermillion, thick border
+FIRST_MISS_EDGE = "#d55e00"
+BASE = "#eeeeee"
+BASE_EDGE = "#666666"
+IMAGE_NODE = "#ffffff"
+
+
+def legend_table(items: list[tuple[str, str, str, str]]) -> str:
+    """An HTML-like table (swatch + text per row) for a plaintext legend node.
+
+    ``items``: (fill, border, style word shown in the swatch, meaning).
+    """
+    rows = "".join(
+        f'<tr><td bgcolor="{fill}" color="{edge}" border="1" width="28">{mark}</td>'
+        f'<td align="left">{text}</td></tr>'
+        for fill, edge, mark, text in items
+    )
+    return f'<<table border="0" cellborder="0" cellspacing="3" cellpadding="2">{rows}</table>>'
+
+
+def add_legend(graph, items: list[tuple[str, str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    """A small 'legend' cluster with one table node, so every picture explains its colours."""
+    with graph.subgraph(name="cluster_legend") as legend:
+        legend.attr(label="legend", fontsize="10", fontcolor=MUTED, color="#bbbbbb", style="rounded")
+        legend.node("legend", legend_table(items), shape="plaintext", style="", fontsize="10")

@@ -6,6 +6,7 @@ without a browser; these modules only draw it.
 
 from __future__ import annotations
 
+from .build_lab import BuildLab
 from .exercise import ExerciseWidget, ask, display_exercise
 
-__all__ = ["ExerciseWidget", "ask", "display_exercise"]
+__all__ = ["BuildLab", "ExerciseWidget", "ask", "display_exercise"]

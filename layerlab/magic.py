@@ -1,0 +1,112 @@
+"""``%%docker``: type docker command lines in a notebook cell, run them on a simulated host.
+
+    %load_ext layerlab.magic
+
+    %%docker
+    # comments are fine
+    docker build -t my-app ../scenarios/builds/first
+    docker history my-app
+
+Each line runs as in a scenario (:mod:`layerlab.scenario`), with paths relative to the
+notebook's working directory, and prints what docker prints after a ``$ command`` line.
+A failing line prints one ``ERROR: ...`` line (never a traceback) and stops the cell,
+like ``set -e``. One host per kernel: later cells see earlier cells' images.
+``%%docker --new`` starts over with a fresh host (for this and later cells);
+``register(host)`` makes the magic use a Host the notebook already has.
+
+IPython is imported only when the extension is loaded, so the core model never needs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import LayerlabError
+from .host import Host
+from .scenario import SimulatedSide, parse_scenario
+
+__all__ = ["current_host", "load_ipython_extension", "register", "run_cell"]
+
+_state: dict[str, Host] = {}
+
+
+def current_host() -> Host:
+    """The kernel's host (created on first use)."""
+    if "host" not in _state:
+        _state["host"] = Host()
+    return _state["host"]
+
+
+def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Any = print) -> bool:
+    """Run every docker line of ``cell`` on ``host``; False (after one ERROR line) if one failed."""
+    try:
+        commands = parse_scenario(cell)
+    except LayerlabError as err:
+        echo(f"ERROR: {err}")
+        return False
+    side = SimulatedSide(Path(cwd) if cwd is not None else Path.cwd(), host)
+    for n, command in enumerate(commands):
+        echo(f"$ {command.text}")
+        try:
+            observed = side.run(command)
+            ok, output = observed.ok, observed.output
+        except LayerlabError as err:  # an unsupported verb is refused before it runs
+            ok, output = False, f"ERROR: {err}"
+        except Exception as err:  # noqa: BLE001 - a malformed line must not show a traceback
+            ok, output = False, f"ERROR: {command.text}: {type(err).__name__}: {err}".rstrip(": ")
+        if output:
+            echo(output.rstrip() if ok else " ".join(output.split()))
+        if not ok:
+            left = len(commands) - n - 1
+            if left:
+                echo(f"(stopped here: {left} later line{'s' * (left != 1)} not run)")
+            return False
+    return True
+
+
+def _magics_class() -> type:
+    from IPython.core.magic import Magics, cell_magic, magics_class
+
+    @magics_class
+    class DockerMagic(Magics):
+        """The ``%%docker`` cell magic (see the module docstring)."""
+
+        @cell_magic
+        def docker(self, line: str, cell: str) -> None:
+            options = line.split()
+            unknown = [o for o in options if o != "--new"]
+            if unknown:
+                print(f"ERROR: %%docker: unknown option {unknown[0]!r} (supported: --new)")
+                return
+            if "--new" in options:
+                _state["host"] = Host()
+            run_cell(cell, current_host())
+
+    return DockerMagic
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DockerMagic":  # built lazily: importing this module must not need IPython
+        return _magics_class()
+    raise AttributeError(name)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext layerlab.magic``: register ``%%docker`` on this shell."""
+    ipython.register_magics(_magics_class())
+
+
+def register(host: Host | None = None, ipython: Any = None) -> Host:
+    """Make ``%%docker`` use ``host`` (default: a fresh one) and register it; returns the host."""
+    _state["host"] = host if host is not None else Host()
+    if ipython is None:
+        try:
+            from IPython import get_ipython
+
+            ipython = get_ipython()
+        except ImportError:
+            ipython = None
+    if ipython is not None:
+        load_ipython_extension(ipython)
+    return _state["host"]

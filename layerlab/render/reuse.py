@@ -1,0 +1,209 @@
+"""Pictures of reuse: layers several images share, and which build steps the cache reused.
+
+Both are pure functions of the model: the same images or build results give the same
+DOT source, byte for byte (node names come from positions and chain ids, never from
+memory addresses or clocks), so notebook outputs stay stable.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+from ..build.builder import BuildResult, StepLog
+from ..digest import short_id
+from ..image import HistoryEntry, Image
+from ..inspect import human_size
+from ..layer import Layer
+from . import theme
+from .picture import Picture
+
+__all__ = ["build_cache", "shared_layers"]
+
+#: History comment BuildKit writes on every row a Dockerfile step made.
+BUILDKIT_COMMENT = "buildkit.dockerfile.v0"
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def _esc(text: str, width: int = 44) -> str:
+    return html.escape(_clip(text, width))
+
+
+def _step_text(created_by: str) -> str:
+    """History text as the Dockerfile said it: BuildKit's ``RUN /bin/sh -c x # buildkit`` -> ``RUN x``."""
+    text = created_by.removesuffix(" # buildkit")
+    text = text.replace("/bin/sh -c #(nop) ", "").replace("RUN /bin/sh -c ", "RUN ")
+    return " ".join(text.split())
+
+
+# -- shared layers ------------------------------------------------------------------------
+
+
+def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Picture:
+    """Images side by side over their layers; a layer (by chain id) is drawn once.
+
+    Each image points at its top layer and each layer at the one below it, so layers
+    several images hold form a common trunk. Why by chain id: the engine stores a layer
+    under its chain id, so only the same tar *on the same stack* is stored once.
+    """
+    graph = Picture("shared_layers", graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB", "ranksep": "0.25"},
+                    node_attr=theme.NODE_ATTR)
+    holders: dict[str, list[str]] = {}
+    made_by: dict[str, tuple[HistoryEntry, Layer]] = {}
+    for name, image in images.items():
+        rows = [(h, layer) for h, layer in image.steps() if layer is not None]
+        for chain, (entry, layer) in zip(image.chain_ids, rows):
+            holders.setdefault(chain, [])
+            if name not in holders[chain]:
+                holders[chain].append(name)
+            made_by.setdefault(chain, (entry, layer))
+    node_of = {chain: f"l{n}" for n, chain in enumerate(holders)}  # first-seen order: stable
+
+    for chain, names in holders.items():
+        entry, layer = made_by[chain]
+        shared = len(names) > 1
+        who = f"shared by {len(names)}" if shared else f"only {html.escape(names[0])}"
+        label = (f"<<b>{_esc(_step_text(entry.created_by or str()), max_label)}</b><br/>{human_size(layer.size)} · {who}"
+                 f' · <font face="monospace">{short_id(chain)}</font>>')
+        graph.node(node_of[chain], label,
+                   fillcolor=theme.SHARED if shared else theme.UNIQUE,
+                   color=theme.SHARED_EDGE if shared else theme.UNIQUE_EDGE,
+                   penwidth="2" if shared else "1")
+    drawn: set[tuple[str, str]] = set()
+    with graph.subgraph(name="images") as top:
+        top.attr(rank="min")
+        for n, (name, image) in enumerate(images.items()):
+            top.node(f"i{n}", f"<<b>{html.escape(name)}</b><br/>{human_size(image.size)} · "
+                              f"{_count(len(image.layers), 'layer')}>",
+                     shape="box", style="rounded,bold", fillcolor=theme.IMAGE_NODE, color=theme.SHARED_EDGE)
+    for n, image in enumerate(images.values()):
+        chains = list(image.chain_ids)
+        if chains:
+            graph.edge(f"i{n}", node_of[chains[-1]], color=theme.SHARED_EDGE)
+        for upper, lower in zip(reversed(chains), list(reversed(chains))[1:]):
+            if (upper, lower) not in drawn:
+                drawn.add((upper, lower))
+                graph.edge(node_of[upper], node_of[lower], arrowhead="none", color=theme.MUTED)
+
+    total = sum(image.size for image in images.values())
+    sizes: dict[str, int] = {chain: made_by[chain][1].size for chain in holders}
+    used = sum(sizes.values())
+    graph.attr(label=f"disk used {human_size(used)} (each layer stored once) · sum of image sizes "
+                     f"{human_size(total)} · saved {human_size(total - used)}",
+               labelloc="b", fontsize="12")
+    theme.add_legend(graph, [
+        (theme.SHARED, theme.SHARED_EDGE, "", "layer held by 2+ images: stored once"),
+        (theme.UNIQUE, theme.UNIQUE_EDGE, "", "layer only one image holds"),
+    ])
+    return graph
+
+
+# -- build cache --------------------------------------------------------------------------
+
+
+def _final_rows(result: BuildResult) -> tuple[list[tuple[HistoryEntry, Layer | None]], list[tuple[HistoryEntry, Layer | None]]]:
+    """Split the image's history into (rows the base image brought, rows this build added)."""
+    rows = list(result.image.steps())
+    return rows[: result.base_rows], rows[result.base_rows :]
+
+
+def _keyword(text: str) -> str:
+    return text.split(" ", 1)[0].upper() if text else ""
+
+
+def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max_label: int = 44) -> Picture:
+    """A build's steps bottom-up, each CACHED (reused) or built; the first miss stands out.
+
+    Why the first miss matters: a step's cache key includes its parent, so once one step is
+    built again, every later step is too (the cascade), even if its own text is unchanged.
+    With ``previous`` the first miss also says what it was before.
+    """
+    graph = Picture("build_cache", graph_attr={**theme.GRAPH_ATTR, "rankdir": "BT", "ranksep": "0.18"},
+                    node_attr=theme.NODE_ATTR)
+    final = result.steps[-1].stage if result.steps else 0
+    steps = [s for s in result.steps if s.stage == final]
+    first_miss = next((s for s in steps if s.index > 1 and not s.cached), None)
+    base_rows, build_rows = _final_rows(result)
+    order: list[str] = []
+
+    base_step = steps[0] if steps else None
+    base_size = sum(layer.size for _, layer in base_rows if layer is not None)
+    base_text = base_step.text if base_step else "FROM ?"
+    graph.node("base", f"<<b>{_esc(base_text, max_label)}</b><br/>base image · {human_size(base_size)} · "
+                       f"{_count(sum(1 for _, layer in base_rows if layer is not None), 'layer')}>",
+               fillcolor=theme.BASE, color=theme.BASE_EDGE)
+    order.append("base")
+
+    why = ""
+    fs_steps = iter(s for s in steps if s.index > 1)
+    after_miss = False
+    reused = built = 0
+    reused_bytes = 0
+    for n, (entry, layer) in enumerate(build_rows):
+        keyword = _keyword(_step_text(entry.created_by or str()))
+        node = f"s{n}"
+        if keyword not in ("RUN", "COPY", "ADD", "WORKDIR"):
+            graph.node(node, f'<<font color="{theme.MUTED}">{_esc(_step_text(entry.created_by or str()), max_label)}'
+                             f"<br/><i>config only: no layer, no cache step</i></font>>",
+                       fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
+            order.append(node)
+            continue
+        step = next(fs_steps, None)
+        text = step.text if step else _step_text(entry.created_by or str())
+        size = human_size(layer.size) if layer is not None else "no layer"
+        style = "rounded,filled" if layer is not None else "rounded,filled,dashed"
+        if step is not None and step.cached:
+            reused += 1
+            reused_bytes += layer.size if layer is not None else 0
+            mark = "CACHED (reused)"
+            fill, edge, pen = theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "1"
+        elif step is first_miss:
+            built += 1
+            after_miss = True
+            mark = "FIRST MISS: built again"
+            why = _why_missed(step, previous) if step is not None else ""
+            fill, edge, pen = theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "3"
+        else:
+            built += 1
+            mark = "built: its parent changed (cascade)" if after_miss else "built (nothing to reuse)"
+            fill, edge, pen = theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "1"
+        why_html = f"<br/><i>{html.escape(why)}</i>" if step is first_miss and why else ""
+        graph.node(node, f"<<b>{_esc(text, max_label)}</b><br/>{mark} · {size}{why_html}>",
+                   fillcolor=fill, color=edge, penwidth=pen, style=style)
+        order.append(node)
+
+    for lower, upper in zip(order, order[1:]):
+        graph.edge(lower, upper, arrowhead="none", color=theme.MUTED)
+    caption = f"{_count(reused, 'step')} reused ({human_size(reused_bytes)} not rebuilt) · {built} built"
+    if previous is not None:
+        caption += f" · image {short_id(previous.image.image_id)} → {short_id(result.image.image_id)}"
+    graph.attr(label=caption, labelloc="t", fontsize="12")
+    theme.add_legend(graph, [
+        (theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "", "CACHED: layer reused"),
+        (theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "", "first miss: the cache breaks here"),
+        (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", "built: every step after a miss"),
+        (theme.EMPTY_STEP, theme.EMPTY_STEP_EDGE, "- -", "dashed: no layer"),
+    ])
+    return graph
+
+
+def _why_missed(step: StepLog, previous: BuildResult | None) -> str:
+    """What changed at the first miss, compared with the step at the same place before."""
+    if previous is None:
+        return ""
+    before = next((s for s in previous.steps if s.stage == step.stage and s.index == step.index), None)
+    if before is None:
+        return "a new step"
+    if " ".join(before.text.split()) != " ".join(step.text.split()):
+        return f"was: {_clip(before.text, 36)}"
+    if _keyword(step.text) in ("COPY", "ADD"):
+        return "same line, but the copied files changed"
+    return "same line, but something it depends on changed (ENV, ARG...)"

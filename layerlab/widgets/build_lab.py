@@ -1,0 +1,128 @@
+"""The build lab: edit a Dockerfile, press Build, see which layers the cache reused.
+
+``BuildLab(host=None, dockerfile=..., files={...})`` shows a Textarea with the
+Dockerfile, a Build button, the layer stack and the build-cache picture (against the
+previous build of this lab), the build log (CACHED lines and all) and ``docker history``.
+Every failure (a bad Dockerfile line, an unsupported shell command, a missing COPY
+source, an unknown base image) shows up as one message in the error area; the host is
+left as it was, because ``Host.build`` stores nothing unless every step succeeded.
+Pictures are rendered to SVG into ``ipywidgets.HTML`` (not an Output widget), so the
+view is plain HTML that a browser test can compare.
+
+CSS classes for tests and themes: ``layerlab-buildlab`` (the box),
+``layerlab-buildlab-dockerfile``, ``-build``, ``-error``, ``-picture``, ``-log``.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from ..build.builder import BuildResult
+from ..build.context import BuildContext
+from ..errors import LayerlabError
+from ..host import Host
+from ..render import build_cache, image_stack
+
+__all__ = ["COURSE_DOCKERFILE", "COURSE_FILES", "BuildLab"]
+
+#: The course example: every notebook that builds "the app" starts from these.
+COURSE_DOCKERFILE = """\
+FROM ubuntu:16.04
+RUN apt-get update && apt-get install -y python
+RUN pip install flask
+COPY . /opt/source-code
+ENTRYPOINT FLASK_APP=/opt/source-code/app.py flask run
+"""
+COURSE_FILES: dict[str, str] = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
+
+_CSS = "layerlab-buildlab"
+
+
+class BuildLab(w.VBox):
+    """A Dockerfile editor wired to a simulated host; each Build redraws what was reused.
+
+    The Dockerfile in the textarea is part of the build context (as with ``docker build .``),
+    so ``COPY .`` sees it: editing any line also changes what ``COPY .`` copies.
+    """
+
+    def __init__(self, host: Host | None = None, dockerfile: str = COURSE_DOCKERFILE,
+                 files: Mapping[str, str | bytes] | None = None, *, tag: str = "lab-app",
+                 build_now: bool = True, **kwargs: Any) -> None:
+        self.host = host if host is not None else Host()
+        self.files = dict(COURSE_FILES if files is None else files)
+        self.tag = tag
+        self.last: BuildResult | None = None
+        self.previous: BuildResult | None = None
+        self.seconds: list[float] = []  # kernel time of each build + redraw, for measurements
+        self.dockerfile = w.Textarea(value=dockerfile, rows=max(6, dockerfile.count("\n") + 2),
+                                     layout=w.Layout(width="100%"))
+        self.dockerfile.add_class(f"{_CSS}-dockerfile")
+        self.build_button = w.Button(description="Build", button_style="primary", icon="gears")
+        self.build_button.add_class(f"{_CSS}-build")
+        self.build_button.on_click(self._on_build)
+        self.status = w.HTML("")
+        self.error = w.HTML("")
+        self.error.add_class(f"{_CSS}-error")
+        self.picture = w.HTML("")
+        self.picture.add_class(f"{_CSS}-picture")
+        self.build_log = w.HTML("")
+        self.build_log.add_class(f"{_CSS}-log")
+        super().__init__(children=[self.dockerfile, w.HBox([self.build_button, self.status]), self.error,
+                                   self.picture, self.build_log], **kwargs)
+        self.add_class(_CSS)
+        if build_now:
+            self.build()
+
+    # -- actions ---------------------------------------------------------------------
+    def _on_build(self, _button: object = None) -> None:
+        try:
+            self.build()
+        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
+            self._show_error(f"Something went wrong in the lab itself ({type(exc).__name__}: {exc}).")
+
+    def build(self) -> BuildResult | None:
+        """Build the textarea's Dockerfile; redraw on success, show the message on failure."""
+        started = time.perf_counter()
+        context = BuildContext.from_files({**self.files, "Dockerfile": self.dockerfile.value})
+        try:
+            result = self.host.build(context, self.tag)
+        except LayerlabError as err:
+            self._show_error(str(err))
+            return None
+        self.previous, self.last = self.last, result
+        self.error.value = ""
+        self._redraw(result)
+        self.seconds.append(time.perf_counter() - started)
+        return result
+
+    # -- rendering ---------------------------------------------------------------------
+    def _redraw(self, result: BuildResult) -> None:
+        stack = image_stack(result.image, title=f"{self.tag} · layer stack").to_html()
+        cache = build_cache(result, self.previous).to_html()
+        self.picture.value = (
+            '<div style="display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start">'
+            f'<div class="{_CSS}-stack">{stack}</div><div class="{_CSS}-cache">{cache}</div></div>'
+        )
+        reused = len(result.cached_steps)
+        self.status.value = (f"<span class='{_CSS}-status'>built <code>{html.escape(self.tag)}</code>: "
+                             f"{reused} step{'s' * (reused != 1)} CACHED</span>")
+        self.build_log.value = (
+            f"<b>build log</b><pre>{html.escape(result.log)}</pre>"
+            f"<b>$ docker history {html.escape(self.tag)}</b>"
+            f"<pre>{html.escape(self.host.history(self.tag))}</pre>"
+        )
+
+    def _show_error(self, message: str) -> None:
+        kept = ": the pictures below are from the last good build" if self.last is not None else ""
+        self.error.value = (f"<div class='{_CSS}-error-body' style='color:#b00020'>"
+                            f"<b>⚠ Build failed:</b> {html.escape(message)}<br/>"
+                            f"<i>Nothing was stored or tagged{kept}.</i></div>")
+        self.status.value = ""
+
+    def __repr__(self) -> str:
+        return f"<BuildLab {self.tag!r}: {len(self.seconds)} builds>"
