@@ -356,6 +356,11 @@ def _copy_step(instruction: Instruction, expanded: str, state: _State, context: 
         return key_material, copy_from
     matched: list[str] = []
     for source in sources:
+        if source.startswith(("http://", "https://", "git@")):
+            raise BuildError(
+                f"line {instruction.line}: {instruction.keyword} {source}: fetching from the network is not "
+                "supported (builds run with --network none); download it into the build context first"
+            )
         found = context.match(source)
         if not found:
             raise ContextError(
@@ -369,10 +374,67 @@ def _copy_step(instruction: Instruction, expanded: str, state: _State, context: 
         fs = Overlay(state.layers)
         multiple = len(matched) > 1
         for source in matched:
-            _copy_from_context(context, source, fs, dest, cwd, chown, chmod, instruction, multiple)
+            entry = context.entries.get(source)
+            if instruction.keyword == "ADD" and isinstance(entry, File) and _is_archive(entry):
+                _extract(entry, fs, _target(dest, cwd, "", False), instruction)
+            else:
+                _copy_from_context(context, source, fs, dest, cwd, chown, chmod, instruction, multiple)
         return fs.diff()
 
     return key_material, copy
+
+
+def _archive_stream(entry: File):  # type: ignore[no-untyped-def]
+    """The uncompressed bytes of a tar, gzip, bzip2 or xz file, as ADD unpacks them."""
+    import bz2
+    import gzip
+    import io
+    import lzma
+
+    from ..archive.blobs import ChunkStream
+
+    raw = io.BufferedReader(ChunkStream(entry.content.chunks()), 1 << 20)
+    head = raw.peek(6)[:6]
+    if head.startswith(b"\x1f\x8b"):
+        return gzip.GzipFile(fileobj=raw)
+    if head.startswith(b"BZh"):
+        return bz2.BZ2File(raw)
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return lzma.LZMAFile(raw)
+    return raw
+
+
+def _is_archive(entry: File) -> bool:
+    """ADD unpacks a local file only when it really is a (compressed) tar, whatever its name."""
+    try:
+        block = _archive_stream(entry).read(512)
+    except (OSError, EOFError, ValueError):
+        return False
+    return len(block) == 512 and block[257:262] == b"ustar"
+
+
+def _extract(entry: File, fs: Overlay, root: str, instruction: Instruction) -> None:
+    from ..layer import member_path
+    from ..tarstream import TarReader
+
+    if not fs.exists(root):
+        fs.mkdir(root, parents=True)
+    reader = TarReader(_archive_stream(entry), label=f"line {instruction.line}: ADD")
+    for member in reader:
+        path = member_path(member.name, reader)
+        if path is None:
+            continue
+        target = posixpath.join(root, path)
+        meta = {"mode": member.mode, "uid": member.uid, "gid": member.gid}
+        if member.type == "dir":
+            _put_entry(fs, target, Dir(**meta), member.uid, member.gid, None)
+        elif member.type == "file":
+            data = b"".join(reader.data())
+            _put_entry(fs, target, File(content=data, **meta), member.uid, member.gid, None)
+        elif member.type == "symlink":
+            _put_entry(fs, target, Symlink(target=member.linkname), member.uid, member.gid, None)
+        elif member.type == "hardlink":
+            fs.link(posixpath.join(root, member_path(member.linkname, reader) or ""), target)
 
 
 def _owner(fs: Overlay, chown: str | None) -> tuple[int, int]:

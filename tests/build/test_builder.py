@@ -150,3 +150,25 @@ def test_editing_the_last_step_reuses_every_expensive_step():
     result = host.build(ctx(edited, **{"app.py": "print(1)\n"}), "app")
     # COPY . sends the Dockerfile too, so editing it busts that COPY, as on a real engine
     assert [s.cached for s in result.steps[1:]] == [True, True, False]
+
+
+def test_add_unpacks_a_local_tar_and_copies_other_files():
+    import gzip
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("pkg/bin/tool")
+        info.size, info.mode = 4, 0o755
+        tar.addfile(info, io.BytesIO(b"tool"))
+    image = Host().build(ctx("FROM alpine\nADD vendor.tgz /opt/\nADD notes.txt /opt/\n",
+                             **{"vendor.tgz": gzip.compress(buf.getvalue()), "notes.txt": "n"})).image
+    tree = image.rootfs()
+    assert tree.read("opt/pkg/bin/tool") == b"tool" and tree["opt/pkg/bin/tool"].mode == 0o755
+    assert tree.read("opt/notes.txt") == b"n" and "opt/vendor.tgz" not in tree
+
+
+def test_add_from_a_url_explains_there_is_no_network():
+    with pytest.raises(BuildError, match="line 2.*network"):
+        Host().build(ctx("FROM alpine\nADD https://example.com/x.tgz /opt/\n"))
