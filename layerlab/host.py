@@ -9,6 +9,9 @@ by extending this object, not by reshaping it.
 from __future__ import annotations
 
 import itertools
+import json
+import random
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,11 @@ from .archive import read_archive, save_docker_archive
 from .build.builder import BuildCache, BuildResult, build
 from .build.catalogue import CatalogueError, base_image
 from .build.context import BuildContext
+from .build.shell import ShellResult
+from .container import Container, Mount
+from .fs import normalize_path
+from .overlay import Overlay
+from .volume import Volume
 from .digest import short_id
 from .errors import LayerlabError
 from .image import Image
@@ -49,9 +57,15 @@ class Host:
     tags: dict[str, str] = field(default_factory=dict)
     use_catalogue: bool = True
     _clock: itertools.count = field(default_factory=itertools.count, repr=False)
+    containers: dict[str, Container] = field(default_factory=dict)
+    volumes: dict[str, Volume] = field(default_factory=dict)
+    host_dirs: dict[str, Overlay] = field(default_factory=dict)
+    #: seed for container ids, generated names and anonymous volume names (None: random)
+    seed: int | None = None
 
     def __post_init__(self) -> None:
         self.build_cache = BuildCache()
+        self._rng: random.Random = random.Random(self.seed) if self.seed is not None else random.SystemRandom()
 
     # -- lookups ------------------------------------------------------------------------
     def image(self, ref: str) -> Image:
@@ -106,8 +120,15 @@ class Host:
         self.tags[full_ref(target)] = self.image(source).image_id
 
     def rmi(self, ref: str, *, force: bool = False) -> list[str]:
-        """``docker rmi``: untag; delete the image when no tag is left. Lines as docker prints."""
+        """``docker rmi``: untag; delete the image when no tag is left. Lines as docker prints.
+        An image a container (running or not) was made from is refused without ``force``."""
         image = self.image(ref)
+        users = [c for c in self.containers.values() if c.image.image_id == image.image_id]
+        if users and not force and len(self.tags_of(image.image_id)) <= 1:
+            raise HostError(
+                f'Error response from daemon: conflict: unable to remove repository reference "{ref}" '
+                f"(must force) - container {users[0].id[:12]} is using its referenced image "
+                f"{short_id(image.image_id)}")
         out: list[str] = []
         tags = self.tags_of(image.image_id)
         if full_ref(ref) in tags and (len(tags) > 1 and not force):
@@ -134,6 +155,218 @@ class Host:
             if not archived.tags:
                 out.append(f"Loaded image ID: {archived.image.image_id}")
         return out
+
+    # -- containers and volumes ---------------------------------------------------------
+    def _hex_id(self) -> str:
+        return "".join(self._rng.choice("0123456789abcdef") for _ in range(64))
+
+    def _generated_name(self) -> str:
+        while True:
+            name = f"{self._rng.choice(_ADJECTIVES)}_{self._rng.choice(_SURNAMES)}"
+            if all(c.name != name for c in self.containers.values()):
+                return name
+
+    def container(self, ref: str | Container) -> Container:
+        """A container by name, full id or id prefix (``Error: No such container`` otherwise)."""
+        if isinstance(ref, Container):
+            return ref
+        for c in self.containers.values():
+            if c.name == ref.lstrip("/") or c.id == ref:
+                return c
+        matches = [c for c in self.containers.values() if len(ref) >= 1 and c.id.startswith(ref)]
+        if len(matches) == 1:
+            return matches[0]
+        raise HostError(f"Error: No such container: {ref}")
+
+    def host_dir(self, path: str, files: dict[str, bytes | str] | Overlay | None = None) -> Overlay:
+        """A directory on the host, for bind mounts: from ``{relative path: data}`` or an Overlay."""
+        if isinstance(files, Overlay):
+            self.host_dirs[path] = files
+            return files
+        fs = self.host_dirs.setdefault(path, Overlay())
+        for rel, data in (files or {}).items():
+            fs.mkdir("/" + rel.rpartition("/")[0], parents=True) if "/" in rel.strip("/") else None
+            fs.write("/" + rel, data)
+        return fs
+
+    def volume_create(self, name: str | None = None, *, anonymous: bool = False) -> Volume:
+        """``docker volume create [NAME]``: creating an existing name returns it (as docker does)."""
+        if name is None:
+            name, anonymous = self._hex_id(), True if name is None and anonymous else anonymous
+        if name not in self.volumes:
+            self.volumes[name] = Volume(name, anonymous=anonymous)
+        return self.volumes[name]
+
+    def _mount(self, kind: str, source: str, target: str, read_only: bool) -> Mount:
+        target = normalize_path(target)
+        if kind == "volume":
+            volume = self.volume_create(source or None, anonymous=not source)
+            return Mount("volume", target, volume.data, volume.name, read_only, volume)
+        if kind == "bind":
+            return Mount("bind", target, self.host_dir(source), source, read_only)
+        if kind == "tmpfs":
+            return Mount("tmpfs", target, Overlay(), "", read_only)
+        raise HostError(f"invalid mount type {kind!r}")
+
+    def _parse_v(self, spec: str) -> tuple[str, str, str, bool]:
+        parts = spec.split(":")
+        ro = len(parts) > 1 and parts[-1] in ("ro", "rw", "z", "Z", "nocopy") and (parts.pop() == "ro")
+        if len(parts) == 1:
+            return "volume", "", parts[0], ro
+        source, target = parts[0], parts[1]
+        return ("bind" if source.startswith("/") else "volume"), source, target, ro
+
+    def _parse_mount(self, spec: str | dict[str, Any]) -> tuple[str, str, str, bool]:
+        if isinstance(spec, str):
+            fields: dict[str, Any] = {}
+            for item in spec.split(","):
+                key, eq, value = item.partition("=")
+                fields[key] = value if eq else True
+        else:
+            fields = dict(spec)
+        kind = fields.get("type", "volume")
+        source = fields.get("source") or fields.get("src") or ""
+        target = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
+        ro = fields.get("readonly", fields.get("ro", False)) not in (False, "false", "0")
+        return kind, source, target, ro
+
+    def run(self, image: str, command: str | list[str] | None = None, *, name: str | None = None,
+            detach: bool = False, rm: bool = False, volumes: list[str] = (), mounts: list[Any] = (),  # type: ignore[assignment]
+            env: list[str] = (), workdir: str | None = None, entrypoint: list[str] | None = None) -> Container:  # type: ignore[assignment]
+        """``docker run``: create a container, mount, run its command to the end (a command
+        ending in ``sleep N`` / ``tail -f`` stays running). ``command`` is argv, or a string
+        split as the docker CLI splits its arguments. The output is in ``container.output``."""
+        img = self.image(image)
+        if name is not None and any(c.name == name for c in self.containers.values()):
+            raise HostError(f'Error response from daemon: Conflict. The container name "/{name}" is already in use')
+        config = img.config.get("config") or {}
+        argv = shlex.split(command) if isinstance(command, str) else list(command or config.get("Cmd") or [])
+        argv = list(config.get("Entrypoint") or [] if entrypoint is None else entrypoint) + argv
+        specs = [self._parse_v(v) for v in volumes] + [self._parse_mount(m) for m in mounts]
+        targets = {normalize_path(t) for _, _, t, _ in specs}
+        for path in config.get("Volumes") or {}:
+            if normalize_path(path) not in targets:
+                specs.append(("volume", "", path, False))
+        container_id = self._hex_id()
+        container = Container.create(
+            container_id, name or self._generated_name(), img,
+            [self._mount(*spec) for spec in specs], image_ref=image, command=argv,
+            env=[*img.env, *env], workdir=workdir or "", created=next(self._clock))
+        container.auto_remove = rm
+        self.containers[container_id] = container
+        container.start()
+        if rm and not container.running:
+            self.rm(container, volumes=True)
+        return container
+
+    def exec(self, container: str | Container, command: str | list[str]) -> ShellResult:
+        """``docker exec``: only in a running container."""
+        c = self.container(container)
+        if not c.running:
+            raise HostError(f"Error response from daemon: Container {c.id} is not running")
+        return c.exec(command)
+
+    def diff(self, container: str | Container) -> str:
+        return self.container(container).diff_text()
+
+    def stop(self, container: str | Container) -> str:
+        c = self.container(container)
+        c.stop()
+        if c.auto_remove:
+            self.rm(c, volumes=True)
+        return container if isinstance(container, str) else c.name
+
+    def rm(self, container: str | Container, *, force: bool = False, volumes: bool = False) -> str:
+        """``docker rm``: the RW and -init layers go; anonymous volumes only with ``volumes``
+        (``-v``; ``--rm`` implies it); named volumes always stay."""
+        c = self.container(container)
+        if c.running and not force:
+            raise HostError(f"Error response from daemon: You cannot remove a running container {c.id}. "
+                            "Stop the container before attempting removal or force remove")
+        c.stop()
+        del self.containers[c.id]
+        if volumes:
+            for volume in c.volumes:
+                if volume.anonymous and not self._volume_users(volume.name):
+                    self.volumes.pop(volume.name, None)
+        return container if isinstance(container, str) else c.name
+
+    def _volume_users(self, name: str) -> list[Container]:
+        return [c for c in self.containers.values() if any(v.name == name for v in c.volumes)]
+
+    def commit(self, container: str | Container, repo_tag: str | None = None, *,
+               message: str | None = None) -> Image:
+        """``docker commit``: the container's image plus its RW layer. The new config keeps
+        the container's command as ``Cmd`` and its anonymous volumes as ``Volumes``; the
+        history row's ``created_by`` is the command joined by spaces (as the engine writes it)."""
+        c = self.container(container)
+        layer = c.commit(message)
+        config = json.loads(c.image.config_bytes)
+        run = dict(config.get("config") or {})
+        entrypoint = list(run.get("Entrypoint") or [])
+        cmd = c.command[len(entrypoint):] if c.command[: len(entrypoint)] == entrypoint else c.command
+        run["Cmd"] = cmd
+        anonymous = {"/" + m.target: {} for m in c.mounts if m.volume is not None and m.volume.anonymous}
+        if anonymous:
+            run["Volumes"] = {**(run.get("Volumes") or {}), **anonymous}
+        config["config"] = run
+        config["container"] = c.id
+        row: dict[str, Any] = {"created": config.get("created", ""), "created_by": " ".join(cmd)}
+        if message:
+            row["comment"] = message
+        config["history"] = list(config.get("history") or []) + [row]
+        config["rootfs"] = {"type": "layers", "diff_ids": [*c.image.diff_ids, layer.diff_id]}
+        image = Image([*c.image.layers, layer], json.dumps(config, separators=(",", ":")).encode())
+        return self.add(image, repo_tag)
+
+    def volume_ls(self) -> str:
+        rows = [{"DRIVER": v.driver, "VOLUME NAME": v.name} for v in sorted(self.volumes.values(), key=lambda v: v.name)]
+        return _table(rows, ["DRIVER", "VOLUME NAME"])
+
+    def volume_inspect(self, name: str) -> dict[str, Any]:
+        if name not in self.volumes:
+            raise HostError(f"Error: No such volume: {name}")
+        return self.volumes[name].inspect()
+
+    def volume_rm(self, name: str, *, force: bool = False) -> str:
+        if name not in self.volumes:
+            raise HostError(f"Error: No such volume: {name}")
+        users = self._volume_users(name)
+        if users and not force:
+            raise HostError(f"Error response from daemon: remove {name}: volume is in use - [{users[0].id}]")
+        del self.volumes[name]
+        return name
+
+    def volume_prune(self) -> str:
+        """``docker volume prune -f`` on Engine 20.10: every volume no container uses,
+        named ones too (Engine 23+ prunes only anonymous volumes unless ``--all``)."""
+        gone = [v for v in sorted(self.volumes.values(), key=lambda v: v.name) if not self._volume_users(v.name)]
+        reclaimed = sum(v.size() for v in gone)
+        for v in gone:
+            del self.volumes[v.name]
+        lines = (["Deleted Volumes:", *[v.name for v in gone], ""] if gone else []) + \
+            [f"Total reclaimed space: {_human_size_binary(reclaimed)}"]
+        return "\n".join(lines)
+
+    def ps_rows(self, *, all: bool = False, size: bool = False) -> list[dict[str, str]]:  # noqa: A002
+        rows = []
+        for c in sorted(self.containers.values(), key=lambda c: -c.created):
+            if not all and not c.running:
+                continue
+            command = _ps_command(c.command)
+            row = {"CONTAINER ID": c.id[:12], "IMAGE": c.image_ref, "COMMAND": command,
+                   "CREATED": "Less than a second ago",
+                   "STATUS": "Up Less than a second" if c.running else f"Exited ({c.exit_code}) Less than a second ago",
+                   "PORTS": "", "NAMES": c.name}
+            if size:
+                row["SIZE"] = f"{human_size(c.size())} (virtual {human_size(c.virtual_size())})"
+            rows.append(row)
+        return rows
+
+    def ps(self, *, all: bool = False, size: bool = False) -> str:  # noqa: A002
+        """``docker ps [-a] [-s]``; SIZE is ``RW bytes (virtual image + RW bytes)``."""
+        cols = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"] + (["SIZE"] if size else [])
+        return _table(self.ps_rows(all=all, size=size), cols)
 
     # -- what docker prints ------------------------------------------------------------
     def history_rows(self, ref: str) -> list[dict[str, str]]:
@@ -192,17 +425,32 @@ class Host:
                 "id": image_id, "tags": self.tags_of(image_id), "size": record.image.size,
                 "shared": shared, "unique": record.image.size - shared,
             })
+        used = {c.image.image_id for c in self.containers.values()}
+        volume_users = {v.name for c in self.containers.values() for v in c.volumes}
         return {"images": len(self.images), "images_size": sum(usage.values()), "per_image": per_image,
-                "build_cache": len(self.build_cache)}
+                "build_cache": len(self.build_cache),
+                "images_active": sum(1 for i in self.images if i in used),
+                "containers": len(self.containers),
+                "containers_active": sum(c.running for c in self.containers.values()),
+                "containers_size": sum(c.size() for c in self.containers.values()),
+                "containers_reclaimable": sum(c.size() for c in self.containers.values() if not c.running),
+                "volumes": len(self.volumes),
+                "volumes_active": sum(1 for v in self.volumes if v in volume_users),
+                "volumes_size": sum(v.size() for v in self.volumes.values()),
+                "volumes_reclaimable": sum(v.size() for n, v in self.volumes.items() if n not in volume_users)}
 
     def system_df_text(self, verbose: bool = False) -> str:
         df = self.system_df()
         size = df["images_size"]
         rows = [
-            {"TYPE": "Images", "TOTAL": str(df["images"]), "ACTIVE": "0", "SIZE": human_size(size, 4),
+            {"TYPE": "Images", "TOTAL": str(df["images"]), "ACTIVE": str(df["images_active"]), "SIZE": human_size(size, 4),
              "RECLAIMABLE": f"{human_size(size, 4)} (100%)" if size else "0B"},
-            {"TYPE": "Containers", "TOTAL": "0", "ACTIVE": "0", "SIZE": "0B", "RECLAIMABLE": "0B"},
-            {"TYPE": "Local Volumes", "TOTAL": "0", "ACTIVE": "0", "SIZE": "0B", "RECLAIMABLE": "0B"},
+            {"TYPE": "Containers", "TOTAL": str(df["containers"]), "ACTIVE": str(df["containers_active"]),
+             "SIZE": human_size(df["containers_size"], 4),
+             "RECLAIMABLE": _reclaimable(df["containers_reclaimable"], df["containers_size"])},
+            {"TYPE": "Local Volumes", "TOTAL": str(df["volumes"]), "ACTIVE": str(df["volumes_active"]),
+             "SIZE": human_size(df["volumes_size"], 4),
+             "RECLAIMABLE": _reclaimable(df["volumes_reclaimable"], df["volumes_size"])},
         ]
         if not verbose:
             return _table(rows, ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"])
@@ -239,3 +487,31 @@ def _table(rows: list[dict[str, str]], columns: list[str]) -> str:
     for row in rows:
         lines.append("   ".join(row.get(c, "").ljust(widths[c]) for c in columns).rstrip())
     return "\n".join(lines)
+
+
+def _reclaimable(reclaimable: int, total: int) -> str:
+    """The docker CLI's RECLAIMABLE: ``size (percent%)`` once there is anything at all."""
+    if total > 0:
+        return f"{human_size(reclaimable, 4)} ({reclaimable * 100 // total}%)"
+    return human_size(reclaimable, 4)
+
+
+def _human_size_binary(n: int) -> str:
+    """``Total reclaimed space``: go-units HumanSize (decimal, 4 significant digits)."""
+    return human_size(n, 4)
+
+
+def _ps_command(argv: list[str]) -> str:
+    """The COMMAND column: args with spaces in single quotes, cut to 20 characters, quoted."""
+    text = " ".join(f"'{a}'" if " " in a else a for a in argv)
+    if len(text) > 20:
+        text = text[:19] + "\u2026"
+    return json.dumps(text, ensure_ascii=False)
+
+
+_ADJECTIVES = ["admiring", "brave", "clever", "dreamy", "eager", "focused", "gallant", "happy", "jolly",
+               "keen", "loving", "modest", "nifty", "optimistic", "quirky", "relaxed", "sharp", "tender",
+               "upbeat", "vibrant", "wizardly", "youthful", "zealous"]
+_SURNAMES = ["albattani", "babbage", "curie", "darwin", "euclid", "feynman", "galileo", "hopper", "jemison",
+             "kepler", "lovelace", "meitner", "noether", "pasteur", "ritchie", "shannon", "turing",
+             "wozniak", "yalow"]

@@ -29,7 +29,9 @@ class ScenarioError(LayerlabError):
 
 
 SUPPORTED = ("build", "tag", "rmi", "image rm", "history", "image inspect", "images", "image ls",
-             "system df", "save", "load")
+             "system df", "save", "load",
+             "run", "exec", "diff", "ps", "container ls", "stop", "rm", "container rm", "commit",
+             "volume create", "volume ls", "volume inspect", "volume rm", "volume prune")
 
 
 @dataclass
@@ -120,6 +122,7 @@ class SimulatedSide:
     def __init__(self, base: Path, host: Host | None = None) -> None:
         self.base = base
         self.host = host or Host()
+        self.containers_used = False
 
     def run(self, command: Command) -> Observation:
         verb, rest = _verb(command.argv)
@@ -130,6 +133,8 @@ class SimulatedSide:
 
     def _run(self, verb: str, rest: list[str]) -> Observation:
         host = self.host
+        if verb in CONTAINER_VERBS:
+            return _sim_container(self, verb, rest)
         if verb == "build":
             args = _parse_build(rest, self.base)
             if args.no_cache:
@@ -169,6 +174,9 @@ class SimulatedSide:
                      human_size(i["unique"], 4))
                     for i in df["per_image"]
                 )
+            if self.containers_used:
+                text = host.system_df_text(False)
+                facts.update(_container_df_facts(_df_rows(text)))
             return Observation(True, host.system_df_text(verbose), facts)
         if verb == "save":
             out = rest[rest.index("-o") + 1]
@@ -231,6 +239,7 @@ class RealSide:
         self.base = base
         self.engine = engine
         self._tmp = Path(tempfile.mkdtemp(prefix="layerlab-real-"))
+        self.containers_used = False
 
     def run(self, command: Command) -> Observation:
         from .real.engine import EngineError
@@ -277,6 +286,9 @@ class RealSide:
             image = self.saved_image(tag)
             facts = build_facts(parse_buildkit_log(engine.last_build_log), image)
             return Observation(True, engine.last_build_log, facts)
+        if verb in CONTAINER_VERBS:
+            self.containers_used = True
+            return _real_container(self, verb, rest)
         proc = engine.docker(verb.split() + rest, cwd=self.base)
         out = proc.stdout
         if verb in ("rmi", "image rm"):
@@ -295,7 +307,11 @@ class RealSide:
             return Observation(True, out, {"images": sorted(
                 (f"{r['Repository']}:{r['Tag']}", r["Size"]) for r in rows if r["Repository"] != "<none>")})
         if verb == "system df":
-            return Observation(True, out, _real_df_facts(engine, "-v" in rest or "--verbose" in rest))
+            facts = _real_df_facts(engine, "-v" in rest or "--verbose" in rest)
+            if self.containers_used:
+                text = engine.docker(["system", "df"]).stdout
+                facts.update(_container_df_facts(_df_rows(text)))
+            return Observation(True, out, facts)
         if verb == "load":
             return Observation(True, out, {"loaded": [x for x in out.splitlines() if x.startswith("Loaded")]})
         return Observation(True, out, {})
@@ -373,7 +389,22 @@ def _dockerfile_path(args: BuildArgs) -> Path:
 
 
 def _clean_engine(engine: Any, commands: list[Command], base: Path) -> None:
-    """Start from a clean slate: remove the tags the scenario will make, and the build cache."""
+    """Start from a clean slate: remove the containers (by --name) and named volumes the
+    scenario will make, the tags it will make, and the build cache."""
+    for command in commands:
+        verb, rest = _verb(command.argv)
+        try:
+            if verb == "run":
+                args = parse_run(rest)
+                if args.name:
+                    engine.docker(["rm", "-f", "-v", args.name])
+                for spec in args.volumes:
+                    if ":" in spec and not spec.startswith("/"):
+                        engine.docker(["volume", "rm", "-f", spec.split(":")[0]])
+            elif verb == "volume create" and rest:
+                engine.docker(["volume", "rm", "-f", rest[-1]])
+        except Exception:  # noqa: BLE001 - not there yet
+            pass
     for command in commands:
         verb, rest = _verb(command.argv)
         tags = []
@@ -455,3 +486,244 @@ def play(path: Path, *, engine: Any = None, echo: Callable[[str], None] = print)
             echo(observed.output.rstrip())
         ok &= observed.ok
     return ok
+
+
+# -- containers and volumes -----------------------------------------------------------------
+
+CONTAINER_VERBS = ("run", "exec", "diff", "ps", "container ls", "stop", "rm", "container rm", "commit",
+                   "volume create", "volume ls", "volume inspect", "volume rm", "volume prune")
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def anonymous_name(name: str) -> str:
+    """Anonymous volumes have random 64-hex names: compared as ``<anonymous>``."""
+    return "<anonymous>" if _HEX64.match(name) else name
+
+
+@dataclass
+class RunArgs:
+    image: str
+    command: list[str]
+    name: str | None = None
+    detach: bool = False
+    rm: bool = False
+    volumes: list[str] = field(default_factory=list)
+    mounts: list[str] = field(default_factory=list)
+    env: list[str] = field(default_factory=list)
+    workdir: str | None = None
+    has_network: bool = False
+
+
+_RUN_VALUE = {"--name", "-v", "--volume", "--mount", "-e", "--env", "-w", "--workdir", "--network", "--net",
+              "-u", "--user", "-h", "--hostname", "--entrypoint"}
+_RUN_FLAG = {"-d", "--detach", "--rm", "-i", "-t", "-it", "-ti", "--interactive", "--tty", "--init"}
+
+
+def parse_run(argv: list[str]) -> RunArgs:
+    """``docker run`` options (the subset scenarios use), the image, then the command."""
+    opts: dict[str, list[str]] = {}
+    flags: set[str] = set()
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        key, eq, value = argv[i].partition("=")
+        if key in _RUN_VALUE:
+            if not eq:
+                i += 1
+                if i >= len(argv):
+                    raise ScenarioError(f"docker run: {key} needs a value")
+                value = argv[i]
+            opts.setdefault(key, []).append(value)
+        elif argv[i] in _RUN_FLAG:
+            flags.add(argv[i])
+        else:
+            raise ScenarioError(f"docker run: unsupported option {argv[i]!r}")
+        i += 1
+    if i >= len(argv):
+        raise ScenarioError("docker run: no image")
+    get = lambda *keys: [v for k in keys for v in opts.get(k, [])]  # noqa: E731
+    return RunArgs(argv[i], argv[i + 1:], (get("--name") or [None])[-1], bool(flags & {"-d", "--detach"}),
+                   "--rm" in flags, get("-v", "--volume"), get("--mount"), get("-e", "--env"),
+                   (get("-w", "--workdir") or [None])[-1], bool(get("--network", "--net")))
+
+
+def _split_flags(rest: list[str], value_opts: tuple[str, ...] = ()) -> tuple[set[str], dict[str, str], list[str]]:
+    flags: set[str] = set()
+    values: dict[str, str] = {}
+    args: list[str] = []
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if word in value_opts and i + 1 < len(rest):
+            values[word] = rest[i + 1]
+            i += 2
+            continue
+        if word.startswith("-") and len(word) > 1:
+            key, eq, value = word.partition("=")
+            if eq:
+                values[key] = value
+            elif word.startswith("--"):
+                flags.add(word)
+            else:
+                flags |= {"-" + c for c in word[1:]}
+        else:
+            args.append(word)
+        i += 1
+    return flags, values, args
+
+
+def layer_entries(layer: Any) -> list[tuple[str, ...]]:
+    """A layer as comparable rows: entries (path, kind, mode, size), whiteouts, opaque dirs."""
+    rows: list[tuple[str, ...]] = [
+        ("/" + path, entry.kind, oct(entry.mode), str(getattr(entry, "size", 0) if entry.kind == "file" else 0))
+        for path, entry in layer.entries.items()]
+    rows += [("/" + p, "whiteout") for p in layer.whiteouts]
+    rows += [("/" + p, "opaque") for p in layer.opaque]
+    return sorted(rows)
+
+
+def _sim_container(side: SimulatedSide, verb: str, rest: list[str]) -> Observation:
+    host = side.host
+    side.containers_used = True
+    if verb == "run":
+        args = parse_run(rest)
+        c = host.run(args.image, args.command, name=args.name, detach=args.detach, rm=args.rm,
+                     volumes=args.volumes, mounts=args.mounts, env=args.env, workdir=args.workdir)
+        result = c.output[-1] if c.output else None
+        status = result.status if result else 0
+        if args.detach:
+            return Observation(status == 0 or c.running, c.id, {})
+        out = result.stdout if result else ""
+        if status != 0:  # the docker CLI exits with the command's status: an error
+            return Observation(False, f"ERROR: exit {status}\n{out}{result.stderr if result else ''}", {"error": True})
+        return Observation(True, out + (result.stderr if result else ""), {"output": out.splitlines()})
+    if verb == "exec":
+        words = list(rest)
+        while words and words[0].startswith("-"):
+            words = words[1:]
+        result = host.exec(words[0], words[1:])
+        if result.status != 0:
+            return Observation(False, f"ERROR: exit {result.status}\n{result.stderr}", {"error": True})
+        return Observation(True, result.stdout + result.stderr, {"output": result.stdout.splitlines()})
+    if verb == "diff":
+        text = host.diff(rest[-1])
+        return Observation(True, text, {"diff": sorted(text.splitlines())})
+    if verb in ("ps", "container ls"):
+        flags, _, _ = _split_flags(rest)
+        every, size = bool(flags & {"-a", "--all"}), bool(flags & {"-s", "--size"})
+        rows = host.ps_rows(all=every, size=size)
+        facts = {"ps": sorted((r["NAMES"], r["IMAGE"], _state(r["STATUS"]), r.get("SIZE", "")) for r in rows)}
+        return Observation(True, host.ps(all=every, size=size), facts)
+    if verb == "stop":
+        _, _, names = _split_flags(rest, ("-t", "--time"))
+        return Observation(True, "\n".join(host.stop(n) for n in names), {})
+    if verb in ("rm", "container rm"):
+        flags, _, names = _split_flags(rest)
+        out = [host.rm(n, force=bool(flags & {"-f", "--force"}), volumes=bool(flags & {"-v", "--volumes"}))
+               for n in names]
+        return Observation(True, "\n".join(out), {"removed": out})
+    if verb == "commit":
+        _, values, args = _split_flags(rest, ("-m", "--message"))
+        image = host.commit(args[0], args[1] if len(args) > 1 else None,
+                            message=values.get("-m") or values.get("--message"))
+        return Observation(True, image.image_id, _commit_facts(image))
+    if verb == "volume create":
+        _, _, args = _split_flags(rest)
+        volume = host.volume_create(args[0] if args else None, anonymous=not args)
+        return Observation(True, volume.name, {"created": anonymous_name(volume.name)})
+    if verb == "volume ls":
+        return Observation(True, host.volume_ls(), {"volumes": sorted(anonymous_name(n) for n in host.volumes)})
+    if verb == "volume inspect":
+        data = host.volume_inspect(rest[-1])
+        return Observation(True, str(data), {"name": anonymous_name(data["Name"]), "driver": data["Driver"]})
+    if verb == "volume rm":
+        flags, _, names = _split_flags(rest)
+        out = [host.volume_rm(n, force=bool(flags & {"-f", "--force"})) for n in names]
+        return Observation(True, "\n".join(out), {"removed": out})
+    if verb == "volume prune":
+        text = host.volume_prune()
+        return Observation(True, text, _prune_facts(text))
+    raise ScenarioError(f"unsupported: docker {verb}")
+
+
+def _state(status: str) -> str:
+    """``Up 3 seconds`` -> ``Up``; ``Exited (0) 2 minutes ago`` -> ``Exited (0)``."""
+    if status.startswith("Up"):
+        return "Up"
+    match = re.match(r"(Exited \(\d+\))", status)
+    return match.group(1) if match else status
+
+
+def _commit_facts(image: Any) -> dict[str, Any]:
+    top = image.steps()[-1]
+    return {"history": [(h.created_by, human_size(layer.size) if layer else "0B") for h, layer in image.steps()],
+            "commit_row": (top[0].created_by, top[0].comment or ""),
+            "layer": layer_entries(image.layers[-1])}
+
+
+def _prune_facts(text: str) -> dict[str, Any]:
+    lines = text.strip().splitlines()
+    deleted = sorted(anonymous_name(x) for x in lines if x and not x.startswith(("Deleted Volumes", "Total")))
+    return {"deleted": deleted, "reclaimed": [x for x in lines if x.startswith("Total")]}
+
+
+def _real_container(side: RealSide, verb: str, rest: list[str]) -> Observation:
+    engine = side.engine
+    if verb == "run":
+        args = parse_run(rest)
+        extra = [] if args.has_network else ["--network", "none"]
+        proc = engine.docker(["run", *extra, *rest], cwd=side.base)
+        if args.detach:
+            return Observation(True, proc.stdout, {})
+        return Observation(True, proc.stdout + proc.stderr, {"output": proc.stdout.splitlines()})
+    proc = engine.docker(verb.split() + rest, cwd=side.base)
+    out = proc.stdout
+    if verb == "exec":
+        return Observation(True, out + proc.stderr, {"output": out.splitlines()})
+    if verb == "diff":
+        return Observation(True, out, {"diff": sorted(out.splitlines())})
+    if verb in ("ps", "container ls"):
+        fmt = "{{.Names}}\t{{.Image}}\t{{.Status}}" + ("\t{{.Size}}" if {"-s", "--size"} & _split_flags(rest)[0] else "")
+        lines = engine.docker(["ps", *rest, "--format", fmt]).stdout.splitlines()
+        rows = []
+        for line in lines:
+            cols = line.split("\t") + [""]
+            rows.append((cols[0], cols[1], _state(cols[2]), cols[3]))
+        return Observation(True, out, {"ps": sorted(rows)})
+    if verb in ("rm", "container rm"):
+        lines = out.splitlines()
+        return Observation(True, out, {"removed": lines})
+    if verb == "commit":
+        _, _, args = _split_flags(rest, ("-m", "--message"))
+        if len(args) > 1:
+            return Observation(True, out, _commit_facts(side.saved_image(args[1])))
+        return Observation(True, out, {})
+    if verb == "volume create":
+        return Observation(True, out, {"created": anonymous_name(out.strip())})
+    if verb == "volume ls":
+        names = engine.docker(["volume", "ls", "-q"]).stdout.split()
+        return Observation(True, out, {"volumes": sorted(anonymous_name(n) for n in names)})
+    if verb == "volume inspect":
+        import json
+
+        data = json.loads(out)[0]
+        return Observation(True, out, {"name": anonymous_name(data["Name"]), "driver": data["Driver"]})
+    if verb == "volume rm":
+        return Observation(True, out, {"removed": out.splitlines()})
+    if verb == "volume prune":
+        return Observation(True, out, _prune_facts(out))
+    return Observation(True, out, {})
+
+
+def _container_df_facts(df_rows: dict[str, tuple[str, str, str]]) -> dict[str, Any]:
+    return {"containers": df_rows["Containers"], "volumes": df_rows["Local Volumes"]}
+
+
+def _df_rows(text: str) -> dict[str, tuple[str, str, str]]:
+    """``docker system df`` text -> {TYPE: (TOTAL, ACTIVE, SIZE)} (RECLAIMABLE left out)."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for line in text.splitlines()[1:]:
+        cols = re.split(r"\s{2,}", line.strip())
+        if len(cols) >= 4:
+            rows[cols[0]] = (cols[1], cols[2], cols[3])
+    return rows

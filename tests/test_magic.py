@@ -61,7 +61,7 @@ def test_errors_are_one_line_and_stop_the_cell(ip, ctxdir, capsys) -> None:  # t
     assert "1 later line not run" in out and "REPOSITORY" not in out
     for cell, words in [
         ("ls -la\n", "line 1: scenario lines are docker commands"),
-        ("docker run demo\n", "unsupported docker command"),
+        ("docker push demo\n", "unsupported docker command"),
         ("docker build -t x missing-dir\n", "is not a directory"),
         ("docker history\n", "ERROR: docker history"),
         ("docker build 'unclosed\n", "ERROR: line 1"),

@@ -253,7 +253,8 @@ def _dispatch(instruction: Instruction, state: _State, *, stage_index: int, inde
     layer_expected = makes_layer(instruction, workdir=state.workdir, env=scope)
     step_key, make_layer = _step(instruction, expanded, state, context, built)
     key = _key(state.key, step_key)
-    text = " ".join(expand_for_display(instruction.original or f"{word} {instruction.args}", scope).split())
+    written = (instruction.original or f"{word} {instruction.args}").replace(instruction.escape + "\n", " ")
+    text = " ".join(expand_for_display(written, scope).split())
     if key in cache.layers or key in new_cache:
         layer = cache.layers[key] if key in cache.layers else new_cache[key]
         cached = True

@@ -1,0 +1,50 @@
+"""Every container scenario agrees with a real engine: docker diff lines, ps -s sizes,
+what survives docker rm / rm -v / --rm / volume prune, committed layers (layerlab compare)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layerlab.real.engine import EngineError
+from layerlab.scenario import compare_scenario, parse_scenario
+
+pytestmark = pytest.mark.engine
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "containers").glob("*.scenario"))
+
+
+def clean(engine) -> None:
+    """A clean slate: no containers, no volumes, no images, no build cache."""
+    ids = engine.docker(["ps", "-aq"]).stdout.split()
+    if ids:
+        engine.docker(["rm", "-f", "-v", *ids])
+    engine.docker(["volume", "prune", "-f"])
+    for _ in range(3):  # committed images are children of their container's image
+        for row in engine.images():
+            try:
+                engine.docker(["image", "rm", "-f", row["ID"]]) if row["ID"] else None
+            except EngineError:
+                pass
+    engine.docker(["builder", "prune", "-af"])
+
+
+def test_there_are_at_least_ten_container_scenarios():
+    assert len(SCENARIOS) >= 10
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_container_scenario_agrees_with_the_engine(engine, scenario):
+    clean(engine)
+    lines: list[str] = []
+    try:
+        reports = compare_scenario(scenario, engine, echo=lines.append)
+    finally:
+        ids = engine.docker(["ps", "-aq"]).stdout.split()
+        if ids:  # leave nothing behind for the build scenarios' system df totals
+            engine.docker(["rm", "-f", "-v", *ids])
+        engine.docker(["volume", "prune", "-f"])
+    assert len(reports) == len(parse_scenario(scenario.read_text()))
+    failed = [r for r in reports if not r.passed]
+    assert not failed, "\n".join(lines)

@@ -1,0 +1,79 @@
+"""Properties of containers on the simulated host (hypothesis): no container operation
+changes an image layer; containers of one image never see each other's writes; deleting
+a file in a container never shrinks the image."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from layerlab.host import Host
+from layerlab.image import Image
+from layerlab.layer import Layer
+
+FILES = {"a/x": b"xx", "a/b/y": b"yyy", "c/z": b"z" * 10, "top": b"t"}
+NAMES = ["/a/x", "/a/b/y", "/c/z", "/top", "/a", "/a/b", "/c", "/new", "/a/new", "/data/v"]
+
+ops = st.lists(st.tuples(
+    st.sampled_from(["write", "append", "rm", "rmtree", "mkdir", "chmod", "mv", "touch", "ln"]),
+    st.sampled_from(NAMES), st.sampled_from(NAMES)), max_size=12)
+
+
+def command(op: str, a: str, b: str) -> str:
+    return {
+        "write": f"echo w > {a}", "append": f"echo ap >> {a}", "rm": f"rm -f {a}", "rmtree": f"rm -rf {a}",
+        "mkdir": f"mkdir -p {a}", "chmod": f"chmod 600 {a}", "mv": f"mv {a} {b}", "touch": f"touch {a}",
+        "ln": f"ln -s {b} {a}",
+    }[op]
+
+
+def make_host() -> Host:
+    h = Host(seed=3)
+    h.add(Image.build([Layer.from_files(FILES), Layer.from_files({"data/seed": b"s"})], cmd=["sh"]), "img")
+    return h
+
+
+def snapshot(image: Image) -> list:
+    return [(layer.diff_id, dict(layer.entries), set(layer.whiteouts)) for layer in image.layers]
+
+
+def script(steps: list[tuple[str, str, str]]) -> str:
+    return "; ".join(command(*s) for s in steps) or "true"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops, st.booleans())
+def test_no_container_operation_changes_an_image_layer(steps, with_volume):
+    h = make_host()
+    image = h.image("img")
+    before, size = snapshot(image), image.size
+    c = h.run("img", ["sh", "-c", script(steps)], name="c", volumes=["v:/data"] if with_volume else [])
+    c.diff()
+    h.commit("c", "snap:1")
+    h.rm("c", volumes=True)
+    assert snapshot(image) == before and image.size == size
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops)
+def test_two_containers_never_see_each_others_writes(steps):
+    h = make_host()
+    first = h.run("img", ["sh", "-c", script(steps)], name="one")
+    second = h.run("img", "true", name="two")
+    assert second.diff() == [] and second.size() == 0
+    fresh = make_host().run("img", "true")
+    for name in NAMES:
+        assert second.exists(name) == fresh.exists(name)
+    assert first.image is second.image
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["/a/x", "/a/b/y", "/c/z", "/top", "/a", "/c"]), min_size=1, max_size=4))
+def test_deleting_in_a_container_never_shrinks_the_image(paths):
+    h = make_host()
+    size = h.image("img").size
+    h.run("img", ["sh", "-c", "; ".join(f"rm -rf {p}" for p in paths)], name="c")
+    assert h.image("img").size == size
+    committed = h.commit("c", "after:1")
+    assert committed.size >= size
+    assert h.container("c").size() == 0
