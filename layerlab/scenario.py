@@ -155,7 +155,7 @@ class SimulatedSide:
         if verb == "history":
             ref = [r for r in rest if not r.startswith("-")][0]
             rows = host.history_rows(ref)
-            return Observation(True, host.history("--no-trunc" in rest and ref or ref, no_trunc="--no-trunc" in rest),
+            return Observation(True, host.history(ref, no_trunc="--no-trunc" in rest),
                                {"history": [(r["CREATED BY"], r["SIZE"]) for r in rows]})
         if verb == "image inspect":
             data = host.inspect(rest[-1])
