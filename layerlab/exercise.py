@@ -73,6 +73,18 @@ class Exercise:
 
     question: str
     explanation: str
+    #: Slug of the :data:`layerlab.course.MISCONCEPTIONS` entry this exercise confronts.
+    misconception: str | None = None
+
+    def _set_misconception(self, slug: str | None) -> None:
+        if slug is not None:
+            from .course import MISCONCEPTIONS
+
+            if slug not in MISCONCEPTIONS:
+                raise ValueError(
+                    f"unknown misconception {slug!r}; known: {', '.join(MISCONCEPTIONS)}"
+                )
+        self.misconception = slug
 
     def check(self, answer: object) -> Feedback:  # pragma: no cover - interface
         raise NotImplementedError
@@ -99,7 +111,8 @@ class MultipleChoice(Exercise):
     """Pick one of several options; an optional hint per wrong option explains the trap.
 
     ``answer`` is the right option's text or its 0-based index. ``hints`` maps a wrong
-    option (text or index) to what is wrong about it.
+    option (text or index) to what is wrong about it. ``misconception`` names the
+    :data:`layerlab.course.MISCONCEPTIONS` entry the question confronts, if any.
     """
 
     def __init__(
@@ -109,7 +122,10 @@ class MultipleChoice(Exercise):
         answer: str | int,
         explanation: str,
         hints: Mapping[str | int, str] | None = None,
+        *,
+        misconception: str | None = None,
     ) -> None:
+        self._set_misconception(misconception)
         self.question = str(question)
         self.options: tuple[str, ...] = tuple(str(o) for o in options)
         self.explanation = str(explanation)
@@ -208,7 +224,9 @@ class ShortAnswer(Exercise):
         normalise: Callable[[str], str] = normalise_text,
         check: Callable[[str], CheckResult] | None = None,
         hint: str = "",
+        misconception: str | None = None,
     ) -> None:
+        self._set_misconception(misconception)
         self.question = str(question)
         self.answer = str(answer)
         self.explanation = str(explanation)

@@ -223,3 +223,13 @@ def test_exercise_module_imports_no_widgets() -> None:
     subprocess.run(
         [sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1]
     )
+
+
+def test_exercise_names_a_known_misconception() -> None:
+    from layerlab.course import MISCONCEPTIONS
+
+    slug = next(iter(MISCONCEPTIONS))
+    assert MultipleChoice("q", ["a", "b"], 0, "e", misconception=slug).misconception == slug
+    assert ShortAnswer("q", "a", "e", misconception=slug).misconception == slug
+    with pytest.raises(ValueError, match="unknown misconception 'no-such'"):
+        ShortAnswer("q", "a", "e", misconception="no-such")

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from .checks import find_check
 from .lab import (
     ALL_PROMPTS_DONE,
     CHROMIUM_ARGS,
@@ -151,105 +152,6 @@ def test_notebook_runs_cleanly(page: Any, lab: LabServer, notebook: Path, artifa
     assert not broken, f"{notebook.name}: {len(broken)} widget(s) did not render: {broken}"
     print(f"{notebook.name}: ran in {seconds:.1f} s, {len(widgets)} widget(s)")
 
-    if notebook.name == "00-start-here.ipynb":
-        check_first_exercise(page, artifacts)
-    if notebook.name == "02-layers-and-reuse.ipynb":
-        check_build_lab(page, artifacts)
-
-
-def _answer(page: Any, exercise: Any, label: Any, attempt: int) -> tuple[bool, str]:
-    """Choose ``label``, press Check, wait for this attempt's feedback; (correct?, text)."""
-    label.click()
-    exercise.locator(".layerlab-check").click()
-    body = exercise.locator(f".layerlab-feedback-body[data-attempt='{attempt}']")
-    body.wait_for(timeout=15_000)
-    classes = body.get_attribute("class") or ""
-    assert ("layerlab-correct" in classes) != ("layerlab-wrong" in classes), classes
-    return "layerlab-correct" in classes, body.inner_text()
-
-
-def check_first_exercise(page: Any, artifacts: Path) -> None:
-    """Find the right option by trying them all, then prove wrong -> ✗ and right -> ✓.
-
-    The test does not know the answer: it learns it from the widget's own feedback, and
-    requires exactly one option to be right and at least one to be wrong.
-    """
-    exercise = page.locator(".layerlab-exercise").first
-    exercise.scroll_into_view_if_needed()
-    labels = exercise.locator(".layerlab-choice .widget-radio-box label")
-    count = labels.count()
-    assert count >= 2, "the first exercise should be multiple choice with at least two options"
-    attempt = 0
-    verdicts: list[bool] = []
-    for i in range(count):
-        attempt += 1
-        verdicts.append(_answer(page, exercise, labels.nth(i), attempt)[0])
-    assert verdicts.count(True) == 1, f"exactly one option should be right, got {verdicts}"
-    right = verdicts.index(True)
-    wrong = verdicts.index(False)
-
-    attempt += 1
-    correct, text = _answer(page, exercise, labels.nth(wrong), attempt)
-    assert not correct and "✗" in text
-    assert exercise.locator(".layerlab-explanation").count() == 0, (
-        "explanation shown after a wrong answer"
-    )
-    exercise.screenshot(path=str(artifacts / "00-exercise-wrong.png"))
-
-    attempt += 1
-    t0 = time.perf_counter()
-    correct, text = _answer(page, exercise, labels.nth(right), attempt)
-    round_trip = time.perf_counter() - t0
-    assert correct and "✓" in text
-    assert exercise.locator(".layerlab-explanation").count() == 1, (
-        "no explanation after a right answer"
-    )
-    assert "layerlab-correct" in (
-        exercise.locator(".layerlab-feedback").first.get_attribute("class") or ""
-    )
-    exercise.screenshot(path=str(artifacts / "00-exercise-right.png"))
-    print(
-        f"exercise: {count} options, right one is #{right}, check round trip {round_trip * 1000:.0f} ms"
-    )
-
-
-def check_build_lab(page: Any, artifacts: Path) -> None:
-    """Edit the build lab's Dockerfile, press Build: the pictures change and the log says CACHED.
-
-    The COPY line changes, so apt and pip are reused and COPY is built again: the new
-    picture must differ from the old one and name the new line.
-    """
-    lab = page.locator(".layerlab-buildlab").first
-    lab.scroll_into_view_if_needed()
-    picture = lab.locator(".layerlab-buildlab-picture")
-    log = lab.locator(".layerlab-buildlab-log")
-    picture.locator("svg").first.wait_for(timeout=15_000)
-    before = picture.inner_html()
-    textarea = lab.locator(".layerlab-buildlab-dockerfile textarea")
-    text = textarea.input_value()
-    assert "COPY . /opt/source-code" in text, text
-    textarea.fill(text.replace("COPY . /opt/source-code", "COPY app.py /opt/source-code/"))
-    t0 = time.perf_counter()
-    lab.locator(".layerlab-buildlab-build").click()
-    page.wait_for_function(
-        "([el, old]) => el.innerHTML !== old",
-        arg=[picture.element_handle(), before],
-        timeout=15_000,
-    )
-    round_trip = time.perf_counter() - t0
-    after = picture.inner_html()
-    assert after != before
-    assert "COPY app.py /opt/source-code/" in picture.inner_text()
-    assert "FIRST MISS" in picture.inner_text()
-    log_text = log.inner_text()
-    assert log_text.count("CACHED") == 2, log_text
-    assert lab.locator(".layerlab-buildlab-error").inner_text().strip() == ""
-
-    # A broken line: a message in the widget, the pictures stay as they were.
-    textarea.fill("FROM ubuntu:16.04\nRUN make all\n")
-    lab.locator(".layerlab-buildlab-build").click()
-    error = lab.locator(".layerlab-buildlab-error")
-    error.get_by_text("Dockerfile line 2").wait_for(timeout=15_000)
-    assert picture.inner_html() == after
-    lab.screenshot(path=str(artifacts / "02-build-lab.png"))
-    print(f"build lab: rebuild round trip {round_trip * 1000:.0f} ms in the browser")
+    check = find_check(notebook)
+    if check is not None:
+        check(page, artifacts)
