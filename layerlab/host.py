@@ -22,6 +22,7 @@ from .build.catalogue import CatalogueError, base_image
 from .build.context import BuildContext
 from .build.shell import ShellResult
 from .container import Container, Mount
+from .dataroot.ids import StorageIds
 from .fs import normalize_path
 from .overlay import Overlay
 from .volume import Volume
@@ -65,6 +66,8 @@ class Host:
 
     def __post_init__(self) -> None:
         self.build_cache = BuildCache()
+        #: stable random cache-ids, mount-ids and short links for the data root (seeded with the host)
+        self.storage = StorageIds(self.seed)
         self._rng: random.Random = random.Random(self.seed) if self.seed is not None else random.SystemRandom()
 
     # -- lookups ------------------------------------------------------------------------
@@ -103,6 +106,7 @@ class Host:
             self.images[image.image_id] = ImageRecord(image, next(self._clock))
         if tag:
             self.tags[full_ref(tag)] = image.image_id
+        self.storage.observe(self)
         return image
 
     def build(self, context: Any, tag: str | None = None, *, dockerfile: str | None = None,
@@ -113,16 +117,19 @@ class Host:
             dockerfile = None
         result = build(context, resolve_image=self._base, cache=self.build_cache, dockerfile=dockerfile,
                        build_args=build_args, target=target, tag=full_ref(tag) if tag else None)
+        self.storage.note_built(result.image)
         self.add(result.image, tag)
         return result
 
     def tag(self, source: str, target: str) -> None:
         self.tags[full_ref(target)] = self.image(source).image_id
+        self.storage.observe(self)
 
     def rmi(self, ref: str, *, force: bool = False) -> list[str]:
         """``docker rmi``: untag; delete the image when no tag is left. Lines as docker prints.
         An image a container (running or not) was made from is refused without ``force``."""
         image = self.image(ref)
+        self.storage.observe(self)
         users = [c for c in self.containers.values() if c.image.image_id == image.image_id]
         if users and not force and len(self.tags_of(image.image_id)) <= 1:
             raise HostError(
@@ -154,6 +161,7 @@ class Host:
                 out.append(f"Loaded image: {tag}")
             if not archived.tags:
                 out.append(f"Loaded image ID: {archived.image.image_id}")
+        self.storage.observe(self)
         return out
 
     # -- containers and volumes ---------------------------------------------------------
@@ -254,6 +262,7 @@ class Host:
             env=[*img.env, *env], workdir=workdir or "", created=next(self._clock))
         container.auto_remove = rm
         self.containers[container_id] = container
+        self.storage.observe(self)
         container.start()
         if rm and not container.running:
             self.rm(container, volumes=True)

@@ -1,0 +1,67 @@
+"""Collects nodes while a layout is generated; parents are made on the way."""
+
+from __future__ import annotations
+
+from ..fs import Dir, File, Hardlink, Symlink
+from ..layer import Layer
+from .node import Node, NodeKind
+
+
+class NodeSet:
+    def __init__(self) -> None:
+        self.nodes: dict[str, Node] = {}
+
+    def add(
+        self, path: str, kind: NodeKind, explanation: str, made_by: str, content: str | None = None
+    ) -> None:
+        parent = path.rsplit("/", 1)[0]
+        if parent and parent not in self.nodes and parent.count("/") > 1:
+            self.add(parent, "dir", "a directory", made_by)
+        self.nodes[path] = Node(path, kind, explanation, made_by, content)
+
+    def dir(self, path: str, explanation: str, made_by: str) -> None:
+        self.add(path, "dir", explanation, made_by)
+
+    def file(self, path: str, explanation: str, made_by: str, content: str | None = None) -> None:
+        self.add(path, "file", explanation, made_by, content)
+
+    def symlink(self, path: str, target: str, explanation: str, made_by: str) -> None:
+        self.add(path, "symlink", explanation, made_by, target)
+
+    def layer_files(
+        self, base: str, layer: Layer, what: str, made_by: str, *, whiteouts_as_devices: bool = True
+    ) -> None:
+        """A changeset as a driver keeps it on disk under ``base``: whiteouts as character
+        devices 0/0 with the deleted name, opaque directories marked by an xattr."""
+        for path, entry in sorted(layer.entries.items()):
+            full = f"{base}/{path}"
+            opaque = (
+                " Opaque (xattr trusted.overlay.opaque=y): hides everything below it in lower layers."
+                if path in layer.opaque
+                else ""
+            )
+            if isinstance(entry, Dir):
+                self.dir(full, f"a directory of {what}.{opaque}", made_by)
+            elif isinstance(entry, Symlink):
+                self.symlink(full, entry.target, f"a symlink of {what}", made_by)
+            elif isinstance(entry, Hardlink):
+                self.file(full, f"a hard link (same inode as /{entry.target}) of {what}", made_by)
+            elif isinstance(entry, File):
+                self.file(full, f"a file of {what} ({entry.size} bytes)", made_by)
+            else:
+                self.file(full, f"a special file of {what}", made_by)
+        for path in sorted(layer.opaque):
+            if path not in layer.entries:
+                self.dir(
+                    f"{base}/{path}",
+                    f"an opaque directory of {what} (xattr trusted.overlay.opaque=y)",
+                    made_by,
+                )
+        for path in sorted(layer.whiteouts):
+            if whiteouts_as_devices:
+                self.add(
+                    f"{base}/{path}",
+                    "whiteout",
+                    f"a whiteout: character device 0/0 that hides /{path} of the layers below",
+                    made_by,
+                )

@@ -1,0 +1,158 @@
+"""DataRoot: a snapshot of what the daemon keeps on disk, generated from a Host."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from ..errors import LayerlabError
+from .changes import RootDiff
+from .identity import ImageIdentity
+from .node import Node
+from .text import tree_text
+
+if TYPE_CHECKING:
+    from ..host import Host
+
+Store = Literal["overlay2", "containerd"]
+STORES: tuple[str, ...] = ("overlay2", "containerd")
+DEFAULT_ROOT = "/var/lib/docker"
+CONTAINERD_ROOT = "/var/lib/containerd"
+
+
+class DataRootError(LayerlabError):
+    """A path that is not in the data root, or a store the model does not know."""
+
+
+class DataRoot:
+    """The data root after the host's commands so far. Immutable: take a new one after the
+    next command and ``diff_since`` the old one."""
+
+    def __init__(
+        self,
+        nodes: dict[str, Node],
+        store: Store,
+        identities: list[ImageIdentity],
+        info: list[str],
+        roots: tuple[str, ...],
+    ) -> None:
+        self.nodes = nodes
+        self.store = store
+        self.identities = identities
+        self.roots = roots
+        self._info = info
+        self._children: dict[str, list[Node]] = {}
+        for node in nodes.values():
+            self._children.setdefault(node.parent, []).append(node)
+        for kids in self._children.values():
+            kids.sort(key=lambda n: n.name)
+
+    @classmethod
+    def from_host(
+        cls, host: Host, store: str = "overlay2", *, root: str = DEFAULT_ROOT
+    ) -> DataRoot:
+        """The data root a real engine would have after the same commands, for the classic
+        image store with overlay2 (``"overlay2"``) or the containerd image store
+        (``"containerd"``, the default of fresh Engine 29+ installs)."""
+        if store not in STORES:
+            raise DataRootError(f"unknown image store {store!r} (supported: {', '.join(STORES)})")
+        root = "/" + root.strip("/")
+        if store == "overlay2":
+            from .classic import classic_layout
+
+            nodes, identities = classic_layout(host, host.storage, root)
+            return cls(nodes.nodes, "overlay2", identities, _info(host, store, root), (root,))
+        from .containerd import containerd_layout
+
+        nodes, identities = containerd_layout(host, host.storage, root, CONTAINERD_ROOT)
+        return cls(
+            nodes.nodes, "containerd", identities, _info(host, store, root), (root, CONTAINERD_ROOT)
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+    def _path(self, path: str) -> str:
+        path = path.rstrip("/") or "/"
+        if not path.startswith("/"):
+            path = f"{self.roots[0]}/{path}"
+        return path
+
+    def node(self, path: str) -> Node:
+        """A node by absolute path or by path relative to the data root."""
+        full = self._path(path)
+        if full not in self.nodes:
+            raise DataRootError(
+                f"no such path in the data root: {full} (top: {', '.join(self.roots)})"
+            )
+        return self.nodes[full]
+
+    def __contains__(self, path: str) -> bool:
+        return self._path(path) in self.nodes
+
+    def children(self, path: str) -> list[Node]:
+        """The entries of a directory, sorted by name (empty for a file)."""
+        return list(self._children.get(self.node(path).path, []))
+
+    def paths(self) -> list[str]:
+        return sorted(self.nodes)
+
+    def tree(self, max_depth: int | None = None, path: str | None = None) -> str:
+        """What ``tree [-L max_depth] PATH`` prints (PATH: the data root by default)."""
+        if max_depth is not None and max_depth < 1:
+            raise DataRootError(f"tree -L needs a depth of at least 1, got {max_depth}")
+        return tree_text(self.node(path or self.roots[0]), self.children, max_depth)
+
+    def diff_since(self, other: DataRoot) -> RootDiff:
+        """Paths added, removed and changed (kind or content) since ``other``."""
+        mine, theirs = set(self.nodes), set(other.nodes)
+        changed = sorted(
+            p
+            for p in mine & theirs
+            if (self.nodes[p].kind, self.nodes[p].content)
+            != (other.nodes[p].kind, other.nodes[p].content)
+        )
+        return RootDiff(tuple(sorted(mine - theirs)), tuple(sorted(theirs - mine)), tuple(changed))
+
+    def docker_info(self) -> list[str]:
+        """The storage lines of ``docker info``."""
+        return list(self._info)
+
+    def identity(self, ref: str) -> ImageIdentity:
+        """One image's identity chain, by image id, id prefix or tag."""
+        for ident in self.identities:
+            if (
+                ref in ident.tags
+                or ref == ident.image_id
+                or ident.image_id.removeprefix("sha256:").startswith(ref.removeprefix("sha256:"))
+                and len(ref.removeprefix("sha256:")) >= 4
+            ):
+                return ident
+            if ":" not in ref and f"{ref}:latest" in ident.tags:
+                return ident
+        raise DataRootError(
+            f"no image {ref!r} in the data root (images: "
+            f"{', '.join(t for i in self.identities for t in i.tags) or 'none'})"
+        )
+
+    def __repr__(self) -> str:
+        return f"<DataRoot {self.store} {len(self.nodes)} nodes>"
+
+
+def _info(host: Host, store: str, root: str) -> list[str]:
+    running = sum(c.running for c in host.containers.values())
+    lines = [
+        f"Containers: {len(host.containers)}",
+        f" Running: {running}",
+        " Paused: 0",
+        f" Stopped: {len(host.containers) - running}",
+        f"Images: {len(host.images)}",
+    ]
+    if store == "overlay2":
+        lines += [
+            "Storage Driver: overlay2",
+            " Backing Filesystem: extfs",
+            " Supports d_type: true",
+            " Native Overlay Diff: true",
+            " userxattr: false",
+        ]
+    else:
+        lines += ["Storage Driver: overlayfs", " driver-type: io.containerd.snapshotter.v1"]
+    return lines + [f"Docker Root Dir: {root}"]
