@@ -7,12 +7,13 @@ on ext4 and btrfs wins on btrfs with Engine 20.10 but not with 23.0.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .base import parse_version
+from .base import DriverError
 from .registry import DRIVERS, choose_driver, priority_list, works_on
 
-__all__ = ["Candidate", "Choice", "explain_choice"]
+__all__ = ["Candidate", "Choice", "check_version", "explain_choice"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,16 @@ class Choice:
         )
 
 
+#: A release number, then optionally a distribution suffix: 20.10.24+dfsg1, 5.10.0-28-amd64.
+_VERSION = re.compile(r"v?\d+(\.\d+){0,3}([-+~][0-9A-Za-z.+~-]*)?")
+
+
+def check_version(text: str, what: str, examples: str) -> None:
+    """Refuse what is not a version (``"24.x"``, ``"latest"``): the choice depends on the number."""
+    if not _VERSION.fullmatch(text.strip()):
+        raise DriverError(f"{what}: {text!r} is not a version number; type e.g. {examples}")
+
+
 def explain_choice(
     backing_fs: str, *, engine_version: str = "29.0", kernel: str = "6.1", rootless: bool = False
 ) -> Choice:
@@ -52,8 +63,8 @@ def explain_choice(
 
     Raises :class:`DriverError` for a version that is not one, or when nothing works.
     """
-    parse_version(engine_version)
-    parse_version(kernel)
+    check_version(engine_version, "Engine version", "'29.0' or '20.10.24'")
+    check_version(kernel, "kernel version", "'6.1' or '5.10.0-28-amd64'")
     chosen = choose_driver(
         backing_fs, engine_version=engine_version, kernel=kernel, rootless=rootless
     )

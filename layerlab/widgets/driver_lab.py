@@ -1,0 +1,250 @@
+"""The driver lab: pick storage drivers and a workload, compare what each costs on disk.
+
+``DriverLab()`` shows one checkbox per driver, a workload picker (the standard workloads of
+:data:`layerlab.drivers.WORKLOADS`, or a custom one: containers, file size, bytes each
+container appends, typed as text), the cost chart and a table of exact figures. A second
+part asks "which driver would the engine pick?": backing filesystem, engine and kernel
+version, rootless or not -> :func:`layerlab.drivers.choice.explain_choice`'s answer and why.
+
+Every bad value (``"lots"`` containers, ``"24.x"`` as a version, no driver ticked) shows as
+one message inside the widget; the chart, table and answer stay those of the last good
+input. CSS classes: ``layerlab-driverlab`` (the box), ``-driver`` (each checkbox, plus
+``-driver-<name>``), ``-workload``, ``-custom``, ``-containers``, ``-file-size``,
+``-bytes-written``, ``-compare``, ``-error``, ``-chart``, ``-table``; the choice part
+``-fs``, ``-engine``, ``-kernel``, ``-rootless``, ``-choose``, ``-choice``, ``-choose-error``.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import ipywidgets as w
+
+from ..drivers import DRIVERS, WORKLOADS, CostRow, Workload, compare_costs
+from ..drivers.choice import Choice, explain_choice
+from ..drivers.custom import custom_workload
+from ..errors import LayerlabError
+from ..render.drivers import binary_size, cost_chart, exact_bytes
+
+__all__ = ["FILESYSTEMS", "DriverLab"]
+
+_CSS = "layerlab-driverlab"
+CUSTOM = "custom"
+#: Backing filesystems the choice part offers (what ``docker info`` calls "Backing Filesystem").
+FILESYSTEMS = ("ext4", "xfs", "btrfs", "zfs", "tmpfs", "nfs", "overlay", "ecryptfs")
+DEFAULT_DRIVERS = ("overlay2", "btrfs", "zfs", "vfs")
+
+
+def _css(widget: w.DOMWidget, *parts: str) -> w.DOMWidget:
+    for part in parts:
+        widget.add_class(f"{_CSS}-{part}")
+    return widget
+
+
+def _error_html(title: str, message: str, kept: str) -> str:
+    return (
+        f"<div class='{_CSS}-error-body' style='color:#b00020'><b>⚠ {html.escape(title)}:</b> "
+        f"{html.escape(message)}<br/><i>{html.escape(kept)}</i></div>"
+    )
+
+
+def _cell(n: int) -> str:
+    readable = binary_size(n)
+    extra = "" if readable == f"{n} B" else f"<br/><small>{readable}</small>"
+    return f"<td style='text-align:right'>{exact_bytes(n)}{extra}</td>"
+
+
+def cost_table(rows: Iterable[CostRow]) -> str:
+    """The chart's figures as an HTML table: exact bytes and binary units, one row per driver."""
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "driver",
+            "COW unit",
+            "image layers",
+            "containers",
+            "total disk",
+            "copied",
+            "written",
+        )
+    )
+    body = []
+    for r in rows:
+        if r.error:
+            body.append(
+                f"<tr><td>{html.escape(r.driver)}</td><td colspan='6'>cannot run: {html.escape(r.error)}</td></tr>"
+            )
+            continue
+        cells = "".join(
+            _cell(n) for n in (r.image_disk, r.containers_disk, r.total_disk, r.copied, r.written)
+        )
+        body.append(f"<tr><td><b>{html.escape(r.driver)}</b></td><td>{r.cow_unit}</td>{cells}</tr>")
+    return f"<table class='{_CSS}-figures'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+class DriverLab(w.VBox):
+    """Storage drivers compared on one workload, and the driver an engine would choose."""
+
+    def __init__(
+        self,
+        drivers: Iterable[str] = DEFAULT_DRIVERS,
+        workload: str = "append-1-byte-to-1GiB",
+        **kwargs: Any,
+    ) -> None:
+        chosen = set(drivers)
+        self.seconds: list[float] = []  # kernel-side time of each redraw, for measurements
+        self.drivers: tuple[str, ...] = ()
+        self.workload: Workload | None = None
+        self.choice: Choice | None = None
+        self.boxes = {
+            name: _css(w.Checkbox(value=name in chosen, description=name, indent=False,
+                                  layout=w.Layout(width="auto")), "driver", f"driver-{name}")
+            for name in DRIVERS
+        }  # fmt: skip
+        options = [(f"{wl.description}", name) for name, wl in WORKLOADS.items()]
+        options.append(("custom: N containers each append bytes to one file", CUSTOM))
+        self.workload_picker = _css(
+            w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em")), "workload"
+        )
+        self.containers = _css(
+            w.Text(value="10", description="containers", style={"description_width": "initial"}),
+            "containers",
+        )
+        self.file_size = _css(
+            w.Text(value="1 GiB", description="file size", style={"description_width": "initial"}),
+            "file-size",
+        )
+        self.bytes_written = _css(
+            w.Text(value="1 B", description="each appends", style={"description_width": "initial"}),
+            "bytes-written",
+        )
+        self.compare_button = _css(
+            w.Button(description="Compare", button_style="primary"), "compare"
+        )
+        self.custom = _css(w.HBox([self.containers, self.file_size, self.bytes_written]), "custom")
+        self.error = _css(w.HTML(""), "error")
+        self.chart = _css(w.HTML(""), "chart")
+        self.table = _css(w.HTML(""), "table")
+        for box in self.boxes.values():
+            box.observe(self._on_change, names="value")
+        self.workload_picker.observe(self._on_change, names="value")
+        self.compare_button.on_click(self._on_change)
+
+        self.fs = _css(
+            w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs"), "fs"
+        )
+        self.engine = _css(w.Text(value="29.0", description="Engine"), "engine")
+        self.kernel = _css(w.Text(value="6.1", description="kernel"), "kernel")
+        self.rootless = _css(
+            w.Checkbox(value=False, description="rootless", indent=False), "rootless"
+        )
+        self.choose_button = _css(
+            w.Button(description="Which driver?", button_style="info"), "choose"
+        )
+        self.choose_error = _css(w.HTML(""), "choose-error")
+        self.answer = _css(w.HTML(""), "choice")
+        self.choose_button.on_click(self._on_choose)
+
+        super().__init__(
+            children=[
+                w.HTML("<b>Drivers</b>"),
+                w.HBox(list(self.boxes.values()), layout=w.Layout(flex_flow="row wrap")),
+                w.HTML("<b>Workload</b>"),
+                self.workload_picker,
+                w.HBox([self.custom, self.compare_button]),
+                self.error,
+                self.chart,
+                self.table,
+                w.HTML("<b>Which driver would the engine pick?</b>"),
+                w.HBox([self.fs, self.engine, self.kernel, self.rootless, self.choose_button]),
+                self.choose_error,
+                self.answer,
+            ],
+            **kwargs,
+        )
+        self.add_class(_CSS)
+        self.custom.layout.display = "" if workload == CUSTOM else "none"
+        self.compare()
+        self.choose()
+
+    # -- costs ---------------------------------------------------------------------------
+    def _on_change(self, _event: object = None) -> None:
+        self.custom.layout.display = "" if self.workload_picker.value == CUSTOM else "none"
+        try:
+            self.compare()
+        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
+            self.error.value = _error_html(
+                "Something went wrong in the lab itself", f"{type(exc).__name__}: {exc}", ""
+            )
+
+    def _selected(self) -> tuple[str, ...]:
+        return tuple(name for name, box in self.boxes.items() if box.value)
+
+    def _workload(self) -> Workload:
+        name = self.workload_picker.value
+        if name == CUSTOM:
+            return custom_workload(
+                self.containers.value, self.file_size.value, self.bytes_written.value
+            )
+        return WORKLOADS[name]
+
+    def compare(self) -> bool:
+        """Redraw chart and table for the ticked drivers and the chosen workload; False on bad input."""
+        started = time.process_time()
+        drivers = self._selected()
+        try:
+            workload = self._workload()
+            chart = cost_chart(workload, drivers)  # refuses an empty selection with a clear message
+            rows = compare_costs(workload, drivers)
+        except LayerlabError as err:
+            kept = (
+                "The chart and table below are from the last good choice." if self.workload else ""
+            )
+            self.error.value = _error_html("Cannot compare", str(err), kept)
+            return False
+        self.drivers, self.workload = drivers, workload
+        self.error.value = ""
+        self.chart.value = chart.to_html()
+        self.table.value = cost_table(rows)
+        self.seconds.append(time.process_time() - started)
+        return True
+
+    # -- which driver ----------------------------------------------------------------------
+    def _on_choose(self, _button: object = None) -> None:
+        try:
+            self.choose()
+        except Exception as exc:  # noqa: BLE001
+            self.choose_error.value = _error_html(
+                "Something went wrong in the lab itself", f"{type(exc).__name__}: {exc}", ""
+            )
+
+    def choose(self) -> Choice | None:
+        """Ask :func:`explain_choice`; show its answer, or what was wrong with the input."""
+        try:
+            choice = explain_choice(self.fs.value, engine_version=self.engine.value.strip(),
+                                    kernel=self.kernel.value.strip(), rootless=self.rootless.value)  # fmt: skip
+        except LayerlabError as err:
+            kept = "The answer below is for the last good input." if self.choice else ""
+            self.choose_error.value = _error_html("Cannot choose", str(err), kept)
+            return None
+        self.choice = choice
+        self.choose_error.value = ""
+        items = "".join(
+            f"<li><b>{html.escape(c.driver)}</b>: {html.escape(c.verdict)} ({html.escape(c.reason)})</li>"
+            for c in choice.candidates
+        )
+        self.answer.value = (
+            f"<div class='{_CSS}-answer'>On <b>{html.escape(choice.backing_fs)}</b> with Engine "
+            f"{html.escape(choice.engine_version)} (kernel {html.escape(choice.kernel)}"
+            f"{', rootless' if choice.rootless else ''}) the engine picks "
+            f"<b class='{_CSS}-picked'>{html.escape(choice.driver)}</b>.<br/>{html.escape(choice.why)}"
+            f"<ol>{items}</ol></div>"
+        )
+        return choice
+
+    def __repr__(self) -> str:
+        shown = self.workload.name if self.workload else "nothing"
+        return f"<DriverLab {', '.join(self.drivers)} on {shown}>"
