@@ -193,11 +193,13 @@ def test_bad_custom_values_show_an_error_and_change_nothing(
 
 
 def test_no_driver_ticked_is_an_error(lab: DriverLab) -> None:
-    chart = lab.chart.value
-    for box in lab.boxes.values():
-        box.value = False
-    assert "no storage driver chosen" in shown(lab.error.value)
-    assert lab.chart.value == chart and lab.drivers == ("overlay2",)  # the last good selection
+    for name in ("overlay2", "btrfs", "zfs"):
+        lab.boxes[name].value = False
+    chart, table = lab.chart.value, lab.table.value
+    assert lab.drivers == ("vfs",) and lab.error.value == ""
+    lab.boxes["vfs"].value = False
+    assert "no storage driver chosen; pick at least one of: overlay2" in shown(lab.error.value)
+    assert (lab.chart.value, lab.table.value, lab.drivers) == (chart, table, ("vfs",))
     lab.boxes["btrfs"].value = True
     assert lab.error.value == "" and lab.drivers == ("btrfs",)
 
