@@ -144,8 +144,12 @@ class Host:
         for tag in tags:
             del self.tags[tag]
             out.append(f"Untagged: {tag}")
+        stored = list(self.storage.layer_store(self))
         del self.images[image.image_id]
         out.append(f"Deleted: {image.image_id}")
+        kept = self.storage.layer_store(self)
+        # the layers no image, container or build cache holds any more go too, top first
+        out += [f"Deleted: {chain}" for chain in reversed(stored) if chain not in kept]
         return out
 
     def save(self, refs: list[str], path: str | Path) -> Path:

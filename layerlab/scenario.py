@@ -51,8 +51,13 @@ def parse_scenario(text: str) -> list[Command]:
             argv = shlex.split(line, comments=True)
         except ValueError as err:
             raise ScenarioError(f"line {number}: {err}") from None
-        if not argv or argv[0] != "docker":
-            raise ScenarioError(f"line {number}: scenario lines are docker commands, got {line!r}")
+        if argv and argv[0] == "tree":
+            commands.append(Command(number, line, argv))
+            continue
+        if not argv or argv[0] != "docker" or argv[1:2] == ["tree"]:
+            raise ScenarioError(
+                f"line {number}: scenario lines are docker commands or 'tree {DATA_ROOT} [-L N]', got {line!r}"
+            )
         commands.append(Command(number, line, argv[1:]))
     return commands
 
@@ -86,7 +91,53 @@ def _parse_build(argv: list[str], base: Path) -> BuildArgs:
     return BuildArgs((base / ns.context).resolve(), ns.tag, ns.file, args, ns.target, ns.no_cache)
 
 
+DATA_ROOT = "/var/lib/docker"
+
+
+@dataclass
+class TreeArgs:
+    path: str  # relative to the data root ("" for the root itself)
+    depth: int | None
+
+
+def parse_tree(argv: list[str]) -> TreeArgs:
+    """``tree /var/lib/docker[/sub/path] [-L N]`` (the option before or after the path)."""
+    depth: int | None = None
+    paths: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "-L" or word.startswith("-L"):
+            value = word[2:] or (argv[i + 1] if i + 1 < len(argv) else "")
+            i += 1 if word[2:] else 2
+            if not value.isdigit() or int(value) < 1:
+                raise ScenarioError(f"tree: -L needs a level of at least 1, got {value!r}")
+            depth = int(value)
+            continue
+        if word.startswith("-"):
+            raise ScenarioError(f"tree: unsupported option {word!r} (supported: -L N)")
+        paths.append(word)
+        i += 1
+    if len(paths) != 1 or not (paths[0].rstrip("/") + "/").startswith(DATA_ROOT + "/"):
+        raise ScenarioError(f"tree: give one path at or under {DATA_ROOT}, got {' '.join(paths) or 'none'}")
+    return TreeArgs(paths[0].rstrip("/")[len(DATA_ROOT) :].strip("/"), depth)
+
+
+def tree_facts(listing: Any, configs: Any, args: TreeArgs, *, engine: bool) -> tuple[dict[str, Any], int]:
+    """The data root under the tree's path, ids renamed, cut at its depth."""
+    from .dataroot.normalise import normalise
+
+    named, skipped = normalise(listing, configs, skip_unreferenced=engine)
+    prefix = args.path + "/" if args.path else ""
+    below = {p[len(prefix) :]: v for p, v in named.items() if p.startswith(prefix) and p != args.path}
+    if args.depth is not None:
+        below = {p: v for p, v in below.items() if p.count("/") < args.depth}
+    return {"tree": {p: v[0] if v[1] is None else f"{v[0]}: {v[1]}" for p, v in below.items()}}, skipped
+
+
 def _verb(argv: list[str]) -> tuple[str, list[str]]:
+    if argv[:1] == ["tree"]:
+        return "tree", argv[1:]
     if len(argv) >= 2 and f"{argv[0]} {argv[1]}" in SUPPORTED:
         return f"{argv[0]} {argv[1]}", argv[2:]
     if argv and argv[0] in SUPPORTED:
@@ -135,6 +186,16 @@ class SimulatedSide:
         host = self.host
         if verb in CONTAINER_VERBS:
             return _sim_container(self, verb, rest)
+        if verb == "tree":
+            from .dataroot import DataRoot
+            from .dataroot.normalise import listing_of
+
+            args = parse_tree(rest)
+            root = DataRoot.from_host(host)
+            text = root.tree(args.depth, f"{DATA_ROOT}/{args.path}" if args.path else None)
+            facts, _ = tree_facts(listing_of(root.nodes, DATA_ROOT), {
+                i.removeprefix("sha256:"): r.image.config_bytes for i, r in host.images.items()}, args, engine=False)
+            return Observation(True, text, facts)
         if verb == "build":
             args = _parse_build(rest, self.base)
             if args.no_cache:
@@ -289,6 +350,8 @@ class RealSide:
         if verb in CONTAINER_VERBS:
             self.containers_used = True
             return _real_container(self, verb, rest)
+        if verb == "tree":
+            return _real_tree(engine, parse_tree(rest))
         proc = engine.docker(verb.split() + rest, cwd=self.base)
         out = proc.stdout
         if verb in ("rmi", "image rm"):
@@ -315,6 +378,23 @@ class RealSide:
         if verb == "load":
             return Observation(True, out, {"loaded": [x for x in out.splitlines() if x.startswith("Loaded")]})
         return Observation(True, out, {})
+
+
+def _real_tree(engine: Any, args: TreeArgs) -> Observation:
+    """The engine's own data root (readable by root), printed and listed as the model's."""
+    from .dataroot import DataRoot, Node
+    from .real.dataroot import read_data_root
+
+    top = engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip()
+    listing, configs = read_data_root(top)
+    nodes = {top: Node(top, "dir", "the engine's data root", "dockerd")}
+    for rel, (kind, text) in listing.items():
+        nodes[f"{top}/{rel}"] = Node(f"{top}/{rel}", kind, "on the engine", "", text)  # type: ignore[arg-type]
+    root = DataRoot(nodes, "overlay2", [], [], (top,))
+    text = root.tree(args.depth, f"{top}/{args.path}" if args.path else None)
+    facts, skipped = tree_facts(listing, configs, args, engine=True)
+    note = f"left out {skipped} BuildKit snapshot directories of build contexts (not modelled)" if skipped else ""
+    return Observation(True, text, facts | ({"_note": note} if note else {}))
 
 
 def _real_df_facts(engine: Any, verbose: bool) -> dict[str, Any]:
@@ -367,13 +447,15 @@ def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = p
                 tag = args.tag or "layerlab-untagged:latest"
                 saved = real._tmp / "base.tar"
                 engine.save([tag], saved)
+                for archived in read_archive(saved):  # BuildKit made its layers: they get its ids
+                    sim.host.storage.note_built(archived.image)
                 sim.host.load(saved)
                 saved.unlink()
                 note = "FROM scratch: built on the engine, loaded into the simulator"
             differences = [] if observed.ok else [f"engine failed: {observed.output.strip()[-300:]}"]
         else:
             mine, theirs = sim.run(command), real.run(command)
-            note = _only_scenario_images(mine, theirs, mine_tags)
+            note = _only_scenario_images(mine, theirs, mine_tags) or theirs.facts.pop("_note", "")
             differences = list(_differences(mine, theirs))
         report = LineReport(command, differences, note)
         reports.append(report)
@@ -464,7 +546,11 @@ def _differences(mine: Observation, theirs: Observation) -> Iterator[str]:
         a, b = mine.facts.get(key), theirs.facts.get(key)
         if a == b:
             continue
-        if isinstance(a, list) and isinstance(b, list):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for path in sorted(set(a) | set(b)):
+                if a.get(path) != b.get(path):
+                    yield f"{key} {path}: simulator {a.get(path, '(nothing)')!r} != engine {b.get(path, '(nothing)')!r}"
+        elif isinstance(a, list) and isinstance(b, list):
             for i in range(max(len(a), len(b))):
                 x = a[i] if i < len(a) else "(nothing)"
                 y = b[i] if i < len(b) else "(nothing)"

@@ -108,8 +108,9 @@ def daemon_skeleton(out: NodeSet, root: str, image_dir: str | None) -> None:
     out.file(
         f"{root}/volumes/metadata.db", "volume names, drivers, labels and options (bolt db)", DAEMON
     )
-    out.file(
+    out.add(
         f"{root}/volumes/backingFsBlockDev",
+        "device",
         "a block device node the local driver uses to set volume quotas",
         DAEMON,
     )

@@ -111,11 +111,16 @@ class StorageIds:
             chains = container.image.chain_ids
             if chains:
                 self.committed.add(self.cache_id(chains[-1]))
+
         for stored in self.layers.values():
             if stored.parent is not None:
                 self.committed.add(self.cache_id(stored.parent))
         for chain in list(self.layers):
             self.cache_id(chain)
+            self.snapshot_number(chain)
+        for container in sorted(host.containers.values(), key=lambda c: c.created):
+            for key in (container.id + "-init", container.id):
+                self.snapshot_number(key)
 
     def _record_image(self, image: object) -> None:
         chains = image.chain_ids  # type: ignore[attr-defined]
@@ -150,8 +155,11 @@ class StorageIds:
                 self.links.pop(cache, None)
                 self.committed.discard(cache)
             self.built.discard(chain)
+            self.snapshot_numbers.pop(chain, None)
         for cid in [c for c in self.mount_ids if c not in host.containers]:
             mount = self.mount_ids.pop(cid)
+            for key in (cid + "-init", cid):
+                self.snapshot_numbers.pop(key, None)
             for name in (mount, mount + "-init"):
                 self.links.pop(name, None)
                 self.committed.discard(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-NodeKind = Literal["dir", "file", "symlink", "whiteout"]
+NodeKind = Literal["dir", "file", "symlink", "whiteout", "device"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Every data-root scenario agrees with a real engine's /var/lib/docker (ids renamed after
+what they name): the paths, and the contents of link, lower, cache-id, diff, parent, size,
+mount-id, init-id and repositories.json (layerlab compare)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from layerlab.real.engine import EngineError
+from layerlab.scenario import compare_scenario, parse_scenario
+
+pytestmark = pytest.mark.engine
+
+SCENARIOS = sorted(
+    (Path(__file__).resolve().parents[2] / "scenarios" / "dataroot").glob("*.scenario")
+)
+
+
+def clean(engine) -> None:
+    """A clean slate: no containers, volumes, images or build cache (so no layers)."""
+    ids = engine.docker(["ps", "-aq"]).stdout.split()
+    if ids:
+        engine.docker(["rm", "-f", "-v", *ids])
+    engine.docker(["volume", "prune", "-f"])
+    for _ in range(3):  # committed images are children of their container's image
+        for row in engine.images():
+            try:
+                engine.docker(["image", "rm", "-f", row["ID"]]) if row["ID"] else None
+            except EngineError:
+                pass
+    engine.docker(["builder", "prune", "-af"])
+
+
+@pytest.fixture
+def data_root(engine) -> Path:
+    root = Path(engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip())
+    if not os.access(root / "image", os.R_OK):
+        message = (
+            f"the engine's data root {root} is not readable here (not root, or a remote engine)"
+        )
+        if os.environ.get("LAYERLAB_REQUIRE_ENGINE") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return root
+
+
+def test_there_are_at_least_four_dataroot_scenarios():
+    assert len(SCENARIOS) >= 4
+    assert all(any(c.argv[0] == "tree" for c in parse_scenario(p.read_text())) for p in SCENARIOS)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_dataroot_scenario_agrees_with_the_engine(engine, data_root, scenario):
+    clean(engine)
+    lines: list[str] = []
+    try:
+        reports = compare_scenario(scenario, engine, echo=lines.append)
+    finally:
+        clean(engine)
+    assert len(reports) == len(parse_scenario(scenario.read_text()))
+    failed = [r for r in reports if not r.passed]
+    assert not failed, "\n".join(lines)
