@@ -14,6 +14,12 @@ like ``set -e``. One host per kernel: later cells see earlier cells' images.
 ``%%docker --new`` starts over with a fresh host (for this and later cells);
 ``register(host)`` makes the magic use a Host the notebook already has.
 
+``%%docker --beside`` (or ``--compare``) runs the lines on the simulated host and on a real
+Docker Engine (``$DOCKER_HOST``, else ``/var/run/docker.sock``) and shows both outputs side
+by side, ids and times normalised, differing lines marked (:mod:`layerlab.side_by_side`).
+With no engine it says so in one line and shows what an engine printed for the same lines
+when they were recorded (``recorded/*.json`` beside the notebook).
+
 IPython is imported only when the extension is loaded, so the core model never needs it.
 """
 
@@ -26,9 +32,14 @@ from .errors import LayerlabError
 from .host import Host
 from .scenario import SimulatedSide, parse_scenario
 
-__all__ = ["current_host", "load_ipython_extension", "register", "run_cell"]
+__all__ = ["current_host", "load_ipython_extension", "register", "run_beside", "run_cell"]
 
-_state: dict[str, Host] = {}
+_state: dict[str, Any] = {}
+
+OPTIONS = ("--new", "--beside", "--compare")
+#: Where ``--beside`` looks for recorded engine outputs, relative to the notebook.
+RECORDED = Path("recorded")
+DEFAULT_SOCKET = Path("/var/run/docker.sock")
 
 
 def current_host() -> Host:
@@ -65,6 +76,65 @@ def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Any = print) 
     return True
 
 
+def reachable_engine(timeout: float = 5.0) -> tuple[Any, str]:
+    """(engine, "") when one answers, else (None, one line saying why not)."""
+    import os
+
+    from .real.engine import Engine, EngineError
+
+    host = os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST")
+    if not host:
+        if not DEFAULT_SOCKET.exists():
+            return (
+                None,
+                f"no Docker Engine reachable (DOCKER_HOST is not set and there is no {DEFAULT_SOCKET})",
+            )
+        host = f"unix://{DEFAULT_SOCKET}"
+    try:
+        engine = Engine(host)
+        engine.version(timeout=timeout)
+    except EngineError as err:
+        first = str(err).splitlines()[-1].strip() if str(err).strip() else type(err).__name__
+        return None, f"no Docker Engine reachable: {host} does not answer ({first[:160]})"
+    return engine, ""
+
+
+def run_beside(
+    cell: str,
+    host: Host,
+    cwd: Path | None = None,
+    engine: Any = None,
+    reason: str = "",
+    echo: Any = print,
+    show: Any = None,
+) -> bool:
+    """``%%docker --beside``: both sides as a :class:`~layerlab.render.side_by_side.BesideView`.
+
+    With ``engine`` None, ``reason`` is printed and the recorded outputs are used. False
+    (after one ERROR line) when the lines are not valid or no recording has them.
+    """
+    from .render.side_by_side import BesideView
+    from .side_by_side import EngineRun, beside_live, beside_recorded
+
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    tags = _state.setdefault("beside_tags", set())
+    try:
+        if engine is not None:
+            run = _state.get("engine_run")
+            if run is None or run.engine.host != engine.host or run.base != base:
+                run = _state["engine_run"] = EngineRun(engine, base)
+            beside = beside_live(cell, host, run, tags=tags)
+        else:
+            recorded = beside_recorded(cell, host, base / RECORDED, base, tags=tags)
+            echo(f"{reason}: showing outputs {recorded.engine_label}")
+            beside = recorded
+    except LayerlabError as err:
+        echo(f"ERROR: {err}")
+        return False
+    (show or echo)(BesideView(beside))
+    return True
+
+
 def _magics_class() -> type:
     from IPython.core.magic import Magics, cell_magic, magics_class
 
@@ -75,12 +145,22 @@ def _magics_class() -> type:
         @cell_magic
         def docker(self, line: str, cell: str) -> None:
             options = line.split()
-            unknown = [o for o in options if o != "--new"]
+            unknown = [o for o in options if o not in OPTIONS]
             if unknown:
-                print(f"ERROR: %%docker: unknown option {unknown[0]!r} (supported: --new)")
+                print(
+                    f"ERROR: %%docker: unknown option {unknown[0]!r} (supported: {', '.join(OPTIONS)})"
+                )
                 return
             if "--new" in options:
                 _state["host"] = Host()
+                _state.pop("beside_tags", None)
+                _state.pop("engine_run", None)
+            if "--beside" in options or "--compare" in options:
+                from IPython.display import display
+
+                engine, reason = reachable_engine()
+                run_beside(cell, current_host(), engine=engine, reason=reason, show=display)
+                return
             run_cell(cell, current_host())
 
     return DockerMagic
