@@ -82,7 +82,8 @@ def cost_table(rows: Iterable[CostRow]) -> str:
             _cell(n) for n in (r.image_disk, r.containers_disk, r.total_disk, r.copied, r.written)
         )
         body.append(f"<tr><td><b>{html.escape(r.driver)}</b></td><td>{r.cow_unit}</td>{cells}</tr>")
-    return f"<table class='{_CSS}-figures'><tr>{head}</tr>{''.join(body)}</table>"
+    style = "<style>.layerlab-driverlab-figures td, .layerlab-driverlab-figures th {padding: 2px 10px}</style>"
+    return f"{style}<table class='{_CSS}-figures'><tr>{head}</tr>{''.join(body)}</table>"
 
 
 class DriverLab(w.VBox):
@@ -207,7 +208,7 @@ class DriverLab(w.VBox):
             return False
         self.drivers, self.workload = drivers, workload
         self.error.value = ""
-        self.chart.value = chart.to_html()
+        self.chart.value = f"<div style='overflow-x:auto'>{chart.to_html()}</div>"
         self.table.value = cost_table(rows)
         self.seconds.append(time.process_time() - started)
         return True
