@@ -134,6 +134,8 @@ def _table(lines: list[str], *, history: bool, images: set[str] | None) -> list[
     if images is not None and {"REPOSITORY", "TAG"} <= set(names):
         repo, tag = names.index("REPOSITORY"), names.index("TAG")
         rows = rows[:1] + [r for r in rows[1:] if full_ref(f"{r[repo]}:{r[tag]}") in images]
+    if {"REPOSITORY", "TAG"} <= set(names):  # listed newest first: ties in time swap rows, so sort
+        rows = rows[:1] + sorted(rows[1:])
     keep = [k for k, name in enumerate(names) if name not in TIME_COLUMNS]
     for row in rows[1:]:
         for k, name in enumerate(names):

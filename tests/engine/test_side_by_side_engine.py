@@ -1,0 +1,74 @@
+"""%%docker --beside live on a real engine: both columns agree for the notebooks' lines, and
+recording again gives the stored recordings' normalised outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import layerlab.magic as magic
+from layerlab.host import Host
+from layerlab.render.side_by_side import beside_text
+from layerlab.side_by_side import EngineRun, Recording, beside_live, notebook_beside_cells, record
+
+pytestmark = pytest.mark.engine
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+RECORDINGS = sorted((NOTEBOOKS / "recorded").glob("*.json"))
+
+
+def _cells(recording: Recording) -> list[str]:
+    """The recorded cells as cell text (a recording may come before its notebook has the cells)."""
+    return ["\n".join(cell["lines"]) + "\n" for cell in recording.cells]
+
+
+def _agree_live(engine, cells: list[str]) -> None:  # type: ignore[no-untyped-def]
+    record(
+        [], engine, NOTEBOOKS, "clean"
+    )  # no lines: only prunes the build cache and dangling images
+    run, host, tags = EngineRun(engine, NOTEBOOKS), Host(), set()
+    for cell in cells:
+        beside = beside_live(cell, host, run, tags=tags)
+        assert beside.engine_label.startswith("Docker Engine ")
+        assert not beside.differing, beside_text(beside)
+
+
+def test_notebook_00_lines_agree_live(engine) -> None:  # type: ignore[no-untyped-def]
+    cells = notebook_beside_cells(NOTEBOOKS / "00-start-here.ipynb")
+    assert cells
+    _agree_live(engine, cells)
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=[p.stem for p in RECORDINGS])
+def test_every_recorded_cell_agrees_live(engine, path: Path) -> None:  # type: ignore[no-untyped-def]
+    _agree_live(engine, _cells(Recording.load(path)))
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=[p.stem for p in RECORDINGS])
+def test_recording_again_gives_the_same_outputs(engine, path: Path) -> None:  # type: ignore[no-untyped-def]
+    stored = Recording.load(path)
+    fresh = record(_cells(stored), engine, NOTEBOOKS, stored.notebook)
+    assert fresh.engine_version == engine.version()["Version"]
+    assert fresh.cells == stored.cells, f"{path.name} is stale: run scripts/record-engine-outputs"
+
+
+def test_magic_finds_the_engine_and_shows_cached_on_both_sides(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DOCKER_HOST", engine.host)
+    found, reason = magic.reachable_engine()
+    assert found is not None and reason == ""
+    magic._state.clear()
+    shown: list = []
+    cell = (
+        "docker build --no-cache -t course-app ../scenarios/builds/course-app\n"
+        "docker build -t course-app ../scenarios/builds/course-app\n"
+    )
+    assert magic.run_beside(cell, Host(), cwd=NOTEBOOKS, engine=found, echo=shown.append)
+    [view] = shown  # live: no "no engine" line before the view
+    second = view.beside.rows[1]
+    assert second.engine[:2] == [
+        "=> CACHED COPY requirements.txt /opt/source-code/",
+        "=> CACHED COPY app.py /opt/source-code/",
+    ]
+    assert second.simulator == second.engine
+    assert found.last_build_log.count("CACHED") == 2  # BuildKit's own words, before normalising
