@@ -46,7 +46,31 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="run scenarios on the simulator and a real engine; report differences")
     p.add_argument("scenarios", type=Path, nargs="+")
     p.add_argument("--host", help="the engine's DOCKER_HOST (default: $DOCKER_HOST)")
+
+    p = sub.add_parser("course", help="the course's own tools: the instructor view, the course map")
+    course = p.add_subparsers(dest="course_command", required=True, metavar="TOOL")
+    q = course.add_parser("instructor", help="write the notebooks with their exercises' answers as Markdown")
+    q.add_argument("outdir", type=Path, nargs="?", default=Path("instructor"), help="default: instructor/")
+    q.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="default: notebooks/")
+    q = course.add_parser("map", help="print the course map, a Markdown table of the notebooks")
+    q.add_argument("--base", default="", help="prefix of the links, e.g. notebooks/ for the README")
+    q.add_argument("--current", type=int, help="the notebook shown as (this one), not linked")
     return parser
+
+
+def _course(args: argparse.Namespace) -> int:
+    if args.course_command == "map":
+        from .course_map import course_map
+
+        print(course_map(args.base, current=args.current), end="")
+        return 0
+    from .course_instructor import write_instructor_view
+
+    if not args.notebooks.is_dir():
+        raise LayerlabError(f"no notebooks directory {args.notebooks} (run from the repository's root, or pass --notebooks)")
+    written = write_instructor_view(args.notebooks, args.outdir)
+    print(f"wrote {len(written)} files into {args.outdir}")
+    return 0
 
 
 def _engine(host: str | None):  # type: ignore[no-untyped-def]
@@ -83,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("play", "compare"):
             return _scenarios(args)
+        if args.command == "course":
+            return _course(args)
         archived = select(read_archive(args.archive, progress=progress), args.image)
         if args.command == "inspect":
             if args.json:
