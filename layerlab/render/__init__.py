@@ -1,11 +1,12 @@
 """Pictures of the model: pure functions from model objects to ``graphviz.Digraph``."""
 
 from .containers import container_stack, containers_over_image, copy_up_steps, path_lookup
+from .dataroot import dataroot_tree, identities
 from .drivers import cost_chart, drivers_side_by_side, layer_layout
 from .picture import Picture
 from .reuse import build_cache, shared_layers
 from .stack import image_stack
 
 __all__ = [
-    "Picture", "build_cache", "container_stack", "containers_over_image", "copy_up_steps", "cost_chart", "drivers_side_by_side", "image_stack", "layer_layout", "path_lookup", "shared_layers",
+    "Picture", "build_cache", "container_stack", "containers_over_image", "copy_up_steps", "cost_chart", "dataroot_tree", "drivers_side_by_side", "identities", "image_stack", "layer_layout", "path_lookup", "shared_layers",
 ]  # fmt: skip
