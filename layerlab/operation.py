@@ -97,10 +97,10 @@ class Outcome:
     def summary(self) -> str:
         if not self.copy_ups:
             return "no copy-up"
-        files = [c for c in self.copy_ups if c.bytes or not c.reason.startswith("parent of")]
+        data = sum(1 for c in self.copy_ups if c.bytes)
+        n = len(self.copy_ups)
         return (
-            f"copied up {len(self.copy_ups)} entr{'y' if len(self.copy_ups) == 1 else 'ies'} "
-            f"({len(files)} named, {len(self.copy_ups) - len(files)} parent dirs): "
+            f"copied up {n} entr{'y' if n == 1 else 'ies'} ({data} with data, {n - data} metadata only): "
             f"{self.copied_bytes:,} bytes of data"
         )
 

@@ -7,7 +7,8 @@ without a browser; these modules only draw it.
 from __future__ import annotations
 
 from .build_lab import BuildLab
+from .container_lab import ContainerLab
 from .driver_lab import DriverLab
 from .exercise import ExerciseWidget, ask, display_exercise
 
-__all__ = ["BuildLab", "DriverLab", "ExerciseWidget", "ask", "display_exercise"]
+__all__ = ["BuildLab", "ContainerLab", "DriverLab", "ExerciseWidget", "ask", "display_exercise"]
