@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .build_lab import BuildLab
 from .container_lab import ContainerLab
+from .dataroot_explorer import DataRootExplorer
 from .driver_lab import DriverLab
 from .exercise import ExerciseWidget, ask, display_exercise
 
-__all__ = ["BuildLab", "ContainerLab", "DriverLab", "ExerciseWidget", "ask", "display_exercise"]
+__all__ = ["BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "ask", "display_exercise"]

@@ -1,0 +1,328 @@
+"""The data-root explorer: step through docker commands and watch ``/var/lib/docker`` change.
+
+``DataRootExplorer(commands)`` shows the commands (the current one marked), Back and Next,
+a box to type another command (scenario lines, ``docker pull``, or ``tree /var/lib/docker
+[-L N]`` to change the view), the image store (classic overlay2 or containerd) and the tree
+depth. Below: what the command printed, the tree picture with what it added, changed or
+removed highlighted, a list of the directories in the picture, and for the one picked its
+explanation, which command made it and what it holds.
+
+Every bad line or impossible move shows as one message in the error area; the steps, the
+picture and the selection stay as they were. Pictures are SVG inside ``ipywidgets.HTML``.
+
+CSS classes: ``layerlab-dataroot`` (the box), ``-steps``, ``-back``, ``-next``,
+``-position``, ``-command``, ``-run``, ``-store``, ``-depth``, ``-error``, ``-output``,
+``-picture``, ``-list``, ``-detail``.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..dataroot import DataRoot, Node
+from ..dataroot_walk import DataRootWalk, WalkError, parse_line
+from ..errors import LayerlabError
+from ..render.dataroot import MARKS, dataroot_tree, short_name, tree_rows
+from ..scenario import DATA_ROOT, Command
+
+__all__ = ["DataRootExplorer"]
+
+_CSS = "layerlab-dataroot"
+STORE_OPTIONS = (("classic store (overlay2)", "overlay2"), ("containerd image store", "containerd"))
+MAX_CONTENT = 2400
+NBSP = "\u00a0"
+
+
+def _css(widget: w.DOMWidget, part: str) -> w.DOMWidget:
+    widget.add_class(f"{_CSS}-{part}")
+    return widget
+
+
+class DataRootExplorer(w.VBox):
+    """Docker commands stepped through on a simulated host, the data root drawn after each."""
+
+    def __init__(
+        self,
+        commands: Iterable[str] = (),
+        *,
+        seed: int = 1,
+        cwd: str | Path | None = None,
+        store: str = "overlay2",
+        max_depth: int = 2,
+        step: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        self.walk = DataRootWalk(commands, seed=seed, cwd=cwd)
+        self.top: str | None = None  # a tree line can focus the picture on a sub-directory
+        self.selected: str | None = None
+        self.seconds: list[float] = []  # kernel time of each interaction, for measurements
+        self._quiet = False  # set while the list's options are replaced
+        self.steps_view = _css(w.HTML(""), "steps")
+        self.back_button = _css(w.Button(description="Back", icon="arrow-left"), "back")
+        self.next_button = _css(
+            w.Button(description="Next", icon="arrow-right", button_style="primary"), "next"
+        )
+        self.position = _css(w.HTML(""), "position")
+        self.command = _css(
+            w.Text(
+                placeholder="docker run --name web alpine:3.20 true   or   tree /var/lib/docker -L 3",
+                layout=w.Layout(width="34em"),
+            ),
+            "command",
+        )
+        self.run_button = _css(w.Button(description="Run", icon="play"), "run")
+        self.store = _css(
+            w.ToggleButtons(options=STORE_OPTIONS, value=store, style={"button_width": "13em"}),
+            "store",
+        )
+        self.depth = _css(
+            w.Dropdown(
+                options=[(f"depth {n}", n) for n in range(1, 9)],
+                value=max_depth,
+                layout=w.Layout(width="8em"),
+            ),
+            "depth",
+        )
+        self.error = _css(w.HTML(""), "error")
+        self.output = _css(w.HTML(""), "output")
+        self.picture = _css(w.HTML(""), "picture")
+        self.listing = _css(
+            w.Select(options=[], rows=18, layout=w.Layout(width="24em")),
+            "list",
+        )
+        self.detail = _css(w.HTML("", layout=w.Layout(width="38em")), "detail")
+        self.back_button.on_click(lambda _b: self._safely(self.back))
+        self.next_button.on_click(lambda _b: self._safely(self.forward))
+        self.run_button.on_click(
+            lambda _b: self._safely(lambda: self.type_command(self.command.value))
+        )
+        self.store.observe(lambda _c: self._safely(self._redraw), names="value")
+        self.depth.observe(lambda _c: self._quiet or self._safely(self._redraw), names="value")
+        self.listing.observe(self._on_pick, names="value")
+        super().__init__(
+            children=[
+                self.steps_view,
+                w.HBox([self.back_button, self.next_button, self.position]),
+                w.HBox([self.command, self.run_button]),
+                w.HBox([self.store, self.depth]),
+                self.error,
+                self.output,
+                self.picture,
+                w.HBox([self.listing, self.detail]),
+            ],
+            **kwargs,
+        )
+        self.add_class(_CSS)
+        self.walk.go_to(step)
+        self._redraw()
+
+    # -- actions ------------------------------------------------------------------------
+    def _safely(self, action: Any) -> None:
+        started = time.process_time()
+        try:
+            action()
+        except LayerlabError as err:
+            self._show_error(str(err))
+        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
+            self._show_error(
+                f"something went wrong in the explorer itself ({type(exc).__name__}: {exc})"
+            )
+        self.seconds.append(time.process_time() - started)
+
+    def forward(self) -> None:
+        """Next: the next command runs (or its step is shown again)."""
+        self.walk.forward()
+        self._redraw()
+
+    def back(self) -> None:
+        self.walk.back()
+        self._redraw()
+
+    def type_command(self, line: str) -> None:
+        """A typed docker command runs after the current step; a tree line changes the view."""
+        parsed = parse_line(line)
+        if isinstance(parsed, Command):
+            self.walk.run(line)
+        else:
+            top = f"{DATA_ROOT}/{parsed.path}" if parsed.path else None
+            if top is not None:
+                self.root.node(top)  # a path that is not there: an error, the view stays
+            if parsed.depth is not None:
+                self._set_depth(parsed.depth)
+            self.top = top
+        self.command.value = ""
+        self._redraw()
+
+    def pick(self, path: str | None) -> None:
+        """Show one node's explanation, maker and content (and open it in the picture)."""
+        self.selected = path
+        self._redraw()
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if not self._quiet and change.get("new") != self.selected:
+            self._safely(lambda: self.pick(change.get("new")))
+
+    def _set_depth(self, depth: int) -> None:
+        if depth > max(v for _, v in self.depth.options):
+            raise WalkError(f"tree -L {depth}: the explorer draws at most 8 levels")
+        self._quiet = True
+        try:
+            self.depth.value = depth
+        finally:
+            self._quiet = False
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def root(self) -> DataRoot:
+        return self.walk.root(self.store.value)
+
+    @property
+    def before(self) -> DataRoot | None:
+        return self.walk.before(self.store.value)
+
+    def _node(self, path: str) -> tuple[Node, str | None] | None:
+        """The node at ``path`` now, or as it was before the command removed it."""
+        if path in self.root:
+            before = self.before
+            status = self.root.diff_since(before).status(path) if before is not None else None
+            return self.root.node(path), status
+        if self.before is not None and path in self.before:
+            return self.before.node(path), "removed"
+        return None
+
+    # -- rendering ----------------------------------------------------------------------
+    def _redraw(self) -> None:
+        root, before = self.root, self.before
+        if self.top is not None and self.top not in root:
+            self.top = None
+        if self.selected is not None and self._node(self.selected) is None:
+            self.selected = None
+        kept = self.selected if self.selected is not None and self.selected in root else None
+        picture = dataroot_tree(
+            root, max_depth=self.depth.value, since=before, top=self.top, selected=kept
+        )
+        self.picture.value = f"<div style='overflow-x:auto'>{picture.to_html()}</div>"
+        rows = tree_rows(
+            root,
+            max_depth=self.depth.value,
+            since=before,
+            top=self.top,
+            open_paths=[kept] if kept else [],
+        )
+        options = []
+        for row in rows:
+            if row.node is None:
+                continue
+            name = row.path if row.depth == 0 else short_name(row.node.name, 20)
+            mark = f"  [{MARKS[row.status]}]" if row.status else ""
+            inside = f"  ({row.changes_inside} inside)" if row.changes_inside else ""
+            slash = "/" if row.node.is_dir else ""
+            options.append((f"{NBSP * 2 * row.depth}{name}{slash}{mark}{inside}", row.path))
+        self._quiet = True
+        try:
+            self.listing.options = options
+            paths = {p for _, p in options}
+            self.listing.value = self.selected if self.selected in paths else None
+        finally:
+            self._quiet = False
+        self._draw_steps()
+        self._draw_output()
+        self._draw_detail()
+        self.error.value = ""
+
+    def _draw_steps(self) -> None:
+        walk = self.walk
+        items = []
+        for n, command in enumerate(walk.commands, start=1):
+            ran = n < len(walk.steps)
+            style = "" if ran else "color:#666666"
+            text = html.escape(command)
+            if n == walk.position:
+                text = f"<b>▶ {text}</b>"
+            items.append(f"<li style='{style}'><code>{text}</code></li>")
+        self.steps_view.value = (
+            f"<ol class='{_CSS}-commands' style='margin:0.2em 0'>{''.join(items)}</ol>"
+        )
+        self.position.value = (
+            f"<span class='{_CSS}-position-text'>step {walk.position} of {len(walk.commands)}"
+            f"{' (start: nothing ran yet)' if walk.position == 0 else ''}</span>"
+        )
+        self.back_button.disabled = walk.position == 0
+        self.next_button.disabled = walk.at_end
+
+    def _draw_output(self) -> None:
+        step = self.walk.step
+        before = self.before
+        if before is None:
+            summary = "the data root of a fresh engine"
+        else:
+            summary = f"in the data root: {self.root.diff_since(before).summary()}"
+        printed = (
+            f"<pre style='margin:0.2em 0'>{html.escape(step.output)}</pre>" if step.output else ""
+        )
+        failed = (
+            "" if step.ok else " <b style='color:#b00020'>(docker refused: nothing changed)</b>"
+        )
+        info = html.escape("\n".join(self.root.docker_info()))
+        self.output.value = (
+            f"<div class='{_CSS}-output-body'><b>$ {html.escape(step.command)}</b>{failed}"
+            f" · <i>{summary}</i>{printed}"
+            f"<details><summary>docker info (storage lines)</summary><pre>{info}</pre></details></div>"
+        )
+
+    def _draw_detail(self) -> None:
+        if self.selected is None:
+            self.detail.value = (
+                f"<div class='{_CSS}-detail-body'><i>Pick an entry in the list to see what it "
+                "holds, which command made it and why.</i></div>"
+            )
+            return
+        found = self._node(self.selected)
+        assert found is not None  # _redraw drops a selection that is gone
+        node, status = found
+        rows = [
+            ("path", f"<code>{html.escape(node.path)}</code>"),
+            ("kind", node.kind),
+            ("what it holds", html.escape(node.explanation)),
+            ("made by", html.escape(node.made_by)),
+        ]
+        if status:
+            rows.append(("last command", f"<b>{MARKS[status]}</b>"))
+        if node.is_dir and status != "removed":
+            kids = self.root.children(node.path)
+            names = ", ".join(html.escape(short_name(k.name, 20)) for k in kids[:12])
+            more = f" and {len(kids) - 12} more" if len(kids) > 12 else ""
+            rows.append(("entries", f"{len(kids)}: {names}{more}" if kids else "empty"))
+        if node.content is not None:
+            text = (
+                node.content
+                if len(node.content) <= MAX_CONTENT
+                else node.content[:MAX_CONTENT] + "\n…"
+            )
+            label = "points to" if node.kind == "symlink" else "content"
+            rows.append(
+                (
+                    label,
+                    f"<pre style='white-space:pre-wrap;margin:0'>{html.escape(text) or '(empty)'}</pre>",
+                )
+            )
+        body = "".join(
+            f"<tr><th style='text-align:left;vertical-align:top;padding-right:0.8em'>{k}</th><td>{v}</td></tr>"
+            for k, v in rows
+        )
+        self.detail.value = f"<div class='{_CSS}-detail-body'><table>{body}</table></div>"
+
+    def _show_error(self, message: str) -> None:
+        self.error.value = (
+            f"<div class='{_CSS}-error-body' style='color:#b00020'><b>⚠</b> {html.escape(message)}"
+            "<br/><i>Nothing changed: the steps and the picture are as they were.</i></div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"<DataRootExplorer step {self.walk.position} of {len(self.walk.commands)}>"
