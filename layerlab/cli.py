@@ -14,6 +14,8 @@ from pathlib import Path
 from . import __version__
 from .archive import read_archive, unpack_image, unpack_layer
 from .archive.read import select
+from .cli_analyze import add_parser as add_analyze_parser
+from .cli_analyze import run as run_analyze
 from .errors import LayerlabError
 from .inspect import inspect_json, inspect_text
 
@@ -37,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--image", help="tag, id prefix or index, when the archive holds several images")
     p.add_argument("--layer", type=int, help="unpack only this layer (0 = bottom)")
     p.add_argument("--allow-devices", action="store_true", help="create device nodes (needs root)")
+
+    add_analyze_parser(sub)
 
     p = sub.add_parser("play", help="run a scenario of docker commands on the simulated host (or --real)")
     p.add_argument("scenario", type=Path)
@@ -109,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scenarios(args)
         if args.command == "course":
             return _course(args)
+        if args.command == "analyze":
+            return run_analyze(args, progress)
         archived = select(read_archive(args.archive, progress=progress), args.image)
         if args.command == "inspect":
             if args.json:
