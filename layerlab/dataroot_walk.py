@@ -37,7 +37,7 @@ class WalkError(LayerlabError):
     """A line that is not a command the walk can run, or a step that does not exist."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Step:
     """One command and the data root after it, in every image store."""
 
@@ -45,6 +45,10 @@ class Step:
     output: str
     ok: bool
     roots: dict[str, DataRoot]
+
+    def __repr__(self) -> str:
+        """The command and what docker printed, as in a terminal."""
+        return f"$ {self.command}\n{self.output}".rstrip()
 
 
 def parse_line(line: str) -> Command | TreeArgs:

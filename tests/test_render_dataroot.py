@@ -140,6 +140,8 @@ def test_containerd_store_draws_both_roots():
     nodes = drawn(dataroot_tree(root, max_depth=1))
     assert R in nodes and "/var/lib/containerd" in nodes
     assert f"{R}/image" not in nodes and f"{R}/overlay2" not in nodes
+    content = "/var/lib/containerd/io.containerd.content.v1.content"
+    assert "<b>io.containerd.content.v1.content/</b>" in nodes[content][0]  # not cut like an id
 
 
 # -- identities ---------------------------------------------------------------------------

@@ -34,10 +34,10 @@ MARKS = {"added": "NEW", "changed": "CHANGED", "removed": "REMOVED"}
 
 
 def short_name(name: str, width: int = 16) -> str:
-    """Long ids (64 hex characters) cut to ``width`` characters and an ellipsis; a suffix
-    such as ``-init`` stays."""
+    """Long ids (64 hex characters, base32 links) cut to ``width`` characters and an
+    ellipsis; a suffix such as ``-init`` or ``-json.log`` stays, other names stay whole."""
     stem, dash, suffix = name.partition("-")
-    if len(stem) <= width + 2:
+    if len(stem) <= width + 2 or not stem.isalnum():
         return name
     return stem[:width] + "…" + dash + suffix
 
@@ -236,7 +236,11 @@ def dataroot_tree(
         if stack:
             graph.edge(stack[-1], node_id)
         stack.append(node_id)
-    caption = title or f"{root.roots[0]} · {root.store} image store"
+    shown = " and ".join([top] if top else root.roots)
+    store = (
+        "classic image store, overlay2" if root.store == "overlay2" else "containerd image store"
+    )
+    caption = title or f"{shown} · {store}"
     if since is not None:
         caption += f" · since the last command: {root.diff_since(since).summary()}"
     graph.attr(label=caption, labelloc="t", labeljust="l", fontsize="12")
