@@ -123,6 +123,7 @@ def run_beside(
             run = _state.get("engine_run")
             if run is None or run.engine.host != engine.host or run.base != base:
                 run = _state["engine_run"] = EngineRun(engine, base)
+            echo(f"Docker Engine {run.version} answers at {engine.host}: running the lines on it")
             beside = beside_live(cell, host, run, tags=tags)
         else:
             recorded = beside_recorded(cell, host, base / RECORDED, base, tags=tags)
