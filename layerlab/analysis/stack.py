@@ -10,7 +10,7 @@ removed, and by which layer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..fs import Device, Entry, File, Hardlink, Symlink, ancestors
 from ..image import Image
@@ -25,8 +25,7 @@ Fate = Literal["deleted", "rewritten", "metadata"]
 CopyKey = tuple[int, str]
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One path a layer touches. ``mark``: A added, M modified (type, content, mode, uid or
     gid differ from what the layers below gave), D removed, "" listed but identical
     (a parent directory a real layer tar lists because something inside it changed)."""
@@ -161,8 +160,11 @@ def walk(image: Image | list[Layer] | tuple[Layer, ...]) -> StackWalk:
                 path, mark, entry_kind(entry), entry.size if isinstance(entry, File) else 0
             )
         tree.apply(layer)
-        removed = _removals(rec.dropped, marks)
-        out.changes.append(sorted([*marks.values(), *removed], key=lambda c: c.path.split("/")))
+        removed = _removals(rec.dropped, marks) if rec.dropped else []
+        listed = list(marks.values())  # a layer's entries are already in walk order
+        out.changes.append(
+            sorted(listed + removed, key=lambda c: c.path.split("/")) if removed else listed
+        )
     rec.layer = None
     for index, layer in enumerate(layers):
         for path, entry in layer.entries.items():

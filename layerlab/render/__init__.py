@@ -6,7 +6,8 @@ from .drivers import cost_chart, drivers_side_by_side, layer_layout
 from .picture import Picture
 from .reuse import build_cache, shared_layers
 from .stack import image_stack
+from .waste import waste_stack
 
 __all__ = [
-    "Picture", "build_cache", "container_stack", "containers_over_image", "copy_up_steps", "cost_chart", "dataroot_tree", "drivers_side_by_side", "identities", "image_stack", "layer_layout", "path_lookup", "shared_layers",
+    "Picture", "build_cache", "container_stack", "containers_over_image", "copy_up_steps", "cost_chart", "dataroot_tree", "drivers_side_by_side", "identities", "image_stack", "layer_layout", "path_lookup", "shared_layers", "waste_stack",
 ]  # fmt: skip

@@ -11,5 +11,6 @@ from .container_lab import ContainerLab
 from .dataroot_explorer import DataRootExplorer
 from .driver_lab import DriverLab
 from .exercise import ExerciseWidget, ask, display_exercise
+from .image_explorer import ImageExplorer
 
-__all__ = ["BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "ask", "display_exercise"]
+__all__ = ["BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "ImageExplorer", "ask", "display_exercise"]
