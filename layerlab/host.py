@@ -23,6 +23,7 @@ from .build.context import BuildContext
 from .build.shell import ShellResult
 from .container import Container, Mount
 from .dataroot.ids import StorageIds
+from .host_storage import DEFAULT_ENGINE, DiskUsage, HostStorage, disk_usage
 from .fs import normalize_path
 from .overlay import Overlay
 from .volume import Volume
@@ -52,7 +53,13 @@ class ImageRecord:
 
 @dataclass
 class Host:
-    """A daemon in the model. ``base_images`` resolves ``FROM`` names not built here."""
+    """A daemon in the model. ``base_images`` resolves ``FROM`` names not built here.
+
+    ``storage_driver`` (``dockerd --storage-driver``; None: the one ``engine_version``
+    picks on ``backing_fs``, overlay2 on ext4) is checked as the daemon checks it: an
+    unknown or removed driver raises :class:`~layerlab.drivers.DriverError`, a deprecated
+    one records the warning ``docker info`` prints (``host.warnings``).
+    """
 
     images: dict[str, ImageRecord] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
@@ -63,12 +70,43 @@ class Host:
     host_dirs: dict[str, Overlay] = field(default_factory=dict)
     #: seed for container ids, generated names and anonymous volume names (None: random)
     seed: int | None = None
+    storage_driver: str | None = None
+    engine_version: str = DEFAULT_ENGINE
+    backing_fs: str | None = None
 
     def __post_init__(self) -> None:
+        #: the validated driver, engine version and backing filesystem (see host_storage)
+        self.storage_config = HostStorage.configure(self.storage_driver, self.engine_version, self.backing_fs)
+        self.storage_driver = self.storage_config.name
+        self.backing_fs = self.storage_config.backing_fs
         self.build_cache = BuildCache()
         #: stable random cache-ids, mount-ids and short links for the data root (seeded with the host)
         self.storage = StorageIds(self.seed)
         self._rng: random.Random = random.Random(self.seed) if self.seed is not None else random.SystemRandom()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the daemon warns about at the end of ``docker info`` (a deprecated driver)."""
+        return self.storage_config.warnings
+
+    def docker_info_lines(self, root: str = "/var/lib/docker") -> list[str]:
+        """``docker info``'s counts, storage driver lines and root dir, then its warnings."""
+        running = sum(c.running for c in self.containers.values())
+        return [f"Containers: {len(self.containers)}", f" Running: {running}", " Paused: 0",
+                f" Stopped: {len(self.containers) - running}", f"Images: {len(self.images)}",
+                *self.storage_config.info_lines(self, root), f"Docker Root Dir: {root}", *self.warnings]
+
+    def disk_usage(self) -> DiskUsage:
+        """Disk the storage driver really uses for image layers and containers.
+
+        Not what ``docker system df`` or ``docker ps -s`` print: those report each layer's
+        *content* (the bytes of its changes; a container's writable-layer files), the same
+        on every driver. The driver decides what that content costs: overlay2 stores each
+        layer's changes once and copies a whole file up on its first change; btrfs/zfs
+        keep only the blocks a write touched; vfs keeps a full copy of the filesystem for
+        every layer and two (-init and writable) for every container.
+        """
+        return disk_usage(self)
 
     # -- lookups ------------------------------------------------------------------------
     def image(self, ref: str) -> Image:

@@ -59,6 +59,13 @@ class DataRoot:
         if store == "overlay2":
             from .classic import classic_layout
 
+            if host.storage_driver != "overlay2":
+                raise DataRootError(
+                    f"the classic data-root layout is modelled for the overlay2 driver; this host "
+                    f"runs {host.storage_driver} (use Host(storage_driver='overlay2') or "
+                    "store='containerd')"
+                )
+
             nodes, identities = classic_layout(host, host.storage, root)
             return cls(nodes.nodes, "overlay2", identities, _info(host, store, root), (root,))
         from .containerd import containerd_layout
@@ -137,22 +144,14 @@ class DataRoot:
 
 
 def _info(host: Host, store: str, root: str) -> list[str]:
-    running = sum(c.running for c in host.containers.values())
-    lines = [
-        f"Containers: {len(host.containers)}",
-        f" Running: {running}",
-        " Paused: 0",
-        f" Stopped: {len(host.containers) - running}",
-        f"Images: {len(host.images)}",
-    ]
+    lines = host.docker_info_lines(root)
     if store == "overlay2":
-        lines += [
-            "Storage Driver: overlay2",
-            " Backing Filesystem: extfs",
-            " Supports d_type: true",
-            " Native Overlay Diff: true",
-            " userxattr: false",
-        ]
-    else:
-        lines += ["Storage Driver: overlayfs", " driver-type: io.containerd.snapshotter.v1"]
-    return lines + [f"Docker Root Dir: {root}"]
+        return lines
+    # the containerd image store: the snapshotter replaces the graph driver
+    start = lines.index(f"Storage Driver: {host.storage_driver}")
+    end = lines.index(f"Docker Root Dir: {root}")
+    return (
+        lines[:start]
+        + ["Storage Driver: overlayfs", " driver-type: io.containerd.snapshotter.v1"]
+        + lines[end:]
+    )

@@ -10,7 +10,8 @@ class Aufs(StorageDriver):
     cow_unit = "file"
     block_size = None
     status = DriverStatus(
-        deprecated="19.03", removed="24.0", note="default on Ubuntu 14.04 (kernel 3.13) up to 18.06", source="DEP"
+        deprecated="19.03", removed="24.0", note="default on Ubuntu 14.04 (kernel 3.13) up to 18.06", source="DEP",
+        replaced_by="overlay2",
     )
     backing_filesystems = ("ext4", "xfs")
     incompatible_filesystems = ("aufs", "btrfs", "ecryptfs")

@@ -110,6 +110,7 @@ class DriverStatus:
     removed: str | None = None
     note: str = ""
     source: str = "DEP"
+    replaced_by: str | None = None  #: the driver the engine's docs send users to instead
 
     @property
     def supported(self) -> bool:
@@ -120,7 +121,8 @@ class DriverStatus:
         if self.added and not version_at_least(engine_version, self.added):
             return Availability(False, f"added in Engine {self.added}, after {engine_version}")
         if self.removed and version_at_least(engine_version, self.removed):
-            return Availability(False, f"removed in Engine {self.removed} (deprecated in {self.deprecated})")
+            instead = f"; replaced by {self.replaced_by}" if self.replaced_by else ""
+            return Availability(False, f"removed in Engine {self.removed} (deprecated in {self.deprecated}){instead}")
         if self.disabled_by_default and version_at_least(engine_version, self.disabled_by_default):
             return Availability(
                 True,

@@ -9,7 +9,7 @@ class Devicemapper(StorageDriver):
     name = "devicemapper"
     cow_unit = "block"
     block_size = 64 * KiB  # the thin pool's block (chunk) size
-    status = DriverStatus(deprecated="18.09", disabled_by_default="23.0", removed="25.0", source="DEP")
+    status = DriverStatus(deprecated="18.09", disabled_by_default="23.0", removed="25.0", source="DEP", replaced_by="overlay2")
     backing_filesystems = ("direct-lvm thin pool (block device)", "loop-lvm files (testing only)")
     incompatible_filesystems = ()
     max_layers = 125

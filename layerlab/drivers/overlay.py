@@ -14,7 +14,7 @@ class Overlay(StorageDriver):
     name = "overlay"
     cow_unit = "file"
     block_size = None
-    status = DriverStatus(added="1.9", deprecated="18.09", removed="24.0", source="DEP")
+    status = DriverStatus(added="1.9", deprecated="18.09", removed="24.0", source="DEP", replaced_by="overlay2")
     backing_filesystems = ("ext4", "xfs (ftype=1)")
     incompatible_filesystems = ("aufs", "ecryptfs", "overlay", "zfs", "nfs", "xfs-ftype0")
     max_layers = 125

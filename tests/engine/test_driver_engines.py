@@ -16,6 +16,7 @@ Every daemon, mount and loop device is removed even when a test fails.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -272,3 +273,43 @@ def test_overlay2_append_copies_the_whole_file(engine, tmp_path):
     finally:
         engine.docker(["rm", "-f", created])
         engine.remove_image("ll-drivers/ovl:1", force=True)
+
+
+def test_a_vfs_host_shows_what_a_vfs_engine_shows(tmp_path):
+    """``Host(storage_driver="vfs")``: docker info's driver lines, the disk each layer and
+    the container use (du of vfs/dir), and ps -s sizes as on a dockerd --storage-driver vfs."""
+    from layerlab.host import Host
+
+    with private_daemon("vfs") as engine:
+        root = Path(engine.info()["DockerRootDir"])
+        tag = "ll-drivers/vfs-host:1"
+        engine.build(_context(tmp_path, THREE_MB), tag)
+        engine.save([tag], tmp_path / "img.tar")
+        host = Host(storage_driver="vfs")
+        host.load(tmp_path / "img.tar")
+        command = ["sh", "-c", "printf x >> /big.bin"]
+        docker(engine, "run", "--name", "c1", "--network", "none", tag, *command)
+        host.run(tag, command, name="c1")
+
+        info = engine.docker(["info"]).stdout.splitlines()
+        start = next(i for i, line in enumerate(info) if line.strip().startswith("Storage Driver:"))
+        engine_lines = [info[start].strip()] + [
+            line.strip() for line in itertools.takewhile(lambda x: x.startswith("   "), info[start + 1:])]
+        model = host.docker_info_lines()
+        at = model.index("Storage Driver: vfs")
+        model_lines = [model[at]] + [line.strip() for line in itertools.takewhile(
+            lambda x: x.startswith(" "), model[at + 1:])]
+        assert engine_lines == model_lines == ["Storage Driver: vfs"]
+
+        usage = host.disk_usage()
+        measured = dict(zip(host.image(tag).chain_ids, (
+            du_regular(root / "vfs" / "dir" / cid) for cid in cache_ids(engine, root, "vfs", tag))))
+        assert measured == usage.layers
+        container = docker(engine, "inspect", "-f", "{{.Id}}", "c1")
+        mount_id, init_id = mount_ids(root, "vfs", container)
+        assert du_regular(root / "vfs" / "dir" / mount_id) + du_regular(root / "vfs" / "dir" / init_id) \
+            == usage.containers["c1"]
+        # docker ps -s reports the writable layer's changes, not the vfs copies
+        size = docker(engine, "ps", "-a", "-s", "--format", "{{.Size}}")
+        assert size == host.ps_rows(all=True, size=True)[0]["SIZE"]
+        assert usage.containers["c1"] > 2 * THREE_MB > host.container("c1").size()
