@@ -371,3 +371,21 @@ def test_archived_image_gives_the_same_analysis(tmp_path):
         assert model.to_json()[key] == real.to_json()[key], key
     assert (real.wasted_bytes, real.final_bytes) == (8 * MB, 5 * MB)
     assert {c.path: c.mark for c in real.changes(3)} == {"app": "", "app/tool": "M"}
+
+
+def test_rewrites_of_a_base_rootfs_are_called_unavoidable():
+    image = image_of(
+        [
+            (
+                "/bin/sh -c #(nop) ADD file:0123abcd in / ",
+                ll.Layer.from_files({"var/lib/dpkg/status": b"a" * 1000}),
+            ),
+            (
+                "RUN /bin/sh -c apt-get install -y make",
+                ll.Layer.from_files({"var/lib/dpkg/status": b"b" * 1200}),
+            ),
+        ]
+    )
+    [fix] = analyze(image).fixes
+    assert (fix.kind, fix.saves_bytes) == ("base-rewrite", 1000)
+    assert "usually unavoidable" in fix.text

@@ -3,23 +3,29 @@
 Each group of lost copies (made by step i, lost in step j, for one reason) becomes one
 suggestion, biggest saving first:
 
-- deleted later, and the files are compilers / build tools, or step j removes packages:
+- deleted later, and the files are compilers / build tools (a group of their own), or step j
+  removes packages:
   build in a separate stage and ``COPY --from`` only the result (multi-stage);
 - deleted later, both steps RUN: clean up in the same RUN (merge the steps);
 - deleted later, step i a COPY/ADD: do not copy it (``.dockerignore``) or copy it only
   into a build stage;
 - same bytes, only mode / owner changed, step i a COPY/ADD: ``COPY --chown/--chmod``;
   step i a RUN: chmod/chown in that same RUN;
-- rewritten with other bytes: write the file once (merge the steps).
+- rewritten with other bytes: write the file once (merge the steps); a base image's
+  rootfs rewritten (a package database): said to be usually unavoidable.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from .stack import LostCopy
 from .steps import REMOVERS, is_build_tool_path, mentions, step_kind
+
+
+_NOP_ADD = re.compile(r"^/bin/sh -c #\(nop\)\s*ADD file:")  # how a base image's rootfs layer reads
 
 
 @dataclass(frozen=True)
@@ -34,18 +40,19 @@ class Fix:
 
 
 def suggest_fixes(lost: list[LostCopy], created_by: list[str], *, examples: int = 3) -> list[Fix]:
-    groups: dict[tuple[int, int | None, str], list[LostCopy]] = defaultdict(list)
+    groups: dict[tuple[int, int | None, str, bool], list[LostCopy]] = defaultdict(list)
     for copy in lost:
-        groups[(copy.layer, copy.removed_by, copy.fate)].append(copy)
+        tool = copy.fate == "deleted" and is_build_tool_path(copy.path)
+        groups[(copy.layer, copy.removed_by, copy.fate, tool)].append(copy)
     fixes = []
-    for (i, j, fate), copies in groups.items():
+    for (i, j, fate, tool), copies in groups.items():
         saves = sum(c.size for c in copies)
         if saves == 0:
             continue
         biggest = tuple(
             "/" + c.path for c in sorted(copies, key=lambda c: (-c.size, c.path))[:examples]
         )
-        kind, text = _advice(i, j, fate, copies, created_by)
+        kind, text = _advice(i, j, fate, tool, created_by)
         fixes.append(Fix(kind, i, j, saves, len(copies), biggest, text))
     fixes.sort(
         key=lambda f: (-f.saves_bytes, f.added_in, f.lost_in if f.lost_in is not None else -1)
@@ -58,16 +65,13 @@ def _step(created_by: list[str], index: int | None) -> str:
 
 
 def _advice(
-    i: int, j: int | None, fate: str, copies: list[LostCopy], created_by: list[str]
+    i: int, j: int | None, fate: str, tools: bool, created_by: list[str]
 ) -> tuple[str, str]:
     made, lost = _step(created_by, i), _step(created_by, j)
     kind_i, kind_j = step_kind(made), step_kind(lost)
     where = f"layer {i} ({kind_i or 'step'})"
     later = f"layer {j} ({kind_j or 'step'})" if j is not None else "a later layer"
     if fate == "deleted":
-        tools = sum(c.size for c in copies if is_build_tool_path(c.path)) * 2 >= sum(
-            c.size for c in copies
-        )
         if tools or mentions(lost, REMOVERS):
             return "multi-stage", (
                 f"{later} removes what {where} installed: build in a separate stage and "
@@ -91,6 +95,11 @@ def _advice(
         return "chmod-in-same-step", (
             f"{later} only changes the mode or owner of files {where} made, storing them again: "
             "chmod/chown in the same RUN that creates them"
+        )
+    if _NOP_ADD.match(made):
+        return "base-rewrite", (
+            f"{later} rewrites files of the base image's {where} (e.g. a package database): "
+            "usually unavoidable; fewer package-install steps rewrite it fewer times"
         )
     return "write-once", (
         f"{later} rewrites files {where} wrote: produce them once, in one step (merge the steps)"

@@ -204,9 +204,10 @@ class ChunkStream(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
         while not self._rest:
-            self._rest = next(self._chunks, b"")
-            if not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
                 return 0
+            self._rest = chunk  # an empty chunk (e.g. no tar padding) is not the end
         n = min(len(buffer), len(self._rest))
         buffer[:n] = self._rest[:n]
         self._rest = self._rest[n:]
