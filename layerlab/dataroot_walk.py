@@ -67,13 +67,13 @@ def parse_line(line: str) -> Command | TreeArgs:
     if argv[:1] != ["docker"] or len(argv) < 2:
         raise WalkError(
             f"{text!r} is not a docker command: lines start with 'docker' "
-            f"(supported: {', '.join('docker ' + v for v in VERBS)}) or are "
+            f"(docker {', '.join(VERBS)}) or are "
             "'tree /var/lib/docker [-L N]'"
         )
     verb2 = " ".join(argv[1:3])
     if argv[1] not in VERBS and verb2 not in VERBS:
         raise WalkError(
-            f"unsupported docker command {verb2!r} (supported: {', '.join('docker ' + v for v in VERBS)})"
+            f"unsupported docker command {verb2!r} (supported: docker {', '.join(VERBS)})"
         )
     return Command(0, text, argv[1:])
 

@@ -78,7 +78,7 @@ class DataRootExplorer(w.VBox):
         )
         self.run_button = _css(w.Button(description="Run", icon="play"), "run")
         self.store = _css(
-            w.ToggleButtons(options=STORE_OPTIONS, value=store, style={"button_width": "13em"}),
+            w.ToggleButtons(options=STORE_OPTIONS, value=store, style={"button_width": "auto"}),
             "store",
         )
         self.depth = _css(
@@ -113,8 +113,8 @@ class DataRootExplorer(w.VBox):
                 w.HBox([self.store, self.depth]),
                 self.error,
                 self.output,
-                self.picture,
                 w.HBox([self.listing, self.detail]),
+                self.picture,
             ],
             **kwargs,
         )
@@ -207,7 +207,10 @@ class DataRootExplorer(w.VBox):
         picture = dataroot_tree(
             root, max_depth=self.depth.value, since=before, top=self.top, selected=kept
         )
-        self.picture.value = f"<div style='overflow-x:auto'>{picture.to_html()}</div>"
+        self.picture.value = (  # scaled to the notebook's width; the labels stay text
+            f"<div class='{_CSS}-svg'><style>.{_CSS}-svg svg{{max-width:100%;height:auto}}</style>"
+            f"{picture.to_html()}</div>"
+        )
         rows = tree_rows(
             root,
             max_depth=self.depth.value,
@@ -287,7 +290,7 @@ class DataRootExplorer(w.VBox):
         assert found is not None  # _redraw drops a selection that is gone
         node, status = found
         rows = [
-            ("path", f"<code>{html.escape(node.path)}</code>"),
+            ("path", f"<code style='word-break:break-all'>{html.escape(node.path)}</code>"),
             ("kind", node.kind),
             ("what it holds", html.escape(node.explanation)),
             ("made by", html.escape(node.made_by)),
