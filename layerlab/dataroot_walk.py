@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build.catalogue import CatalogueError, base_image, known_bases
-from .dataroot import STORES, DataRoot, StorageIds
+from .dataroot import STORES, DataRoot
 from .errors import LayerlabError
 from .host import Host, full_ref
 from .scenario import SUPPORTED, Command, SimulatedSide, TreeArgs, parse_tree
@@ -30,7 +30,6 @@ __all__ = ["DataRootWalk", "Step", "WalkError", "parse_line"]
 
 START = "(dockerd starts: an empty data root)"
 VERBS = ("pull", *SUPPORTED)
-STORAGE_SEED_OFFSET = 1_000_003
 
 
 class WalkError(LayerlabError):
@@ -95,9 +94,6 @@ class DataRootWalk:
 
     def _start(self) -> None:
         self.host = Host(seed=self.seed)
-        # Host seeds its container ids and its storage ids with the same number, so the first
-        # container id would equal the first cache-id; a real engine draws them independently.
-        self.host.storage = StorageIds(self.seed + STORAGE_SEED_OFFSET)
         self._side = SimulatedSide(self.cwd, self.host)
         self.steps: list[Step] = [Step(START, "", True, self._snapshot())]
         self.position = 0

@@ -298,3 +298,16 @@ def test_docker_info_names_the_driver_and_counts():
     info = DataRoot.from_host(host).docker_info()
     assert "Storage Driver: overlay2" in info and " Running: 1" in info and "Images: 1" in info
     assert f"Docker Root Dir: {R}" in info
+
+
+def test_storage_ids_are_drawn_independently_of_container_ids():
+    """A daemon's cache-ids and mount-ids have nothing to do with its container ids."""
+    host = loaded_host(seed=1)
+    containers = [host.run("app:1", "true", name=f"c{i}") for i in range(3)]
+    root = DataRoot.from_host(host)
+    storage_ids = [
+        content(root, f"{IMG}/layerdb/mounts/{c.id}/mount-id") for c in containers
+    ] + [layer.cache_id for layer in root.identity("app:1").layers]
+    for c in containers:
+        pieces = {c.id[i : i + 12] for i in range(len(c.id) - 11)}
+        assert not any(p in s for s in storage_ids for p in pieces), c.id

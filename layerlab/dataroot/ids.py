@@ -57,8 +57,12 @@ class StorageIds:
     _next_snapshot: int = 1
 
     def __post_init__(self) -> None:
+        # A stream of its own: the host draws container ids from the same seed, and a real
+        # daemon's cache-ids and mount-ids are unrelated to its container ids.
         self._rng: random.Random = (
-            random.Random(self.seed) if self.seed is not None else random.SystemRandom()
+            random.Random(f"storage-ids:{self.seed}")
+            if self.seed is not None
+            else random.SystemRandom()
         )
 
     # -- ids ------------------------------------------------------------------------------
