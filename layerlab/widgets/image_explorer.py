@@ -210,7 +210,7 @@ class ImageExplorer(w.VBox):
             css = f"{_CSS}-row {_CSS}-mark-{c.mark or 'none'}"
             body.append(
                 f"<div class='{css}' title='/{html.escape(c.path)}: {_MARK_TEXT[c.mark]}' "
-                f"style='font-family:monospace;white-space:pre'>"
+                f"style='font-family:monospace;white-space:pre;line-height:1.3'>"
                 f"<span style='color:{_MARK_COLOUR[c.mark]};font-weight:bold'>{mark}</span> "
                 f"{size:>8}  {'  ' * depth}{html.escape(name)}</div>"
             )
