@@ -96,11 +96,15 @@ class Tree:
             raise InvalidPath(f"not a regular file: /{normalize_path(path)}")
         return entry.content.read()
 
+    def files(self) -> list[File]:
+        """The merged regular files, each inode once (hard links share one), in no set order:
+        for sums over big trees, where sorting every path would cost more than the sum."""
+        return list({id(entry): entry for entry in self._entries.values() if isinstance(entry, File)}.values())
+
     @property
     def size(self) -> int:
         """Bytes of the merged regular files (hard links once), counted as the engine counts."""
-        unique = {id(entry): entry for entry in self._entries.values() if isinstance(entry, File)}
-        return sum(entry.size for entry in unique.values())
+        return sum(entry.size for entry in self.files())
 
     def __repr__(self) -> str:
         return f"<Tree {len(self._entries)} entries, {self.size:,} bytes>"

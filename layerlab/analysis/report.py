@@ -91,11 +91,12 @@ class ImageAnalysis:
                 if c.size
             ]
             return heapq.nlargest(n, stored, key=lambda f: (f.size, f.path))
-        files = [
-            FileFigure("/" + path, self.image.layers[i].entries[p].size, i)
+        layers = self.image.layers
+        sized = (
+            (layers[i].entries[p].size, path, i)
             for path, (i, p) in self.walked.final_origin.items()
-        ]
-        return heapq.nlargest(n, files, key=lambda f: (f.size, f.path))
+        )
+        return [FileFigure("/" + path, size, i) for size, path, i in heapq.nlargest(n, sized)]
 
     def lost_copies(self, n: int | None = None) -> list[LostCopy]:
         """Stored copies the final filesystem does not use, biggest first."""

@@ -339,8 +339,7 @@ class StorageDriver(ABC):
         return sum(self.file_disk(e.size) for e in layer.entries.values() if isinstance(e, File))
 
     def tree_disk(self, tree: Tree) -> int:
-        unique = {id(e): e for _, e in tree.items() if isinstance(e, File)}
-        return sum(self.file_disk(e.size) for e in unique.values())
+        return sum(self.file_disk(e.size) for e in tree.files())
 
     def image_disk(self, image: Image | Sequence[Layer]) -> int:
         return sum(self.layer_disk(image))
