@@ -85,12 +85,8 @@ class ImageAnalysis:
     def largest_files(self, n: int = 10, layer: int | None = None) -> list[FileFigure]:
         """The biggest files of the final filesystem, or the biggest a layer stores."""
         if layer is not None:
-            stored = [
-                FileFigure("/" + c.path, c.size, layer)
-                for c in self.walked.changes[layer]
-                if c.size
-            ]
-            return heapq.nlargest(n, stored, key=lambda f: (f.size, f.path))
+            stored = ((c.size, c.path) for c in self.walked.changes[layer] if c.size)
+            return [FileFigure("/" + path, size, layer) for size, path in heapq.nlargest(n, stored)]
         layers = self.image.layers
         sized = (
             (layers[i].entries[p].size, path, i)
