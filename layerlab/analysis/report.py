@@ -198,8 +198,7 @@ def analyze(
     with byte_progress(
         image.size, f"analysing {name or short_id(image.image_id)}", progress
     ) as tick:
-        walked = walk(image)
-        tick(image.size)
+        walked = walk(image, tick)
     created_by = [h.created_by for h, layer in image.steps() if layer is not None]
     created_by += [""] * (len(image.layers) - len(created_by))
     wasted = {i: 0 for i in range(len(image.layers))}

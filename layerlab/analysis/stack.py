@@ -9,6 +9,7 @@ removed, and by which layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -133,8 +134,11 @@ class _Recorder(dict):  # type: ignore[type-arg]
         self.dropped.append((path, entry))
 
 
-def walk(image: Image | list[Layer] | tuple[Layer, ...]) -> StackWalk:
-    """Apply the layers bottom up, recording each layer's changes and every copy's fate."""
+def walk(
+    image: Image | list[Layer] | tuple[Layer, ...], tick: Callable[[int], None] = lambda n: None
+) -> StackWalk:
+    """Apply the layers bottom up, recording each layer's changes and every copy's fate
+    (``tick`` is told each layer's size when it is done: a progress bar)."""
     layers = image.layers if isinstance(image, Image) else tuple(image)
     tree = Tree()
     rec = _Recorder()
