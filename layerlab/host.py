@@ -110,9 +110,19 @@ class Host:
 
     # -- lookups ------------------------------------------------------------------------
     def image(self, ref: str) -> Image:
+        """An image by tag or id; missing: the 20.10 CLI's own wording (``docker rmi``,
+        ``docker image inspect`` look the name up before asking the daemon)."""
         found = self.find(ref)
         if found is None:
             raise HostError(f"Error: No such image: {ref}")
+        return found
+
+    def _daemon_image(self, ref: str, name: str | None = None) -> Image:
+        """An image the daemon looks up itself (``history``, ``tag``, ``save``): missing, the
+        daemon's wording, with the name as it parsed it (``x`` -> ``x:latest``)."""
+        found = self.find(ref)
+        if found is None:
+            raise HostError(f"Error response from daemon: No such image: {name or full_ref(ref)}")
         return found
 
     def find(self, ref: str) -> Image | None:
@@ -160,12 +170,15 @@ class Host:
         return result
 
     def tag(self, source: str, target: str) -> None:
-        self.tags[full_ref(target)] = self.image(source).image_id
+        self.tags[full_ref(target)] = self._daemon_image(source).image_id
         self.storage.observe(self)
 
     def rmi(self, ref: str, *, force: bool = False) -> list[str]:
         """``docker rmi``: untag; delete the image when no tag is left. Lines as docker prints.
-        An image a container (running or not) was made from is refused without ``force``."""
+        An image a container (running or not) was made from is refused without ``force``;
+        a missing one too, except with ``force`` (nothing printed, as the 20.10 CLI does)."""
+        if force and self.find(ref) is None:
+            return []
         image = self.image(ref)
         self.storage.observe(self)
         users = [c for c in self.containers.values() if c.image.image_id == image.image_id]
@@ -191,7 +204,7 @@ class Host:
         return out
 
     def save(self, refs: list[str], path: str | Path) -> Path:
-        return save_docker_archive({r: self.image(r) for r in refs}, path)
+        return save_docker_archive({r: self._daemon_image(r, r) for r in refs}, path)
 
     def load(self, path: str | Path) -> list[str]:
         """``docker load``: every image of the archive, with its tags. Lines as docker prints."""
@@ -422,7 +435,7 @@ class Host:
     # -- what docker prints ------------------------------------------------------------
     def history_rows(self, ref: str) -> list[dict[str, str]]:
         """``docker history``: newest first; only the top row names an image (BuildKit builds)."""
-        image = self.image(ref)
+        image = self._daemon_image(ref)
         rows = []
         for n, (step, layer) in enumerate(reversed(image.steps())):
             rows.append({
@@ -463,24 +476,43 @@ class Host:
         return usage
 
     def system_df(self) -> dict[str, Any]:
+        """What ``docker system df`` counts (the daemon's disk-usage report, Engine 20.10).
+
+        Sizes are docker's: layer contents and writable-layer files, the same on every
+        driver (what the driver really uses on disk: :meth:`disk_usage`). Images:
+        reclaimable = all layers minus the unique size of every image a container (running
+        or not) uses. Containers: reclaimable = the writable layers of those not running.
+        Volumes: reclaimable = the volumes no container mounts. Build cache: the cached
+        layers no image holds (BuildKit's unshared records; its records of build contexts
+        are not modelled).
+        """
         usage = self.layer_usage()
         per_image = []
         holders: dict[str, int] = {}
         for record in self.images.values():
             for chain in set(record.image.chain_ids):
                 holders[chain] = holders.get(chain, 0) + 1
+        users: dict[str, int] = {}
+        for c in self.containers.values():
+            users[c.image.image_id] = users.get(c.image.image_id, 0) + 1
         for image_id, record in self.images.items():
             chains = dict(zip(record.image.chain_ids, record.image.layers))
             shared = sum(layer.size for chain, layer in chains.items() if holders[chain] > 1)
             per_image.append({
                 "id": image_id, "tags": self.tags_of(image_id), "size": record.image.size,
-                "shared": shared, "unique": record.image.size - shared,
+                "shared": shared, "unique": record.image.size - shared, "containers": users.get(image_id, 0),
             })
-        used = {c.image.image_id for c in self.containers.values()}
+        images_size = sum(usage.values())
+        in_use = sum(i["unique"] for i in per_image if i["containers"])
         volume_users = {v.name for c in self.containers.values() for v in c.volumes}
-        return {"images": len(self.images), "images_size": sum(usage.values()), "per_image": per_image,
+        held = {diff_id for r in self.images.values() for diff_id in r.image.diff_ids}
+        cached = [layer for layer in self.build_cache.layers.values() if layer is not None]
+        cache_size = sum(layer.size for layer in cached if layer.diff_id not in held)
+        return {"images": len(self.images), "images_size": images_size, "per_image": per_image,
+                "images_active": sum(1 for i in per_image if i["containers"]),
+                "images_reclaimable": images_size - in_use,
                 "build_cache": len(self.build_cache),
-                "images_active": sum(1 for i in self.images if i in used),
+                "build_cache_records": len(cached), "build_cache_size": cache_size,
                 "containers": len(self.containers),
                 "containers_active": sum(c.running for c in self.containers.values()),
                 "containers_size": sum(c.size() for c in self.containers.values()),
@@ -491,29 +523,46 @@ class Host:
                 "volumes_reclaimable": sum(v.size() for n, v in self.volumes.items() if n not in volume_users)}
 
     def system_df_text(self, verbose: bool = False) -> str:
+        """``docker system df [-v]`` as the 20.10 CLI lays it out (docker/cli formatter/disk_usage.go)."""
         df = self.system_df()
-        size = df["images_size"]
-        rows = [
-            {"TYPE": "Images", "TOTAL": str(df["images"]), "ACTIVE": str(df["images_active"]), "SIZE": human_size(size, 4),
-             "RECLAIMABLE": f"{human_size(size, 4)} (100%)" if size else "0B"},
-            {"TYPE": "Containers", "TOTAL": str(df["containers"]), "ACTIVE": str(df["containers_active"]),
-             "SIZE": human_size(df["containers_size"], 4),
-             "RECLAIMABLE": _reclaimable(df["containers_reclaimable"], df["containers_size"])},
-            {"TYPE": "Local Volumes", "TOTAL": str(df["volumes"]), "ACTIVE": str(df["volumes_active"]),
-             "SIZE": human_size(df["volumes_size"], 4),
-             "RECLAIMABLE": _reclaimable(df["volumes_reclaimable"], df["volumes_size"])},
-        ]
         if not verbose:
+            rows = [_df_row("Images", df["images"], df["images_active"], df["images_size"], df["images_reclaimable"]),
+                    _df_row("Containers", df["containers"], df["containers_active"], df["containers_size"],
+                            df["containers_reclaimable"]),
+                    _df_row("Local Volumes", df["volumes"], df["volumes_active"], df["volumes_size"],
+                            df["volumes_reclaimable"]),
+                    {"TYPE": "Build Cache", "TOTAL": str(df["build_cache_records"]), "ACTIVE": "0",
+                     "SIZE": human_size(df["build_cache_size"], 4),
+                     "RECLAIMABLE": human_size(df["build_cache_size"], 4)}]
             return _table(rows, ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"])
         image_rows = []
         for item in sorted(df["per_image"], key=lambda i: -self.images[i["id"]].created):
-            for tag in item["tags"] or ["<none>:<none>"]:
+            for tag in item["tags"][:1] or ["<none>:<none>"]:  # the CLI shows the first tag only
                 repo, _, name = tag.rpartition(":")
                 image_rows.append({"REPOSITORY": repo, "TAG": name, "IMAGE ID": short_id(item["id"]),
-                                   "SIZE": human_size(item["size"]), "SHARED SIZE": human_size(item["shared"], 4),
-                                   "UNIQUE SIZE": human_size(item["unique"], 4), "CONTAINERS": "0"})
-        cols = ["REPOSITORY", "TAG", "IMAGE ID", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS"]
-        return "Images space usage:\n\n" + _table(image_rows, cols)
+                                   "CREATED": "Less than a second ago",
+                                   "SIZE": human_size(item["size"], 4), "SHARED SIZE": human_size(item["shared"], 4),
+                                   "UNIQUE SIZE": human_size(item["unique"], 4),
+                                   "CONTAINERS": str(item["containers"])})
+        container_rows = []
+        for row, c in zip(self.ps_rows(all=True), sorted(self.containers.values(), key=lambda c: -c.created)):
+            local = sum(1 for m in c.mounts if m.type == "volume")
+            container_rows.append({**row, "LOCAL VOLUMES": str(local), "SIZE": human_size(c.size())})
+        volume_links = {name: len(self._volume_users(name)) for name in self.volumes}
+        volume_rows = [{"VOLUME NAME": v.name, "LINKS": str(volume_links[v.name]), "SIZE": human_size(v.size(), 4)}
+                       for v in sorted(self.volumes.values(), key=lambda v: v.name)]
+        return "\n".join([
+            "Images space usage:", "",
+            _table(image_rows, ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
+                                "CONTAINERS"]),
+            "", "Containers space usage:", "",
+            _table(container_rows, ["CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS",
+                                    "NAMES"]),
+            "", "Local Volumes space usage:", "",
+            _table(volume_rows, ["VOLUME NAME", "LINKS", "SIZE"]),
+            "", f"Build cache usage: {human_size(df['build_cache_size'], 4)}", "",
+            _table([], ["CACHE ID", "CACHE TYPE", "SIZE", "CREATED", "LAST USED", "USAGE", "SHARED"]),
+        ])
 
     def inspect(self, ref: str) -> dict[str, Any]:
         image = self.image(ref)
@@ -538,6 +587,11 @@ def _table(rows: list[dict[str, str]], columns: list[str]) -> str:
     for row in rows:
         lines.append("   ".join(row.get(c, "").ljust(widths[c]) for c in columns).rstrip())
     return "\n".join(lines)
+
+
+def _df_row(kind: str, total: int, active: int, size: int, reclaimable: int) -> dict[str, str]:
+    return {"TYPE": kind, "TOTAL": str(total), "ACTIVE": str(active), "SIZE": human_size(size, 4),
+            "RECLAIMABLE": _reclaimable(reclaimable, size)}
 
 
 def _reclaimable(reclaimable: int, total: int) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .archive import read_archive
+from .build.context import BuildContext
 from .errors import LayerlabError
 from .host import Host, full_ref
 from .inspect import human_size
@@ -200,8 +201,10 @@ class SimulatedSide:
             args = _parse_build(rest, self.base)
             if args.no_cache:
                 host.build_cache.clear()
-            result = host.build(args.context, args.tag, dockerfile=_read_dockerfile(args),
-                                build_args=args.build_args, target=args.target)
+            text = _read_dockerfile(args)
+            # -f: the file's text with the directory's files (Host.build reads a directory's own Dockerfile)
+            context: Any = BuildContext.from_dir(args.context) if text is not None else args.context
+            result = host.build(context, args.tag, dockerfile=text, build_args=args.build_args, target=args.target)
             facts = build_facts([(s.text, s.cached) for s in result.steps], result.image)
             return Observation(True, result.log, facts)
         if verb == "tag":
@@ -228,16 +231,24 @@ class SimulatedSide:
         if verb == "system df":
             verbose = "-v" in rest or "--verbose" in rest
             df = host.system_df()
-            facts = {"images": df["images"], "images_size": human_size(df["images_size"], 4)}
+            summary = _df_rows(host.system_df_text(False))
+            facts = {"images": df["images"], "images_size": human_size(df["images_size"], 4),
+                     "images_active": summary["Images"][1], "images_reclaimable": summary["Images"][3]}
             if verbose:
                 facts["per_image"] = sorted(
                     (",".join(i["tags"]), human_size(i["size"]), human_size(i["shared"], 4),
-                     human_size(i["unique"], 4))
+                     human_size(i["unique"], 4), str(i["containers"]))
                     for i in df["per_image"]
                 )
             if self.containers_used:
-                text = host.system_df_text(False)
-                facts.update(_container_df_facts(_df_rows(text)))
+                facts.update(_container_df_facts(summary))
+                if verbose:
+                    facts["per_container"] = sorted(
+                        (c.name, c.image_ref, str(sum(m.type == "volume" for m in c.mounts)), human_size(c.size()),
+                         "running" if c.running else "exited") for c in host.containers.values())
+                    facts["per_volume"] = sorted(
+                        (anonymous_name(v.name), str(len(host._volume_users(v.name))), human_size(v.size(), 4))  # noqa: SLF001
+                        for v in host.volumes.values())
             return Observation(True, host.system_df_text(verbose), facts)
         if verb == "save":
             out = rest[rest.index("-o") + 1]
@@ -255,6 +266,8 @@ def _read_dockerfile(args: BuildArgs) -> str | None:
         return None
     path = Path(args.file)
     path = path if path.is_absolute() else args.context / path
+    if not path.is_file():
+        raise ScenarioError(f"docker build -f {args.file}: no such file {path} (a -f path is taken relative to the context)")
     return path.read_text()
 
 
@@ -370,10 +383,11 @@ class RealSide:
             return Observation(True, out, {"images": sorted(
                 (f"{r['Repository']}:{r['Tag']}", r["Size"]) for r in rows if r["Repository"] != "<none>")})
         if verb == "system df":
-            facts = _real_df_facts(engine, "-v" in rest or "--verbose" in rest)
+            facts = _real_df_facts(engine, "-v" in rest or "--verbose" in rest, self.containers_used)
+            summary = _df_rows(engine.docker(["system", "df"]).stdout)
+            facts.update({"images_active": summary["Images"][1], "images_reclaimable": summary["Images"][3]})
             if self.containers_used:
-                text = engine.docker(["system", "df"]).stdout
-                facts.update(_container_df_facts(_df_rows(text)))
+                facts.update(_container_df_facts(summary))
             return Observation(True, out, facts)
         if verb == "load":
             return Observation(True, out, {"loaded": [x for x in out.splitlines() if x.startswith("Loaded")]})
@@ -397,7 +411,7 @@ def _real_tree(engine: Any, args: TreeArgs) -> Observation:
     return Observation(True, text, facts | ({"_note": note} if note else {}))
 
 
-def _real_df_facts(engine: Any, verbose: bool) -> dict[str, Any]:
+def _real_df_facts(engine: Any, verbose: bool, containers: bool = False) -> dict[str, Any]:
     import json
 
     summary = [json.loads(line) for line in engine.docker(["system", "df", "--format", "{{json .}}"]).stdout.splitlines()]
@@ -408,10 +422,15 @@ def _real_df_facts(engine: Any, verbose: bool) -> dict[str, Any]:
         images = data.get("Images") or []
         by_id: dict[str, list[Any]] = {}
         for i in images:
-            entry = by_id.setdefault(i["ID"], [[], i["Size"], i["SharedSize"], i["UniqueSize"]])
+            entry = by_id.setdefault(i["ID"], [[], i["Size"], i["SharedSize"], i["UniqueSize"], i["Containers"]])
             if i["Repository"] != "<none>":
                 entry[0].append(full_ref(f"{i['Repository']}:{i['Tag']}"))
         facts["per_image"] = sorted((",".join(sorted(tags)), *sizes) for tags, *sizes in by_id.values())
+        if containers:
+            facts["per_container"] = sorted(
+                (c["Names"], c["Image"], c["LocalVolumes"], c["Size"], c["State"]) for c in data.get("Containers") or [])
+            facts["per_volume"] = sorted(
+                (anonymous_name(v["Name"]), v["Links"], v["Size"]) for v in data.get("Volumes") or [])
     return facts
 
 
@@ -530,7 +549,8 @@ def _only_scenario_images(mine: Observation, theirs: Observation, tags: set[str]
                 note = "the engine has other images too: compared the scenario's only"
     if note and "images_size" in theirs.facts:
         for facts in (mine.facts, theirs.facts):
-            facts.pop("images_size", None)
+            for key in ("images_size", "images_active", "images_reclaimable"):
+                facts.pop(key, None)
             if isinstance(facts.get("images"), int):
                 facts.pop("images")
     return note
@@ -801,15 +821,15 @@ def _real_container(side: RealSide, verb: str, rest: list[str]) -> Observation:
     return Observation(True, out, {})
 
 
-def _container_df_facts(df_rows: dict[str, tuple[str, str, str]]) -> dict[str, Any]:
+def _container_df_facts(df_rows: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     return {"containers": df_rows["Containers"], "volumes": df_rows["Local Volumes"]}
 
 
-def _df_rows(text: str) -> dict[str, tuple[str, str, str]]:
-    """``docker system df`` text -> {TYPE: (TOTAL, ACTIVE, SIZE)} (RECLAIMABLE left out)."""
-    rows: dict[str, tuple[str, str, str]] = {}
+def _df_rows(text: str) -> dict[str, tuple[str, ...]]:
+    """``docker system df`` text -> {TYPE: (TOTAL, ACTIVE, SIZE, RECLAIMABLE)}."""
+    rows: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines()[1:]:
         cols = re.split(r"\s{2,}", line.strip())
-        if len(cols) >= 4:
-            rows[cols[0]] = (cols[1], cols[2], cols[3])
+        if len(cols) >= 5:
+            rows[cols[0]] = (cols[1], cols[2], cols[3], cols[4])
     return rows

@@ -213,8 +213,8 @@ def test_fallback_shows_recorded_outputs_beside_the_simulator(tmp_path: Path) ->
     beside = printed[1].beside
     assert beside.recorded and folder.name == "recorded"
     assert beside.rows[0].agree  # the model builds what the engine built
-    assert not beside.rows[1].agree  # and words its error differently
-    assert beside.rows[1].simulator == ["ERROR: Error: No such image: nosuch"]
+    assert beside.rows[1].agree  # and words a missing image's error as the 20.10 daemon does
+    assert beside.rows[1].simulator == ["ERROR: Error response from daemon: No such image: nosuch:latest"]
 
 
 def test_lines_never_recorded_and_broken_recordings_give_clear_errors(tmp_path: Path) -> None:
