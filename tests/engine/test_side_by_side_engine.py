@@ -64,7 +64,8 @@ def test_magic_finds_the_engine_and_shows_cached_on_both_sides(engine, monkeypat
         "docker build -t course-app ../scenarios/builds/course-app\n"
     )
     assert magic.run_beside(cell, Host(), cwd=NOTEBOOKS, engine=found, echo=shown.append)
-    [view] = shown  # live: no "no engine" line before the view
+    line, view = shown  # live: the engine it used, then the view
+    assert line.startswith("Docker Engine ") and engine.host in line
     second = view.beside.rows[1]
     assert second.engine[:2] == [
         "=> CACHED COPY requirements.txt /opt/source-code/",
