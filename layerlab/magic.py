@@ -107,14 +107,19 @@ def run_beside(
     reason: str = "",
     echo: Any = print,
     show: Any = None,
+    fresh: bool = False,
 ) -> bool:
     """``%%docker --beside``: both sides as a :class:`~layerlab.render.side_by_side.BesideView`.
 
     With ``engine`` None, ``reason`` is printed and the recorded outputs are used. False
-    (after one ERROR line) when the lines are not valid or no recording has them.
+    (after one ERROR line) when the lines are not valid or no recording has them. ``fresh``
+    (``--new``) starts the engine's side afresh too, as ``layerlab compare`` does: the tags,
+    containers and volumes the lines make are removed first and the build cache is pruned,
+    so what is CACHED depends on these lines only, not on what the engine built before.
     """
     from .render.side_by_side import BesideView
-    from .side_by_side import EngineRun, beside_live, beside_recorded
+    from .scenario import clean_engine
+    from .side_by_side import EngineRun, beside_live, beside_recorded, cell_commands
 
     base = Path(cwd) if cwd is not None else Path.cwd()
     tags = _state.setdefault("beside_tags", set())
@@ -123,7 +128,16 @@ def run_beside(
             run = _state.get("engine_run")
             if run is None or run.engine.host != engine.host or run.base != base:
                 run = _state["engine_run"] = EngineRun(engine, base)
-            echo(f"Docker Engine {run.version} answers at {engine.host}: running the lines on it")
+            if fresh:
+                clean_engine(engine, cell_commands(cell), base)
+                echo(
+                    f"Docker Engine {run.version} answers at {engine.host}: running the lines on it "
+                    "(--new: first removed what they make and pruned its build cache)"
+                )
+            else:
+                echo(
+                    f"Docker Engine {run.version} answers at {engine.host}: running the lines on it"
+                )
             beside = beside_live(cell, host, run, tags=tags)
         else:
             recorded = beside_recorded(cell, host, base / RECORDED, base, tags=tags)
@@ -160,7 +174,14 @@ def _magics_class() -> type:
                 from IPython.display import display
 
                 engine, reason = reachable_engine()
-                run_beside(cell, current_host(), engine=engine, reason=reason, show=display)
+                run_beside(
+                    cell,
+                    current_host(),
+                    engine=engine,
+                    reason=reason,
+                    show=display,
+                    fresh="--new" in options,
+                )
                 return
             run_cell(cell, current_host())
 

@@ -453,7 +453,7 @@ def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = p
     path = Path(path)
     base = path.parent
     sim, real = SimulatedSide(base), RealSide(base, engine)
-    _clean_engine(engine, parse_scenario(path.read_text()), base)
+    clean_engine(engine, parse_scenario(path.read_text()), base)
     mine_tags = _scenario_tags(parse_scenario(path.read_text()), base)
     reports = []
     for command in parse_scenario(path.read_text()):
@@ -489,7 +489,7 @@ def _dockerfile_path(args: BuildArgs) -> Path:
     return args.context / (args.file or "Dockerfile")
 
 
-def _clean_engine(engine: Any, commands: list[Command], base: Path) -> None:
+def clean_engine(engine: Any, commands: list[Command], base: Path) -> None:
     """Start from a clean slate: remove the containers (by --name) and named volumes the
     scenario will make, the tags it will make, and the build cache."""
     for command in commands:

@@ -379,10 +379,10 @@ def record(
     first build is a first build. FROM-scratch-with-RUN builds are loaded into a
     simulated host as in a live run, so later lines see the same images on both sides.
     """
-    from .scenario import _clean_engine
+    from .scenario import clean_engine
 
     parsed = [cell_commands(cell) for cell in cells]
-    _clean_engine(engine, [c for commands in parsed for c in commands], Path(base))
+    clean_engine(engine, [c for commands in parsed for c in commands], Path(base))
     run = EngineRun(engine, Path(base))
     host = Host()
     recording = Recording.new(notebook, run.version, today)

@@ -73,3 +73,23 @@ def test_magic_finds_the_engine_and_shows_cached_on_both_sides(engine, monkeypat
     ]
     assert second.simulator == second.engine
     assert found.last_build_log.count("CACHED") == 2  # BuildKit's own words, before normalising
+
+
+def test_new_starts_the_engine_afresh_too(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """What the engine built before must not make a --new cell differ: api.py is built anew."""
+    cell = (
+        "docker build --no-cache -t course-app ../scenarios/builds/course-app\n"
+        "docker build -t course-api ../scenarios/builds/course-api\n"
+    )
+    magic._state.clear()
+    run_before = EngineRun(engine, NOTEBOOKS)
+    beside_live(cell, Host(), run_before)  # the engine now has course-api's layers cached
+    shown: list = []
+    assert magic.run_beside(
+        cell, Host(), cwd=NOTEBOOKS, engine=engine, echo=shown.append, fresh=True
+    )
+    line, view = shown
+    assert "--new" in line
+    assert not view.beside.differing, beside_text(view.beside)
+    api = view.beside.rows[1].engine
+    assert "=> COPY api.py /opt/source-code/" in api, api
