@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 
@@ -14,3 +16,47 @@ def answer(page: Any, exercise: Any, label: Any, attempt: int) -> tuple[bool, st
     classes = body.get_attribute("class") or ""
     assert ("layerlab-correct" in classes) != ("layerlab-wrong" in classes), classes
     return "layerlab-correct" in classes, body.inner_text()
+
+
+def check_multiple_choice(page: Any, exercise: Any, artifacts: Path, name: str) -> None:
+    """Find the right option by trying them all, then prove wrong -> ✗ and right -> ✓.
+
+    The test does not know the answer: it learns it from the widget's own feedback, and
+    requires exactly one option to be right and at least one to be wrong.
+    """
+    exercise.scroll_into_view_if_needed()
+    labels = exercise.locator(".layerlab-choice .widget-radio-box label")
+    count = labels.count()
+    assert count >= 2, f"{name}: the exercise should be multiple choice with at least two options"
+    attempt = 0
+    verdicts: list[bool] = []
+    for i in range(count):
+        attempt += 1
+        verdicts.append(answer(page, exercise, labels.nth(i), attempt)[0])
+    assert verdicts.count(True) == 1, f"exactly one option should be right, got {verdicts}"
+    right = verdicts.index(True)
+    wrong = verdicts.index(False)
+
+    attempt += 1
+    correct, text = answer(page, exercise, labels.nth(wrong), attempt)
+    assert not correct and "✗" in text
+    assert exercise.locator(".layerlab-explanation").count() == 0, (
+        "explanation shown after a wrong answer"
+    )
+    exercise.screenshot(path=str(artifacts / f"{name}-exercise-wrong.png"))
+
+    attempt += 1
+    t0 = time.perf_counter()
+    correct, text = answer(page, exercise, labels.nth(right), attempt)
+    round_trip = time.perf_counter() - t0
+    assert correct and "✓" in text
+    assert exercise.locator(".layerlab-explanation").count() == 1, (
+        "no explanation after a right answer"
+    )
+    assert "layerlab-correct" in (
+        exercise.locator(".layerlab-feedback").first.get_attribute("class") or ""
+    )
+    exercise.screenshot(path=str(artifacts / f"{name}-exercise-right.png"))
+    print(
+        f"{name} exercise: {count} options, right one is #{right}, check round trip {round_trip * 1000:.0f} ms"
+    )
