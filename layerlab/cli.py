@@ -64,11 +64,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _course(args: argparse.Namespace) -> int:
     if args.course_command == "map":
-        from .course_map import course_map
+        from .course.map import course_map
 
         print(course_map(args.base, current=args.current), end="")
         return 0
-    from .course_instructor import write_instructor_view
+    from .course.instructor import write_instructor_view
 
     if not args.notebooks.is_dir():
         raise LayerlabError(f"no notebooks directory {args.notebooks} (run from the repository's root, or pass --notebooks)")

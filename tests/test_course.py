@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from layerlab.course import MISCONCEPTIONS, NOTEBOOKS, Notebook
-from layerlab.course_instructor import COMMAND, instructor_view
-from layerlab.course_map import course_map
-from layerlab.course_source import (
+from layerlab.course.instructor import COMMAND, instructor_view
+from layerlab.course.map import course_map
+from layerlab.course.source import (
     CourseSourceError,
     exercise_calls,
     markdown_links,
@@ -119,7 +119,7 @@ def _header_problems(nb: Notebook) -> list[str]:
     if [int(t) for t in times] != [nb.minutes]:
         problems.append(
             f"time line says {times or 'nothing'}, expected '**Time:** about {nb.minutes} minutes' "
-            "(as in layerlab/course.py)"
+            "(as in layerlab/course/__init__.py)"
         )
     goals = first.source.partition("**You will learn to:**")
     bullets = [line for line in goals[2].split("\n") if re.match(r"^\s*[*-] \S", line)]

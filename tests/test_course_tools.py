@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from layerlab.course import NOTEBOOKS, Notebook
-from layerlab.course_instructor import instructor_view, write_instructor_view
-from layerlab.course_map import course_map, course_minutes
-from layerlab.course_source import (
+from layerlab.course.instructor import instructor_view, write_instructor_view
+from layerlab.course.map import course_map, course_minutes
+from layerlab.course.source import (
     Cell,
     CourseSourceError,
     exercise_calls,

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exercise
-from .course import MISCONCEPTIONS, NOTEBOOKS, Notebook
-from .course_source import Cell, CourseSourceError, ExerciseCall, exercise_calls, read_cells
+from .. import exercise
+from . import MISCONCEPTIONS, NOTEBOOKS, Notebook
+from .source import Cell, CourseSourceError, ExerciseCall, exercise_calls, read_cells
 
 __all__ = [
     "ANSWER_KEY",

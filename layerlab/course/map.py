@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .course import NOTEBOOKS, Notebook
+from . import NOTEBOOKS, Notebook
 
 __all__ = ["course_map", "course_minutes"]
 

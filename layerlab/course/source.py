@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LayerlabError
+from ..errors import LayerlabError
 
 __all__ = [
     "EXERCISE_KINDS",
@@ -148,7 +148,7 @@ def _argument(node: ast.expr, source: str) -> Argument:
 
 
 def _bind(kind: str, call: ast.Call, source: str, where: str) -> dict[str, Argument]:
-    from . import exercise
+    from .. import exercise
 
     signature = inspect.signature(getattr(exercise, kind))
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
