@@ -1,7 +1,7 @@
 """The model never imports rendering, widgets, Jupyter or engine adapters.
 
-Each model module is imported in a fresh interpreter (so nothing else loaded them first)
-and the interpreter's modules are checked afterwards.
+Every model module is imported in a fresh interpreter and the interpreter's modules are
+checked afterwards; when something is found, each module alone names the culprit.
 """
 
 from __future__ import annotations
