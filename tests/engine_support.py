@@ -16,6 +16,9 @@ that need an engine set ``pytestmark = pytest.mark.engine`` and use the fixtures
     and its ``docker save`` archive. It is what layerlab's archive reader, layer model and
     widgets are compared against.
 
+``clean_slate(engine)`` removes every container, volume, image and the build cache, so
+scenario tests start from nothing.
+
 ``busybox_context(dir, dockerfile, files)`` writes a FROM-scratch build context (no
 registry is reachable in tests, so images start from the static busybox binary).
 """
@@ -162,6 +165,24 @@ def engine() -> Iterator[Engine]:
     finally:
         _stop_private(dir_)
         atexit.unregister(_stop_private)
+
+
+def clean_slate(engine: Engine) -> None:
+    """No containers, volumes, images or build cache (so no layers): scenario totals such as
+    ``system df`` and data-root contents then compare exactly. Only for the tests' own engine."""
+    ids = engine.docker(["ps", "-aq"]).stdout.split()
+    if ids:
+        engine.docker(["rm", "-f", "-v", *ids])
+    engine.docker(["volume", "prune", "-f"])
+    for _ in range(3):  # committed images are children of their container's image
+        for row in engine.images():
+            if not row["ID"]:
+                continue
+            try:
+                engine.docker(["image", "rm", "-f", row["ID"]])
+            except EngineError:
+                pass
+    engine.docker(["builder", "prune", "-af"])
 
 
 # -- build contexts --------------------------------------------------------------------

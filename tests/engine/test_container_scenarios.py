@@ -6,28 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from engine_support import clean_slate
 
-from layerlab.real.engine import EngineError
 from layerlab.scenario import compare_scenario, parse_scenario
 
 pytestmark = pytest.mark.engine
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "containers").glob("*.scenario"))
-
-
-def clean(engine) -> None:
-    """A clean slate: no containers, no volumes, no images, no build cache."""
-    ids = engine.docker(["ps", "-aq"]).stdout.split()
-    if ids:
-        engine.docker(["rm", "-f", "-v", *ids])
-    engine.docker(["volume", "prune", "-f"])
-    for _ in range(3):  # committed images are children of their container's image
-        for row in engine.images():
-            try:
-                engine.docker(["image", "rm", "-f", row["ID"]]) if row["ID"] else None
-            except EngineError:
-                pass
-    engine.docker(["builder", "prune", "-af"])
+SCENARIOS = sorted(
+    (Path(__file__).resolve().parents[2] / "scenarios" / "containers").glob("*.scenario")
+)
 
 
 def test_there_are_at_least_ten_container_scenarios():
@@ -36,7 +23,7 @@ def test_there_are_at_least_ten_container_scenarios():
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_container_scenario_agrees_with_the_engine(engine, scenario):
-    clean(engine)
+    clean_slate(engine)
     lines: list[str] = []
     try:
         reports = compare_scenario(scenario, engine, echo=lines.append)

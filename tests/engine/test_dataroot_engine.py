@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from engine_support import clean_slate
 
-from layerlab.real.engine import EngineError
 from layerlab.scenario import compare_scenario, parse_scenario
 
 pytestmark = pytest.mark.engine
@@ -17,21 +17,6 @@ pytestmark = pytest.mark.engine
 SCENARIOS = sorted(
     (Path(__file__).resolve().parents[2] / "scenarios" / "dataroot").glob("*.scenario")
 )
-
-
-def clean(engine) -> None:
-    """A clean slate: no containers, volumes, images or build cache (so no layers)."""
-    ids = engine.docker(["ps", "-aq"]).stdout.split()
-    if ids:
-        engine.docker(["rm", "-f", "-v", *ids])
-    engine.docker(["volume", "prune", "-f"])
-    for _ in range(3):  # committed images are children of their container's image
-        for row in engine.images():
-            try:
-                engine.docker(["image", "rm", "-f", row["ID"]]) if row["ID"] else None
-            except EngineError:
-                pass
-    engine.docker(["builder", "prune", "-af"])
 
 
 @pytest.fixture
@@ -54,12 +39,12 @@ def test_there_are_at_least_four_dataroot_scenarios():
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_dataroot_scenario_agrees_with_the_engine(engine, data_root, scenario):
-    clean(engine)
+    clean_slate(engine)
     lines: list[str] = []
     try:
         reports = compare_scenario(scenario, engine, echo=lines.append)
     finally:
-        clean(engine)
+        clean_slate(engine)
     assert len(reports) == len(parse_scenario(scenario.read_text()))
     failed = [r for r in reports if not r.passed]
     assert not failed, "\n".join(lines)

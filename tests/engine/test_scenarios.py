@@ -8,19 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from engine_support import clean_slate
 
 from layerlab.scenario import compare_scenario, parse_scenario
 
 pytestmark = pytest.mark.engine
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "builds").glob("*.scenario"))
-
-
-def clean(engine) -> None:
-    """A clean slate, so totals (system df) compare too: this engine is the tests' own."""
-    for row in engine.images():
-        engine.docker(["image", "rm", "-f", row["ID"]]) if row["ID"] else None
-    engine.docker(["builder", "prune", "-af"])
+SCENARIOS = sorted(
+    (Path(__file__).resolve().parents[2] / "scenarios" / "builds").glob("*.scenario")
+)
 
 
 def test_there_are_at_least_ten_build_scenarios():
@@ -29,7 +25,7 @@ def test_there_are_at_least_ten_build_scenarios():
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_agrees_with_the_engine(engine, scenario):
-    clean(engine)
+    clean_slate(engine)
     lines: list[str] = []
     reports = compare_scenario(scenario, engine, echo=lines.append)
     assert len(reports) == len(parse_scenario(scenario.read_text()))
@@ -39,11 +35,13 @@ def test_scenario_agrees_with_the_engine(engine, scenario):
 
 
 def test_compare_cli_exit_code_and_summary(engine):
-    clean(engine)
+    clean_slate(engine)
     scenario = SCENARIOS[0]
     result = subprocess.run(
         [sys.executable, "-m", "layerlab", "compare", "--host", engine.host, str(scenario)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     n = len(parse_scenario(scenario.read_text()))
