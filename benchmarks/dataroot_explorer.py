@@ -17,18 +17,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from layerlab.widgets.dataroot_explorer import DataRootExplorer
+from layerlab.widgets.dataroot_explorer import COURSE_COMMANDS, DataRootExplorer
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-#: The notebook's commands (its build context path made relative to scenarios/).
-COMMANDS = [
-    "docker pull alpine:3.20",
-    "docker build -t course-app builds/course-app",
-    "docker run --name web alpine:3.20 sh -c 'echo hello > /greeting'",
-    "docker rm web",
-    "docker run --rm -v notes:/notes alpine:3.20 sh -c 'echo kept > /notes/today'",
-    "docker rmi alpine:3.20",
-]
+COMMANDS = list(COURSE_COMMANDS)  # the notebook's commands
 
 
 def cpu_seconds() -> float:

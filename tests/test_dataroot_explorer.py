@@ -19,18 +19,12 @@ from layerlab.dataroot_walk import DataRootWalk, WalkError, parse_line
 from layerlab.digest import chain_ids
 from layerlab.host import Host
 from layerlab.scenario import TreeArgs
-from layerlab.widgets.dataroot_explorer import DataRootExplorer
+from layerlab.widgets.dataroot_explorer import COURSE_COMMANDS, DataRootExplorer
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 R = "/var/lib/docker"
 IMG = f"{R}/image/overlay2"
-COMMANDS = [
-    "docker pull alpine:3.20",
-    "docker build -t course-app builds/course-app",
-    "docker run --name web alpine:3.20 sh -c 'echo hello > /greeting'",
-    "docker rm web",
-    "docker run --rm -v notes:/notes alpine:3.20 sh -c 'echo kept > /notes/today'",
-]
+COMMANDS = list(COURSE_COMMANDS[:5])  # the notebook's, without the last (docker rmi)
 
 
 def walk() -> DataRootWalk:

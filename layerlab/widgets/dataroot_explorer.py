@@ -31,7 +31,19 @@ from ..errors import LayerlabError
 from ..render.dataroot import MARKS, dataroot_tree, short_name, tree_rows
 from ..scenario import DATA_ROOT, Command
 
-__all__ = ["DataRootExplorer"]
+__all__ = ["COURSE_COMMANDS", "DataRootExplorer"]
+
+#: Notebook 01's commands. The build context is relative to the repository's ``scenarios/``
+#: directory: pass ``cwd=`` that directory (the notebook, run from ``notebooks/``, writes
+#: ``../scenarios/builds/course-app``).
+COURSE_COMMANDS = (
+    "docker pull alpine:3.20",
+    "docker build -t course-app builds/course-app",
+    "docker run --name web alpine:3.20 sh -c 'echo hello > /greeting'",
+    "docker rm web",
+    "docker run --rm -v notes:/notes alpine:3.20 sh -c 'echo kept > /notes/today'",
+    "docker rmi alpine:3.20",
+)
 
 _CSS = "layerlab-dataroot"
 STORE_OPTIONS = (("classic store (overlay2)", "overlay2"), ("containerd image store", "containerd"))
