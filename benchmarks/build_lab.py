@@ -10,18 +10,11 @@ Appends the figures to benchmarks/results-build.md.
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
 import time
-from pathlib import Path
+
+from widget_timing import HERE, Timings
 
 from layerlab.widgets.build_lab import COURSE_DOCKERFILE, BuildLab
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the dot runs), in µs steps."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -31,30 +24,26 @@ def main() -> None:
     started = time.perf_counter()
     lab = BuildLab()  # the first build happens here
     first = time.perf_counter() - started
-    edits = [COURSE_DOCKERFILE.replace("ENTRYPOINT", f"ENV RUN={n}\nENTRYPOINT") for n in range(args.runs)]
-    cpu, wall = [], []
+    edits = [
+        COURSE_DOCKERFILE.replace("ENTRYPOINT", f"ENV RUN={n}\nENTRYPOINT")
+        for n in range(args.runs)
+    ]
+    timings = Timings()
     for text in edits:
         lab.dockerfile.value = text
-        c0, w0 = cpu_seconds(), time.perf_counter()
-        lab.build_button.click()
-        cpu.append(cpu_seconds() - c0)
-        wall.append(time.perf_counter() - w0)
+        timings.time(lab.build_button.click)
         assert lab.last is not None and lab.last.cached_steps, "the edit should reuse the RUN steps"
-    p95 = statistics.quantiles(cpu, n=20)[-1]
     lines = [
         "",
         "## Build lab: edit, Build, redraw (after the first build)",
         "",
         f"{args.runs} interactions; the first build (when the lab opens) took {first * 1000:.0f} ms wall.",
         "",
-        "| what | median (ms) | p95 (ms) |",
-        "|---|---:|---:|",
-        f"| kernel CPU time (Python + dot) | {statistics.median(cpu) * 1000:.1f} | {p95 * 1000:.1f} |",
-        f"| wall time | {statistics.median(wall) * 1000:.1f} | {statistics.quantiles(wall, n=20)[-1] * 1000:.1f} |",
+        *timings.summary(),
     ]
     text = "\n".join(lines) + "\n"
     print(text)
-    results = Path(__file__).parent / "results-build.md"
+    results = HERE / "results-build.md"
     body = results.read_text() if results.exists() else ""
     body = body.split("\n## Build lab")[0].rstrip("\n") + "\n"
     results.write_text(body + text)

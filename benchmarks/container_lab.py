@@ -15,16 +15,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
+
+from widget_timing import Timings, write_results
 
 from layerlab.container_examples import BIG_FILE
 from layerlab.host import Host
 from layerlab.widgets.container_lab import ContainerLab
-
-try:
-    from build_lab import cpu_seconds
-except ImportError:  # run from elsewhere
-    from benchmarks.build_lab import cpu_seconds
 
 CYCLE = [
     ("chmod", BIG_FILE, "600"),
@@ -45,32 +41,23 @@ def main() -> None:
     started = time.perf_counter()
     lab = ContainerLab(Host(seed=1))
     first = time.perf_counter() - started
-    cpu: list[float] = []
-    wall: list[float] = []
+    timings = Timings()
     per_op: dict[str, list[float]] = {}
     for n in range(args.runs):
         op, path, arg = CYCLE[n % len(CYCLE)]
         if n % len(CYCLE) == 0:
             lab.reset_button.click()
         lab.operation.value, lab.path.value, lab.argument.value = op, path, arg
-        c0, w0 = cpu_seconds(), time.perf_counter()
-        lab.apply_button.click()
-        spent = cpu_seconds() - c0
-        cpu.append(spent)
-        wall.append(time.perf_counter() - w0)
-        per_op.setdefault(op, []).append(spent)
+        timings.time(lab.apply_button.click)
+        per_op.setdefault(op, []).append(timings.cpu[-1])
         assert ("EXDEV" in lab.error.value) == (op == "rename"), (op, lab.error.value)
-    p95 = statistics.quantiles(cpu, n=20)[-1]
     lines = [
         "# Container lab: choose an operation, Apply, redraw",
         "",
         f"{args.runs} interactions ({len(CYCLE)} operations in a cycle, Reset before each cycle); "
         f"opening the lab took {first * 1000:.0f} ms wall. Image: `cow-demo` (3 layers, a 50 MB file).",
         "",
-        "| what | median (ms) | p95 (ms) |",
-        "|---|---:|---:|",
-        f"| kernel CPU time (Python + dot) | {statistics.median(cpu) * 1000:.1f} | {p95 * 1000:.1f} |",
-        f"| wall time | {statistics.median(wall) * 1000:.1f} | {statistics.quantiles(wall, n=20)[-1] * 1000:.1f} |",
+        *timings.summary(),
         "",
         "| operation | median kernel CPU (ms) |",
         "|---|---:|",
@@ -79,9 +66,7 @@ def main() -> None:
         "Target: under 100 ms of kernel CPU time at p95. Each Apply runs `dot` twice "
         "(copy-on-write steps and the container stack); the model's part is a few ms.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (Path(__file__).parent / "results-container-lab.md").write_text(text)
+    write_results("container-lab", lines)
 
 
 if __name__ == "__main__":

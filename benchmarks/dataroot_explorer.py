@@ -11,29 +11,16 @@ figures to benchmarks/results-dataroot-explorer.md.
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from widget_timing import INTERACTION_HEADER, Timings, write_results
 
 from layerlab.widgets.dataroot_explorer import COURSE_COMMANDS, DataRootExplorer
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 COMMANDS = list(COURSE_COMMANDS)  # the notebook's commands
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the dot runs)."""
-    own, children = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
 
 
 def main() -> None:
@@ -85,7 +72,7 @@ def main() -> None:
     ]
     rows = []
     for label, action, step in plan:
-        cpu, wall = [], []
+        timings = Timings()
         for n in range(args.runs):
             if action is fresh_next:
                 lab = DataRootExplorer(COMMANDS, cwd=SCENARIOS, step=n % len(COMMANDS))
@@ -94,15 +81,9 @@ def main() -> None:
                 lab.walk.go_to(step)
             elif n == 0 or action is typed and n % 10 == 0:
                 lab = DataRootExplorer(COMMANDS, cwd=SCENARIOS, step=step)
-            c0, w0 = cpu_seconds(), time.perf_counter()
-            action(n, lab)
-            cpu.append(cpu_seconds() - c0)
-            wall.append(time.perf_counter() - w0)
+            timings.time(action, n, lab)
             assert action is bad or lab.error.value == "", lab.error.value
-        rows.append(
-            f"| {label} | {statistics.median(cpu) * 1000:.1f} | {p95(cpu) * 1000:.1f} | "
-            f"{statistics.median(wall) * 1000:.1f} | {p95(wall) * 1000:.1f} |"
-        )
+        rows.append(timings.row(label))
     lines = [
         "# Data-root explorer: kernel time per interaction",
         "",
@@ -111,13 +92,10 @@ def main() -> None:
         "included). Kernel CPU time is the Python process plus its `dot` children; the browser's "
         "rendering is not included. The goal: under 100 ms at p95.",
         "",
-        "| interaction | CPU median (ms) | CPU p95 (ms) | wall median (ms) | wall p95 (ms) |",
-        "|---|---:|---:|---:|---:|",
+        *INTERACTION_HEADER,
         *rows,
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (Path(__file__).parent / "results-dataroot-explorer.md").write_text(text)
+    write_results("dataroot-explorer", lines)
 
 
 if __name__ == "__main__":

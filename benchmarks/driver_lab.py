@@ -10,37 +10,13 @@ figures to benchmarks/results-driver-lab.md.
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+from widget_timing import INTERACTION_HEADER, Timings, write_results
 
 from layerlab.drivers import WORKLOADS
 from layerlab.widgets.driver_lab import DriverLab
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the dot runs)."""
-    own, children = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def measure(runs: int, action: Callable[[int], None]) -> tuple[list[float], list[float]]:
-    cpu, wall = [], []
-    for n in range(runs):
-        c0, w0 = cpu_seconds(), time.perf_counter()
-        action(n)
-        cpu.append(cpu_seconds() - c0)
-        wall.append(time.perf_counter() - w0)
-    return cpu, wall
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
 
 
 def main() -> None:
@@ -94,11 +70,10 @@ def main() -> None:
         if action is workload:
             for box in lab.boxes.values():  # the widest chart: all eight drivers
                 box.value = True
-        cpu, wall = measure(args.runs, action)
-        rows.append(
-            f"| {label} | {statistics.median(cpu) * 1000:.1f} | {p95(cpu) * 1000:.1f} | "
-            f"{statistics.median(wall) * 1000:.1f} | {p95(wall) * 1000:.1f} |"
-        )
+        timings = Timings()
+        for n in range(args.runs):
+            timings.time(action, n)
+        rows.append(timings.row(label))
     lines = [
         "# Driver lab: kernel time per interaction",
         "",
@@ -106,13 +81,10 @@ def main() -> None:
         f"opened ({first * 1000:.0f} ms wall, first chart and answer included). Kernel CPU time is the Python "
         "process plus its `dot` children; the browser's rendering is not included. The goal: under 100 ms at p95.",
         "",
-        "| interaction | CPU median (ms) | CPU p95 (ms) | wall median (ms) | wall p95 (ms) |",
-        "|---|---:|---:|---:|---:|",
+        *INTERACTION_HEADER,
         *rows,
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (Path(__file__).parent / "results-driver-lab.md").write_text(text)
+    write_results("driver-lab", lines)
 
 
 if __name__ == "__main__":
