@@ -40,12 +40,7 @@ MARK_EDGE = "#d55e00"  # the layer a picture points at
 
 
 def _esc(text: str, width: int = 46) -> str:
-    text = " ".join(text.split())
-    return html.escape(text if len(text) <= width else text[: width - 1] + "…")
-
-
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+    return html.escape(theme.clip(text, width))
 
 
 def _rw_counts(container: Container) -> tuple[int, int, int]:
@@ -54,14 +49,13 @@ def _rw_counts(container: Container) -> tuple[int, int, int]:
     return len(diff.entries), len(diff.whiteouts), len(container.rw.opaque_dirs) if upper else 0
 
 
-def _image_rows(image: Image) -> list[str]:
-    """The ``created_by`` of each history row that made a layer, bottom first."""
-    return [entry.created_by for entry, layer in image.steps() if layer is not None]
-
-
-def _step_text(created_by: str) -> str:
-    text = created_by.removesuffix(" # buildkit")
-    return text.replace("/bin/sh -c #(nop) ", "").replace("RUN /bin/sh -c ", "RUN ")
+def _layer_texts(image: Image) -> list[str]:
+    """What made each layer (its history step, else ``layer N``), bottom first, escaped."""
+    rows = [entry.created_by for entry, layer in image.steps() if layer is not None]
+    return [
+        _esc(theme.step_text(rows[n]) if n < len(rows) else f"layer {n + 1}")
+        for n in range(len(image.layers))
+    ]
 
 
 def _mark(attrs: dict[str, str], marked: bool) -> dict[str, str]:
@@ -88,9 +82,9 @@ def container_stack(
         else ""
     )
     files, whiteouts, opaque = _rw_counts(container)
-    rw_changes = f"{_count(files, 'entry', 'entries')}, {_count(whiteouts, 'whiteout')}"
+    rw_changes = f"{theme.count(files, 'entry', 'entries')}, {theme.count(whiteouts, 'whiteout')}"
     if opaque:
-        rw_changes += f", {_count(opaque, 'opaque dir')}"
+        rw_changes += f", {theme.count(opaque, 'opaque dir')}"
     heading = title or (
         f"container {container.name} · image {container.image_ref} · "
         f"size {human_size(container.size())} (virtual {human_size(container.virtual_size())})"
@@ -105,20 +99,19 @@ def container_stack(
     init = container.init_layer
     graph.node(
         "init",
-        f"<<b>-init layer</b><br/>read-only · made by Docker · {_count(len(init.entries), 'entry', 'entries')}"
+        f"<<b>-init layer</b><br/>read-only · made by Docker · {theme.count(len(init.entries), 'entry', 'entries')}"
         f"<br/>/etc/hosts, /.dockerenv, /dev/console …: docker diff ignores it"
         f"{note if mark == 'init' else ''}>",
         **_mark({"fillcolor": INIT_LAYER, "color": INIT_LAYER_EDGE}, mark == "init"),
     )
     order = ["title", "rw", "init"]
-    rows = _image_rows(container.image)
+    texts = _layer_texts(container.image)
     for n in reversed(range(len(container.image.layers))):
         layer = container.image.layers[n]
         key = f"image:{n}"
-        text = _esc(_step_text(rows[n]) if n < len(rows) else f"layer {n + 1}")
         graph.node(
             f"l{n}",
-            f"<<b>image layer {n + 1}</b>: {text}<br/>read-only · shared · {human_size(layer.size)}"
+            f"<<b>image layer {n + 1}</b>: {texts[n]}<br/>read-only · shared · {human_size(layer.size)}"
             f"{note if mark == key else ''}>",
             **_mark({"fillcolor": theme.IMAGE_LAYER, "color": theme.IMAGE_LAYER_EDGE}, mark == key),
         )
@@ -413,7 +406,7 @@ def containers_over_image(host: Host, image_ref: str) -> Picture:
             side.node(
                 f"rw{i}",
                 f"<<b>RW layer</b> · private<br/>{human_size(c.size())} · "
-                f"{_count(changes, 'line')} in docker diff<br/>virtual {human_size(c.virtual_size())}>",
+                f"{theme.count(changes, 'line')} in docker diff<br/>virtual {human_size(c.virtual_size())}>",
                 fillcolor=theme.CONTAINER_LAYER,
                 color="#e69138",
             )
@@ -421,16 +414,17 @@ def containers_over_image(host: Host, image_ref: str) -> Picture:
                 f"init{i}", "<<b>-init layer</b>>", fillcolor=INIT_LAYER, color=INIT_LAYER_EDGE
             )
             side.edge(f"rw{i}", f"init{i}", arrowhead="none", color=theme.MUTED)
-    rows = _image_rows(image)
+    texts = _layer_texts(image)
     n_layers = len(image.layers)
     holders = (
-        f"shared by {_count(len(containers), 'container')}" if containers else "no container yet"
+        f"shared by {theme.count(len(containers), 'container')}"
+        if containers
+        else "no container yet"
     )
     for n in reversed(range(n_layers)):
-        text = _esc(_step_text(rows[n]) if n < len(rows) else f"layer {n + 1}")
         graph.node(
             f"l{n}",
-            f"<<b>image layer {n + 1}</b>: {text}<br/>read-only · {human_size(image.layers[n].size)}"
+            f"<<b>image layer {n + 1}</b>: {texts[n]}<br/>read-only · {human_size(image.layers[n].size)}"
             f" · {holders}>",
             fillcolor=theme.IMAGE_LAYER,
             color=theme.IMAGE_LAYER_EDGE,
@@ -446,7 +440,7 @@ def containers_over_image(host: Host, image_ref: str) -> Picture:
     graph.attr(
         label=f"on disk: image {human_size(image.size)} once + RW layers "
         f"{human_size(stored - image.size)} = {human_size(stored)} · sum of virtual sizes "
-        f"{human_size(summed)} (counts the image {_count(len(containers), 'time')})",
+        f"{human_size(summed)} (counts the image {theme.count(len(containers), 'time')})",
         labelloc="b",
         fontsize="12",
     )

@@ -42,11 +42,6 @@ def short_name(name: str, width: int = 16) -> str:
     return stem[:width] + "…" + dash + suffix
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 @dataclass(frozen=True)
 class TreeRow:
     """One line of the depth-limited tree: a node, a removed path (``node`` from the older
@@ -157,19 +152,17 @@ def _label(row: TreeRow, explain: bool) -> str:
     name = short_name(name, 40 if row.depth == 0 else 16)
     text = f"<b>{html.escape(name)}{'/' if node.is_dir else ''}</b>"
     if node.kind == "symlink":
-        text += f" → {html.escape(_clip(node.content or '', 34))}"
+        text += f" → {html.escape(theme.clip(node.content or '', 34))}"
     if row.status:
         colour = {"added": NEW_EDGE, "changed": CHANGED_EDGE, "removed": REMOVED_EDGE}[row.status]
         text += f' <font color="{colour}"><b>{MARKS[row.status]}</b></font>'
     if row.changes_inside:
-        text += f'<br/><font color="{NEW_EDGE}">{row.changes_inside} change{"s" * (row.changes_inside != 1)} inside</font>'
+        text += f'<br/><font color="{NEW_EDGE}">{theme.count(row.changes_inside, "change")} inside</font>'
     if explain:
-        text += f'<br/><font point-size="9" color="{theme.MUTED}">{html.escape(_clip(node.explanation, 52))}</font>'
+        text += f'<br/><font point-size="9" color="{theme.MUTED}">{html.escape(theme.clip(node.explanation, 52))}</font>'
     content = node.content
     if node.kind == "file" and content and "\n" not in content.strip() and len(content) <= 90:
-        text += (
-            f'<br/><font face="monospace" point-size="9">= {html.escape(_clip(content, 44))}</font>'
-        )
+        text += f'<br/><font face="monospace" point-size="9">= {html.escape(theme.clip(content, 44))}</font>'
     return f"<{text}>"
 
 
@@ -358,7 +351,7 @@ def identities(source: DataRoot | Host, image_ref: str, *, store: str = "overlay
             graph.node(
                 f"link{i}",
                 f'<<b>l/{html.escape(layer.link)}</b><br/><font point-size="9">→ ../{html.escape(short_name(layer.cache_id, 12))}/diff'
-                f"{'<br/>lower: ' + html.escape(_clip(layer.lower, 34)) if layer.lower else ''}</font>>",
+                f"{'<br/>lower: ' + html.escape(theme.clip(layer.lower, 34)) if layer.lower else ''}</font>>",
                 fillcolor=theme.CACHE_MISS,
                 color=theme.FIRST_MISS_EDGE,
                 tooltip=f"{layer.link} -> ../{layer.cache_id}/diff",

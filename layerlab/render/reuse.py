@@ -24,24 +24,8 @@ __all__ = ["build_cache", "shared_layers"]
 BUILDKIT_COMMENT = "buildkit.dockerfile.v0"
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
-
 def _esc(text: str, width: int = 44) -> str:
-    return html.escape(_clip(text, width))
-
-
-def _step_text(created_by: str) -> str:
-    """History text as the Dockerfile said it: BuildKit's ``RUN /bin/sh -c x # buildkit`` -> ``RUN x``."""
-    text = created_by.removesuffix(" # buildkit")
-    text = text.replace("/bin/sh -c #(nop) ", "").replace("RUN /bin/sh -c ", "RUN ")
-    return " ".join(text.split())
+    return html.escape(theme.clip(text, width))
 
 
 # -- shared layers ------------------------------------------------------------------------
@@ -71,7 +55,7 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
         entry, layer = made_by[chain]
         shared = len(names) > 1
         who = f"shared by {len(names)}" if shared else f"only {html.escape(names[0])}"
-        label = (f"<<b>{_esc(_step_text(entry.created_by or str()), max_label)}</b><br/>{human_size(layer.size)} · {who}"
+        label = (f"<<b>{_esc(theme.step_text(entry.created_by or str()), max_label)}</b><br/>{human_size(layer.size)} · {who}"
                  f' · <font face="monospace">{short_id(chain)}</font>>')
         graph.node(node_of[chain], label,
                    fillcolor=theme.SHARED if shared else theme.UNIQUE,
@@ -82,7 +66,7 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
         top.attr(rank="min")
         for n, (name, image) in enumerate(images.items()):
             top.node(f"i{n}", f"<<b>{html.escape(name)}</b><br/>{human_size(image.size)} · "
-                              f"{_count(len(image.layers), 'layer')}>",
+                              f"{theme.count(len(image.layers), 'layer')}>",
                      shape="box", style="rounded,bold", fillcolor=theme.IMAGE_NODE, color=theme.SHARED_EDGE)
     for n, image in enumerate(images.values()):
         chains = list(image.chain_ids)
@@ -138,7 +122,7 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
     base_size = sum(layer.size for _, layer in base_rows if layer is not None)
     base_text = base_step.text if base_step else "FROM ?"
     graph.node("base", f"<<b>{_esc(base_text, max_label)}</b><br/>base image · {human_size(base_size)} · "
-                       f"{_count(sum(1 for _, layer in base_rows if layer is not None), 'layer')}>",
+                       f"{theme.count(sum(1 for _, layer in base_rows if layer is not None), 'layer')}>",
                fillcolor=theme.BASE, color=theme.BASE_EDGE)
     order.append("base")
 
@@ -148,16 +132,16 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
     reused = built = 0
     reused_bytes = 0
     for n, (entry, layer) in enumerate(build_rows):
-        keyword = _keyword(_step_text(entry.created_by or str()))
+        keyword = _keyword(theme.step_text(entry.created_by or str()))
         node = f"s{n}"
         if keyword not in ("RUN", "COPY", "ADD", "WORKDIR"):
-            graph.node(node, f'<<font color="{theme.MUTED}">{_esc(_step_text(entry.created_by or str()), max_label)}'
+            graph.node(node, f'<<font color="{theme.MUTED}">{_esc(theme.step_text(entry.created_by or str()), max_label)}'
                              f"<br/><i>config only: no layer, no cache step</i></font>>",
                        fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
             order.append(node)
             continue
         step = next(fs_steps, None)
-        text = step.text if step else _step_text(entry.created_by or str())
+        text = step.text if step else theme.step_text(entry.created_by or str())
         size = human_size(layer.size) if layer is not None else "no layer"
         style = "rounded,filled" if layer is not None else "rounded,filled,dashed"
         if step is not None and step.cached:
@@ -182,7 +166,7 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
 
     for lower, upper in zip(order, order[1:]):
         graph.edge(lower, upper, arrowhead="none", color=theme.MUTED)
-    caption = f"{_count(reused, 'step')} reused ({human_size(reused_bytes)} not rebuilt) · {built} built"
+    caption = f"{theme.count(reused, 'step')} reused ({human_size(reused_bytes)} not rebuilt) · {built} built"
     if previous is not None:
         caption += f" · image {short_id(previous.image.image_id)} → {short_id(result.image.image_id)}"
     graph.attr(label=caption, labelloc="t", fontsize="12")
@@ -203,7 +187,7 @@ def _why_missed(step: StepLog, previous: BuildResult | None) -> str:
     if before is None:
         return "a new step"
     if " ".join(before.text.split()) != " ".join(step.text.split()):
-        return f"was: {_clip(before.text, 36)}"
+        return f"was: {theme.clip(before.text, 36)}"
     if _keyword(step.text) in ("COPY", "ADD"):
         return "same line, but the copied files changed"
     return "same line, but something it depends on changed (ENV, ARG...)"

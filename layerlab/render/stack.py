@@ -17,7 +17,7 @@ def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) 
     reports = iter(layer_reports(image))
     nodes = []
     for n, (step, layer) in enumerate(image.steps()):
-        text = html.escape(_clip(step.created_by or "(no history)", max_label))
+        text = html.escape(theme.clip(step.created_by or "(no history)", max_label))
         if layer is None:
             label = f'<<font color="{theme.MUTED}">{text}<br/><i>no layer (config only)</i></font>>'
             graph.node(f"s{n}", label, fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
@@ -37,8 +37,3 @@ def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) 
     for upper, lower in zip(["title", *reversed(nodes)], reversed(nodes)):
         graph.edge(upper, lower, style="invis")
     return graph
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

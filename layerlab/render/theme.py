@@ -49,3 +49,24 @@ def add_legend(graph, items: list[tuple[str, str, str, str]]) -> None:  # type: 
     with graph.subgraph(name="cluster_legend") as legend:
         legend.attr(label="legend", fontsize="10", fontcolor=MUTED, color="#bbbbbb", style="rounded")
         legend.node("legend", legend_table(items), shape="plaintext", style="", fontsize="10")
+
+
+# -- label text ----------------------------------------------------------------------------
+
+
+def clip(text: str, width: int) -> str:
+    """One line of at most ``width`` characters: white space folded, an ellipsis where cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """``1 layer``, ``2 layers``; ``plural`` for a word that does not just take an s."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def step_text(created_by: str) -> str:
+    """History text as the Dockerfile said it: BuildKit's ``RUN /bin/sh -c x # buildkit`` -> ``RUN x``."""
+    text = created_by.removesuffix(" # buildkit")
+    text = text.replace("/bin/sh -c #(nop) ", "").replace("RUN /bin/sh -c ", "RUN ")
+    return " ".join(text.split())

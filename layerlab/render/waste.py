@@ -29,7 +29,7 @@ def waste_stack(analysis: ImageAnalysis, *, max_label: int = 46) -> Picture:
     )
     graph.node("title", f"<<b>{html.escape(heading)}</b>>", shape="plaintext", style="")
     for row in reversed(analysis.layers):
-        text = html.escape(_clip(row.created_by or "(no history)", max_label))
+        text = html.escape(theme.clip(row.created_by or "(no history)", max_label))
         marks = f"A {row.added} · M {row.modified} · D {row.deleted}"
         waste = (
             f'<br/><font color="{theme.WHITEOUT}">{human_size(row.wasted_bytes)} of it wasted</font>'
@@ -67,8 +67,3 @@ def waste_stack(analysis: ImageAnalysis, *, max_label: int = 46) -> Picture:
                 constraint="false",
             )
     return graph
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

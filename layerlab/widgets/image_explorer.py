@@ -27,6 +27,7 @@ from ..errors import LayerlabError
 from ..fs import is_within, normalize_path
 from ..image import Image
 from ..inspect import human_size
+from ..render.theme import clip
 from ..render.waste import waste_stack
 
 __all__ = ["ImageExplorer"]
@@ -157,7 +158,10 @@ class ImageExplorer(w.VBox):
         )
         self.picture.value = waste_stack(a).to_html()
         options = [
-            (f"{r.index}: {_clip(r.created_by or '(no history)')} · {human_size(r.size)}", r.index)
+            (
+                f"{r.index}: {clip(r.created_by or '(no history)', 60)} · {human_size(r.size)}",
+                r.index,
+            )
             for r in a.layers
         ]
         with self.layer_pick.hold_trait_notifications():
@@ -260,8 +264,3 @@ class ImageExplorer(w.VBox):
 
     def __repr__(self) -> str:
         return f"<ImageExplorer {len(self.analyses)} images>"
-
-
-def _clip(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
