@@ -311,3 +311,14 @@ def test_storage_ids_are_drawn_independently_of_container_ids():
     for c in containers:
         pieces = {c.id[i : i + 12] for i in range(len(c.id) - 11)}
         assert not any(p in s for s in storage_ids for p in pieces), c.id
+
+
+def test_layerdb_mounts_appears_with_the_first_container_and_stays():
+    host = loaded_host()
+    mounts = f"{IMG}/layerdb/mounts"
+    assert mounts not in DataRoot.from_host(host)
+    host.run("app:1", "true", name="c1")
+    assert mounts in DataRoot.from_host(host)
+    host.rm("c1")
+    root = DataRoot.from_host(host)
+    assert mounts in root and root.children(mounts) == []

@@ -37,8 +37,10 @@ def repositories_json(host: Host) -> str:
     return json.dumps({"Repositories": repos}, separators=(",", ":"), sort_keys=True)
 
 
-def daemon_skeleton(out: NodeSet, root: str, image_dir: str | None) -> None:
-    """What dockerd creates at its first start, before any command."""
+def daemon_skeleton(
+    out: NodeSet, root: str, image_dir: str | None, *, had_containers: bool = False
+) -> None:
+    """What dockerd creates at its first start, and ``layerdb/mounts`` once a container existed."""
     out.dir(root, "Docker's data root (--data-root): everything the daemon keeps", DAEMON)
     out.dir(
         f"{root}/buildkit",
@@ -88,11 +90,12 @@ def daemon_skeleton(out: NodeSet, root: str, image_dir: str | None) -> None:
             "the layer store: layers by chain id, containers' layers by container id",
             DAEMON,
         )
-        out.dir(
-            f"{base}/layerdb/mounts",
-            "one directory per container: which driver directories are its layers",
-            DAEMON,
-        )
+        if had_containers:  # made with the first container, never removed
+            out.dir(
+                f"{base}/layerdb/mounts",
+                "one directory per container: which driver directories are its layers",
+                DAEMON,
+            )
         out.dir(f"{base}/layerdb/sha256", "one directory per layer, named by its chain id", DAEMON)
         out.dir(f"{base}/layerdb/tmp", "scratch space while a layer is being registered", DAEMON)
     out.dir(f"{root}/network", "libnetwork's state", DAEMON)
@@ -118,7 +121,7 @@ def daemon_skeleton(out: NodeSet, root: str, image_dir: str | None) -> None:
 
 def classic_layout(host: Host, ids: StorageIds, root: str) -> tuple[NodeSet, list[ImageIdentity]]:
     out = NodeSet()
-    daemon_skeleton(out, root, "overlay2")
+    daemon_skeleton(out, root, "overlay2", had_containers=ids.had_containers)
     store = ids.layer_store(host)
     image_base = f"{root}/image/overlay2"
     out.file(

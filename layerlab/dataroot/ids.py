@@ -52,6 +52,7 @@ class StorageIds:
     layers: dict[str, StoredLayer] = field(default_factory=dict)  # chain id -> layer
     committed: set[str] = field(default_factory=set)  # overlay2 dirs that ever had a child
     tagged: set[str] = field(default_factory=set)  # image ids ever tagged
+    had_containers: bool = False  # layerdb/mounts appears with the first container, then stays
     built: set[str] = field(default_factory=set)  # chain ids a build on this host made
     snapshot_numbers: dict[str, int] = field(default_factory=dict)  # containerd store: key -> N
     _next_snapshot: int = 1
@@ -109,6 +110,7 @@ class StorageIds:
             if host.tags_of(image_id):
                 self.tagged.add(image_id)
         for container in host.containers.values():
+            self.had_containers = True
             self._record_image(container.image)
             mount = self.mount_id(container.id)
             self.committed.add(mount + "-init")
