@@ -581,12 +581,15 @@ class Host:
 
 
 def _table(rows: list[dict[str, str]], columns: list[str]) -> str:
-    """Columns padded like the docker CLI's tabwriter (3 spaces between columns)."""
-    widths = {c: max([len(c)] + [len(r.get(c, "")) for r in rows]) for c in columns}
-    lines = ["   ".join(c.ljust(widths[c]) for c in columns).rstrip()]
-    for row in rows:
-        lines.append("   ".join(row.get(c, "").ljust(widths[c]) for c in columns).rstrip())
-    return "\n".join(lines)
+    """Columns as the docker CLI's tabwriter sets them: each cell padded by 3 spaces, every
+    column but the last at least 10 wide (``tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)``)."""
+    widths = {c: max(10, 3 + max([len(c)] + [len(r.get(c, "")) for r in rows])) for c in columns}
+
+    def line(cells: list[str]) -> str:
+        padded = [cell.ljust(widths[c]) for c, cell in zip(columns[:-1], cells[:-1])]
+        return ("".join(padded) + cells[-1]).rstrip()
+
+    return "\n".join([line(columns)] + [line([r.get(c, "") for c in columns]) for r in rows])
 
 
 def _df_row(kind: str, total: int, active: int, size: int, reclaimable: int) -> dict[str, str]:

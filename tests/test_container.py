@@ -172,9 +172,12 @@ def test_container_ids_and_names():
 def test_system_df_counts_containers_and_volumes():
     h = host()
     h.run("app", ["sh", "-c", "echo hello > /h"], volumes=["v:/data"])
-    text = h.system_df_text()
-    assert "Containers      1       0        6B" in text
-    assert "Local Volumes   1       1        5B        0B (0%)" in text
+    rows = {
+        line[:16].strip(): line[16:].split(maxsplit=3)
+        for line in h.system_df_text().splitlines()[1:]
+    }
+    assert rows["Containers"][:3] == ["1", "0", "6B"]
+    assert rows["Local Volumes"] == ["1", "1", "5B", "0B (0%)"]
 
 
 def test_volume_model():

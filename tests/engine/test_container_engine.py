@@ -53,3 +53,19 @@ def test_ps_size_and_commit_row_match(engine, base):
     engine.docker(["commit", "e2", "e2-committed:1"])
     row = engine.history("e2-committed:1")[0]
     assert row["CreatedBy"] == host.commit("e2", "e2-committed:1").history[-1].created_by
+
+
+def test_tables_are_set_like_the_docker_cli(engine):
+    """Same volumes on both sides: `docker volume ls` matches character for character
+    (3 spaces of padding, every column but the last at least 10 wide)."""
+    names = ["ll-a", "ll-rather-long-volume-name"]
+    for name in names:
+        engine.docker(["volume", "create", name])
+    try:
+        real = engine.docker(["volume", "ls", "--filter", "name=ll-"]).stdout.rstrip("\n")
+    finally:
+        engine.docker(["volume", "rm", *names])
+    host = Host()
+    for name in names:
+        host.volume_create(name)
+    assert host.volume_ls() == real
