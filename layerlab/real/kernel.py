@@ -90,27 +90,27 @@ def _set_meta(path: Path, entry: Entry) -> None:
         os.chmod(path, entry.mode & 0o7777)  # after chown, which clears setuid/setgid
 
 
-def write_lower(layer: Layer, dir: Path) -> None:  # noqa: A002 - the brief's name
-    """Materialise ``layer`` in ``dir`` as overlay2 stores an unpacked layer.
+def write_lower(layer: Layer, directory: Path) -> None:
+    """Materialise ``layer`` in ``directory`` as overlay2 stores an unpacked layer.
 
     Entries get their modes, owners and mtimes; a hard link becomes a second name of the
     file it names (which must be in the same layer); a whiteout is ``mknod c 0 0``; an
     opaque directory carries ``trusted.overlay.opaque=y``. Parent directories a layer
     does not list are created 0755 root:root, as the layer unpacker does.
     """
-    dir = Path(dir)
-    dir.mkdir(parents=True, exist_ok=True)
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
     made: dict[str, Entry | None] = {}
 
     def parents(path: str) -> None:
         for parent in ancestors(path):
             if parent not in made and parent not in layer.entries:
-                (dir / parent).mkdir(mode=0o755, exist_ok=True)
+                (root / parent).mkdir(mode=0o755, exist_ok=True)
                 made[parent] = None
 
     for path, entry in layer.entries.items():  # walk order: a directory before its children
         parents(path)
-        target = dir / path
+        target = root / path
         if isinstance(entry, Dir):
             target.mkdir(exist_ok=True)
         elif isinstance(entry, File):
@@ -123,7 +123,7 @@ def write_lower(layer: Layer, dir: Path) -> None:  # noqa: A002 - the brief's na
             source = layer.entries.get(entry.target)
             if not isinstance(source, File):
                 raise KernelError(errno.EXDEV, f"/{path}: hard link to /{entry.target}, not a file of this layer")
-            os.link(dir / entry.target, target)
+            os.link(root / entry.target, target)
             made[path] = entry
             continue  # the inode's metadata is the file's
         elif isinstance(entry, Device):
@@ -135,16 +135,16 @@ def write_lower(layer: Layer, dir: Path) -> None:  # noqa: A002 - the brief's na
         made[path] = entry
     for path in sorted(layer.whiteouts, key=walk_key):
         parents(path)
-        os.mknod(dir / path, stat.S_IFCHR | 0o600, os.makedev(0, 0))
+        os.mknod(root / path, stat.S_IFCHR | 0o600, os.makedev(0, 0))
     for path in layer.opaque:
         parents(path + "/x")
-        (dir / path).mkdir(exist_ok=True)
-        os.setxattr(dir / path, OPAQUE_XATTR, b"y")
+        (root / path).mkdir(exist_ok=True)
+        os.setxattr(root / path, OPAQUE_XATTR, b"y")
     # mtimes last, deepest first: creating a child changes its directory's mtime
     for path in sorted(layer.entries, key=walk_key, reverse=True):
         entry = layer.entries[path]
         if not isinstance(entry, Hardlink):
-            os.utime(dir / path, (entry.mtime, entry.mtime), follow_symlinks=False)
+            os.utime(root / path, (entry.mtime, entry.mtime), follow_symlinks=False)
 
 
 def read_upper(dir: Path) -> Layer:
