@@ -12,6 +12,9 @@ import itertools
 import json
 import random
 import shlex
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,9 +210,13 @@ class Host:
         return save_docker_archive({r: self._daemon_image(r, r) for r in refs}, path)
 
     def load(self, path: str | Path) -> list[str]:
-        """``docker load``: every image of the archive, with its tags. Lines as docker prints."""
+        """``docker load``: every image of the archive, with its tags. Lines as docker prints.
+
+        Like the engine, the host keeps its own copy: layer contents are streamed from the
+        archive when needed, so the caller may delete or change the file afterwards.
+        """
         out = []
-        for archived in read_archive(path):
+        for archived in read_archive(self._keep_copy(Path(path))):
             self.add(archived.image)
             for tag in archived.tags:
                 self.tags[full_ref(tag)] = archived.image.image_id
@@ -218,6 +225,21 @@ class Host:
                 out.append(f"Loaded image ID: {archived.image.image_id}")
         self.storage.observe(self)
         return out
+
+    def _keep_copy(self, path: Path) -> Path:
+        """A private copy of a loaded archive (file or OCI layout), removed with the host."""
+        if not path.exists():
+            raise HostError(f"docker load: {path}: no such file or directory")
+        store = getattr(self, "_loaded_dir", None)
+        if store is None:
+            store = self._loaded_dir = Path(tempfile.mkdtemp(prefix="layerlab-loaded-"))
+            weakref.finalize(self, shutil.rmtree, store, ignore_errors=True)
+        copy = store / f"{len(list(store.iterdir()))}-{path.name}"
+        if path.is_dir():
+            shutil.copytree(path, copy, symlinks=True)
+        else:
+            shutil.copyfile(path, copy)
+        return copy
 
     # -- containers and volumes ---------------------------------------------------------
     def _hex_id(self) -> str:
