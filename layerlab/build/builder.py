@@ -82,13 +82,18 @@ class BuildResult:
     seconds: float = 0.0
     #: How many history rows of the image came with the final stage's base image.
     base_rows: int = 0
+    #: Each stage's name (``FROM ... AS name``) by index, for the log's step labels.
+    stage_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def log(self) -> str:
         """The build log in BuildKit's plain-progress style."""
         lines = []
+        stages = {step.stage for step in self.steps}
         for n, step in enumerate(self.steps, start=1):
-            lines.append(f"#{n} [{step.index}/{step.total}] {step.text}")
+            # BuildKit names the stage when there are several: [builder 1/2], [stage-1 2/2]
+            name = f"{self.stage_names.get(step.stage) or f'stage-{step.stage}'} " if len(stages) > 1 else ""
+            lines.append(f"#{n} [{name}{step.index}/{step.total}] {step.text}")
             lines.append(f"#{n} {'CACHED' if step.cached else 'DONE'}")
         lines.append(f"writing image {self.image.image_id}")
         if self.tag:
@@ -179,13 +184,19 @@ def build(
     new_cache: dict[str, Layer | None] = {}
     final: _State | None = None
     base_rows = 0
+    shown_bases: set[str] = set()
     for stage in stages:
         state = _start_stage(stage, built, global_args, resolve_image)
         base_rows = len(state.history)
         filesystem_steps = [i for i in stage.instructions if i.keyword in FILESYSTEM]
-        total = len(filesystem_steps) + 1
-        steps.append(StepLog(stage.index, 1, total, f"FROM {stage.base}", cached=False, layer=None, line=stage.line))
-        index = 1
+        # BuildKit counts FROM as step 1 (not FROM scratch: nothing to fetch) and shows it
+        # once per base: a base already shown, or an earlier stage, is the same vertex.
+        index = 0 if stage.base == "scratch" else 1
+        total = len(filesystem_steps) + index
+        if index and stage.base not in built and stage.base not in shown_bases:
+            shown_bases.add(stage.base)
+            steps.append(StepLog(stage.index, 1, total, f"FROM {_buildkit_ref(stage.base)}", cached=False,
+                                 layer=None, line=stage.line))
         for instruction in stage.instructions:
             if instruction.keyword in FILESYSTEM:
                 index += 1
@@ -200,7 +211,8 @@ def build(
     assert final is not None
     image = _image(final)
     cache.layers.update(new_cache)  # only a successful build feeds the cache
-    return BuildResult(image, steps, tag, time.perf_counter() - started, base_rows)
+    names = {stage.index: stage.name for stage in stages if stage.name}
+    return BuildResult(image, steps, tag, time.perf_counter() - started, base_rows, names)
 
 
 def _global_args(instructions: list[Instruction], build_args: Mapping[str, str]) -> dict[str, str]:
@@ -233,6 +245,16 @@ def _base_state(stage: Any, built: dict[str, _State], global_args: dict[str, str
         raise BuildError(f"line {stage.line}: FROM {base}: no such image here")
     config = json.loads(json.dumps(image.config.get("config") or {}))
     return _State(list(image.layers), list(image.history), config, _key("from", image.image_id))
+
+
+def _buildkit_ref(ref: str) -> str:
+    """An image reference as BuildKit's log spells it: ``ubuntu`` -> ``docker.io/library/ubuntu``."""
+    first, _, rest = ref.partition("/")
+    if not rest:
+        return f"docker.io/library/{ref}"
+    if "." in first or ":" in first or first == "localhost":
+        return ref
+    return f"docker.io/{ref}"
 
 
 def _dispatch(instruction: Instruction, state: _State, *, stage_index: int, index: int, total: int,

@@ -27,7 +27,9 @@ def ctx(dockerfile: str, **files: bytes | str | File) -> BuildContext:
 def test_the_course_example_has_the_classic_sizes():
     host = Host()
     result = host.build(ctx(COURSE, **{"app.py": "print('hi')\n"}), "my-app")
-    sizes = [(h.created_by.split()[0], layer.size if layer else 0) for h, layer in result.image.steps()][-4:]
+    sizes = [
+        (h.created_by.split()[0], layer.size if layer else 0) for h, layer in result.image.steps()
+    ][-4:]
     (run_apt, apt), (run_pip, pip), (copy, source), (entrypoint, zero) = sizes
     assert (run_apt, run_pip, copy, entrypoint) == ("RUN", "RUN", "COPY", "ENTRYPOINT")
     assert 280e6 < apt < 320e6 and 5e6 < pip < 8e6 and source < 1000 and zero == 0
@@ -49,7 +51,11 @@ def test_a_second_app_shares_the_first_three_steps():
 
 
 def test_only_filesystem_steps_make_layers():
-    image = Host().build(ctx("""FROM alpine
+    image = (
+        Host()
+        .build(
+            ctx(
+                """FROM alpine
 ENV A=1
 LABEL x=y
 RUN echo hi > /hi
@@ -58,27 +64,48 @@ WORKDIR /app
 USER 1000
 COPY f /app/f
 CMD ["sh"]
-""", f="data")).image
+""",
+                f="data",
+            )
+        )
+        .image
+    )
     made = {h.created_by.split()[0]: layer is not None for h, layer in image.steps()[-8:]}
-    assert made == {"ENV": False, "LABEL": False, "RUN": True, "EXPOSE": False, "WORKDIR": True,
-                    "USER": False, "COPY": True, "CMD": False}
-    assert image.config["config"]["WorkingDir"] == "/app" and image.config["config"]["User"] == "1000"
+    assert made == {
+        "ENV": False,
+        "LABEL": False,
+        "RUN": True,
+        "EXPOSE": False,
+        "WORKDIR": True,
+        "USER": False,
+        "COPY": True,
+        "CMD": False,
+    }
+    assert (
+        image.config["config"]["WorkingDir"] == "/app" and image.config["config"]["User"] == "1000"
+    )
 
 
 def test_copy_cache_ignores_mtime_but_not_mode():
     host = Host()
     dockerfile = "FROM alpine\nCOPY tool.sh /tool.sh\nRUN echo after > /after\n"
     host.build(ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o644, mtime=1)}), "t:1")
-    touched = host.build(ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o644, mtime=999)}), "t:2")
+    touched = host.build(
+        ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o644, mtime=999)}), "t:2"
+    )
     assert [s.cached for s in touched.steps[1:]] == [True, True]
-    chmodded = host.build(ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o755, mtime=1)}), "t:3")
+    chmodded = host.build(
+        ctx(dockerfile, **{"tool.sh": File(content=b"echo\n", mode=0o755, mtime=1)}), "t:3"
+    )
     assert [s.cached for s in chmodded.steps[1:]] == [False, False]
 
 
 def test_run_cache_looks_at_the_text_not_the_files_and_a_miss_cascades():
     host = Host()
     host.build(ctx("FROM alpine\nRUN echo a > /a\nRUN echo b > /b\nRUN echo c > /c\n"), "r:1")
-    again = host.build(ctx("FROM alpine\nRUN echo a > /a\nRUN echo B > /b\nRUN echo c > /c\n"), "r:2")
+    again = host.build(
+        ctx("FROM alpine\nRUN echo a > /a\nRUN echo B > /b\nRUN echo c > /c\n"), "r:2"
+    )
     assert [s.cached for s in again.steps[1:]] == [True, False, False]
 
 
@@ -94,23 +121,49 @@ def test_build_args_are_part_of_run_keys():
 
 
 def test_multi_stage_copies_only_what_it_names():
-    image = Host().build(ctx("""FROM alpine AS build
+    image = (
+        Host()
+        .build(
+            ctx("""FROM alpine AS build
 RUN mkdir /out && echo tool > /out/tool && dd if=/dev/zero of=/junk bs=1M count=2
 FROM alpine
 COPY --from=build /out/tool /usr/local/bin/tool
-""")).image
+""")
+        )
+        .image
+    )
     tree = image.rootfs()
     assert tree.read("usr/local/bin/tool") == b"tool\n" and "junk" not in tree
     assert image.layers[-1].size == 5
 
 
 def test_dockerignore_keeps_files_out_of_copy():
-    image = Host().build(ctx("FROM alpine\nCOPY . /app/\n", **{".dockerignore": "*.log\n", "a.txt": "a", "b.log": "b"})).image
-    assert sorted(image.layers[-1].entries) == ["app", "app/.dockerignore", "app/Dockerfile", "app/a.txt"]
+    image = (
+        Host()
+        .build(
+            ctx(
+                "FROM alpine\nCOPY . /app/\n",
+                **{".dockerignore": "*.log\n", "a.txt": "a", "b.log": "b"},
+            )
+        )
+        .image
+    )
+    assert sorted(image.layers[-1].entries) == [
+        "app",
+        "app/.dockerignore",
+        "app/Dockerfile",
+        "app/a.txt",
+    ]
 
 
 def test_copy_chown_and_chmod_set_owner_and_mode():
-    image = Host().build(ctx("FROM alpine\nCOPY --chown=33:33 --chmod=640 s.txt /etc/s.txt\n", **{"s.txt": "s"})).image
+    image = (
+        Host()
+        .build(
+            ctx("FROM alpine\nCOPY --chown=33:33 --chmod=640 s.txt /etc/s.txt\n", **{"s.txt": "s"})
+        )
+        .image
+    )
     entry = image.layers[-1].entries["etc/s.txt"]
     assert (entry.uid, entry.gid, entry.mode) == (33, 33, 0o640)
 
@@ -124,7 +177,13 @@ def test_copy_chown_and_chmod_set_owner_and_mode():
         ("FROM no-such-image:9\nRUN true\n", {}, HostError, "no-such-image"),
         ("FROM alpine\nRUN mkdir /a && mkdir /a\n", {}, BuildError, "line 2"),
     ],
-    ids=["unknown-instruction", "unsupported-command", "missing-copy-source", "missing-base", "failing-command"],
+    ids=[
+        "unknown-instruction",
+        "unsupported-command",
+        "missing-copy-source",
+        "missing-base",
+        "failing-command",
+    ],
 )
 def test_a_failed_build_says_what_and_where_and_changes_nothing(dockerfile, files, error, text):
     host = Host()
@@ -140,7 +199,12 @@ def test_unsupported_command_lists_what_is_supported():
     with pytest.raises(UnsupportedCommand) as info:
         Host().build(ctx("FROM alpine\nRUN systemctl enable nginx\n"))
     message = str(info.value)
-    assert "systemctl" in message and "line 2" in message and "mkdir" in message and "apt-get" in message
+    assert (
+        "systemctl" in message
+        and "line 2" in message
+        and "mkdir" in message
+        and "apt-get" in message
+    )
 
 
 def test_editing_the_last_step_reuses_every_expensive_step():
@@ -162,8 +226,16 @@ def test_add_unpacks_a_local_tar_and_copies_other_files():
         info = tarfile.TarInfo("pkg/bin/tool")
         info.size, info.mode = 4, 0o755
         tar.addfile(info, io.BytesIO(b"tool"))
-    image = Host().build(ctx("FROM alpine\nADD vendor.tgz /opt/\nADD notes.txt /opt/\n",
-                             **{"vendor.tgz": gzip.compress(buf.getvalue()), "notes.txt": "n"})).image
+    image = (
+        Host()
+        .build(
+            ctx(
+                "FROM alpine\nADD vendor.tgz /opt/\nADD notes.txt /opt/\n",
+                **{"vendor.tgz": gzip.compress(buf.getvalue()), "notes.txt": "n"},
+            )
+        )
+        .image
+    )
     tree = image.rootfs()
     assert tree.read("opt/pkg/bin/tool") == b"tool" and tree["opt/pkg/bin/tool"].mode == 0o755
     assert tree.read("opt/notes.txt") == b"n" and "opt/vendor.tgz" not in tree
@@ -172,3 +244,31 @@ def test_add_unpacks_a_local_tar_and_copies_other_files():
 def test_add_from_a_url_explains_there_is_no_network():
     with pytest.raises(BuildError, match="line 2.*network"):
         Host().build(ctx("FROM alpine\nADD https://example.com/x.tgz /opt/\n"))
+
+
+def _step_labels(log: str) -> list[str]:
+    return [
+        line.split(" ", 1)[1] for line in log.splitlines() if line.startswith("#") and " [" in line
+    ]
+
+
+def test_log_labels_steps_as_buildkit_does():
+    """Labels as Engine 20.10's BuildKit printed them for the same Dockerfiles (plain progress):
+    FROM scratch is no step; a base is shown once, with its full reference; several stages
+    are named (``build``, ``stage-1``)."""
+    h = Host()
+    scratch = h.build(ctx("FROM scratch\nCOPY a /a\nCOPY b /b\n", a="a", b="b"), "s")
+    assert _step_labels(scratch.log) == ["[1/2] COPY a /a", "[2/2] COPY b /b"]
+    multi = h.build(
+        ctx(
+            "FROM alpine AS build\nRUN echo a > /x\nRUN echo b > /y\n"
+            'FROM alpine\nCOPY --from=build /x /x\nCMD ["/x"]\n'
+        ),
+        "m",
+    )
+    assert _step_labels(multi.log) == [
+        "[build 1/3] FROM docker.io/library/alpine",
+        "[build 2/3] RUN echo a > /x",
+        "[build 3/3] RUN echo b > /y",
+        "[stage-1 2/2] COPY --from=build /x /x",
+    ]
