@@ -185,7 +185,11 @@ def build(
     final: _State | None = None
     base_rows = 0
     shown_bases: set[str] = set()
+    last = next((s.index for s in stages if target is not None and s.name == target), len(stages) - 1)
+    needed = _needed_stages(stages, last)
     for stage in stages:
+        if stage.index not in needed:  # BuildKit builds only what the target stage uses
+            continue
         state = _start_stage(stage, built, global_args, resolve_image)
         base_rows = len(state.history)
         filesystem_steps = [i for i in stage.instructions if i.keyword in FILESYSTEM]
@@ -245,6 +249,24 @@ def _base_state(stage: Any, built: dict[str, _State], global_args: dict[str, str
         raise BuildError(f"line {stage.line}: FROM {base}: no such image here")
     config = json.loads(json.dumps(image.config.get("config") or {}))
     return _State(list(image.layers), list(image.history), config, _key("from", image.image_id))
+
+
+def _needed_stages(stages: list[Any], last: int) -> set[int]:
+    """Indices of ``stages[last]`` and the earlier stages it uses, by FROM or COPY --from."""
+    by_ref = {str(s.index): s.index for s in stages} | {s.name: s.index for s in stages if s.name}
+    needed: set[int] = set()
+    todo = [last]
+    while todo:
+        i = todo.pop()
+        if i in needed:
+            continue
+        needed.add(i)
+        stage = stages[i]
+        refs = [stage.base] + [ins.flags.get("from") for ins in stage.instructions if ins.keyword == "COPY"]
+        if any(r and "$" in r for r in refs):  # a stage named by a variable: keep them all
+            todo += range(i)
+        todo += [by_ref[r] for r in refs if r in by_ref and by_ref[r] < i]
+    return needed
 
 
 def _buildkit_ref(ref: str) -> str:

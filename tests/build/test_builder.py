@@ -272,3 +272,22 @@ def test_log_labels_steps_as_buildkit_does():
         "[build 3/3] RUN echo b > /y",
         "[stage-1 2/2] COPY --from=build /x /x",
     ]
+
+
+def test_stages_the_final_one_does_not_use_are_not_built():
+    """BuildKit builds only the stages the target needs: an unused stage neither runs (its
+    unsupported command raises nothing) nor shows in the log."""
+    h = Host()
+    result = h.build(
+        ctx(
+            "FROM alpine AS unused\nRUN make everything\n"
+            "FROM alpine AS tools\nRUN echo t > /t\n"
+            "FROM alpine\nCOPY --from=tools /t /t\n"
+        ),
+        "pruned",
+    )
+    labels = _step_labels(result.log)
+    assert not any("unused" in label or "make" in label for label in labels), labels
+    assert "[tools 2/2] RUN echo t > /t" in labels
+    with pytest.raises(LayerlabError, match="line 2"):  # the same stage, when it is the target
+        h.build(ctx("FROM alpine AS unused\nRUN make everything\n"), "fails")
