@@ -389,3 +389,12 @@ def test_rewrites_of_a_base_rootfs_are_called_unavoidable():
     [fix] = analyze(image).fixes
     assert (fix.kind, fix.saves_bytes) == ("base-rewrite", 1000)
     assert "usually unavoidable" in fix.text
+
+
+def test_the_walk_reports_each_layer_for_the_progress_bar():
+    from layerlab.analysis.stack import walk
+
+    layers = [ll.Layer.from_files({"a": b"x" * 10}), ll.Layer.from_files({"b": b"y" * 3})]
+    told: list[int] = []
+    walk(layers, told.append)
+    assert told == [10, 3]

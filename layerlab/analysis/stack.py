@@ -164,6 +164,7 @@ def walk(
                 path, mark, entry_kind(entry), entry.size if isinstance(entry, File) else 0
             )
         tree.apply(layer)
+        tick(layer.size)
         removed = _removals(rec.dropped, marks) if rec.dropped else []
         listed = list(marks.values())  # a layer's entries are already in walk order
         out.changes.append(
