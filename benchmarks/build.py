@@ -19,7 +19,7 @@ from pathlib import Path
 
 from layerlab.build.catalogue import base_image
 from layerlab.build.context import BuildContext
-from layerlab.host import Host
+from layerlab.engine.host import Host
 
 COURSE = """FROM ubuntu:16.04
 RUN apt-get update && apt-get install -y python

@@ -18,8 +18,8 @@ import time
 
 from widget_timing import Timings, write_results
 
-from layerlab.container_examples import BIG_FILE
-from layerlab.host import Host
+from layerlab.course.container_examples import BIG_FILE
+from layerlab.engine.host import Host
 from layerlab.widgets.container_lab import ContainerLab
 
 CYCLE = [

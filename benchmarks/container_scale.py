@@ -39,12 +39,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layerlab.container import Container
-from layerlab.content import BytesContent, SyntheticContent
-from layerlab.fs import ancestors, is_within
-from layerlab.image import Image
-from layerlab.layer import Layer
-from layerlab.lookup import lookup
+from layerlab.model.container import Container
+from layerlab.model.content import BytesContent, SyntheticContent
+from layerlab.model.fs import ancestors, is_within
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+from layerlab.model.lookup import lookup
 
 LAYERS = 120
 FILES = 50_000

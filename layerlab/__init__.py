@@ -1,5 +1,6 @@
 """layerlab: see and poke Docker image layers, with identities a real engine agrees with."""
 
+from . import _moved
 from .archive import (
     ArchivedImage,
     Limits,
@@ -10,18 +11,27 @@ from .archive import (
     unpack_image,
     unpack_layer,
 )
-from .content import BytesContent, Content, SyntheticContent
-from .digest import EMPTY_LAYER_DIFF_ID, chain_id, chain_ids, image_id, sha256_digest
-from .errors import ArchiveError, DigestMismatch, InvalidPath, LayerlabError, LimitExceeded, UnsafeArchive
-from .fs import Device, Dir, Entry, File, Hardlink, Symlink
-from .image import HistoryEntry, Image
-from .layer import Layer
-from .overlay import CopyUp, FsError, Overlay
-from .tree import Tree
+from .model.content import BytesContent, Content, SyntheticContent
+from .model.digest import EMPTY_LAYER_DIFF_ID, chain_id, chain_ids, image_id, sha256_digest
+from .model.errors import (
+    ArchiveError,
+    DigestMismatch,
+    InvalidPath,
+    LayerlabError,
+    LimitExceeded,
+    UnsafeArchive,
+)
+from .model.fs import Device, Dir, Entry, File, Hardlink, Symlink
+from .model.image import HistoryEntry, Image
+from .model.layer import Layer
+from .model.overlay import CopyUp, FsError, Overlay
+from .model.tree import Tree
 
 __version__ = "0.1.0"
 
-_LAZY = {"Host": "layerlab.host", "BuildContext": "layerlab.build.context"}
+_moved.install()
+
+_LAZY = {"Host": "layerlab.engine.host", "BuildContext": "layerlab.build.context"}
 
 
 def __getattr__(name: str) -> object:

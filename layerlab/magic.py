@@ -7,7 +7,7 @@
     docker build -t my-app ../scenarios/builds/first
     docker history my-app
 
-Each line runs as in a scenario (:mod:`layerlab.scenario`), with paths relative to the
+Each line runs as in a scenario (:mod:`layerlab.compare.scenario`), with paths relative to the
 notebook's working directory, and prints what docker prints after a ``$ command`` line.
 A failing line prints one ``ERROR: ...`` line (never a traceback) and stops the cell,
 like ``set -e``. One host per kernel: later cells see earlier cells' images.
@@ -16,7 +16,7 @@ like ``set -e``. One host per kernel: later cells see earlier cells' images.
 
 ``%%docker --beside`` (or ``--compare``) runs the lines on the simulated host and on a real
 Docker Engine (``$DOCKER_HOST``, else ``/var/run/docker.sock``) and shows both outputs side
-by side, ids and times normalised, differing lines marked (:mod:`layerlab.side_by_side`).
+by side, ids and times normalised, differing lines marked (:mod:`layerlab.compare.beside`).
 With no engine it says so in one line and shows what an engine printed for the same lines
 when they were recorded (``recorded/*.json`` beside the notebook).
 
@@ -28,9 +28,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import LayerlabError
-from .host import Host
-from .scenario import SimulatedSide, parse_scenario
+from layerlab.compare.scenario import SimulatedSide, parse_scenario
+from layerlab.engine.host import Host
+from layerlab.model.errors import LayerlabError
 
 __all__ = ["current_host", "load_ipython_extension", "register", "run_beside", "run_cell"]
 
@@ -80,7 +80,7 @@ def reachable_engine(timeout: float = 5.0) -> tuple[Any, str]:
     """(engine, "") when one answers, else (None, one line saying why not)."""
     import os
 
-    from .real.engine import Engine, EngineError
+    from layerlab.real.engine import Engine, EngineError
 
     host = os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST")
     if not host:
@@ -117,9 +117,9 @@ def run_beside(
     containers and volumes the lines make are removed first and the build cache is pruned,
     so what is CACHED depends on these lines only, not on what the engine built before.
     """
-    from .render.side_by_side import BesideView
-    from .scenario import clean_engine
-    from .side_by_side import EngineRun, beside_live, beside_recorded, cell_commands
+    from layerlab.compare.beside import EngineRun, beside_live, beside_recorded, cell_commands
+    from layerlab.compare.scenario import clean_engine
+    from layerlab.render.side_by_side import BesideView
 
     base = Path(cwd) if cwd is not None else Path.cwd()
     tags = _state.setdefault("beside_tags", set())

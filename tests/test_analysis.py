@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 import layerlab as ll
 from layerlab import read_archive, save_docker_archive
 from layerlab.analysis import analyze, compare_analyses, step_kind
-from layerlab.fs import File, Symlink
-from layerlab.image import HistoryEntry
+from layerlab.model.fs import File, Symlink
+from layerlab.model.image import HistoryEntry
 
 MB = 1_000_000
 
@@ -148,7 +148,7 @@ def test_no_waste_means_efficiency_one():
     )
     a = analyze(image)
     assert (a.wasted_bytes, a.efficiency, a.fixes) == (0, 1.0, [])
-    empty = analyze(image_of([("WORKDIR /app", ll.Layer.from_files({"app": ll.fs.Dir()}))]))
+    empty = analyze(image_of([("WORKDIR /app", ll.Layer.from_files({"app": ll.Dir()}))]))
     assert (empty.total_bytes, empty.efficiency) == (0, 1.0)
 
 

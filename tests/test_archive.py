@@ -21,7 +21,7 @@ from layerlab import (
     unpack_image,
     unpack_layer,
 )
-from layerlab.examples import demo_image
+from layerlab.course.examples import demo_image
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from layerlab.host import Host
+from layerlab.engine.host import Host
 from layerlab.widgets import BuildLab
 from layerlab.widgets.build_lab import COURSE_DOCKERFILE
 

@@ -5,11 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from rawtar import docker_save, tar_bytes
 
 from layerlab import read_archive, save_docker_archive
-from layerlab.examples import demo_image
-
-from rawtar import docker_save, tar_bytes
+from layerlab.course.examples import demo_image
 
 
 def run(*args):

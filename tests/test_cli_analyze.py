@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from layerlab import save_docker_archive
-from layerlab.examples import demo_image
+from layerlab.course.examples import demo_image
 
 DATASET = 30_000_000  # demo_image: a 30 MB download deleted in the next step
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from layerlab.container import Container, Mount, init_layer
-from layerlab.host import Host, HostError
-from layerlab.image import Image
-from layerlab.layer import Layer
-from layerlab.overlay import FsError, Overlay
-from layerlab.volume import Volume
+from layerlab.engine.host import Host, HostError
+from layerlab.model.container import Container, Mount, init_layer
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+from layerlab.model.overlay import FsError, Overlay
+from layerlab.model.volume import Volume
 
 BIG = 5 * 1024 * 1024
 

@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from layerlab.container_examples import BIG_FILE, BIG_FILE_SIZE
-from layerlab.host import Host
+from layerlab.course.container_examples import BIG_FILE, BIG_FILE_SIZE
+from layerlab.engine.host import Host
 from layerlab.widgets import ContainerLab
 
 

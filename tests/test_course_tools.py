@@ -87,7 +87,7 @@ def test_exercise_calls_bind_arguments_to_their_names() -> None:
 def test_exercise_calls_follow_import_aliases_and_ignore_other_calls() -> None:
     calls = exercise_calls(
         code(
-            "from layerlab.exercise import MultipleChoice as MC",
+            "from layerlab.course.exercise import MultipleChoice as MC",
             "MC('Q?', ['a', 'b'], 'a', 'e')\nprint('MultipleChoice(')\nChoice('x')",
         )
     )
@@ -124,7 +124,7 @@ def course_dir(tmp_path: Path) -> Path:
         nbs / FIRST.file,
         ("markdown", f"# First\n\nNext: [the second]({SECOND.file}). A [layer](glossary.md#layer), "
                      "`[kept](as-is.md)`, [web](https://docs.docker.com/)."),
-        ("code", "from layerlab.exercise import MultipleChoice, ShortAnswer\nimport os"),
+        ("code", "from layerlab.course.exercise import MultipleChoice, ShortAnswer\nimport os"),
         ("code", "MultipleChoice(\n    'Which is right?',\n    options=['wrong one', 'right one', 'other'],\n"
                  "    answer=1,\n    explanation='Because it is.',\n    hints={0: 'Think again.'},\n"
                  "    misconception='chmod-is-free',\n)"),

@@ -10,9 +10,9 @@ import pytest
 
 from layerlab.build.context import BuildContext
 from layerlab.dataroot import DataRoot, DataRootError
-from layerlab.host import Host
-from layerlab.image import Image
-from layerlab.layer import Layer
+from layerlab.engine.host import Host
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
 
 R = "/var/lib/docker"
 IMG = f"{R}/image/overlay2"

@@ -1,6 +1,6 @@
 """The data-root walk (commands stepped through, a snapshot after each) and its explorer widget.
 
-Expectations come from the images' own bytes (hashlib, layerlab.digest over the config's
+Expectations come from the images' own bytes (hashlib, layerlab.model.digest over the config's
 diff_ids), from JSON parsed here, or from a host driven directly, not from the widget."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from layerlab.build.catalogue import base_image
+from layerlab.compare.scenario import TreeArgs
+from layerlab.compare.walk import DataRootWalk, WalkError, parse_line
 from layerlab.dataroot import DataRoot
-from layerlab.dataroot_walk import DataRootWalk, WalkError, parse_line
-from layerlab.digest import chain_ids
-from layerlab.host import Host
-from layerlab.scenario import TreeArgs
+from layerlab.engine.host import Host
+from layerlab.model.digest import chain_ids
 from layerlab.widgets.dataroot_explorer import COURSE_COMMANDS, DataRootExplorer
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

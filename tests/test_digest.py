@@ -2,7 +2,8 @@
 
 import hashlib
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layerlab import EMPTY_LAYER_DIFF_ID, Layer, chain_id, chain_ids, image_id
 

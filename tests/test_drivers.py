@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layerlab.content import SyntheticContent
 from layerlab.drivers import (
     DRIVERS,
     LAYER_STORE_MAX_DEPTH,
@@ -27,9 +26,10 @@ from layerlab.drivers import (
     ops_from_overlay,
     write_at,
 )
-from layerlab.errors import LayerlabError
-from layerlab.layer import Layer
-from layerlab.overlay import Overlay
+from layerlab.model.content import SyntheticContent
+from layerlab.model.errors import LayerlabError
+from layerlab.model.layer import Layer
+from layerlab.model.overlay import Overlay
 
 ALL = ["overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs", "overlay", "aufs", "devicemapper"]
 FILE_LEVEL = ["overlay2", "overlay", "aufs", "fuse-overlayfs"]

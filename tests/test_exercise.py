@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layerlab.exercise import Feedback, MultipleChoice, ShortAnswer, normalise_text
+from layerlab.course.exercise import Feedback, MultipleChoice, ShortAnswer, normalise_text
 
 
 def mc() -> MultipleChoice:
@@ -219,7 +219,7 @@ def test_short_answer_accepts_its_own_answer_in_any_case(text: str) -> None:
 
 
 def test_exercise_module_imports_no_widgets() -> None:
-    code = "import sys, layerlab.exercise; assert 'ipywidgets' not in sys.modules, 'ipywidgets imported'"
+    code = "import sys, layerlab.course.exercise; assert 'ipywidgets' not in sys.modules, 'ipywidgets imported'"
     subprocess.run(
         [sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1]
     )

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from layerlab.exercise import Feedback, MultipleChoice, ShortAnswer
+from layerlab.course.exercise import Feedback, MultipleChoice, ShortAnswer
 from layerlab.widgets import ExerciseWidget, ask
 from layerlab.widgets.exercise import display_exercise
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layerlab.host import Host
-from layerlab.image import Image
-from layerlab.layer import Layer
+from layerlab.engine.host import Host
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
 
 FILES = {"a/x": b"xx", "a/b/y": b"yyy", "c/z": b"z" * 10, "top": b"t"}
 NAMES = ["/a/x", "/a/b/y", "/c/z", "/top", "/a", "/a/b", "/c", "/new", "/a/new", "/data/v"]

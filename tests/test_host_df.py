@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from layerlab.host import Host, HostError
-from layerlab.image import Image
-from layerlab.layer import Layer
-from layerlab.scenario import SimulatedSide, parse_scenario
+from layerlab.compare.scenario import SimulatedSide, parse_scenario
+from layerlab.engine.host import Host, HostError
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
 
 
 def host_with_users() -> Host:
@@ -29,9 +29,9 @@ def host_with_users() -> Host:
 def test_images_reclaimable_leaves_out_what_used_images_hold_uniquely():
     df = host_with_users().system_df()
     total = 1000 + 500 + 250
-    assert (df["images"], df["images_active"], df["images_size"]) == (2, 1, total)
+    assert (df.images.total, df.images.active, df.images.size) == (2, 1, total)
     # only app is used: its unique 500 B stay; the shared base and tool are reclaimable
-    assert df["images_reclaimable"] == total - 500
+    assert df.images.reclaimable == total - 500
     text = host_with_users().system_df_text()
     assert text.splitlines()[1].split() == [
         "Images",

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from layerlab.archive import save_docker_archive, save_oci_layout
-from layerlab.content import SyntheticContent
-from layerlab.host import Host, HostError
-from layerlab.image import Image
-from layerlab.layer import Layer
+from layerlab.engine.host import Host, HostError
+from layerlab.model.content import SyntheticContent
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
 
 
 def sample() -> Image:

@@ -7,9 +7,9 @@ import pytest
 
 from layerlab.dataroot import DataRoot, DataRootError
 from layerlab.drivers import DRIVERS, DriverError
-from layerlab.host import Host
-from layerlab.image import Image
-from layerlab.layer import Layer
+from layerlab.engine.host import Host
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
 
 BLOCK = 4096
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from rawtar import config_for, docker_save, sha, tar_bytes
 
 from layerlab import (
     ArchiveError,
@@ -19,8 +20,6 @@ from layerlab import (
     unpack_image,
 )
 from layerlab.archive.read import select
-
-from rawtar import config_for, docker_save, sha, tar_bytes
 
 
 @pytest.fixture

@@ -4,8 +4,17 @@ import json
 
 import pytest
 
-from layerlab import ArchiveError, Dir, File, HistoryEntry, Image, Layer, LayerlabError, LimitExceeded
-from layerlab.examples import demo_image
+from layerlab import (
+    ArchiveError,
+    Dir,
+    File,
+    HistoryEntry,
+    Image,
+    Layer,
+    LayerlabError,
+    LimitExceeded,
+)
+from layerlab.course.examples import demo_image
 
 
 def test_image_id_is_the_hash_of_the_config_bytes_as_stored():

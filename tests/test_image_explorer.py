@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layerlab import save_docker_archive
 from layerlab.analysis import analyze
-from layerlab.examples import demo_image
+from layerlab.course.examples import demo_image
 from layerlab.render import waste_stack
 from layerlab.widgets import ImageExplorer
 

@@ -4,12 +4,12 @@ import io
 import tarfile
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rawtar import tar_bytes
 
 from layerlab import Dir, File, Hardlink, InvalidPath, Layer, Symlink, SyntheticContent
-from layerlab.errors import ArchiveError, UnsafeArchive
-
-from rawtar import tar_bytes
+from layerlab.model.errors import ArchiveError, UnsafeArchive
 
 
 def members(layer: Layer) -> list[tarfile.TarInfo]:

@@ -44,7 +44,7 @@ def edge_imports(modules: list[str]) -> list[str]:
 
 def test_the_model_imports_nothing_from_the_edges() -> None:
     modules = model_modules()
-    assert "layerlab.overlay" in modules and "layerlab.dataroot" in modules
+    assert "layerlab.model.overlay" in modules and "layerlab.dataroot" in modules
     if edge_imports(modules):  # name the culprits, one fresh interpreter each
         culprits = {m: found for m in modules if (found := edge_imports([m]))}
         pytest.fail(f"model modules import from the edges: {culprits}")

@@ -12,7 +12,7 @@ from IPython.testing.globalipapp import get_ipython
 
 import layerlab.magic as magic
 from layerlab.build.context import BuildContext
-from layerlab.host import Host
+from layerlab.engine.host import Host
 
 DOCKERFILE = "FROM alpine:3.20\nRUN mkdir -p /app\nCOPY app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from layerlab import Layer, Symlink, SyntheticContent
-from layerlab.overlay import FsError, Overlay
+from layerlab.model.overlay import FsError, Overlay
 
 
 @pytest.fixture

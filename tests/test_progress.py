@@ -1,6 +1,6 @@
 """Progress bars appear for long work when asked, and cost nothing otherwise."""
 
-from layerlab.progress import byte_progress
+from layerlab.archive.progress import byte_progress
 
 
 def test_a_bar_is_drawn_when_shown(capsys):

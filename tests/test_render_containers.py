@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layerlab.container_examples import BIG_FILE, BIG_FILE_SIZE, cow_image
-from layerlab.host import Host
-from layerlab.lookup import SERVES, lookup
-from layerlab.operation import OperationError, apply
-from layerlab.overlay import FsError
+from layerlab.course.container_examples import BIG_FILE, BIG_FILE_SIZE, cow_image
+from layerlab.engine.host import Host
+from layerlab.model.lookup import SERVES, lookup
+from layerlab.model.operation import OperationError, apply
+from layerlab.model.overlay import FsError
 from layerlab.render import container_stack, containers_over_image, copy_up_steps, path_lookup
 
 # cow_image(): layer 1 = the demo OS (bin/busybox ...), layer 2 = data/model.bin,

@@ -11,10 +11,10 @@ import re
 import pytest
 
 from layerlab.dataroot import DataRoot, DataRootError
-from layerlab.digest import chain_ids
-from layerlab.host import Host
-from layerlab.image import Image
-from layerlab.layer import Layer
+from layerlab.engine.host import Host
+from layerlab.model.digest import chain_ids
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
 from layerlab.render.dataroot import dataroot_tree, identities
 
 R = "/var/lib/docker"

@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-from layerlab.content import SyntheticContent
 from layerlab.drivers import DriverError, GiB, KiB, MiB, Workload
 from layerlab.drivers.custom import custom_workload
-from layerlab.layer import Layer
+from layerlab.model.content import SyntheticContent
+from layerlab.model.layer import Layer
 from layerlab.render import Picture
 from layerlab.render.drivers import (
     BAR_WIDTH,

@@ -8,9 +8,9 @@ import graphviz
 import pytest
 
 from layerlab.build.context import BuildContext
-from layerlab.fs import File
-from layerlab.host import Host
-from layerlab.inspect import human_size
+from layerlab.engine.host import Host
+from layerlab.model.fs import File
+from layerlab.model.units import human_size
 from layerlab.render import Picture, build_cache, image_stack, shared_layers
 from layerlab.render.picture import INSTALL_HINT
 

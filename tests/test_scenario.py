@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from layerlab.scenario import (
+from layerlab.compare.scenario import (
     Observation,
     ScenarioError,
     _differences,

@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 
 import layerlab.magic as magic
-from layerlab.host import Host
-from layerlab.render.side_by_side import BesideView, beside_html, beside_text
-from layerlab.scenario import parse_scenario
-from layerlab.side_by_side import (
+from layerlab.compare.beside import (
     Beside,
     BesideRow,
     Recording,
@@ -22,7 +19,10 @@ from layerlab.side_by_side import (
     find_recorded,
     notebook_beside_cells,
 )
-from layerlab.transcript import build_lines, normalise_output
+from layerlab.compare.scenario import parse_scenario
+from layerlab.compare.transcript import build_lines, normalise_output
+from layerlab.engine.host import Host
+from layerlab.render.side_by_side import BesideView, beside_html, beside_text
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..fs import File
-from ..image import Image
+from layerlab.model.fs import File
+from layerlab.model.image import Image
+
 from .stack import StackWalk, entry_kind, same_entry
 
 

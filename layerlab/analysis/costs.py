@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..drivers import DRIVERS, DriverError, get_driver
-from ..image import Image
+from layerlab.drivers import DRIVERS, DriverError, get_driver
+from layerlab.model.image import Image
 
 
 @dataclass(frozen=True)

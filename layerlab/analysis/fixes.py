@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from .stack import LostCopy
 from .steps import REMOVERS, is_build_tool_path, mentions, step_kind
 
-
 _NOP_ADD = re.compile(r"^/bin/sh -c #\(nop\)\s*ADD file:")  # how a base image's rootfs layer reads
 
 

@@ -8,16 +8,16 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..digest import short_id
-from ..image import Image
-from ..inspect import human_size
-from ..progress import byte_progress
+from layerlab.archive.progress import byte_progress
+from layerlab.model.digest import short_id
+from layerlab.model.image import Image
+from layerlab.model.units import human_size
+
 from .compare import Comparison, compare
 from .costs import DriverCost, driver_costs
 from .fixes import Fix, suggest_fixes
 from .stack import Change, LostCopy, StackWalk, walk
 from .waste import FORMULA, Efficiency, efficiency
-
 
 FATE_TEXT = {
     "deleted": "deleted",

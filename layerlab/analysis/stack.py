@@ -1,7 +1,7 @@
 """One pass up an image's layers: what each layer did to the paths below it, and the fate
 of every stored copy of a file (kept by the final filesystem, or lost to a later layer).
 
-The layers are applied with :class:`layerlab.tree.Tree` itself, so the merge rules
+The layers are applied with :class:`layerlab.model.tree.Tree` itself, so the merge rules
 (whiteouts, opaque directories, a directory replaced by a file) are exactly the ones the
 rest of layerlab uses; a recording dict underneath notes every entry that is replaced or
 removed, and by which layer.
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from ..fs import Device, Entry, File, Hardlink, Symlink, ancestors
-from ..image import Image
-from ..layer import Layer
-from ..tree import Tree
+from layerlab.model.fs import Device, Entry, File, Hardlink, Symlink, ancestors
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+from layerlab.model.tree import Tree
 
 Mark = Literal["A", "M", "D", ""]
 #: What happened to a stored copy that the final filesystem does not use.

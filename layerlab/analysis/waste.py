@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..image import Image
-from ..layer import Layer
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+
 from .stack import StackWalk
 
 FORMULA = (

@@ -11,9 +11,9 @@ from typing import BinaryIO
 
 import zstandard
 
-from ..errors import ArchiveError, DigestMismatch, LimitExceeded
-from ..layer import Layer, LayerSource, parse_layer
-from ..tarstream import CHUNK, TarReader
+from layerlab.model.errors import ArchiveError, DigestMismatch, LimitExceeded
+from layerlab.model.layer import Layer, LayerSource, parse_layer
+from layerlab.model.tarstream import CHUNK, TarReader
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..digest import MAX_CHAIN_DEPTH, check_digest, sha256_digest
-from ..errors import ArchiveError, DigestMismatch, LayerlabError, LimitExceeded
-from ..image import Image
-from ..progress import byte_progress
+from layerlab.model.digest import MAX_CHAIN_DEPTH, check_digest, sha256_digest
+from layerlab.model.errors import ArchiveError, DigestMismatch, LayerlabError, LimitExceeded
+from layerlab.model.image import Image
+
 from .blobs import DEFAULT_LIMITS, Limits, ReadLayer, read_layer_blob
+from .progress import byte_progress
 from .store import BlobStore, check_name, open_store
 
 _BLOB_NAME = re.compile(r"^blobs/sha256/([0-9a-f]{64})$")

@@ -13,7 +13,7 @@ import tarfile
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import ArchiveError, UnsafeArchive
+from layerlab.model.errors import ArchiveError, UnsafeArchive
 
 
 def check_name(name: object, what: str) -> str:

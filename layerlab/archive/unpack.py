@@ -20,12 +20,13 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..errors import DigestMismatch, LayerlabError, LimitExceeded, UnsafeArchive
-from ..image import Image
-from ..layer import OPAQUE_MARKER, WHITEOUT_PREFIX, Layer, member_path
-from ..progress import byte_progress
-from ..tarstream import TarMember, TarReader
+from layerlab.model.errors import DigestMismatch, LayerlabError, LimitExceeded, UnsafeArchive
+from layerlab.model.image import Image
+from layerlab.model.layer import OPAQUE_MARKER, WHITEOUT_PREFIX, Layer, member_path
+from layerlab.model.tarstream import TarMember, TarReader
+
 from .blobs import DEFAULT_LIMITS, ChunkStream, Limits
+from .progress import byte_progress
 
 MAX_SYMLINKS = 40
 DISK_MARGIN = 64 << 20

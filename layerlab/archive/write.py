@@ -18,12 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from ..digest import Sha256Writer
-from ..errors import LayerlabError
-from ..image import Image
-from ..layer import Layer
-from ..progress import byte_progress
+from layerlab.model.digest import Sha256Writer
+from layerlab.model.errors import LayerlabError
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+
 from .blobs import ChunkStream
+from .progress import byte_progress
 
 TaggedImages = Mapping[str, Image] | Sequence[Image] | Image
 

@@ -1,7 +1,7 @@
 """Building images from Dockerfiles the way BuildKit does, on layerlab's layer model.
 
-The pieces live in small modules: :mod:`.dockerfile` (parsing, stages, variable
-substitution, history text), :mod:`.dockerignore` (which context files are sent) and
-:mod:`.catalogue` (synthetic base images and packages). Nothing is exported here yet; the
-core model (``layerlab/*.py``) never imports from this package.
+:mod:`.dockerfile` parses (stages, variable substitution, history text), :mod:`.context`
+and :mod:`.dockerignore` decide which files are sent, :mod:`.catalogue` holds synthetic base
+images and packages, and :mod:`.builder` turns instructions into layers with BuildKit's
+cache rules, running ``RUN`` steps in :mod:`layerlab.shell`.
 """

@@ -25,11 +25,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import LayerlabError
-from ..fs import Dir, File, Symlink
-from ..image import HistoryEntry, Image
-from ..layer import Layer
-from ..overlay import FsError, Overlay
+from layerlab.model.errors import LayerlabError
+from layerlab.model.fs import Dir, File, Symlink
+from layerlab.model.image import HistoryEntry, Image
+from layerlab.model.layer import Layer
+from layerlab.model.overlay import FsError, Overlay
+from layerlab.shell import run_exec, run_shell
+
 from .context import BuildContext, ContextError
 from .dockerfile import (
     DockerfileError,
@@ -44,7 +46,6 @@ from .dockerfile import (
     run_build_args,
     split_stages,
 )
-from .shell import run_exec, run_shell
 
 #: Files the runtime mounts into every RUN step; missing ones are created as stubs (and
 #: with them /etc), then removed: that is why RUN layers of FROM scratch images list etc/.
@@ -436,7 +437,7 @@ def _archive_stream(entry: File):  # type: ignore[no-untyped-def]
     import io
     import lzma
 
-    from ..archive.blobs import ChunkStream
+    from layerlab.archive.blobs import ChunkStream
 
     raw = io.BufferedReader(ChunkStream(entry.content.chunks()), 1 << 20)
     head = raw.peek(6)[:6]
@@ -459,8 +460,8 @@ def _is_archive(entry: File) -> bool:
 
 
 def _extract(entry: File, fs: Overlay, root: str, instruction: Instruction) -> None:
-    from ..layer import member_path
-    from ..tarstream import TarReader
+    from layerlab.model.layer import member_path
+    from layerlab.model.tarstream import TarReader
 
     if not fs.exists(root):
         fs.mkdir(root, parents=True)

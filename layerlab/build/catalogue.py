@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
-from ..content import CHUNK, BytesContent, Content, SyntheticContent
-from ..errors import LayerlabError
-from ..fs import Dir, Entry, File, Symlink
-from ..image import EPOCH, HistoryEntry, Image
-from ..layer import Layer
+from layerlab.model.content import CHUNK, BytesContent, Content, SyntheticContent
+from layerlab.model.errors import LayerlabError
+from layerlab.model.fs import Dir, Entry, File, Symlink
+from layerlab.model.image import EPOCH, HistoryEntry, Image
+from layerlab.model.layer import Layer
 
 MB = 1_000_000
 KB = 1_000

@@ -8,9 +8,10 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..content import BytesContent, Content, LazyContent
-from ..errors import LayerlabError
-from ..fs import Dir, Entry, File, Symlink, ancestors, normalize_path, walk_key
+from layerlab.model.content import BytesContent, Content, LazyContent
+from layerlab.model.errors import LayerlabError
+from layerlab.model.fs import Dir, Entry, File, Symlink, ancestors, normalize_path, walk_key
+
 from .dockerignore import DockerIgnore
 
 

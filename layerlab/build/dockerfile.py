@@ -63,7 +63,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..errors import LayerlabError
+from layerlab.model.errors import LayerlabError
 
 SUPPORTED = (
     "FROM RUN COPY ADD WORKDIR ENV ARG LABEL CMD ENTRYPOINT EXPOSE USER VOLUME SHELL "

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import LayerlabError
+from layerlab.model.errors import LayerlabError
 
 #: Sent to the builder even when excluded (not copied into the image by COPY/ADD).
 ALWAYS_SENT = ("Dockerfile", ".dockerignore")

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import exercise
-from . import MISCONCEPTIONS, NOTEBOOKS, Notebook
+from . import MISCONCEPTIONS, NOTEBOOKS, Notebook, exercise
 from .source import Cell, CourseSourceError, ExerciseCall, exercise_calls, read_cells
 
 __all__ = [

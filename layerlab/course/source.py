@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import LayerlabError
+from layerlab.model.errors import LayerlabError
 
 __all__ = [
     "EXERCISE_KINDS",
@@ -29,7 +29,7 @@ __all__ = [
     "read_cells",
 ]
 
-#: The exercise classes of :mod:`layerlab.exercise` a notebook may call.
+#: The exercise classes of :mod:`layerlab.course.exercise` a notebook may call.
 EXERCISE_KINDS = ("MultipleChoice", "ShortAnswer")
 
 # [text](target) and <a href="target"> / <img src="target">; a target has no spaces.
@@ -148,7 +148,7 @@ def _argument(node: ast.expr, source: str) -> Argument:
 
 
 def _bind(kind: str, call: ast.Call, source: str, where: str) -> dict[str, Argument]:
-    from .. import exercise
+    from . import exercise
 
     signature = inspect.signature(getattr(exercise, kind))
     if any(isinstance(a, ast.Starred) for a in call.args) or any(

@@ -24,14 +24,15 @@ repositories.json, the config JSON, mount-id, init-id...; a symlink's target; el
 ``index``, ``diff_id``, ``chain_id``, ``cache_id``, ``directory``, ``link``, ``lower``,
 ``size``): config -> diff_ids -> chain ids -> cache-ids -> directories and short links.
 
-The random ids (cache-ids, mount-ids, short links) come from ``host.storage``
+The random ids (cache-ids, mount-ids, short links) come from ``host.storage_ids``
 (:class:`StorageIds`), seeded with the host's ``seed`` and stable from command to command.
 Every snapshot is a plain value: the host is never changed by reading it.
 """
 
+from layerlab.engine.storage_ids import StorageIds
+
 from .changes import RootDiff
 from .identity import ImageIdentity, LayerIdentity
-from .ids import StorageIds
 from .node import Node
 from .root import STORES, DataRoot, DataRootError
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ..container import Container, Mount
+from layerlab.engine.storage_ids import StorageIds, StoredLayer
+from layerlab.model.container import Container, Mount
+
 from .identity import ImageIdentity, LayerIdentity
-from .ids import StorageIds, StoredLayer
 from .nodeset import NodeSet
 
 if TYPE_CHECKING:
-    from ..host import Host
+    from layerlab.engine.host import Host
 
 DAEMON = "dockerd (at its first start)"
 BUILD_OR_LOAD = "docker build / pull / load / commit (the first image with this layer)"

@@ -18,16 +18,17 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
-from ..container import Container
-from ..image import Image
+from layerlab.engine.storage_ids import StorageIds
+from layerlab.model.container import Container
+from layerlab.model.image import Image
+
 from .classic import DAEMON, daemon_skeleton
 from .classic import _volumes as volumes_layout
 from .identity import ImageIdentity, LayerIdentity
-from .ids import StorageIds
 from .nodeset import NodeSet
 
 if TYPE_CHECKING:
-    from ..host import Host
+    from layerlab.engine.host import Host
 
 NAMESPACE = "moby"
 CONFIG_TYPE = "application/vnd.docker.container.image.v1+json"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ..fs import Dir, File, Hardlink, Symlink
-from ..layer import Layer
+from layerlab.model.fs import Dir, File, Hardlink, Symlink
+from layerlab.model.layer import Layer
+
 from .node import Node, NodeKind
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from ..errors import LayerlabError
+from layerlab.model.errors import LayerlabError
+
 from .changes import RootDiff
 from .identity import ImageIdentity
 from .node import Node
 from .text import tree_text
 
 if TYPE_CHECKING:
-    from ..host import Host
+    from layerlab.engine.host import Host
 
 Store = Literal["overlay2", "containerd"]
 STORES: tuple[str, ...] = ("overlay2", "containerd")
@@ -66,11 +67,11 @@ class DataRoot:
                     "store='containerd')"
                 )
 
-            nodes, identities = classic_layout(host, host.storage, root)
+            nodes, identities = classic_layout(host, host.storage_ids, root)
             return cls(nodes.nodes, "overlay2", identities, _info(host, store, root), (root,))
         from .containerd import containerd_layout
 
-        nodes, identities = containerd_layout(host, host.storage, root, CONTAINERD_ROOT)
+        nodes, identities = containerd_layout(host, host.storage_ids, root, CONTAINERD_ROOT)
         return cls(
             nodes.nodes, "containerd", identities, _info(host, store, root), (root, CONTAINERD_ROOT)
         )

@@ -10,16 +10,16 @@ Core only: no rendering, Jupyter or engine imports.
 """
 
 from .base import (
-    GiB,
-    KiB,
     LAYER_STORE_MAX_DEPTH,
-    MiB,
     SOURCES,
     Availability,
     ContainerCost,
     DriverError,
     DriverStatus,
     Fact,
+    GiB,
+    KiB,
+    MiB,
     Op,
     StorageDriver,
     append,
@@ -30,7 +30,15 @@ from .base import (
     write_at,
 )
 from .costs import WORKLOADS, CostRow, Workload, compare_costs, cost_row
-from .registry import DRIVERS, PRIORITY, PRIORITY_BEFORE_23, choose_driver, get_driver, priority_list, works_on
+from .registry import (
+    DRIVERS,
+    PRIORITY,
+    PRIORITY_BEFORE_23,
+    choose_driver,
+    get_driver,
+    priority_list,
+    works_on,
+)
 
 __all__ = [
     "DRIVERS", "PRIORITY", "PRIORITY_BEFORE_23", "SOURCES", "WORKLOADS", "LAYER_STORE_MAX_DEPTH",

@@ -26,11 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from ..errors import LayerlabError
-from ..fs import File
-from ..image import Image
-from ..layer import Layer
-from ..tree import Tree
+from layerlab.model.errors import LayerlabError
+from layerlab.model.fs import File
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+from layerlab.model.tree import Tree
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -199,12 +199,12 @@ def chmod(path: str) -> Op:
 
 
 def ops_from_overlay(overlay: object) -> list[Op]:
-    """Turn a :class:`layerlab.overlay.Overlay`'s history into operations.
+    """Turn a :class:`layerlab.model.overlay.Overlay`'s history into operations.
 
     Its ``copy_ups`` say which lower files were opened for append or write (O_TRUNC) and
     which only had metadata changed; its upper layer says what each file ends as.
     """
-    from ..overlay import Overlay
+    from layerlab.model.overlay import Overlay
 
     if not isinstance(overlay, Overlay):
         raise DriverError(f"expected an Overlay, got {type(overlay).__name__}")
@@ -465,7 +465,7 @@ def _layers(image: Image | Sequence[Layer]) -> tuple[Layer, ...]:
 
 
 def _ops(writes: Iterable[Op] | object) -> list[Op]:
-    from ..overlay import Overlay
+    from layerlab.model.overlay import Overlay
 
     if isinstance(writes, Overlay):
         return ops_from_overlay(writes)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import KiB, DriverStatus, Fact, StorageDriver
+from .base import DriverStatus, Fact, KiB, StorageDriver
 
 
 class Btrfs(StorageDriver):

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..content import SyntheticContent
-from ..layer import Layer
-from .base import GiB, MiB, DriverError, Op, StorageDriver, append, create
+from layerlab.model.content import SyntheticContent
+from layerlab.model.layer import Layer
+
+from .base import DriverError, GiB, MiB, Op, StorageDriver, append, create
 from .registry import DRIVERS, get_driver
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from ..content import SyntheticContent
-from ..layer import Layer
-from .base import GiB, KiB, MiB, DriverError, append
+from layerlab.model.content import SyntheticContent
+from layerlab.model.layer import Layer
+
+from .base import DriverError, GiB, KiB, MiB, append
 from .costs import Workload, _base
 
 __all__ = ["MAX_CONTAINERS", "MAX_SIZE", "UNITS", "custom_workload", "parse_bytes", "parse_count"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..image import Image
-from ..layer import Layer
-from ..tree import Tree
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+from layerlab.model.tree import Tree
+
 from .base import DriverStatus, Fact, StorageDriver, _layers
 
 

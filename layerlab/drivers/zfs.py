@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import KiB, DriverStatus, Fact, StorageDriver, _FileState, _round_up
+from .base import DriverStatus, Fact, KiB, StorageDriver, _FileState, _round_up
 
 #: ZFS allocates small files in one block of their size rounded up to the pool's sector (ashift=12)
 SECTOR = 4 * KiB

@@ -6,7 +6,7 @@ rest of layerlab works from image archives alone and never needs a daemon.
 
 from __future__ import annotations
 
-from layerlab.real.engine import (
+from .engine import (
     Engine,
     EngineError,
     EngineUnavailable,

@@ -1,6 +1,6 @@
 """The Linux kernel's overlayfs, to check layerlab's overlay model against (root only).
 
-``write_lower`` lays a :class:`~layerlab.layer.Layer` out on disk the way Docker's overlay2
+``write_lower`` lays a :class:`~layerlab.model.layer.Layer` out on disk the way Docker's overlay2
 driver stores an unpacked layer (whiteouts as character devices 0/0, opaque directories
 as the xattr ``trusted.overlay.opaque=y``); :class:`OverlayMount` stacks such directories
 with ``mount -t overlay`` using the options Docker's overlay2 driver uses; ``read_upper``
@@ -24,9 +24,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Sequence
 
-from layerlab.content import BytesContent
-from layerlab.fs import Device, Dir, Entry, File, Hardlink, Symlink, ancestors, walk_key
-from layerlab.layer import Layer
+from layerlab.model.content import BytesContent
+from layerlab.model.fs import Device, Dir, Entry, File, Hardlink, Symlink, ancestors, walk_key
+from layerlab.model.layer import Layer
 
 __all__ = [
     "MOUNT_OPTIONS",

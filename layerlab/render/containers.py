@@ -1,8 +1,8 @@
 """Pictures of containers: the stack a container sees, copy-on-write step by step, which
 layer serves a path, and several containers over one image.
 
-Pure functions of the model (a :class:`~layerlab.container.Container`, an
-:class:`~layerlab.operation.Outcome`, a :class:`~layerlab.host.Host`): they read and
+Pure functions of the model (a :class:`~layerlab.model.container.Container`, an
+:class:`~layerlab.model.operation.Outcome`, a :class:`~layerlab.engine.host.Host`): they read and
 never change it. Node names come from positions, never from ids or addresses, so the
 same model gives the same DOT source.
 """
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import html
 
-from ..container import Container
-from ..host import Host
-from ..image import Image
-from ..inspect import human_size
-from ..lookup import (
+from layerlab.engine.host import Host
+from layerlab.model.container import Container
+from layerlab.model.image import Image
+from layerlab.model.lookup import (
     HIDDEN_BY_MOUNT,
     MERGED,
     OPAQUE_ABOVE,
@@ -26,7 +25,9 @@ from ..lookup import (
     lookup,
     mount_label,
 )
-from ..operation import Outcome, describe
+from layerlab.model.operation import Outcome, describe
+from layerlab.model.units import human_size
+
 from . import theme
 from .picture import Picture
 

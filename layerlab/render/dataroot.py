@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..dataroot import DataRoot, DataRootError, Node, RootDiff
+from layerlab.dataroot import DataRoot, DataRootError, Node, RootDiff
+
 from . import theme
 from .picture import Picture
 
 if TYPE_CHECKING:
-    from ..host import Host
+    from layerlab.engine.host import Host
 
 __all__ = ["TreeRow", "dataroot_tree", "identities", "short_name", "tree_rows"]
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from ..content import SyntheticContent
-from ..digest import short_id
-from ..drivers import (
+from layerlab.drivers import (
     DRIVERS,
     DriverError,
     GiB,
@@ -25,11 +23,14 @@ from ..drivers import (
     compare_costs,
     get_driver,
 )
-from ..drivers.base import version_at_least
-from ..drivers.costs import WORKLOADS, CostRow
-from ..drivers.overlay2 import OVERLAY2_MAX_LOWERS
-from ..image import Image
-from ..layer import Layer
+from layerlab.drivers.base import version_at_least
+from layerlab.drivers.costs import WORKLOADS, CostRow
+from layerlab.drivers.overlay2 import OVERLAY2_MAX_LOWERS
+from layerlab.model.content import SyntheticContent
+from layerlab.model.digest import short_id
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
+
 from . import theme
 from .picture import Picture
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from ..build.builder import BuildResult, StepLog
-from ..digest import short_id
-from ..image import HistoryEntry, Image
-from ..inspect import human_size
-from ..layer import Layer
+from layerlab.build.builder import BuildResult, StepLog
+from layerlab.model.digest import short_id
+from layerlab.model.image import HistoryEntry, Image
+from layerlab.model.layer import Layer
+from layerlab.model.units import human_size
+
 from . import theme
 from .picture import Picture
 

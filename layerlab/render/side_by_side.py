@@ -1,4 +1,4 @@
-"""Show a :class:`layerlab.side_by_side.Beside`: two columns, differing lines marked.
+"""Show a :class:`layerlab.compare.beside.Beside`: two columns, differing lines marked.
 
 HTML in Jupyter (CSS classes ``layerlab-beside``, ``-summary``, ``-command``, ``-sim``,
 ``-engine``, ``-diff``), plain text everywhere else. A differing line is marked by a ``≠``
@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..side_by_side import Beside
+from layerlab.compare.beside import Beside
+
 from . import theme
 
 __all__ = ["BesideView", "beside_html", "beside_text"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 
-from ..digest import short_id
-from ..image import Image
-from ..inspect import human_size, layer_reports
+from layerlab.analysis.inspect import layer_reports
+from layerlab.model.digest import short_id
+from layerlab.model.image import Image
+from layerlab.model.units import human_size
+
 from . import theme
 from .picture import Picture
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import html
 
-from ..analysis import ImageAnalysis
-from ..digest import short_id
-from ..inspect import human_size
+from layerlab.analysis import ImageAnalysis
+from layerlab.model.digest import short_id
+from layerlab.model.units import human_size
+
 from . import theme
 from .picture import Picture
 

@@ -1,6 +1,6 @@
 """ipywidgets views for layerlab (imported only where Jupyter widgets are wanted).
 
-The pure logic lives elsewhere (e.g. :mod:`layerlab.exercise`) so it stays testable
+The pure logic lives elsewhere (e.g. :mod:`layerlab.course.exercise`) so it stays testable
 without a browser; these modules only draw it.
 """
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..build.builder import BuildResult
-from ..build.context import BuildContext
-from ..errors import LayerlabError
-from ..host import Host
-from ..render import build_cache, image_stack
+from layerlab.build.builder import BuildResult
+from layerlab.build.context import BuildContext
+from layerlab.engine.host import Host
+from layerlab.model.errors import LayerlabError
+from layerlab.render import build_cache, image_stack
 
 __all__ = ["COURSE_DOCKERFILE", "COURSE_FILES", "BuildLab"]
 

@@ -8,7 +8,7 @@ second container sees at that path: its diff stays empty and its view never chan
 because each container has its own RW layer over the shared read-only image layers.
 
 A failed operation (ENOENT, EXDEV, EISDIR, a bad argument, a relative path) shows one
-message inside the widget and changes nothing: :func:`layerlab.operation.apply` puts the
+message inside the widget and changes nothing: :func:`layerlab.model.operation.apply` puts the
 container back as it was. Reset removes both containers and starts two fresh ones.
 
 CSS classes for tests and themes: ``layerlab-containerlab`` (the box), ``-operation``,
@@ -25,14 +25,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..container import Container
-from ..container_examples import BIG_FILE, cow_image
-from ..errors import LayerlabError
-from ..host import Host
-from ..inspect import human_size
-from ..lookup import lookup
-from ..operation import OPERATIONS, Outcome, apply, describe
-from ..render import container_stack, copy_up_steps, path_lookup
+from layerlab.course.container_examples import BIG_FILE, cow_image
+from layerlab.engine.host import Host
+from layerlab.model.container import Container
+from layerlab.model.errors import LayerlabError
+from layerlab.model.lookup import lookup
+from layerlab.model.operation import OPERATIONS, Outcome, apply, describe
+from layerlab.model.units import human_size
+from layerlab.render import container_stack, copy_up_steps, path_lookup
 
 __all__ = ["ContainerLab"]
 

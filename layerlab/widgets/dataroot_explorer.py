@@ -25,11 +25,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..dataroot import DataRoot, Node
-from ..dataroot_walk import DataRootWalk, WalkError, parse_line
-from ..errors import LayerlabError
-from ..render.dataroot import MARKS, dataroot_tree, short_name, tree_rows
-from ..scenario import DATA_ROOT, Command
+from layerlab.compare.scenario import DATA_ROOT, Command
+from layerlab.compare.walk import DataRootWalk, WalkError, parse_line
+from layerlab.dataroot import DataRoot, Node
+from layerlab.model.errors import LayerlabError
+from layerlab.render.dataroot import MARKS, dataroot_tree, short_name, tree_rows
 
 __all__ = ["COURSE_COMMANDS", "DataRootExplorer"]
 

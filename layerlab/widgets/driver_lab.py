@@ -23,11 +23,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..drivers import DRIVERS, WORKLOADS, CostRow, Workload, compare_costs
-from ..drivers.choice import Choice, explain_choice
-from ..drivers.custom import custom_workload
-from ..errors import LayerlabError
-from ..render.drivers import binary_size, cost_chart, exact_bytes
+from layerlab.drivers import DRIVERS, WORKLOADS, CostRow, Workload, compare_costs
+from layerlab.drivers.choice import Choice, explain_choice
+from layerlab.drivers.custom import custom_workload
+from layerlab.model.errors import LayerlabError
+from layerlab.render.drivers import binary_size, cost_chart, exact_bytes
 
 __all__ = ["FILESYSTEMS", "DriverLab"]
 

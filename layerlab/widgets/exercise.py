@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from ..exercise import Exercise, Feedback, MultipleChoice, ShortAnswer
+from layerlab.course.exercise import Exercise, Feedback, MultipleChoice, ShortAnswer
 
 __all__ = ["ExerciseWidget", "ask", "display_exercise"]
 

@@ -1,7 +1,7 @@
 """The image explorer: load a ``docker save`` tar or an OCI layout, pick an image and a
 layer, see that layer's files with A / M / D marks, its largest files and the waste.
 
-``ImageExplorer(source)`` takes an archive path, an :class:`~layerlab.image.Image` or an
+``ImageExplorer(source)`` takes an archive path, an :class:`~layerlab.model.image.Image` or an
 :class:`~layerlab.analysis.ImageAnalysis` (or a list of them). Every failure (no such
 file, not an archive, a path that climbs out of the image) is one message in the error
 area; what was shown before stays as it was.
@@ -21,14 +21,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..analysis import ImageAnalysis, analyze
-from ..archive import read_archive
-from ..errors import LayerlabError
-from ..fs import is_within, normalize_path
-from ..image import Image
-from ..inspect import human_size
-from ..render.theme import clip
-from ..render.waste import waste_stack
+from layerlab.analysis import ImageAnalysis, analyze
+from layerlab.archive import read_archive
+from layerlab.model.errors import LayerlabError
+from layerlab.model.fs import is_within, normalize_path
+from layerlab.model.image import Image
+from layerlab.model.units import human_size
+from layerlab.render.theme import clip
+from layerlab.render.waste import waste_stack
 
 __all__ = ["ImageExplorer"]
 

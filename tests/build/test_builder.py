@@ -8,9 +8,9 @@ from layerlab import File
 from layerlab.build.builder import BuildError
 from layerlab.build.context import BuildContext, ContextError
 from layerlab.build.dockerfile import DockerfileError
-from layerlab.build.shell import UnsupportedCommand
-from layerlab.errors import LayerlabError
-from layerlab.host import Host, HostError
+from layerlab.engine.host import Host, HostError
+from layerlab.model.errors import LayerlabError
+from layerlab.shell import UnsupportedCommand
 
 COURSE = """FROM ubuntu:16.04
 RUN apt-get update && apt-get install -y python
@@ -45,9 +45,9 @@ def test_a_second_app_shares_the_first_three_steps():
     assert one.image.chain_ids[-1] != two.image.chain_ids[-1]
     assert [s.cached for s in two.steps[1:]] == [True, True, False]
     df = host.system_df()
-    assert df["images_size"] < one.image.size + two.image.size
-    for item in df["per_image"]:
-        assert item["unique"] < 1000
+    assert df.images.size < one.image.size + two.image.size
+    for item in df.per_image:
+        assert item.unique < 1000
 
 
 def test_only_filesystem_steps_make_layers():

@@ -22,7 +22,7 @@ from layerlab.build.catalogue import (
     resolve,
     status_entry,
 )
-from layerlab.errors import LayerlabError
+from layerlab.model.errors import LayerlabError
 
 TARGETS = {  # ref -> size docker images shows for the real image (MB)
     "ubuntu": 78,

@@ -24,7 +24,7 @@ from layerlab.build.dockerfile import (
     run_build_args,
     split_stages,
 )
-from layerlab.errors import LayerlabError
+from layerlab.model.errors import LayerlabError
 
 COURSE = """\
 FROM ubuntu

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layerlab.build.dockerignore import DockerIgnore, DockerIgnoreError, go_clean
-from layerlab.errors import LayerlabError
+from layerlab.model.errors import LayerlabError
 
 
 def excluded(patterns: str, path: str) -> bool:

@@ -4,13 +4,20 @@ package managers, and a differential test against a real engine's RUN layers."""
 from __future__ import annotations
 
 import pytest
-
 from engine_support import busybox_context
+
 from layerlab import File, Hardlink, Layer, Symlink, read_archive
-from layerlab.build import shell as shell_mod
-from layerlab.build.shell import COMMANDS, ShellResult, UnsupportedCommand, parse_mode, run_exec, run_shell
-from layerlab.content import SyntheticContent, ZeroContent
-from layerlab.overlay import Overlay
+from layerlab import shell as shell_mod
+from layerlab.model.content import SyntheticContent, ZeroContent
+from layerlab.model.overlay import Overlay
+from layerlab.shell import (
+    COMMANDS,
+    ShellResult,
+    UnsupportedCommand,
+    parse_mode,
+    run_exec,
+    run_shell,
+)
 
 PASSWD = "root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33::/var/www:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"
 GROUP = "root:x:0:\nwww-data:x:33:\napp:x:1000:\n"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import tarfile
 
 import pytest
-
 from engine_support import busybox_context
+
 from layerlab import read_archive
 from layerlab.analysis import analyze, compare_analyses
 

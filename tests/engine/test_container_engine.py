@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from layerlab.host import Host
+from layerlab.compare.scenario import RealSide
+from layerlab.engine.host import Host
 from layerlab.real.engine import EngineError
-from layerlab.scenario import RealSide
 
 pytestmark = pytest.mark.engine
 

@@ -22,9 +22,9 @@ from layerlab.archive import save_docker_archive
 from layerlab.dataroot import DataRoot
 from layerlab.dataroot.containerd import CONTENT, SNAPSHOTTER, manifest_bytes
 from layerlab.dataroot.root import CONTAINERD_ROOT
-from layerlab.host import Host
-from layerlab.image import Image
-from layerlab.layer import Layer
+from layerlab.engine.host import Host
+from layerlab.model.image import Image
+from layerlab.model.layer import Layer
 
 REQUIRED = os.environ.get("LAYERLAB_REQUIRE_ENGINE") == "1"
 

@@ -31,7 +31,7 @@ from engine_support import PRIVATE_DOCKERD, _skip_or_fail, busybox_context
 
 from layerlab.archive.read import load_image
 from layerlab.drivers import append, choose_driver, get_driver
-from layerlab.image import Image
+from layerlab.model.image import Image
 from layerlab.real.engine import Engine
 
 pytestmark = pytest.mark.engine
@@ -115,7 +115,7 @@ def layerdb(engine_root: Path, driver: str) -> Path:
 
 def cache_ids(engine: Engine, root: Path, driver: str, tag: str) -> list[str]:
     """cache-id of each image layer, bottom first (layerdb/sha256/<chain-id>/cache-id)."""
-    from layerlab.digest import chain_ids
+    from layerlab.model.digest import chain_ids
 
     diff_ids = engine.inspect_image(tag)["RootFS"]["Layers"]
     db = layerdb(root, driver) / "sha256"
@@ -278,7 +278,7 @@ def test_overlay2_append_copies_the_whole_file(engine, tmp_path):
 def test_a_vfs_host_shows_what_a_vfs_engine_shows(tmp_path):
     """``Host(storage_driver="vfs")``: docker info's driver lines, the disk each layer and
     the container use (du of vfs/dir), and ps -s sizes as on a dockerd --storage-driver vfs."""
-    from layerlab.host import Host
+    from layerlab.engine.host import Host
 
     with private_daemon("vfs") as engine:
         root = Path(engine.info()["DockerRootDir"])

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from layerlab import BytesContent, File, Image, Layer, Symlink, read_archive, save_docker_archive, unpack_image
+from layerlab import (
+    BytesContent,
+    File,
+    Image,
+    Layer,
+    Symlink,
+    read_archive,
+    save_docker_archive,
+    unpack_image,
+)
 
 pytestmark = pytest.mark.engine
 
@@ -52,7 +61,7 @@ def test_history_matches_docker_history(sample):
     real, archived = sample
     ours = list(reversed(archived.image.steps()))
     assert [row["CreatedBy"] for row in real.history] == [h.created_by for h, _ in ours]
-    from layerlab.inspect import human_size
+    from layerlab.model.units import human_size
 
     assert [row["Size"] for row in real.history] == [human_size(layer.size if layer else 0) for _, layer in ours]
 
@@ -138,7 +147,7 @@ def test_an_image_made_by_layerlab_loads_with_the_same_ids_and_runs(engine, tmp_
 
 @pytest.mark.parametrize("depth, loads", [(125, True), (126, False)])
 def test_the_engine_refuses_chains_beyond_layerlabs_limit(engine, tmp_path, depth, loads):
-    from layerlab import digest
+    from layerlab.model import digest
 
     layers = [Layer.from_files({f"f{i}": str(i)}) for i in range(depth)]
     config = Image.build(layers[:1]).config  # a valid config, then with every diff_id

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import layerlab.magic as magic
-from layerlab.host import Host
+from layerlab.compare.beside import EngineRun, Recording, beside_live, notebook_beside_cells, record
+from layerlab.engine.host import Host
 from layerlab.render.side_by_side import beside_text
-from layerlab.side_by_side import EngineRun, Recording, beside_live, notebook_beside_cells, record
 
 pytestmark = pytest.mark.engine
 

@@ -1,4 +1,4 @@
-"""layerlab.overlay.Overlay against the Linux kernel's overlayfs, operation by operation.
+"""layerlab.model.overlay.Overlay against the Linux kernel's overlayfs, operation by operation.
 
 The same lower stack is given to the model and mounted with ``mount -t overlay`` (Docker's
 overlay2 options); the same operations run on both. Per operation the outcome (success or
@@ -27,11 +27,11 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from layerlab.content import SyntheticContent
-from layerlab.fs import Dir, Entry, File, Hardlink, Symlink, ancestors, is_within, walk_key
-from layerlab.layer import Layer
-from layerlab.overlay import FsError, Overlay
-from layerlab.tree import Tree
+from layerlab.model.content import SyntheticContent
+from layerlab.model.fs import Dir, Entry, File, Hardlink, Symlink, ancestors, is_within, walk_key
+from layerlab.model.layer import Layer
+from layerlab.model.overlay import FsError, Overlay
+from layerlab.model.tree import Tree
 from layerlab.real.kernel import OverlayMount, _mount, _umount, read_upper
 
 pytestmark = pytest.mark.kernel

@@ -1,0 +1,65 @@
+"""Read a real engine's data root into a listing the model's can be compared with.
+
+Needs read access to the data root (root, for a daemon's own). Leaves out what a data root
+holds that the model does not: the files inside layer and container diff directories
+(``docker diff`` and the archive tests check those), the private containerd state under
+``containerd/``, BuildKit's internals below its top level.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .normalise import NAMING_FILES, TEACHING_FILES, Listing, compared
+
+#: The private engine's own containerd root (scripts/private-dockerd puts it here; a
+#: packaged engine uses /var/lib/containerd).
+_SKIP = ("containerd",)
+
+
+def read_data_root(path: str | Path) -> tuple[Listing, dict[str, bytes]]:
+    """(listing, image configs by hex id) of the data root at ``path``."""
+    top = Path(path)
+    listing: Listing = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        rel_dir = os.path.relpath(dirpath, top)
+        rel_dir = "" if rel_dir == "." else rel_dir
+        parts = rel_dir.split("/") if rel_dir else []
+        if _skip_contents(parts):
+            dirnames[:] = []
+            continue
+        for name in sorted(dirnames + filenames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if rel in _SKIP or not compared(rel):
+                continue
+            full = top / rel
+            st = full.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                listing[rel] = ("symlink", os.readlink(full))
+            elif stat.S_ISDIR(st.st_mode):
+                listing[rel] = ("dir", None)
+            elif stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
+                listing[rel] = ("whiteout", None)
+            elif stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+                listing[rel] = ("device", None)
+            else:
+                text = (
+                    full.read_text(errors="replace")
+                    if name in TEACHING_FILES | NAMING_FILES
+                    else None
+                )
+                listing[rel] = ("file", text)
+    configs: dict[str, bytes] = {}
+    content = top / "image" / "overlay2" / "imagedb" / "content" / "sha256"
+    if content.is_dir():
+        configs = {p.name: p.read_bytes() for p in content.iterdir()}
+    return listing, configs
+
+
+def _skip_contents(parts: list[str]) -> bool:
+    """Directories whose contents are not compared."""
+    if len(parts) >= 3 and parts[0] == "overlay2" and parts[2] == "diff":
+        return True
+    return (parts[:1] == ["buildkit"] and len(parts) >= 2) or parts[:1] == ["containerd"]

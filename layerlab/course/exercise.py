@@ -1,0 +1,310 @@
+"""Predict-then-check exercises, as plain logic.
+
+A notebook asks a question *before* it shows the answer in code: the learner commits
+to a prediction, then the notebook proves or disproves it. This module holds only the
+checking logic so it can be tested without Jupyter; :mod:`layerlab.widgets.exercise`
+draws it. ``check`` never raises on learner input: whatever is typed or clicked comes
+back as a :class:`Feedback` that says what was wrong and what is expected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Union
+
+__all__ = ["Exercise", "Feedback", "MultipleChoice", "ShortAnswer", "normalise_text"]
+
+#: What a custom checker of a :class:`ShortAnswer` may return.
+CheckResult = Union[bool, "Feedback", str, None]
+
+_SPACES = re.compile(r"\s+")
+_MAX_ECHO = 60
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer: shown to the learner as ✓/✗ plus ``message``."""
+
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    @property
+    def symbol(self) -> str:
+        """✓ or ✗, so every view shows the verdict the same way."""
+        return "✓" if self.correct else "✗"
+
+
+def normalise_text(text: str) -> str:
+    """Case-fold, strip and collapse inner whitespace: what a human means is equal."""
+    return _SPACES.sub(" ", str(text)).strip().casefold()
+
+
+def _as_number(text: str) -> float | None:
+    """The finite number ``text`` spells (``"3"``, ``" 3.0 "``, ``"1_000"``, ``"1e3"``), else None."""
+    try:
+        value = float(text.strip())
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _echo(value: object) -> str:
+    """A short, safe rendering of what the learner gave, for messages."""
+    text = value if isinstance(value, str) else repr(value)
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > _MAX_ECHO:
+        text = text[: _MAX_ECHO - 1] + "…"
+    return repr(text)
+
+
+def _short(text: str, limit: int = 50) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Exercise:
+    """What every exercise has: a question, an explanation and ``check``."""
+
+    question: str
+    explanation: str
+    #: Slug of the :data:`layerlab.course.MISCONCEPTIONS` entry this exercise confronts.
+    misconception: str | None = None
+
+    def _set_misconception(self, slug: str | None) -> None:
+        if slug is not None:
+            from . import MISCONCEPTIONS
+
+            if slug not in MISCONCEPTIONS:
+                raise ValueError(
+                    f"unknown misconception {slug!r}; known: {', '.join(MISCONCEPTIONS)}"
+                )
+        self.misconception = slug
+
+    def check(self, answer: object) -> Feedback:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    @property
+    def answer_text(self) -> str:  # pragma: no cover - interface
+        """The right answer, as the "Show answer" button prints it."""
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        """In Jupyter, an exercise shows itself as its widget (imported lazily)."""
+        try:
+            from layerlab.widgets.exercise import display_exercise
+        except ImportError:  # no ipywidgets: a readable text form still teaches
+            print(self._plain_text())
+            return
+        display_exercise(self)
+
+    def _plain_text(self) -> str:
+        return self.question
+
+
+class MultipleChoice(Exercise):
+    """Pick one of several options; an optional hint per wrong option explains the trap.
+
+    ``answer`` is the right option's text or its 0-based index. ``hints`` maps a wrong
+    option (text or index) to what is wrong about it. ``misconception`` names the
+    :data:`layerlab.course.MISCONCEPTIONS` entry the question confronts, if any.
+    """
+
+    def __init__(
+        self,
+        question: str,
+        options: Sequence[str],
+        answer: str | int,
+        explanation: str,
+        hints: Mapping[str | int, str] | None = None,
+        *,
+        misconception: str | None = None,
+    ) -> None:
+        self._set_misconception(misconception)
+        self.question = str(question)
+        self.options: tuple[str, ...] = tuple(str(o) for o in options)
+        self.explanation = str(explanation)
+        if len(self.options) < 2:
+            raise ValueError("a multiple-choice exercise needs at least two options")
+        if len(set(self.options)) != len(self.options):
+            raise ValueError(f"options must be distinct, got {list(self.options)!r}")
+        index = self._index_of(answer)
+        if index is None:
+            raise ValueError(f"answer {answer!r} is not one of the options {list(self.options)!r}")
+        self.answer_index: int = index
+        self.hints: dict[int, str] = {}
+        for key, hint in (hints or {}).items():
+            i = self._index_of(key)
+            if i is None:
+                raise ValueError(f"hint for {key!r}, which is not one of the options")
+            self.hints[i] = str(hint)
+
+    @property
+    def answer(self) -> str:
+        return self.options[self.answer_index]
+
+    @property
+    def answer_text(self) -> str:
+        return self.answer
+
+    def _index_of(self, choice: object) -> int | None:
+        """Index of an option given as its index or text (text compared normalised)."""
+        if isinstance(choice, bool):
+            return None
+        if isinstance(choice, int):
+            return choice if 0 <= choice < len(self.options) else None
+        if isinstance(choice, str):
+            if choice in self.options:
+                return self.options.index(choice)
+            wanted = normalise_text(choice)
+            for i, option in enumerate(self.options):
+                if normalise_text(option) == wanted:
+                    return i
+            if choice.strip().isdecimal():  # "2" typed in code means option 2
+                return self._index_of(int(choice.strip()))
+        return None
+
+    def check(self, answer: object) -> Feedback:
+        """Feedback on one choice (option text or 0-based index); never raises."""
+        try:
+            if answer is None or (isinstance(answer, str) and not answer.strip()):
+                return Feedback(False, "Choose one of the options first, then press Check.")
+            index = self._index_of(answer)
+            if index is None:
+                n = len(self.options)
+                return Feedback(
+                    False,
+                    f"{_echo(answer)} is not one of the options: choose one of the {n} "
+                    f"options (or give its number 0–{n - 1}).",
+                )
+            if index == self.answer_index:
+                return Feedback(True, "Correct!")
+            hint = self.hints.get(index)
+            return Feedback(
+                False, f"Not quite. {hint}" if hint else "Not quite: try another option."
+            )
+        except Exception as exc:  # noqa: BLE001 - check must never raise
+            return Feedback(False, f"Could not check this answer ({type(exc).__name__}: {exc}).")
+
+    def _plain_text(self) -> str:
+        lines = [self.question] + [f"  {i}. {o}" for i, o in enumerate(self.options)]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        # No answer here: a learner printing the exercise should not see it.
+        return (
+            f"MultipleChoice(question={_short(self.question)!r}, "
+            f"options={list(self.options)!r}, {len(self.hints)} hint(s); "
+            f"call .check(option) to answer)"
+        )
+
+
+class ShortAnswer(Exercise):
+    """Type a short answer: a word, a path, a number.
+
+    Answers compare after ``normalise`` (default: case, outer whitespace, inner runs of
+    whitespace) and numbers compare numerically, so ``"3"`` equals ``"3.0"``. ``accept``
+    lists other correct spellings. ``check``, if given, is called with the stripped
+    answer when no spelling matched; it returns a bool, a :class:`Feedback` or a message
+    string (meaning wrong, with that hint). If it raises, the learner sees a message.
+    """
+
+    def __init__(
+        self,
+        question: str,
+        answer: str | float,
+        explanation: str,
+        *,
+        accept: Sequence[str | int | float] = (),
+        normalise: Callable[[str], str] = normalise_text,
+        check: Callable[[str], CheckResult] | None = None,
+        hint: str = "",
+        misconception: str | None = None,
+    ) -> None:
+        self._set_misconception(misconception)
+        self.question = str(question)
+        self.answer = str(answer)
+        self.explanation = str(explanation)
+        if isinstance(accept, (str, int, float)):  # a lone alternative, not its characters
+            accept = (accept,)
+        self.accept: tuple[str, ...] = tuple(str(a) for a in accept)
+        self.normalise = normalise
+        self.custom_check = check
+        self.hint = str(hint)
+        if not self.answer.strip():
+            raise ValueError("a short-answer exercise needs a non-empty answer")
+
+    @property
+    def answer_text(self) -> str:
+        return self.answer
+
+    def _matches(self, given: str) -> bool:
+        given_norm = self.normalise(given)
+        given_num = _as_number(given)
+        for candidate in (self.answer, *self.accept):
+            if self.normalise(candidate) == given_norm:
+                return True
+            want_num = _as_number(candidate)
+            if (
+                want_num is not None
+                and given_num is not None
+                and math.isclose(want_num, given_num, rel_tol=1e-9, abs_tol=1e-12)
+            ):
+                return True
+        return False
+
+    def _wrong(self) -> Feedback:
+        return Feedback(False, f"Not quite. {self.hint}" if self.hint else "Not quite: try again.")
+
+    def check(self, answer: object) -> Feedback:
+        """Feedback on one typed answer; never raises."""
+        if answer is None or not isinstance(answer, (str, int, float)) or isinstance(answer, bool):
+            return Feedback(
+                False,
+                f"Expected a typed answer (text or a number), got {type(answer).__name__}.",
+            )
+        text = str(answer).strip()
+        if not text:
+            return Feedback(False, "Type an answer first, then press Check or Enter.")
+        try:
+            if self._matches(text):
+                return Feedback(True, "Correct!")
+        except Exception as exc:  # noqa: BLE001 - a broken normaliser must not break the page
+            return Feedback(
+                False,
+                f"Could not check {_echo(text)}: the exercise's normaliser failed "
+                f"({type(exc).__name__}: {exc}). This is a bug in the exercise, not your answer.",
+            )
+        if self.custom_check is None:
+            return self._wrong()
+        try:
+            verdict = self.custom_check(text)
+        except Exception as exc:  # noqa: BLE001
+            return Feedback(
+                False,
+                f"Could not check {_echo(text)}: the exercise's checker failed "
+                f"({type(exc).__name__}: {exc}). This is a bug in the exercise, not your answer.",
+            )
+        if isinstance(verdict, Feedback):
+            return verdict
+        if isinstance(verdict, str):
+            return Feedback(False, verdict or self._wrong().message)
+        if verdict:
+            return Feedback(True, "Correct!")
+        return self._wrong()
+
+    def _plain_text(self) -> str:
+        return f"{self.question}\n  (type a short answer)"
+
+    def __repr__(self) -> str:
+        extra = f", {len(self.accept)} alternative(s)" if self.accept else ""
+        custom = ", custom check" if self.custom_check is not None else ""
+        return (
+            f"ShortAnswer(question={_short(self.question)!r}{extra}{custom}; "
+            f"call .check(text) to answer)"
+        )

@@ -1,0 +1,159 @@
+"""Which storage driver a simulated host runs, on which engine version, and what it costs.
+
+A :class:`~layerlab.engine.host.Host` runs on one driver (overlay2 on ext4 with Engine 20.10 unless
+told otherwise). The driver is checked the way a daemon checks it at start-up: an unknown
+name or one the engine version no longer has is refused (saying when it was removed and
+what replaced it); a deprecated one starts, with the warning ``docker info`` prints.
+
+What the driver changes that a user can see is the disk the host uses
+(:func:`disk_usage`): the same image and the same container writes cost whole-file
+copy-ups on overlay2, changed blocks on btrfs and full copies on vfs. ``docker ps -s`` and
+``docker system df`` do not show this: they report the *content* of layers (the size of
+each layer's changes, the files in a container's writable layer), identical on every driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from layerlab.drivers import DriverError, StorageDriver, choose_driver, get_driver, works_on
+from layerlab.drivers.base import version_at_least
+from layerlab.drivers.choice import check_version
+
+if TYPE_CHECKING:
+    from .host import Host
+
+DEFAULT_ENGINE = "20.10"
+DEFAULT_BACKING_FS = "extfs"
+
+#: The filesystem a driver that only runs on its own needs under the data root.
+_OWN_FS = {"btrfs": "btrfs", "zfs": "zfs"}
+
+
+@dataclass(frozen=True)
+class HostStorage:
+    """A host's storage driver, engine version and backing filesystem, already validated."""
+
+    driver: StorageDriver
+    engine_version: str
+    backing_fs: str
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def configure(
+        cls,
+        driver: str | None = None,
+        engine_version: str = DEFAULT_ENGINE,
+        backing_fs: str | None = None,
+    ) -> HostStorage:
+        """The driver as ``dockerd --storage-driver`` would take it, or (``driver`` None)
+        the one the engine picks on ``backing_fs`` (:func:`~layerlab.drivers.choose_driver`)."""
+        check_version(engine_version, "Engine version", "'20.10' or '24.0'")
+        if driver is None:
+            fs = backing_fs or DEFAULT_BACKING_FS
+            driver = choose_driver(fs, engine_version=engine_version)
+        if not isinstance(driver, str):
+            raise DriverError(f"storage driver: give a name, not {type(driver).__name__}")
+        found = get_driver(driver)
+        fs = backing_fs or _OWN_FS.get(found.name, DEFAULT_BACKING_FS)
+        available = found.status.available_in(engine_version)
+        if not available:
+            raise DriverError(
+                f"Engine {engine_version} cannot use the {found.name} storage driver: "
+                f"{available.reason}"
+            )
+        if backing_fs is not None and found.name in ("overlay2", "btrfs", "zfs"):
+            ok, why = works_on(found.name, backing_fs)
+            if not ok:
+                raise DriverError(f"the {found.name} storage driver does not start here: {why}")
+        return cls(found, engine_version, fs, _warnings(found, engine_version))
+
+    @property
+    def name(self) -> str:
+        return self.driver.name
+
+    def info_lines(self, host: Host, root: str = "/var/lib/docker") -> list[str]:
+        """The storage part of ``docker info`` (Engine 20.10's lines; the daemon's warnings
+        come after everything, as the CLI prints them)."""
+        lines = [f"Storage Driver: {self.name}"]
+        fs = "extfs" if self.backing_fs in ("ext4", "ext3", "ext2") else self.backing_fs
+        if self.name == "overlay2":
+            lines += [
+                f" Backing Filesystem: {fs}",
+                " Supports d_type: true",
+                " Native Overlay Diff: true",
+                " userxattr: false",
+            ]
+        elif self.name == "overlay":
+            lines += [f" Backing Filesystem: {fs}", " Supports d_type: true"]
+        elif self.name == "aufs":
+            dirs = len(host.layer_usage()) + 2 * len(host.containers)
+            lines += [
+                f" Root Dir: {root}/aufs",
+                f" Backing Filesystem: {fs}",
+                f" Dirs: {dirs}",
+                " Dirperm1 Supported: true",
+            ]
+        # vfs prints no status lines; btrfs, zfs, devicemapper print build- and pool-specific
+        # ones (library versions, pool names) that the model does not invent
+        return lines
+
+
+def _warnings(driver: StorageDriver, engine_version: str) -> tuple[str, ...]:
+    """What the daemon adds to ``docker info`` for a deprecated driver (moby daemon/info.go)."""
+    status = driver.status
+    if not status.deprecated or not version_at_least(engine_version, status.deprecated):
+        return ()
+    if version_at_least(engine_version, "23.0"):
+        out = [
+            f"WARNING: The {driver.name} storage-driver is deprecated, and will be removed in a future release.\n"
+            "         Refer to the documentation for more information: https://docs.docker.com/go/storage-driver/"
+        ]
+    else:
+        out = [
+            f"WARNING: the {driver.name} storage-driver is deprecated, and will be removed in a future release."
+        ]
+    if driver.name == "devicemapper":  # the default configuration is loop-lvm
+        out.append(
+            "WARNING: devicemapper: usage of loopback devices is strongly discouraged for production use.\n"
+            "         Use `--storage-opt dm.thinpooldev` to specify a custom block storage device."
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class DiskUsage:
+    """Bytes the host's driver keeps on disk: per stored layer (by chain id) and per
+    container (by name: its -init and writable layers). Volumes are not the driver's."""
+
+    driver: str
+    layers: dict[str, int]
+    containers: dict[str, int]
+
+    @property
+    def images(self) -> int:
+        return sum(self.layers.values())
+
+    @property
+    def containers_total(self) -> int:
+        return sum(self.containers.values())
+
+    @property
+    def total(self) -> int:
+        return self.images + self.containers_total
+
+
+def disk_usage(host: Host, driver: StorageDriver | None = None) -> DiskUsage:
+    """What ``du`` under the data root's driver directory would count on ``host``'s driver
+    (or another ``driver``, to compare): each stored layer once however many images share
+    it, and each container's layers after the writes its copy-up records show."""
+    drv = driver or host.storage.driver
+    layers: dict[str, int] = {}
+    for record in host.images.values():
+        image = record.image
+        missing = [c for c in image.chain_ids if c not in layers]
+        if missing:
+            layers.update(zip(image.chain_ids, drv.layer_disk(image)))
+    containers = {c.name: drv.container_disk(c.image, c.rw) for c in host.containers.values()}
+    return DiskUsage(drv.name, layers, containers)

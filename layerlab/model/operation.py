@@ -1,0 +1,299 @@
+"""One file operation in a container, applied and accounted for: the container lab's verbs.
+
+:func:`apply` runs one operation as a process in the container would (through
+:class:`~layerlab.model.container.ContainerFS`, so mounts, symlinks and EXDEV behave as on the
+engine) and returns an :class:`Outcome`: where the path was served from before and after,
+the copy-up records the overlay wrote (path, bytes, source layer, reason), the whiteouts
+and opaque directories it made, and what landed in the RW layer. If the operation fails,
+the container is put back exactly as it was and the error is raised: an interactive lab
+must not leave half an ``rm -r`` behind when it reports an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .container import Container
+from .errors import LayerlabError
+from .fs import Dir, Entry, File, Hardlink, Symlink
+from .lookup import Lookup, layer_label, lookup
+from .overlay import WHITEOUT, CopyUp, FsError, Overlay
+from .units import human_size
+
+
+class OperationError(LayerlabError, ValueError):
+    """An operation the lab cannot run as asked (unknown name, bad argument, bad path)."""
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    name: str
+    shell: str  # the command a shell user would type, with {path} and {arg}
+    argument: str  # what the argument means ("" when there is none)
+    example: str = ""
+
+
+#: The operations the lab offers, in menu order.
+OPERATIONS: dict[str, OperationSpec] = {s.name: s for s in (
+    OperationSpec("read", "cat {path}", ""),
+    OperationSpec("write", "echo {arg} > {path}", "text to write (replaces the content)", "new content"),
+    OperationSpec("append", "echo {arg} >> {path}", "text to append", "one more line"),
+    OperationSpec("truncate", "truncate -s {arg} {path}", "new size in bytes", "0"),
+    OperationSpec("touch", "touch {path}", ""),
+    OperationSpec("chmod", "chmod {arg} {path}", "octal mode", "600"),
+    OperationSpec("chown", "chown {arg} {path}", "uid:gid", "1000:1000"),
+    OperationSpec("delete", "rm {path}", ""),
+    OperationSpec("delete tree", "rm -r {path}", ""),
+    OperationSpec("rmdir", "rmdir {path}", ""),
+    OperationSpec("mkdir", "mkdir {path}", ""),
+    OperationSpec("rename", "rename {path} {arg}   # rename(2), as mv tries first", "new path", "/tmp/moved"),
+    OperationSpec("symlink", "ln -s {arg} {path}", "link target", "/data/model.bin"),
+    OperationSpec("hard link", "ln {path} {arg}", "new name", "/tmp/hardlink"),
+)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Landed:
+    """What the RW layer (or a mount) holds at one path after the operation."""
+
+    path: str
+    what: str  # "file", "dir", "symlink", "whiteout", "opaque dir", "removed"
+    detail: str = ""
+    size: int = 0
+
+
+@dataclass
+class Outcome:
+    operation: str
+    path: str
+    argument: str
+    command: str
+    before: Lookup
+    after: Lookup
+    copy_ups: list[CopyUp] = field(default_factory=list)
+    landed: list[Landed] = field(default_factory=list)
+    result: str = ""
+    size_before: int = 0
+    size_after: int = 0
+    source_labels: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def copied_bytes(self) -> int:
+        return sum(c.bytes for c in self.copy_ups)
+
+    @property
+    def whiteouts(self) -> list[str]:
+        return [x.path for x in self.landed if x.what == "whiteout"]
+
+    @property
+    def opaque_dirs(self) -> list[str]:
+        return [x.path for x in self.landed if x.what == "opaque dir"]
+
+    def source_of(self, record: CopyUp) -> str:
+        return self.source_labels.get(record.layer, f"layer {record.layer}")
+
+    def summary(self) -> str:
+        if not self.copy_ups:
+            return "no copy-up"
+        data = sum(1 for c in self.copy_ups if c.bytes)
+        n = len(self.copy_ups)
+        return (
+            f"copied up {n} entr{'y' if n == 1 else 'ies'} ({data} with data, {n - data} metadata only): "
+            f"{self.copied_bytes:,} bytes of data"
+        )
+
+
+def check_path(path: str, what: str = "path") -> str:
+    """A container path: absolute, no NUL. ``..`` stays inside the root, as in the kernel."""
+    text = path.strip()
+    if not text:
+        raise OperationError(
+            f"the {what} is empty: give an absolute path inside the container, e.g. /data/model.bin"
+        )
+    if "\0" in text:
+        raise OperationError(f"the {what} contains a NUL byte, which no Linux path can hold")
+    if not text.startswith("/"):
+        raise OperationError(
+            f"{text!r} is not an absolute path inside the container: start it with / "
+            "(e.g. /data/model.bin); host paths and relative paths are not supported"
+        )
+    return text
+
+
+def _mode(arg: str) -> int:
+    try:
+        mode = int(arg.strip(), 8)
+    except ValueError:
+        raise OperationError(f"chmod needs an octal mode such as 600 or 755, not {arg!r}") from None
+    if not 0 <= mode <= 0o7777:
+        raise OperationError(f"mode {arg!r} is out of range: 0 to 7777 (octal)")
+    return mode
+
+
+def _owner(arg: str) -> tuple[int, int]:
+    uid, _, gid = arg.strip().partition(":")
+    try:
+        return int(uid), int(gid or uid)
+    except ValueError:
+        raise OperationError(
+            f"chown needs numeric uid:gid such as 1000:1000, not {arg!r}"
+        ) from None
+
+
+def _size(arg: str) -> int:
+    try:
+        size = int(arg.strip())
+    except ValueError:
+        raise OperationError(
+            f"truncate needs a size in bytes (a whole number >= 0), not {arg!r}"
+        ) from None
+    if size < 0:
+        raise OperationError(f"truncate needs a size >= 0, not {size}")
+    return size
+
+
+def _runner(c: Container, op: str, path: str, arg: str) -> Callable[[], Any]:
+    text = arg if arg.endswith("\n") else arg + "\n"
+    runners: dict[str, Callable[[], Any]] = {
+        "read": lambda: c.read(path),
+        "write": lambda: c.write(path, text),
+        "append": lambda: c.write(path, text, append=True),
+        "truncate": lambda: c.truncate(path, _size(arg)),
+        "touch": lambda: c.utime(path, 0) if c.exists(path) else c.write(path, b""),
+        "chmod": lambda: c.chmod(path, _mode(arg)),
+        "chown": lambda: c.chown(path, *_owner(arg)),
+        "delete": lambda: c.unlink(path),
+        "delete tree": lambda: c.remove_tree(path),
+        "rmdir": lambda: c.rmdir(path),
+        "mkdir": lambda: c.mkdir(path),
+        "rename": lambda: c.rename(path, check_path(arg, "new path")),
+        "symlink": lambda: (
+            c.symlink(arg.strip(), path) if arg.strip() else _missing("symlink", "a link target")
+        ),
+        "hard link": lambda: c.link(path, check_path(arg, "new name")),
+    }
+    return runners[op]
+
+
+def _missing(op: str, what: str) -> None:
+    raise OperationError(f"{op} needs {what} in the argument box")
+
+
+def _storages(c: Container) -> list[Overlay]:
+    seen: list[Overlay] = [c.rw]
+    for mount in c.mounts:
+        if all(mount.fs is not s for s in seen):
+            seen.append(mount.fs)
+    return seen
+
+
+def _snapshot(c: Container) -> list[tuple[Overlay, dict[str, Any], set[str], int]]:
+    return [(s, dict(s._upper), set(s._opaque), len(s.copy_ups)) for s in _storages(c)]  # noqa: SLF001
+
+
+def _restore(saved: list[tuple[Overlay, dict[str, Any], set[str], int]]) -> None:
+    for storage, upper, opaque, records in saved:
+        storage._upper = upper  # noqa: SLF001 - same package: put the state back
+        storage._opaque = opaque  # noqa: SLF001
+        del storage.copy_ups[records:]
+
+
+def describe(entry: Entry | None) -> str:
+    """``-rw-r--r-- 50.0MB`` style: mode string and size (files), target (symlinks)."""
+    if entry is None:
+        return "absent"
+    if isinstance(entry, File):
+        return f"{entry.mode_string()} {human_size(entry.size)} · uid {entry.uid}"
+    if isinstance(entry, Symlink):
+        return f"{entry.mode_string()} -> {entry.target}"
+    if isinstance(entry, Hardlink):
+        return f"{entry.mode_string()} hard link to /{entry.target}"
+    return f"{entry.mode_string()} · uid {entry.uid}"
+
+
+def _landed(
+    c: Container, saved: list[tuple[Overlay, dict[str, Any], set[str], int]]
+) -> list[Landed]:
+    out: list[Landed] = []
+    for storage, upper, opaque, _ in saved:
+        prefix = (
+            ""
+            if storage is c.rw
+            else next((m.destination for m in c.mounts if m.fs is storage and m.type != "file"), "")
+        )
+        if storage is not c.rw and not prefix:
+            continue
+        now = storage._upper  # noqa: SLF001
+        for path in sorted(set(now) | set(upper)):
+            old, new = upper.get(path), now.get(path)
+            shown = prefix.rstrip("/") + "/" + path if prefix else "/" + path
+            if new is old and not (path in storage._opaque and path not in opaque):  # noqa: SLF001
+                continue
+            if new is None:
+                out.append(
+                    Landed(
+                        shown,
+                        "removed",
+                        "dropped from the RW layer" if storage is c.rw else "removed",
+                    )
+                )
+            elif new is WHITEOUT:
+                out.append(Landed(shown, "whiteout", "character device 0/0 hides the lower entry"))
+            elif isinstance(new, Dir) and path in storage._opaque and path not in opaque:  # noqa: SLF001
+                out.append(
+                    Landed(shown, "opaque dir", "trusted.overlay.opaque=y: lower children hidden")
+                )
+            else:
+                out.append(
+                    Landed(shown, new.kind, describe(new), new.size if isinstance(new, File) else 0)
+                )
+    return out
+
+
+def apply(container: Container, operation: str, path: str, argument: str = "") -> Outcome:
+    """Run ``operation`` on ``path``; on any error the container is left as it was."""
+    spec = OPERATIONS.get(operation)
+    if spec is None:
+        raise OperationError(f"unknown operation {operation!r}; supported: {', '.join(OPERATIONS)}")
+    path = check_path(path)
+    if spec.argument and operation not in ("write", "append") and not argument.strip():
+        raise OperationError(
+            f"{operation} needs {spec.argument} in the argument box (e.g. {spec.example})"
+        )
+    before = lookup(container, path)
+    saved = _snapshot(container)
+    size_before = container.size()
+    try:
+        value = _runner(container, operation, path, argument)()
+    except FsError:
+        _restore(saved)
+        raise
+    except LayerlabError:
+        _restore(saved)
+        raise
+    except Exception as err:  # a model bug must not leave a half-changed container either
+        _restore(saved)
+        raise OperationError(f"{operation} {path} failed: {type(err).__name__}: {err}") from err
+    records = list(container.rw.copy_ups[saved[0][3] :])
+    labels = {r.layer: layer_label(container, r.layer) for r in records}
+    result = ""
+    if operation == "read":
+        result = f"read {value.size:,} bytes; nothing was written, nothing copied up"
+    command = spec.shell.format(path=path, arg=argument.strip())
+    after = lookup(container, argument.strip() if operation == "rename" else path)
+    return Outcome(
+        operation,
+        path,
+        argument,
+        command,
+        before,
+        after,
+        records,
+        _landed(container, saved),
+        result,
+        size_before,
+        container.size(),
+        labels,
+    )
