@@ -52,3 +52,52 @@ def test_the_model_imports_nothing_from_the_edges() -> None:
 
 def test_the_check_sees_an_edge_import() -> None:
     assert "graphviz" in edge_imports(["layerlab.render"])
+
+
+# -- the layers as import-linter contracts, and the sizes that keep modules readable ---------
+
+MAX_MODULE_LINES = 450
+MAX_CLASS_LINES = 300
+ROOT_MODULES = {"__init__", "__main__", "_moved", "magic"}
+
+
+def test_the_import_contracts_hold() -> None:
+    """pyproject.toml's [tool.importlinter]: layers, no circles, a pure model."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(lint), "--no-cache"], capture_output=True, text=True,
+                         cwd=PACKAGE.parent)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+def test_the_package_root_holds_only_what_users_import_by_name() -> None:
+    found = {p.stem for p in PACKAGE.glob("*.py")}
+    assert found <= ROOT_MODULES, f"modules at the package root: {sorted(found - ROOT_MODULES)}"
+
+
+def test_no_module_or_class_is_too_long_to_read() -> None:
+    import ast
+
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text()
+        name = path.relative_to(PACKAGE.parent)
+        if text.count("\n") > MAX_MODULE_LINES:
+            too_long.append(f"{name}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > MAX_CLASS_LINES:
+                too_long.append(f"{name}: class {node.name}, {node.end_lineno - node.lineno + 1} lines")
+    assert not too_long, "\n".join(too_long)
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """What two modules share is public and documented; ``from x import _y`` reaches behind it."""
+    import ast
+
+    reaching = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:  # `from . import _mod` is a module
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                if private:
+                    reaching.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {', '.join(private)}")
+    assert not reaching, "\n".join(reaching)
