@@ -92,6 +92,13 @@ def test_exercise_calls_follow_import_aliases_and_ignore_other_calls() -> None:
         )
     )
     assert [(c.kind, c.cell) for c in calls] == [("MultipleChoice", 1)]
+    calls = exercise_calls(
+        code(
+            "from layerlab.widgets import ShortAnswer as SA\nfrom elsewhere import MultipleChoice as MC",
+            "SA('Q?', 'a', 'e')\nMC('x')",
+        )
+    )
+    assert [(c.kind, c.cell) for c in calls] == [("ShortAnswer", 1)]
 
 
 def test_exercise_calls_report_bad_cells_by_position() -> None:

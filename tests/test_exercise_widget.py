@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("ipywidgets")
 
 from layerlab.course.exercise import Feedback, MultipleChoice, ShortAnswer
+from layerlab import widgets
 from layerlab.widgets import ExerciseWidget, ask
 from layerlab.widgets.exercise import display_exercise
 
@@ -134,9 +135,18 @@ def test_interactions_are_fast() -> None:
 
 
 def test_exercises_display_as_widgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exercises notebooks import from layerlab.widgets show themselves as widgets."""
     shown: list[object] = []
     monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
-    mc()._ipython_display_()
+    shown_mc = widgets.MultipleChoice("q", ["a", "b"], answer=1, explanation="e")
+    shown_mc._ipython_display_()
+    widgets.ShortAnswer("q", "a", "e")._ipython_display_()
     display_exercise(ShortAnswer("q", "a", "e"))
-    assert [type(s) for s in shown] == [ExerciseWidget, ExerciseWidget]
+    assert [type(s) for s in shown] == [ExerciseWidget, ExerciseWidget, ExerciseWidget]
     assert repr(shown[0]).startswith("ExerciseWidget(MultipleChoice(")
+    assert isinstance(shown_mc, MultipleChoice) and shown_mc.check("b").correct
+
+
+def test_the_plain_exercises_know_no_widget() -> None:
+    """The logic lives below the widgets: it does not display itself."""
+    assert not hasattr(mc(), "_ipython_display_")

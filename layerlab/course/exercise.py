@@ -2,8 +2,9 @@
 
 A notebook asks a question *before* it shows the answer in code: the learner commits
 to a prediction, then the notebook proves or disproves it. This module holds only the
-checking logic so it can be tested without Jupyter; :mod:`layerlab.widgets.exercise`
-draws it. ``check`` never raises on learner input: whatever is typed or clicked comes
+checking logic, so it can be tested without Jupyter and knows nothing of how it is shown;
+notebooks import the same classes from :mod:`layerlab.widgets`, where they display as
+their widget. ``check`` never raises on learner input: whatever is typed or clicked comes
 back as a :class:`Feedback` that says what was wrong and what is expected.
 """
 
@@ -94,18 +95,6 @@ class Exercise:
         """The right answer, as the "Show answer" button prints it."""
         raise NotImplementedError
 
-    def _ipython_display_(self) -> None:
-        """In Jupyter, an exercise shows itself as its widget (imported lazily)."""
-        try:
-            from layerlab.widgets.exercise import display_exercise
-        except ImportError:  # no ipywidgets: a readable text form still teaches
-            print(self._plain_text())
-            return
-        display_exercise(self)
-
-    def _plain_text(self) -> str:
-        return self.question
-
 
 class MultipleChoice(Exercise):
     """Pick one of several options; an optional hint per wrong option explains the trap.
@@ -190,10 +179,6 @@ class MultipleChoice(Exercise):
             )
         except Exception as exc:  # noqa: BLE001 - check must never raise
             return Feedback(False, f"Could not check this answer ({type(exc).__name__}: {exc}).")
-
-    def _plain_text(self) -> str:
-        lines = [self.question] + [f"  {i}. {o}" for i, o in enumerate(self.options)]
-        return "\n".join(lines)
 
     def __repr__(self) -> str:
         # No answer here: a learner printing the exercise should not see it.
@@ -297,9 +282,6 @@ class ShortAnswer(Exercise):
         if verdict:
             return Feedback(True, "Correct!")
         return self._wrong()
-
-    def _plain_text(self) -> str:
-        return f"{self.question}\n  (type a short answer)"
 
     def __repr__(self) -> str:
         extra = f", {len(self.accept)} alternative(s)" if self.accept else ""

@@ -17,8 +17,11 @@ from pathlib import Path
 
 from layerlab.model.errors import LayerlabError
 
+from . import exercise
+
 __all__ = [
     "EXERCISE_KINDS",
+    "EXERCISE_MODULES",
     "Argument",
     "Cell",
     "CourseSourceError",
@@ -29,8 +32,11 @@ __all__ = [
     "read_cells",
 ]
 
-#: The exercise classes of :mod:`layerlab.course.exercise` a notebook may call.
+#: The exercise classes a notebook may call (their arguments are those of
+#: :mod:`layerlab.course.exercise`'s classes).
 EXERCISE_KINDS = ("MultipleChoice", "ShortAnswer")
+#: Where a notebook imports them from: the widgets that show them, or the plain logic.
+EXERCISE_MODULES = ("layerlab.widgets", "layerlab.widgets.exercise", "layerlab.course.exercise")
 
 # [text](target) and <a href="target"> / <img src="target">; a target has no spaces.
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -120,11 +126,12 @@ def python_source(code: str) -> str | None:
 
 
 def _exercise_names(trees: list[ast.Module]) -> dict[str, str]:
-    """Local names that mean an exercise class: the class names, and ``as`` aliases."""
+    """Local names that mean an exercise class: the class names, and ``as`` aliases of
+    them imported from one of :data:`EXERCISE_MODULES`."""
     names = {kind: kind for kind in EXERCISE_KINDS}
     for tree in trees:
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
+            if isinstance(node, ast.ImportFrom) and node.module in EXERCISE_MODULES:
                 for alias in node.names:
                     if alias.name in EXERCISE_KINDS and alias.asname:
                         names[alias.asname] = alias.name
@@ -148,8 +155,7 @@ def _argument(node: ast.expr, source: str) -> Argument:
 
 
 def _bind(kind: str, call: ast.Call, source: str, where: str) -> dict[str, Argument]:
-    from . import exercise
-
+    """The call's arguments bound to the parameter names of the exercise class."""
     signature = inspect.signature(getattr(exercise, kind))
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
         k.arg is None for k in call.keywords

@@ -1,7 +1,9 @@
-"""ipywidgets views for layerlab (imported only where Jupyter widgets are wanted).
+"""What a learner touches in Jupyter: the labs, the explorers and the exercises.
 
-The pure logic lives elsewhere (e.g. :mod:`layerlab.course.exercise`) so it stays testable
-without a browser; these modules only draw it.
+Each module composes pictures (:mod:`layerlab.render`) and model calls into an ipywidgets
+view; the logic it shows lives below (the exercises' checking in
+:mod:`layerlab.course.exercise`, the model in :mod:`layerlab.model`), testable without a
+browser. Notebooks import from here: ``from layerlab.widgets import BuildLab, MultipleChoice``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from .build_lab import BuildLab
 from .container_lab import ContainerLab
 from .dataroot_explorer import DataRootExplorer
 from .driver_lab import DriverLab
-from .exercise import ExerciseWidget, ask, display_exercise
+from .exercise import ExerciseWidget, MultipleChoice, ShortAnswer, ask, display_exercise
 from .image_explorer import ImageExplorer
 
-__all__ = ["BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "ImageExplorer", "ask", "display_exercise"]
+__all__ = [
+    "BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "ImageExplorer",
+    "MultipleChoice", "ShortAnswer", "ask", "display_exercise",
+]  # fmt: skip

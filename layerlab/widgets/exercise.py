@@ -1,32 +1,41 @@
-"""The ipywidgets view of a predict-then-check exercise.
+"""Predict-then-check exercises as notebooks use them: each shows itself as a widget.
 
-``ExerciseWidget(exercise)`` shows the question, RadioButtons (multiple choice) or a
-Text box (short answer), a Check button, a Show answer button and a feedback area.
-Every callback is guarded: an exception ends up as a message inside the widget, never
-as a traceback in the notebook. Stable CSS classes (``layerlab-exercise``,
-``layerlab-feedback``, ``layerlab-correct`` / ``layerlab-wrong`` / ``layerlab-error``)
-let browser tests and themes find the parts.
+``MultipleChoice`` and ``ShortAnswer`` here are the plain exercises of
+:mod:`layerlab.course.exercise` (same arguments, same ``check``) that, as the last
+expression of a cell or given to ``display``, show an :class:`ExerciseWidget`: the
+question, RadioButtons (multiple choice) or a Text box (short answer), a Check button, a
+Show answer button and a feedback area. The logic stays below, in the course, and knows
+nothing of this view.
+
+Every callback is guarded (:mod:`layerlab.widgets.errors`): an exception ends up as a
+message inside the widget, never as a traceback in the notebook. Stable CSS classes
+(``layerlab-exercise``, ``layerlab-feedback``, ``layerlab-correct`` / ``layerlab-wrong`` /
+``layerlab-error``) let browser tests and themes find the parts.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import ipywidgets as w
 
-from layerlab.course.exercise import Exercise, Feedback, MultipleChoice, ShortAnswer
+from layerlab.course import exercise as plain
+from layerlab.course.exercise import Exercise, Feedback
 
-__all__ = ["ExerciseWidget", "ask", "display_exercise"]
+from .css import part
+from .errors import guard
+
+__all__ = ["ExerciseWidget", "MultipleChoice", "ShortAnswer", "ask", "display_exercise"]
 
 #: CSS classes that mark the verdict on the feedback widget; exactly one is set at a time.
-STATE_CLASSES = ("layerlab-pending", "layerlab-correct", "layerlab-wrong", "layerlab-error")
+STATE_CLASSES = (
+    "layerlab-pending", "layerlab-correct", "layerlab-wrong", "layerlab-error", "layerlab-revealed",
+)  # fmt: skip
 
+_BOX = "layerlab"
 _CODE = re.compile(r"`([^`]+)`")
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _markup(text: str) -> str:
@@ -34,55 +43,31 @@ def _markup(text: str) -> str:
     return _CODE.sub(r"<code>\1</code>", html.escape(text))
 
 
-def _guarded(method: F) -> F:
-    """Run a callback; show any exception inside the widget instead of a traceback."""
-
-    @functools.wraps(method)
-    def wrapper(self: ExerciseWidget, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
-            self._show_error(f"Something went wrong while checking ({type(exc).__name__}: {exc}).")
-            return None
-
-    return wrapper  # type: ignore[return-value]
-
-
 class ExerciseWidget(w.VBox):
     """A question with an input, Check and Show answer buttons, and a feedback area."""
 
     def __init__(self, exercise: Exercise, **kwargs: Any) -> None:
-        if not isinstance(exercise, (MultipleChoice, ShortAnswer)):
+        if not isinstance(exercise, (plain.MultipleChoice, plain.ShortAnswer)):
             raise TypeError(
                 f"ExerciseWidget needs a MultipleChoice or ShortAnswer, got {type(exercise).__name__}"
             )
         self.exercise = exercise
-        self.question = w.HTML(
-            f'<div class="layerlab-question"><b>Predict:</b> {_markup(exercise.question)}</div>'
-        )
-        self.question.add_class("layerlab-question")
+        self.question = part(
+            w.HTML(
+                f'<div class="layerlab-question"><b>Predict:</b> {_markup(exercise.question)}</div>'
+            ),
+            _BOX, "question",
+        )  # fmt: skip
         self.choice: w.RadioButtons | None = None
         self.text: w.Text | None = None
-        if isinstance(exercise, MultipleChoice):
-            self.choice = w.RadioButtons(
-                options=list(exercise.options), value=None, layout=w.Layout(width="auto")
-            )
-            self.choice.add_class("layerlab-choice")
-            answer_input: w.Widget = self.choice
-        else:
-            self.text = w.Text(placeholder="Type your answer, then press Enter or Check")
-            self.text.add_class("layerlab-answer")
-            # The front end sends {"event": "submit"} on Enter (Text.on_submit is deprecated).
-            self.text.on_msg(self._on_text_msg)
-            answer_input = self.text
-        self.check_button = w.Button(description="Check", button_style="primary", icon="check")
-        self.check_button.add_class("layerlab-check")
-        self.check_button.on_click(self._on_check)
-        self.reveal_button = w.Button(description="Show answer", icon="eye")
-        self.reveal_button.add_class("layerlab-reveal")
-        self.reveal_button.on_click(self._on_reveal)
-        self.feedback = w.HTML("")
-        self.feedback.add_class("layerlab-feedback")
+        answer_input = self._answer_input(exercise)
+        self.check_button = part(
+            w.Button(description="Check", button_style="primary", icon="check"), _BOX, "check"
+        )
+        self.check_button.on_click(lambda _b: guard(self.check, self._show_error))
+        self.reveal_button = part(w.Button(description="Show answer", icon="eye"), _BOX, "reveal")
+        self.reveal_button.on_click(lambda _b: guard(self.reveal, self._show_error))
+        self.feedback = part(w.HTML(""), _BOX, "feedback")
         self.last: Feedback | None = None
         self.attempts = 0
         self._set_state("layerlab-pending", "")
@@ -97,6 +82,18 @@ class ExerciseWidget(w.VBox):
         )
         self.add_class("layerlab-exercise")
 
+    def _answer_input(self, exercise: Exercise) -> w.Widget:
+        """RadioButtons for multiple choice (nothing chosen), a Text box for a short answer."""
+        if isinstance(exercise, plain.MultipleChoice):
+            self.choice = w.RadioButtons(
+                options=list(exercise.options), value=None, layout=w.Layout(width="auto")
+            )
+            return part(self.choice, _BOX, "choice")
+        self.text = w.Text(placeholder="Type your answer, then press Enter or Check")
+        # The front end sends {"event": "submit"} on Enter (Text.on_submit is deprecated).
+        self.text.on_msg(self._on_text_msg)
+        return part(self.text, _BOX, "answer")
+
     # -- reading the input ---------------------------------------------------------
     def current_answer(self) -> object:
         """What the learner has chosen or typed right now (None if nothing chosen)."""
@@ -105,19 +102,9 @@ class ExerciseWidget(w.VBox):
         assert self.text is not None
         return self.text.value
 
-    # -- callbacks -----------------------------------------------------------------
-    @_guarded
-    def _on_check(self, _button: object = None) -> Feedback:
-        return self.check()
-
-    @_guarded
-    def _on_reveal(self, _button: object = None) -> None:
-        self.reveal()
-
-    @_guarded
     def _on_text_msg(self, _widget: object, content: dict, _buffers: object = None) -> None:
         if isinstance(content, dict) and content.get("event") == "submit":
-            self.check()
+            guard(self.check, self._show_error)
 
     # -- actions (also usable from code and tests) -----------------------------------
     def check(self, answer: object = ...) -> Feedback:
@@ -128,8 +115,7 @@ class ExerciseWidget(w.VBox):
         self.attempts += 1
         body = f"<span class='layerlab-verdict'>{result.symbol}</span> {_markup(result.message)}"
         if result.correct:
-            body += self._explanation_html()
-            self._set_state("layerlab-correct", body)
+            self._set_state("layerlab-correct", body + self._explanation_html())
         else:
             self._set_state("layerlab-wrong", body)
         return result
@@ -150,7 +136,7 @@ class ExerciseWidget(w.VBox):
 
     def _set_state(self, state: str, body: str) -> None:
         """Put ``body`` into the feedback area and mark it with exactly one state class."""
-        for cls in (*STATE_CLASSES, "layerlab-revealed"):
+        for cls in STATE_CLASSES:
             if cls != state and cls in self.feedback._dom_classes:
                 self.feedback.remove_class(cls)
         if state not in self.feedback._dom_classes:
@@ -164,18 +150,14 @@ class ExerciseWidget(w.VBox):
         )
 
     def _show_error(self, message: str) -> None:
-        try:
-            self._set_state(
-                "layerlab-error",
-                f"<span class='layerlab-verdict'>⚠</span> {html.escape(message)}",
-            )
-        except Exception:  # noqa: BLE001, S110 - last resort: the widget itself is broken
-            pass
+        self._set_state(
+            "layerlab-error", f"<span class='layerlab-verdict'>⚠</span> {html.escape(message)}"
+        )
 
     @property
     def state(self) -> str:
         """The current state class: pending, correct, wrong, error or revealed."""
-        for cls in (*STATE_CLASSES, "layerlab-revealed"):
+        for cls in STATE_CLASSES:
             if cls in self.feedback._dom_classes:
                 return cls.removeprefix("layerlab-")
         return "pending"
@@ -190,7 +172,22 @@ def ask(exercise: Exercise) -> ExerciseWidget:
 
 
 def display_exercise(exercise: Exercise) -> None:
-    """Display ``exercise`` as its widget (what ``Exercise._ipython_display_`` calls)."""
+    """Display ``exercise`` as its widget."""
     from IPython.display import display
 
     display(ExerciseWidget(exercise))
+
+
+class _ShownAsWidget:
+    """In Jupyter, the exercise displays as its :class:`ExerciseWidget`."""
+
+    def _ipython_display_(self) -> None:
+        display_exercise(self)  # type: ignore[arg-type]
+
+
+class MultipleChoice(_ShownAsWidget, plain.MultipleChoice):
+    """:class:`layerlab.course.exercise.MultipleChoice`, shown as a widget in Jupyter."""
+
+
+class ShortAnswer(_ShownAsWidget, plain.ShortAnswer):
+    """:class:`layerlab.course.exercise.ShortAnswer`, shown as a widget in Jupyter."""
