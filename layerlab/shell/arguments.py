@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from .errors import UnsupportedCommand
 
 if TYPE_CHECKING:
-    from .interpreter import Shell
+    from .process import Process
 
 _SUFFIXES = {"": 1, "c": 1, "w": 2, "b": 512, "kB": 1000, "KB": 1000, "k": 1024, "K": 1024, "KiB": 1024,
              "MB": 1000**2, "M": 1024**2, "m": 1024**2, "MiB": 1024**2, "GB": 1000**3, "G": 1024**3,
              "g": 1024**3, "GiB": 1024**3, "TB": 1000**4, "T": 1024**4, "t": 1024**4}
 
 
-def parse_options(sh: Shell, argv: list[str], letters: str, with_value: str = "") -> tuple[set[str], dict[str, str], list[str]]:
+def parse_options(sh: Process, argv: list[str], letters: str, with_value: str = "") -> tuple[set[str], dict[str, str], list[str]]:
     """Short options (``-rf``, ``-m 755``, ``-m755``) until ``--`` or the first operand.
 
     Returns the flags, the options' values and the operands. An option letter outside

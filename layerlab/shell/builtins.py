@@ -6,29 +6,29 @@ from __future__ import annotations
 from layerlab.model.overlay import FsError
 
 from .errors import ShellExit, ShellSyntaxError, UnsupportedCommand, fs_error_text
-from .interpreter import Shell
+from .process import Process
 from .registry import command, state_command
 from .streams import IO
 
 
 @command("true", ":")
-def _true(sh: Shell, argv: list[str], io: IO) -> int:
+def _true(sh: Process, argv: list[str], io: IO) -> int:
     return 0
 
 
 @command("false")
-def _false(sh: Shell, argv: list[str], io: IO) -> int:
+def _false(sh: Process, argv: list[str], io: IO) -> int:
     return 1
 
 
 @command("sleep", "sync")
-def _sleep(sh: Shell, argv: list[str], io: IO) -> int:
+def _sleep(sh: Process, argv: list[str], io: IO) -> int:
     """No time passes in the model; the filesystem is the same either way."""
     return 0
 
 
 @state_command("cd")
-def _cd(sh: Shell, argv: list[str], io: IO) -> int:
+def _cd(sh: Process, argv: list[str], io: IO) -> int:
     target = argv[1] if len(argv) > 1 else sh.vars.get("HOME", "/root")
     if not sh.fs.is_dir(target, cwd=sh.cwd):
         why = "Not a directory" if sh.fs.exists(target, cwd=sh.cwd) else "No such file or directory"
@@ -39,7 +39,7 @@ def _cd(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @state_command("export")
-def _export(sh: Shell, argv: list[str], io: IO) -> int:
+def _export(sh: Process, argv: list[str], io: IO) -> int:
     for arg in argv[1:]:
         if arg.startswith("-"):
             continue
@@ -51,7 +51,7 @@ def _export(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @state_command("unset")
-def _unset(sh: Shell, argv: list[str], io: IO) -> int:
+def _unset(sh: Process, argv: list[str], io: IO) -> int:
     for name in argv[1:]:
         if not name.startswith("-"):
             sh.vars.pop(name, None)
@@ -63,7 +63,7 @@ _SET_LONG = {"errexit": "e", "nounset": "u", "xtrace": "x", "pipefail": "pipefai
 
 
 @state_command("set")
-def _set(sh: Shell, argv: list[str], io: IO) -> int:
+def _set(sh: Process, argv: list[str], io: IO) -> int:
     args = argv[1:]
     while args:
         arg = args.pop(0)
@@ -92,13 +92,13 @@ def _set(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @command("exit")
-def _exit(sh: Shell, argv: list[str], io: IO) -> int:
+def _exit(sh: Process, argv: list[str], io: IO) -> int:
     status = int(argv[1]) & 0xFF if len(argv) > 1 and argv[1].lstrip("-").isdigit() else sh.status
     raise ShellExit(status)
 
 
 @command("sh", "ash", "dash", "bash")
-def _sh(sh: Shell, argv: list[str], io: IO) -> int:
+def _sh(sh: Process, argv: list[str], io: IO) -> int:
     """``sh -c TEXT``, ``sh -ec TEXT`` or ``sh FILE``: a new shell with the exported variables."""
     args = argv[1:]
     options: list[str] = []
@@ -119,8 +119,7 @@ def _sh(sh: Shell, argv: list[str], io: IO) -> int:
             except FsError as exc:
                 io.err(f"sh: can't open '{args[0]}': {fs_error_text(exc)}\n")
                 return 2
-    sub = Shell(fs=sh.fs, vars=sh.env(), exported=set(sh.env()), cwd=sh.cwd, user=sh.user, line=sh.line,
-                source=sh.source, depth=sh.depth + 1, stdout=io.stdout, stderr=io.stderr)
+    sub = sh.spawn(io)
     if options:
         _set(sub, ["set", *options], io)
     try:

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from layerlab.model.fs import Dir, Entry, File, Symlink
 
 from .files import lstat_entry, stat_entry
-from .interpreter import Shell
+from .process import Process
 from .registry import command
 from .streams import IO
 
 
 @command("test", "[")
-def _test(sh: Shell, argv: list[str], io: IO) -> int:
+def _test(sh: Process, argv: list[str], io: IO) -> int:
     args = argv[1:]
     if posixpath.basename(argv[0]) == "[":
         if not args or args[-1] != "]":
@@ -28,7 +28,7 @@ def _test(sh: Shell, argv: list[str], io: IO) -> int:
         return 2
 
 
-def _test_expr(sh: Shell, args: list[str]) -> bool:
+def _test_expr(sh: Process, args: list[str]) -> bool:
     """test's expressions by argument count (POSIX), with -a and -o."""
     for op in ("-o", "-a"):
         if op in args[1:-1]:

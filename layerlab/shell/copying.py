@@ -14,13 +14,13 @@ from layerlab.model.overlay import FsError
 from .arguments import parse_options
 from .errors import fs_error_text
 from .files import lstat_entry, stat_entry
-from .interpreter import Shell
+from .process import Process
 from .modes import UMASK
 from .registry import command
 from .streams import IO
 
 
-def _dest_in_dir(sh: Shell, src: str, dst: str) -> str:
+def _dest_in_dir(sh: Process, src: str, dst: str) -> str:
     """``cp a dir`` and ``mv a dir`` put ``a`` inside an existing directory."""
     if isinstance(stat_entry(sh, dst), Dir):
         return posixpath.join(dst, posixpath.basename(src.rstrip("/")))
@@ -28,7 +28,7 @@ def _dest_in_dir(sh: Shell, src: str, dst: str) -> str:
 
 
 @command("cp")
-def _cp(sh: Shell, argv: list[str], io: IO) -> int:
+def _cp(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, args = parse_options(sh, argv, "rRapdPLHfinuvT")
     if len(args) < 2:
         io.err("cp: missing file operand\n" if not args else f"cp: missing destination file operand after '{args[0]}'\n")
@@ -64,7 +64,7 @@ def _cp(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-def copy_tree(sh: Shell, src: str, dst: str, io: IO, *, preserve: bool, no_deref: bool, name: str) -> int:
+def copy_tree(sh: Process, src: str, dst: str, io: IO, *, preserve: bool, no_deref: bool, name: str) -> int:
     """Copy one entry (a directory recursively) as cp does, entry by entry through the overlay."""
     entry = lstat_entry(sh, src) if no_deref else stat_entry(sh, src)
     assert entry is not None
@@ -115,14 +115,14 @@ def copy_tree(sh: Shell, src: str, dst: str, io: IO, *, preserve: bool, no_deref
     return 0
 
 
-def _set_owner(sh: Shell, path: str, owner: tuple[int, int], *, follow: bool) -> None:
+def _set_owner(sh: Process, path: str, owner: tuple[int, int], *, follow: bool) -> None:
     entry = sh.fs.stat(path, cwd=sh.cwd) if follow else sh.fs.lstat(path, cwd=sh.cwd)
     if entry is not None and (entry.uid, entry.gid) != owner:
         sh.fs.chown(path, *owner, cwd=sh.cwd, follow=follow)
 
 
 @command("mv")
-def _mv(sh: Shell, argv: list[str], io: IO) -> int:
+def _mv(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, args = parse_options(sh, argv, "finvT")
     if len(args) < 2:
         io.err("mv: missing file operand\n")

@@ -16,13 +16,13 @@ from layerlab.model.overlay import FsError
 from .arguments import parse_options, parse_size
 from .errors import UnsupportedCommand, fs_error_text
 from .files import stat_entry
-from .interpreter import Shell
+from .process import Process
 from .registry import command
 from .streams import IO
 
 
 @command("dd")
-def _dd(sh: Shell, argv: list[str], io: IO) -> int:
+def _dd(sh: Process, argv: list[str], io: IO) -> int:
     ops: dict[str, str] = {}
     for arg in argv[1:]:
         key, eq, value = arg.partition("=")
@@ -86,7 +86,7 @@ def _slice(content: Content, start: int, size: int) -> Content:
 
 
 @command("truncate")
-def _truncate(sh: Shell, argv: list[str], io: IO) -> int:
+def _truncate(sh: Process, argv: list[str], io: IO) -> int:
     flags, values, files = parse_options(sh, argv, "c", "s")
     if "s" not in values:
         io.err("truncate: you must specify -s SIZE\n")

@@ -19,13 +19,13 @@ from layerlab.model.overlay import FsError
 from .errors import ShellExit, ShellSyntaxError, UnsupportedCommand
 
 if TYPE_CHECKING:
-    from .interpreter import Shell
+    from .process import Process
 
 #: One field while it is built: each character and whether it was quoted.
 Chars = list[tuple[str, bool]]
 
 
-def expand(sh: Shell, text: str, node: Any, src: str, *, split: bool = True, offset: int = 0) -> list[str]:
+def expand(sh: Process, text: str, node: Any, src: str, *, split: bool = True, offset: int = 0) -> list[str]:
     """Quote removal, parameter and command substitution, field splitting, globbing."""
     base = node.pos[0] + offset
     substs = {n.pos[0] - base: n.pos[1] - base for n in _substitutions(node)}
@@ -38,7 +38,7 @@ def expand(sh: Shell, text: str, node: Any, src: str, *, split: bool = True, off
     return out
 
 
-def glob(sh: Shell, chars: Chars) -> list[str]:
+def glob(sh: Process, chars: Chars) -> list[str]:
     """The paths an unquoted ``*`` ``?`` ``[...]`` matches, sorted; the word itself if none."""
     word = "".join(c for c, _ in chars)
     if not any(c in "*?[" and not quoted for c, quoted in chars):
@@ -48,7 +48,7 @@ def glob(sh: Shell, chars: Chars) -> list[str]:
     return sorted(matches) if matches else [word]
 
 
-def _glob_paths(sh: Shell, pattern: str) -> list[str]:
+def _glob_paths(sh: Process, pattern: str) -> list[str]:
     absolute = pattern.startswith("/")
     parts = [p for p in pattern.split("/") if p]
     results = ["/" if absolute else ""]
@@ -92,7 +92,7 @@ def _substitutions(node: Any) -> Iterator[Any]:
 class _Expander:
     """Scan one word's source text: quotes, ``$`` expansions; yield fields of (char, quoted)."""
 
-    def __init__(self, shell: Shell, text: str, substs: dict[int, int], split: bool) -> None:
+    def __init__(self, shell: Process, text: str, substs: dict[int, int], split: bool) -> None:
         self.sh, self.text, self.substs, self.split = shell, text, substs, split
         self.fields: list[Chars] = [[]]
         self.has_field = False  # "" makes an empty field that survives

@@ -13,13 +13,13 @@ from layerlab.model.overlay import FsError
 
 from .arguments import parse_options
 from .errors import fs_error_text
-from .interpreter import Shell
+from .process import Process
 from .modes import UMASK, parse_mode
 from .registry import command
 from .streams import IO
 
 
-def lstat_entry(sh: Shell, path: str) -> Entry | None:
+def lstat_entry(sh: Process, path: str) -> Entry | None:
     """The entry at ``path`` itself (a symlink is not followed); None if there is none."""
     try:
         return sh.fs.lstat(path, cwd=sh.cwd)
@@ -27,7 +27,7 @@ def lstat_entry(sh: Shell, path: str) -> Entry | None:
         return None
 
 
-def stat_entry(sh: Shell, path: str) -> Entry | None:
+def stat_entry(sh: Process, path: str) -> Entry | None:
     """The entry ``path`` leads to, symlinks followed; None if there is none."""
     try:
         return sh.fs.stat(path, cwd=sh.cwd)
@@ -36,7 +36,7 @@ def stat_entry(sh: Shell, path: str) -> Entry | None:
 
 
 @command("ls")
-def _ls(sh: Shell, argv: list[str], io: IO) -> int:
+def _ls(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, names = parse_options(sh, argv, "1aAlFdhR")
     status = 0
     for i, name in enumerate(names or ["."]):
@@ -58,7 +58,7 @@ def _ls(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-def _ls_line(sh: Shell, path: str, shown: str, flags: set[str]) -> str:
+def _ls_line(sh: Process, path: str, shown: str, flags: set[str]) -> str:
     if "l" not in flags:
         return shown + "\n"
     entry = lstat_entry(sh, path)
@@ -68,7 +68,7 @@ def _ls_line(sh: Shell, path: str, shown: str, flags: set[str]) -> str:
 
 
 @command("mkdir")
-def _mkdir(sh: Shell, argv: list[str], io: IO) -> int:
+def _mkdir(sh: Process, argv: list[str], io: IO) -> int:
     flags, values, dirs = parse_options(sh, argv, "pv", "m")
     mode = parse_mode(values["m"], 0o777 & ~UMASK, is_dir=True, umask=0) if "m" in values else 0o777 & ~UMASK
     if mode is None:
@@ -88,7 +88,7 @@ def _mkdir(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-def mkdir_parents(sh: Shell, name: str, mode: int) -> None:
+def mkdir_parents(sh: Process, name: str, mode: int) -> None:
     """``mkdir -p``: existing directories are left alone (no copy-up), new ones made in turn."""
     parts = [p for p in name.split("/") if p]
     prefix = "/" if name.startswith("/") else ""
@@ -104,7 +104,7 @@ def mkdir_parents(sh: Shell, name: str, mode: int) -> None:
 
 
 @command("rmdir")
-def _rmdir(sh: Shell, argv: list[str], io: IO) -> int:
+def _rmdir(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, dirs = parse_options(sh, argv, "p")
     status = 0
     for name in dirs:
@@ -125,7 +125,7 @@ def _rmdir(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @command("touch")
-def _touch(sh: Shell, argv: list[str], io: IO) -> int:
+def _touch(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, files = parse_options(sh, argv, "cham", "dtr")
     status = 0
     for name in files:
@@ -144,7 +144,7 @@ def _touch(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @command("rm")
-def _rm(sh: Shell, argv: list[str], io: IO) -> int:
+def _rm(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, names = parse_options(sh, argv, "rRfiv")
     force, recursive = "f" in flags, bool(flags & {"r", "R"})
     status = 0
@@ -179,7 +179,7 @@ def _rm(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @command("ln")
-def _ln(sh: Shell, argv: list[str], io: IO) -> int:
+def _ln(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, args = parse_options(sh, argv, "sfnvTL")
     if not args:
         io.err("ln: missing file operand\n")
@@ -222,5 +222,5 @@ def _ln(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-def _dest_is_dir(sh: Shell, dest: str, follow: bool) -> bool:
+def _dest_is_dir(sh: Process, dest: str, follow: bool) -> bool:
     return isinstance(stat_entry(sh, dest) if follow else lstat_entry(sh, dest), Dir)

@@ -27,7 +27,10 @@ from .streams import IO, Sink
 
 @dataclass
 class Shell:
-    """One shell process: its variables, working directory, options and last status."""
+    """One shell process: its variables, working directory, options and last status.
+
+    It is the :class:`~.process.Process` every command, expansion and redirection is given.
+    """
 
     fs: Overlay
     vars: dict[str, str]
@@ -61,8 +64,14 @@ class Shell:
         return self.status
 
     def child(self) -> Shell:
-        """A subshell or ``sh -c``: its own copy of variables and cwd."""
+        """A subshell (``( ... )``, ``$(...)``, a pipeline stage): its own copy of variables and cwd."""
         return replace(self, vars=dict(self.vars), exported=set(self.exported), depth=self.depth + 1)
+
+    def spawn(self, io: IO) -> Shell:
+        """A new ``sh`` process: only the exported variables, default options, writing where ``io`` points."""
+        env = self.env()
+        return Shell(fs=self.fs, vars=env, exported=set(env), cwd=self.cwd, user=self.user, line=self.line,
+                     source=self.source, depth=self.depth + 1, stdout=io.stdout, stderr=io.stderr)
 
     def env(self) -> dict[str, str]:
         return {k: v for k, v in self.vars.items() if k in self.exported}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import posixpath
 
-from .interpreter import Shell
+from .process import Process
 from .registry import command
 from .streams import IO
 
 
 @command("wget", "curl")
-def _network(sh: Shell, argv: list[str], io: IO) -> int:
+def _network(sh: Process, argv: list[str], io: IO) -> int:
     """Builds run with ``--network none`` (the engine tests do): a download fails, as there."""
     name = posixpath.basename(argv[0])
     url = next((a for a in argv[1:] if "://" in a), "")

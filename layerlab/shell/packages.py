@@ -19,7 +19,7 @@ from layerlab.model.overlay import FsError
 
 from .errors import UnsupportedCommand
 from .files import lstat_entry, mkdir_parents
-from .interpreter import Shell
+from .process import Process
 from .registry import command
 from .streams import IO
 
@@ -46,13 +46,13 @@ def _unknown(manager: str, names: list[str]) -> str | None:
     return None
 
 
-def _os_release(sh: Shell) -> dict[str, str]:
+def _os_release(sh: Process) -> dict[str, str]:
     text = _read_text(sh, "/etc/os-release") or _read_text(sh, "/usr/lib/os-release")
     pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
     return {k: v.strip().strip('"') for k, v in pairs}
 
 
-def install_files(sh: Shell, pkg: Any, site: str | None = None) -> list[str]:
+def install_files(sh: Process, pkg: Any, site: str | None = None) -> list[str]:
     """Write a package's files, replacing existing ones (dpkg and apk rename over them)."""
     cat = _catalogue()
     entries = cat.package_entries(pkg, site=site) if site else cat.package_entries(pkg)
@@ -75,26 +75,26 @@ def install_files(sh: Shell, pkg: Any, site: str | None = None) -> list[str]:
     return written
 
 
-def _append(sh: Shell, path: str, text: str) -> None:
+def _append(sh: Process, path: str, text: str) -> None:
     mkdir_parents(sh, posixpath.dirname(path), 0o755)
     sh.fs.write(path, text, append=True)
 
 
-def _read_text(sh: Shell, path: str) -> str:
+def _read_text(sh: Process, path: str) -> str:
     try:
         return sh.fs.read(path).read().decode("utf-8", "replace")
     except FsError:
         return ""
 
 
-def _listdir(sh: Shell, path: str) -> list[str]:
+def _listdir(sh: Process, path: str) -> list[str]:
     try:
         return sh.fs.listdir(path)
     except FsError:
         return []
 
 
-def _write_index(sh: Shell, files: dict[str, Content]) -> None:
+def _write_index(sh: Process, files: dict[str, Content]) -> None:
     for raw, content in sorted(files.items()):
         path = "/" + raw.lstrip("/")
         mkdir_parents(sh, posixpath.dirname(path), 0o755)
@@ -104,7 +104,7 @@ def _write_index(sh: Shell, files: dict[str, Content]) -> None:
 
 
 @command("apt-get", "apt")
-def _apt_get(sh: Shell, argv: list[str], io: IO) -> int:
+def _apt_get(sh: Process, argv: list[str], io: IO) -> int:
     args, words, options = argv[1:], [], set()
     while args:
         arg = args.pop(0)
@@ -147,15 +147,15 @@ def _apt_get(sh: Shell, argv: list[str], io: IO) -> int:
     raise UnsupportedCommand(f"apt-get {action}", sh.line, "apt-get update, install, remove, purge, clean")
 
 
-def _has_lists(sh: Shell) -> bool:
+def _has_lists(sh: Process) -> bool:
     return any(n not in ("lock", "partial", "auxfiles") for n in _listdir(sh, APT_LISTS))
 
 
-def _dpkg_installed(sh: Shell) -> set[str]:
+def _dpkg_installed(sh: Process) -> set[str]:
     return set(re.findall(r"^Package: (\S+)", _read_text(sh, DPKG_STATUS), re.M))
 
 
-def _apt_install(sh: Shell, names: list[str], recommends: bool, io: IO) -> int:
+def _apt_install(sh: Process, names: list[str], recommends: bool, io: IO) -> int:
     io.out("Reading package lists...\nBuilding dependency tree...\n")
     wanted = [re.split(r"[=:]", n)[0] for n in names]
     # A fresh Debian/Ubuntu image has empty lists: apt knows no package before `apt-get update`.
@@ -177,7 +177,7 @@ def _apt_install(sh: Shell, names: list[str], recommends: bool, io: IO) -> int:
     return 0
 
 
-def _apt_remove(sh: Shell, names: list[str], io: IO) -> int:
+def _apt_remove(sh: Process, names: list[str], io: IO) -> int:
     installed = _dpkg_installed(sh)
     for name in names:
         if name not in installed:
@@ -194,7 +194,7 @@ def _apt_remove(sh: Shell, names: list[str], io: IO) -> int:
 
 
 @command("apk")
-def _apk(sh: Shell, argv: list[str], io: IO) -> int:
+def _apk(sh: Process, argv: list[str], io: IO) -> int:
     flags = {a for a in argv[1:] if a.startswith("-")}
     words = [a for a in argv[1:] if not a.startswith("-")]
     if not words or words[0] not in ("add", "update"):
@@ -225,7 +225,7 @@ def _apk(sh: Shell, argv: list[str], io: IO) -> int:
     return 0
 
 
-def _python_site(sh: Shell) -> str | None:
+def _python_site(sh: Process) -> str | None:
     """Where pip installs: the newest pythonX.Y in /usr/local/bin (site-packages) or /usr/bin
     (a distro python: dist-packages, as Debian's pip does); None without a python."""
     for prefix, kind in (("/usr/local/bin", "site-packages"), ("/usr/bin", "dist-packages")):
@@ -237,7 +237,7 @@ def _python_site(sh: Shell) -> str | None:
 
 
 @command("pip", "pip3")
-def _pip(sh: Shell, argv: list[str], io: IO) -> int:
+def _pip(sh: Process, argv: list[str], io: IO) -> int:
     site = _python_site(sh)
     if site is None:
         io.err(f"sh: {argv[0]}: not found\n")
@@ -296,7 +296,7 @@ def _hex_key(text: str) -> str:
 
 
 @command("python", "python3")
-def _python(sh: Shell, argv: list[str], io: IO) -> int:
+def _python(sh: Process, argv: list[str], io: IO) -> int:
     """Only ``python -m pip ...``: running Python code is outside the model."""
     if argv[1:3] == ["-m", "pip"]:
         return _pip(sh, ["pip", *argv[3:]], io)

@@ -9,7 +9,7 @@ from layerlab.model.overlay import FsError
 
 from .arguments import parse_options
 from .files import lstat_entry, stat_entry
-from .interpreter import Shell
+from .process import Process
 from .modes import parse_mode
 from .registry import command
 from .streams import IO
@@ -20,7 +20,7 @@ DEFAULT_GROUPS = {"root": 0, "www-data": 33, "nogroup": 65534, "nobody": 65534}
 
 
 @command("chmod")
-def _chmod(sh: Shell, argv: list[str], io: IO) -> int:
+def _chmod(sh: Process, argv: list[str], io: IO) -> int:
     # A symbolic mode like -w looks like an option: take it as the mode.
     args = argv[1:]
     recursive = False
@@ -52,7 +52,7 @@ def _chmod(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-def _walk(sh: Shell, top: str) -> list[str]:
+def _walk(sh: Process, top: str) -> list[str]:
     """``top`` and, if it is a directory (not a symlink to one), everything below it."""
     out = [top]
     entry = lstat_entry(sh, top)
@@ -62,7 +62,7 @@ def _walk(sh: Shell, top: str) -> list[str]:
     return out
 
 
-def _accounts(sh: Shell, path: str) -> list[list[str]]:
+def _accounts(sh: Process, path: str) -> list[list[str]]:
     try:
         text = sh.fs.read(path).read().decode("utf-8", "replace")
     except FsError:
@@ -70,7 +70,7 @@ def _accounts(sh: Shell, path: str) -> list[list[str]]:
     return [line.split(":") for line in text.splitlines() if line and not line.startswith("#")]
 
 
-def lookup_user(sh: Shell, name: str) -> tuple[int, int] | None:
+def lookup_user(sh: Process, name: str) -> tuple[int, int] | None:
     """uid and login gid from the image's /etc/passwd (well-known names if it has none)."""
     rows = _accounts(sh, "/etc/passwd")
     for row in rows:
@@ -81,7 +81,7 @@ def lookup_user(sh: Shell, name: str) -> tuple[int, int] | None:
     return DEFAULT_USERS.get(name) if not rows else None
 
 
-def lookup_group(sh: Shell, name: str) -> int | None:
+def lookup_group(sh: Process, name: str) -> int | None:
     rows = _accounts(sh, "/etc/group")
     for row in rows:
         if len(row) >= 3 and row[0] == name:
@@ -92,7 +92,7 @@ def lookup_group(sh: Shell, name: str) -> int | None:
 
 
 @command("chown", "chgrp")
-def _chown(sh: Shell, argv: list[str], io: IO) -> int:
+def _chown(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, args = parse_options(sh, argv, "RhHLPfvc")
     name = posixpath.basename(argv[0])
     if len(args) < 2:

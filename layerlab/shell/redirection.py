@@ -12,10 +12,10 @@ from .expansion import expand
 from .streams import IO, FileSink, NullSink, Sink
 
 if TYPE_CHECKING:
-    from .interpreter import Shell
+    from .process import Process
 
 
-def redirect(sh: Shell, redirects: list[Any], src: str, io: IO) -> IO | None:
+def redirect(sh: Process, redirects: list[Any], src: str, io: IO) -> IO | None:
     """Apply ``>`` ``>>`` ``<`` ``2>&1`` ``&>`` left to right; None if one fails (status 1)."""
     fds: dict[int, Any] = {0: io.stdin, 1: io.stdout, 2: io.stderr}
     for r in redirects:
@@ -48,14 +48,14 @@ def redirect(sh: Shell, redirects: list[Any], src: str, io: IO) -> IO | None:
     return IO(fds[0], fds[1], fds[2])
 
 
-def read_input(sh: Shell, target: str) -> Content:
+def read_input(sh: Process, target: str) -> Content:
     """What ``< target`` reads."""
     if target == "/dev/null":
         return BytesContent(b"")
     return sh.fs.read(target, cwd=sh.cwd)
 
 
-def open_output(sh: Shell, target: str, *, append: bool, io: IO) -> Sink | None:
+def open_output(sh: Process, target: str, *, append: bool, io: IO) -> Sink | None:
     """Where ``> target`` (``>>`` with append) writes; None after a message on io.stderr."""
     if target in ("/dev/null", "/dev/zero"):
         return NullSink()

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .interpreter import Shell
+    from .process import Process
     from .streams import IO
 
-Command = Callable[["Shell", list[str], "IO"], int]
+Command = Callable[["Process", list[str], "IO"], int]
 COMMANDS: dict[str, Command] = {}
 #: Builtins that change the shell itself: ``VAR=x cd ...`` keeps VAR afterwards.
 STATE_COMMANDS: set[Command] = set()

@@ -9,14 +9,14 @@ from layerlab.model.overlay import FsError
 
 from .arguments import parse_options, parse_size
 from .errors import fs_error_text
-from .interpreter import Shell
+from .process import Process
 from .redirection import open_output
 from .registry import command
 from .streams import IO, NullSink
 
 
 @command("echo")
-def _echo(sh: Shell, argv: list[str], io: IO) -> int:
+def _echo(sh: Process, argv: list[str], io: IO) -> int:
     args, newline, escapes = argv[1:], True, False
     while args and re.fullmatch(r"-[neE]+", args[0]):
         for c in args.pop(0)[1:]:
@@ -59,7 +59,7 @@ def _unescape(text: str, *, printf: bool = False) -> tuple[str, bool]:
 
 
 @command("printf")
-def _printf(sh: Shell, argv: list[str], io: IO) -> int:
+def _printf(sh: Process, argv: list[str], io: IO) -> int:
     if len(argv) < 2:
         io.err("printf: usage: printf FORMAT [ARGUMENT...]\n")
         return 1
@@ -101,7 +101,7 @@ def _printf(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @command("cat")
-def _cat(sh: Shell, argv: list[str], io: IO) -> int:
+def _cat(sh: Process, argv: list[str], io: IO) -> int:
     _, _, files = parse_options(sh, argv, "uv")
     status = 0
     for name in files or ["-"]:
@@ -120,7 +120,7 @@ def _cat(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @command("head")
-def _head(sh: Shell, argv: list[str], io: IO) -> int:
+def _head(sh: Process, argv: list[str], io: IO) -> int:
     args = [("-n" + a[1:]) if re.fullmatch(r"-[0-9]+", a) else a for a in argv]
     _, values, files = parse_options(sh, args, "q", "cn")
     status = 0
@@ -141,7 +141,7 @@ def _head(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 @command("tee")
-def _tee(sh: Shell, argv: list[str], io: IO) -> int:
+def _tee(sh: Process, argv: list[str], io: IO) -> int:
     flags, _, files = parse_options(sh, argv, "ai")
     status = 0
     data = io.stdin
