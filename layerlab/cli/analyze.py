@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
 from layerlab.analysis import (
@@ -17,31 +16,21 @@ from layerlab.analysis import (
 )
 from layerlab.archive import read_archive
 from layerlab.archive.read import select
-from layerlab.model.units import human_size
+from layerlab.model.units import SIZE_UNITS_TEXT, NotASize, human_size, parse_size
 
 #: dive's default when --ci is given without thresholds.
 DEFAULT_LOWEST_EFFICIENCY = 0.9
 
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "kb": 10**3,
-    "mb": 10**6,
-    "gb": 10**9,
-    "tb": 10**12,
-    "kib": 1 << 10,
-    "mib": 1 << 20,
-    "gib": 1 << 30,
-    "tib": 1 << 40,
-}
-
 
 def byte_count(text: str) -> int:
-    """``5000000``, ``5MB``, ``20MiB``, ``1.5GB`` -> bytes (an argparse type)."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
-    if not match or match.group(2).lower() not in _UNITS:
-        raise argparse.ArgumentTypeError(f"not a byte count: {text!r} (e.g. 5000000, 5MB, 20MiB)")
-    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    """``5000000``, ``5MB``, ``20MiB``, ``1.5GB`` -> bytes (an argparse type; units: :func:`parse_size`)."""
+    try:
+        return parse_size(text)
+    except NotASize:
+        raise argparse.ArgumentTypeError(
+            f"not a byte count: {text!r} (a whole number of bytes, with a unit if you like: "
+            f"{SIZE_UNITS_TEXT}; e.g. 5000000, 5MB, 20MiB)"
+        ) from None
 
 
 def ratio(text: str) -> float:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import DriverStatus, Fact, StorageDriver
+from .base import StorageDriver
+from .facts import Fact
+from .status import DriverStatus
 
 
 class Aufs(StorageDriver):

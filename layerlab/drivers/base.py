@@ -1,4 +1,4 @@
-"""The storage-driver interface: facts, status by engine version, and a disk-cost model.
+"""The storage-driver interface: what a driver is, and its disk-cost model.
 
 A storage (graph) driver decides how an image's layers and a container's writable layer
 are kept on disk. What the drivers differ in, and what this module models:
@@ -16,225 +16,31 @@ bytes). Metadata (inodes, directory blocks, btrfs/zfs tree nodes, journals) is i
 
 Images are taken as pulled or loaded: every file a layer's tar holds is written whole when
 the layer is applied (a locally built ``RUN`` on a block driver may write fewer blocks).
+Each driver is one small module that sets the class attributes and overrides what differs.
 """
 
 from __future__ import annotations
 
-import re
 from abc import ABC
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from layerlab.model.errors import LayerlabError
 from layerlab.model.fs import File
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
+from layerlab.model.overlay import Overlay
 from layerlab.model.tree import Tree
 
-KiB = 1024
-MiB = 1024 * KiB
-GiB = 1024 * MiB
+from .errors import DriverError
+from .facts import Fact
+from .ops import Op, as_ops
+from .status import DriverStatus
 
 #: The layer store refuses chains this deep ("max depth exceeded") whatever the driver. [M]
 LAYER_STORE_MAX_DEPTH = 125
 
-#: Source keys (see docker-storage-facts.md): a fact always names where it comes from.
-SOURCES: dict[str, str] = {
-    "DOV": "docker/docs engine/storage/drivers/overlayfs-driver.md",
-    "DSD": "docker/docs engine/storage/drivers/_index.md",
-    "DSEL": "docker/docs engine/storage/drivers/select-storage-driver.md",
-    "DCTD": "docker/docs engine/storage/containerd.md",
-    "DEP": "docker/cli docs/deprecated.md",
-    "KOV": "linux Documentation/filesystems/overlayfs.rst",
-    "M": "moby/moby source (daemon/graphdriver/...)",
-    "ENGINE": "observed on a real Docker Engine (tests/engine/test_driver_engines.py)",
-}
-
-
-class DriverError(LayerlabError):
-    """An unknown storage driver, or one an engine version cannot use."""
-
-
 CowUnit = Literal["file", "block", "none"]
-
-
-# -- versions -----------------------------------------------------------------------------
-
-
-def parse_version(version: str) -> tuple[int, ...]:
-    """``"20.10.24+dfsg1"`` -> ``(20, 10, 24)``; refuses text without a leading number."""
-    match = re.match(r"^v?(\d+(?:\.\d+)*)", version.strip())
-    if not match:
-        raise DriverError(f"not an engine or kernel version: {version!r} (expected e.g. '24.0' or '5.11')")
-    return tuple(int(p) for p in match.group(1).split("."))
-
-
-def version_at_least(version: str, minimum: str) -> bool:
-    have, want = parse_version(version), parse_version(minimum)
-    width = max(len(have), len(want))
-    return have + (0,) * (width - len(have)) >= want + (0,) * (width - len(want))
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One statement about a driver and the source key it comes from."""
-
-    text: str
-    source: str
-
-    def __post_init__(self) -> None:
-        if self.source not in SOURCES:
-            raise DriverError(f"unknown source key {self.source!r} (known: {', '.join(SOURCES)})")
-
-
-@dataclass(frozen=True)
-class Availability:
-    """Whether an engine version can use a driver, and why (truthy when it can)."""
-
-    ok: bool
-    reason: str
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-
-@dataclass(frozen=True)
-class DriverStatus:
-    """A driver's life cycle in Docker Engine versions (``None``: never happened)."""
-
-    added: str | None = None
-    default_since: str | None = None
-    deprecated: str | None = None
-    disabled_by_default: str | None = None  #: still there, but needs an explicit opt-in
-    removed: str | None = None
-    note: str = ""
-    source: str = "DEP"
-    replaced_by: str | None = None  #: the driver the engine's docs send users to instead
-
-    @property
-    def supported(self) -> bool:
-        """Supported in current engines: not deprecated, not removed."""
-        return self.deprecated is None and self.removed is None
-
-    def available_in(self, engine_version: str) -> Availability:
-        if self.added and not version_at_least(engine_version, self.added):
-            return Availability(False, f"added in Engine {self.added}, after {engine_version}")
-        if self.removed and version_at_least(engine_version, self.removed):
-            instead = f"; replaced by {self.replaced_by}" if self.replaced_by else ""
-            return Availability(False, f"removed in Engine {self.removed} (deprecated in {self.deprecated}){instead}")
-        if self.disabled_by_default and version_at_least(engine_version, self.disabled_by_default):
-            return Availability(
-                True,
-                f"deprecated in {self.deprecated}; disabled by default since {self.disabled_by_default} "
-                f"(opt-in only), removed in {self.removed}",
-            )
-        if self.deprecated and version_at_least(engine_version, self.deprecated):
-            return Availability(True, f"deprecated since Engine {self.deprecated}; removed in {self.removed or 'a later release'}")
-        return Availability(True, "supported" + (f" ({self.note})" if self.note else ""))
-
-    def __str__(self) -> str:
-        parts = []
-        if self.added:
-            parts.append(f"added {self.added}")
-        if self.default_since:
-            parts.append(f"default since {self.default_since}")
-        if self.deprecated:
-            parts.append(f"deprecated {self.deprecated}")
-        if self.disabled_by_default:
-            parts.append(f"off by default {self.disabled_by_default}")
-        if self.removed:
-            parts.append(f"removed {self.removed}")
-        if self.note:
-            parts.append(self.note)
-        return ", ".join(parts) or "supported"
-
-
-# -- what a container does ----------------------------------------------------------------
-
-OpKind = Literal["append", "write_at", "create", "delete", "chmod"]
-
-
-@dataclass(frozen=True)
-class Op:
-    """One thing a container does to its filesystem.
-
-    ``append``: add ``nbytes`` at the end of a file; ``write_at``: overwrite ``nbytes`` at
-    ``offset`` in place (no truncation); ``create``: a new file of ``nbytes`` (or replace a
-    file, ``>``: O_TRUNC copies no data); ``delete``: remove a file; ``chmod``: change
-    metadata only.
-    """
-
-    kind: OpKind
-    path: str
-    nbytes: int = 0
-    offset: int = 0
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("append", "write_at", "create", "delete", "chmod"):
-            raise DriverError(f"unknown operation {self.kind!r}")
-        if self.nbytes < 0 or self.offset < 0:
-            raise DriverError("byte counts and offsets must be >= 0")
-        object.__setattr__(self, "path", self.path.strip("/"))
-
-
-def append(path: str, nbytes: int) -> Op:
-    return Op("append", path, nbytes)
-
-
-def write_at(path: str, offset: int, nbytes: int) -> Op:
-    return Op("write_at", path, nbytes, offset)
-
-
-def create(path: str, nbytes: int) -> Op:
-    return Op("create", path, nbytes)
-
-
-def delete(path: str) -> Op:
-    return Op("delete", path)
-
-
-def chmod(path: str) -> Op:
-    return Op("chmod", path)
-
-
-def ops_from_overlay(overlay: object) -> list[Op]:
-    """Turn a :class:`layerlab.model.overlay.Overlay`'s history into operations.
-
-    Its ``copy_ups`` say which lower files were opened for append or write (O_TRUNC) and
-    which only had metadata changed; its upper layer says what each file ends as.
-    """
-    from layerlab.model.overlay import Overlay
-
-    if not isinstance(overlay, Overlay):
-        raise DriverError(f"expected an Overlay, got {type(overlay).__name__}")
-    diff = overlay.diff()
-    lower = Tree.from_layers(overlay.layers)
-    ops: list[Op] = []
-    done: set[str] = set()
-    for cu in overlay.copy_ups:
-        path = cu.path.strip("/")
-        old, new = lower.get(path), diff.entries.get(path)
-        if not isinstance(old, File) or path in done:
-            continue
-        done.add(path)
-        if not isinstance(new, File):
-            ops.append(chmod(path))  # renamed/linked away: metadata only here
-        elif cu.reason == "open for append":
-            ops.append(append(path, max(0, new.size - old.size)))
-        elif cu.reason in ("open for write (O_TRUNC)",):
-            ops.append(create(path, new.size))
-        elif cu.reason == "truncate":
-            ops.append(create(path, new.size) if new.size <= old.size else append(path, new.size - old.size))
-        else:
-            ops.append(chmod(path))
-    for path, entry in diff.entries.items():
-        if isinstance(entry, File) and path not in done and not isinstance(lower.get(path), File):
-            ops.append(create(path, entry.size))
-    for path in sorted(diff.whiteouts):
-        if lower.get(path) is not None:
-            ops.append(delete(path))
-    return ops
 
 
 @dataclass(frozen=True)
@@ -246,15 +52,15 @@ class ContainerCost:
     written: int  #: bytes the container's processes wrote
 
 
-# -- the driver ---------------------------------------------------------------------------
-
-
-def _round_up(n: int, unit: int) -> int:
+def round_up(n: int, unit: int) -> int:
+    """``n`` rounded up to a whole number of ``unit``."""
     return -(-n // unit) * unit
 
 
 @dataclass
-class _FileState:
+class FileState:
+    """One regular file as a container sees it while its writes are counted."""
+
     size: int
     lower: bool  #: still the image's copy (nothing copied or written yet)
     blocks: set[int] = field(default_factory=set)  #: block-level: blocks this container owns
@@ -283,13 +89,13 @@ class StorageDriver(ABC):
         """Bytes a regular file of ``size`` bytes occupies in a layer of this driver."""
         if self.cow_unit == "block":
             assert self.block_size
-            return _round_up(size, self.block_size)
+            return round_up(size, self.block_size)
         return size
 
     def blocks_of(self, size: int) -> set[int]:
         """Block numbers a file of ``size`` bytes spans (block-level drivers)."""
         assert self.block_size
-        return set(range(_round_up(size, self.block_size) // self.block_size))
+        return set(range(round_up(size, self.block_size) // self.block_size))
 
     def touched_blocks(self, offset: int, nbytes: int) -> set[int]:
         if nbytes == 0:
@@ -323,7 +129,7 @@ class StorageDriver(ABC):
     # -- layers and images ----------------------------------------------------------
     def layer_disk(self, image: Image | Sequence[Layer]) -> list[int]:
         """Disk used by each image layer (bottom first) once the image is pulled/loaded."""
-        layers = _layers(image)
+        layers = image_layers(image)
         self.check_depth(len(layers))
         if self.cow_unit == "none":
             tree = Tree()
@@ -351,84 +157,68 @@ class StorageDriver(ABC):
             )
 
     # -- containers -----------------------------------------------------------------
-    def container_disk(self, image: Image | Sequence[Layer], writes: Iterable[Op] | object = ()) -> int:
+    def container_disk(self, image: Image | Sequence[Layer], writes: Iterable[Op] | Overlay = ()) -> int:
         """Disk used by a container of ``image`` (its -init and writable layers) after
         ``writes`` (a list of :class:`Op`, or an Overlay whose copy-ups say what it did)."""
         return self.container_cost(image, writes).disk
 
-    def container_cost(self, image: Image | Sequence[Layer], writes: Iterable[Op] | object = ()) -> ContainerCost:
-        layers = _layers(image)
-        # a container stacks -init and its writable layer on the image
-        self.check_depth(len(layers) + 2)
-        ops = _ops(writes)
+    def container_cost(self, image: Image | Sequence[Layer], writes: Iterable[Op] | Overlay = ()) -> ContainerCost:
+        """What a container of ``image`` holds on disk, copies and writes after ``writes``."""
+        layers = image_layers(image)
+        self.check_depth(len(layers) + 2)  # a container stacks -init and its writable layer on the image
         rootfs = Tree.from_layers(layers)
-        base = self.tree_disk(rootfs) if self.cow_unit == "none" else 0
         # vfs: the -init layer is a full copy of the image, the writable layer a full copy of -init
-        disk = copied = 2 * base
+        disk = copied = 2 * self.tree_disk(rootfs) if self.cow_unit == "none" else 0
         written = 0
-        files: dict[str, _FileState] = {}
-
-        def state(path: str) -> _FileState | None:
-            if path in files:
-                return files[path]
-            entry = rootfs.get(path)
-            if isinstance(entry, File):
-                files[path] = _FileState(entry.size, lower=True)
-                return files[path]
-            return None
-
-        for op in ops:
-            st = state(op.path)
+        files: dict[str, FileState] = {}
+        for op in as_ops(writes):
             written += op.nbytes
+            st = files.get(op.path) or _image_file(rootfs, op.path)
             if op.kind == "create":
-                if st is not None and self.cow_unit == "none":
-                    disk -= self.file_disk(st.size)
-                elif st is not None and not st.lower:
-                    disk -= self._own_disk(st)
-                new = _FileState(op.nbytes, lower=False)
-                if self.cow_unit == "block":
-                    new.blocks = self.blocks_of(op.nbytes)
-                files[op.path] = new
-                disk += self._own_disk(new)
-                continue
-            if st is None:
+                disk -= self.held(st) if st is not None else 0
+                st = files[op.path] = self._new_file(op.nbytes)
+                disk += self.held(st)
+            elif st is None:
                 raise DriverError(f"{op.kind} of /{op.path}: no such file in the image or container")
-            if op.kind == "delete":
-                if self.cow_unit == "none" or not st.lower:
-                    disk -= self._own_disk(st) if self.cow_unit != "none" else self.file_disk(st.size)
-                del files[op.path]
-                continue
-            at = st.size if op.kind == "append" else op.offset
-            new_size = max(st.size, at + op.nbytes)
-            if self.cow_unit == "none":
-                disk += self.file_disk(new_size) - self.file_disk(st.size)
-                st.size = new_size
-                st.lower = False
-                continue
-            if self.cow_unit == "file":
-                if st.lower:  # copy-up: the whole file, once, even for chmod
-                    copied += st.size
-                    disk += st.size
-                    st.lower = False
-                disk += new_size - st.size
-                st.size = new_size
-                continue
-            # block level: metadata changes write no data blocks
-            if op.kind == "chmod":
-                continue
-            before = self._own_disk(st) if not st.lower else 0
-            touched = self._touched_for(st, at, op.nbytes)
-            copied += self._partial_copy(st.size, at, op.nbytes, touched - st.blocks)
-            st.blocks |= touched
-            st.size = new_size
-            st.lower = False
-            disk += self._own_disk(st) - before
+            elif op.kind == "delete":
+                disk -= self.held(st)
+                files.pop(op.path, None)
+            else:
+                files[op.path] = st
+                before = self.held(st)
+                copied += self._change(st, op)
+                disk += self.held(st) - before
         return ContainerCost(disk=disk, copied=copied, written=written)
 
-    def _touched_for(self, st: _FileState, at: int, nbytes: int) -> set[int]:
-        return self.touched_blocks(at, nbytes)
+    def held(self, st: FileState) -> int:
+        """Bytes the container's own layers hold for a file (none while it is the image's copy,
+        except with vfs, whose container layers are full copies)."""
+        if st.lower and self.cow_unit != "none":
+            return 0
+        return self._own_disk(st)
 
-    def _own_disk(self, st: _FileState) -> int:
+    def _new_file(self, size: int) -> FileState:
+        new = FileState(size, lower=False)
+        if self.cow_unit == "block":
+            new.blocks = self.blocks_of(size)
+        return new
+
+    def _change(self, st: FileState, op: Op) -> int:
+        """Apply an append, write or chmod to ``st``; the bytes copy-on-write copied for it."""
+        at = st.size if op.kind == "append" else op.offset
+        if self.cow_unit == "block":
+            if op.kind == "chmod":  # metadata only: no data block is written
+                return 0
+            touched = self.touched_blocks(at, op.nbytes)
+            copied = self._partial_copy(st.size, at, op.nbytes, touched - st.blocks)
+            st.blocks |= touched
+        else:  # file level: the whole file is copied up once, even for a chmod; vfs copies nothing
+            copied = st.size if self.cow_unit == "file" and st.lower else 0
+        st.size = max(st.size, at + op.nbytes)
+        st.lower = False
+        return copied
+
+    def _own_disk(self, st: FileState) -> int:
         if self.cow_unit == "block":
             assert self.block_size
             return len(st.blocks) * self.block_size
@@ -460,17 +250,12 @@ class StorageDriver(ABC):
         }
 
 
-def _layers(image: Image | Sequence[Layer]) -> tuple[Layer, ...]:
+def image_layers(image: Image | Sequence[Layer]) -> tuple[Layer, ...]:
+    """The layers of an image, or the sequence of layers given instead of one."""
     return image.layers if isinstance(image, Image) else tuple(image)
 
 
-def _ops(writes: Iterable[Op] | object) -> list[Op]:
-    from layerlab.model.overlay import Overlay
-
-    if isinstance(writes, Overlay):
-        return ops_from_overlay(writes)
-    ops = list(writes)  # type: ignore[call-overload]
-    for op in ops:
-        if not isinstance(op, Op):
-            raise DriverError(f"writes must be Op values or an Overlay, got {type(op).__name__}")
-    return ops
+def _image_file(rootfs: Tree, path: str) -> FileState | None:
+    """A regular file of the image as the container first sees it (None: no such file)."""
+    entry = rootfs.get(path)
+    return FileState(entry.size, lower=True) if isinstance(entry, File) else None

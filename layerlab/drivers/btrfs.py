@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .base import DriverStatus, Fact, KiB, StorageDriver
+from layerlab.model.units import KiB
+
+from .base import StorageDriver
+from .facts import Fact
+from .status import DriverStatus
 
 
 class Btrfs(StorageDriver):

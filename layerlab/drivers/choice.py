@@ -1,19 +1,46 @@
-"""Why an engine picks the storage driver it picks: :func:`choose_driver` with its reasons.
+"""Which storage driver an engine picks when none is configured, and why.
 
-``choose_driver`` gives the answer; this walks the same priority list with the same
-``works_on`` test and keeps each candidate's verdict, so a learner sees *why* overlay2 wins
-on ext4 and btrfs wins on btrfs with Engine 20.10 but not with 23.0.
+The rule (moby ``daemon/graphdriver/driver.go`` ``New`` and ``driver_linux.go``):
+
+1. A prior driver wins: a non-empty ``<data-root>/<driver>/`` dir of exactly one driver
+   other than vfs (several: the daemon refuses to start). A removed prior driver is an error.
+2. Otherwise the priority list, first driver whose init succeeds on the backing fs:
+   Engine >= 23.0 (moby#42661): overlay2, fuse-overlayfs, btrfs, zfs, vfs;
+   before: btrfs, zfs, overlay2, fuse-overlayfs, aufs, overlay, devicemapper, vfs.
+   Deprecated drivers (aufs, overlay, devicemapper) are never picked here: aufs needs an
+   aufs kernel, devicemapper a configured thin pool, and overlay always loses to overlay2.
+3. btrfs / zfs init only on their own filesystem; overlay2 refuses aufs, ecryptfs, overlay,
+   zfs (< OpenZFS 2.2), nfs and xfs without ftype=1, needs kernel >= 4.0 and, rootless,
+   >= 5.11; fuse-overlayfs needs its binary (by default: assumed present when rootless)
+   and kernel >= 4.18; zfs is not available rootless; vfs always works.
+
+Checked against Debian's dockerd 20.10: ext4 -> overlay2, btrfs -> btrfs.
+With the containerd image store (fresh 29.0 installs) the answer is the snapshotter
+``overlayfs`` instead: this module answers for the classic graph-driver store.
+
+:func:`walk_priority` walks the list once and keeps each candidate's verdict;
+:func:`choose_driver` gives its answer, :func:`explain_choice` its reasons, so a learner
+sees *why* overlay2 wins on ext4 and btrfs wins on btrfs with Engine 20.10 but not with 23.0.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from .base import DriverError
-from .registry import DRIVERS, choose_driver, priority_list, works_on
+from .errors import DriverError
+from .registry import DRIVERS, get_driver
+from .status import version_at_least
 
-__all__ = ["Candidate", "Choice", "check_version", "explain_choice"]
+__all__ = [
+    "PRIORITY", "PRIORITY_BEFORE_23", "Candidate", "Choice", "check_version", "choose_driver",
+    "explain_choice", "priority_list", "walk_priority", "works_on",
+]  # fmt: skip
+
+#: moby's priority lists (driver_linux.go)
+PRIORITY = ("overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs")
+PRIORITY_BEFORE_23 = ("btrfs", "zfs", "overlay2", "fuse-overlayfs", "aufs", "overlay", "devicemapper", "vfs")
 
 
 @dataclass(frozen=True)
@@ -23,6 +50,8 @@ class Candidate:
     driver: str
     verdict: str  #: "chosen", "skipped" (cannot work here) or "not tried" (a winner came first)
     reason: str
+    #: Whether the engine ran the driver's init here (not for a driver it never picks by itself).
+    tried: bool = field(default=True, repr=False)
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,114 @@ class Choice:
         )
 
 
+def priority_list(engine_version: str) -> tuple[str, ...]:
+    return PRIORITY if version_at_least(engine_version, "23.0") else PRIORITY_BEFORE_23
+
+
+def _normal_fs(backing_fs: str) -> str:
+    fs = backing_fs.strip().lower()
+    return {"extfs": "ext4", "ext3": "ext4", "ext2": "ext4", "overlayfs": "overlay"}.get(fs, fs)
+
+
+def works_on(
+    name: str, backing_fs: str, *, kernel: str = "6.1", rootless: bool = False, fuse_overlayfs: bool | None = None
+) -> tuple[bool, str]:
+    """Whether ``name``'s init would succeed on ``backing_fs``, and why not."""
+    fs = _normal_fs(backing_fs)
+    if name == "vfs":
+        return True, "vfs works on any filesystem"
+    if name in ("btrfs", "zfs"):
+        if fs != name:
+            return False, f"{name} needs a {name} backing filesystem, not {fs}"
+        if name == "zfs" and rootless:
+            return False, "zfs is not supported in rootless mode"
+        return True, f"{name} on {fs}"
+    if name == "overlay2":
+        if fs in DRIVERS["overlay2"].incompatible_filesystems:
+            return False, f"overlay2 is not supported over {fs}"
+        if not version_at_least(kernel, "4.0"):
+            return False, f"overlay2 needs kernel >= 4.0 (have {kernel})"
+        if rootless and not version_at_least(kernel, "5.11"):
+            return False, f"rootless overlay2 needs kernel >= 5.11 (have {kernel})"
+        return True, f"overlay2 on {fs}"
+    if name == "fuse-overlayfs":
+        installed = rootless if fuse_overlayfs is None else fuse_overlayfs
+        if not installed:
+            return False, "the fuse-overlayfs binary is not installed"
+        if not version_at_least(kernel, "4.18"):
+            return False, f"fuse-overlayfs needs kernel >= 4.18 (have {kernel})"
+        return True, "fuse-overlayfs (FUSE)"
+    if name in ("aufs", "overlay", "devicemapper"):
+        return False, f"{name} is deprecated: never chosen automatically here"
+    raise DriverError(f"unknown storage driver {name!r}; known: {', '.join(DRIVERS)}")
+
+
+def walk_priority(
+    backing_fs: str,
+    *,
+    engine_version: str = "29.0",
+    kernel: str = "6.1",
+    rootless: bool = False,
+    fuse_overlayfs: bool | None = None,
+) -> tuple[Candidate, ...]:
+    """The engine's walk down its priority list on a fresh data root: every driver's verdict.
+
+    At most one candidate is ``"chosen"``; none when no driver works here.
+    """
+    candidates: list[Candidate] = []
+    found = False
+    for name in priority_list(engine_version):
+        status = DRIVERS[name].status
+        if found:
+            candidates.append(Candidate(name, "not tried", "a driver earlier in the list already works", tried=False))
+        elif not status.supported or not status.available_in(engine_version):
+            candidates.append(Candidate(name, "skipped", f"never chosen automatically ({status})", tried=False))
+        else:
+            found, why = works_on(name, backing_fs, kernel=kernel, rootless=rootless, fuse_overlayfs=fuse_overlayfs)
+            candidates.append(Candidate(name, "chosen" if found else "skipped", why))
+    return tuple(candidates)
+
+
+def choose_driver(
+    backing_fs: str,
+    *,
+    engine_version: str = "29.0",
+    kernel: str = "6.1",
+    rootless: bool = False,
+    existing: Iterable[str] = (),
+    fuse_overlayfs: bool | None = None,
+) -> str:
+    """The graph driver an engine picks with no ``--storage-driver`` (see the module doc).
+
+    ``existing``: driver dirs already present (non-empty) under the data root.
+    """
+    prior = sorted({e for e in existing if e != "vfs"})
+    if len(prior) > 1:
+        raise DriverError(
+            f"the data root contains several graphdrivers: {', '.join(prior)}; "
+            "clean up or choose one with --storage-driver"
+        )
+    if prior:
+        driver = get_driver(prior[0])
+        avail = driver.status.available_in(engine_version)
+        if not avail:
+            raise DriverError(f"prior storage driver {driver.name}: {avail.reason} (Engine {engine_version})")
+        return driver.name
+    candidates = walk_priority(
+        backing_fs, engine_version=engine_version, kernel=kernel, rootless=rootless, fuse_overlayfs=fuse_overlayfs
+    )
+    return _winner(candidates)
+
+
+def _winner(candidates: tuple[Candidate, ...]) -> str:
+    """The chosen candidate's driver; with none, the error dockerd stops with, and why."""
+    for candidate in candidates:
+        if candidate.verdict == "chosen":
+            return candidate.driver
+    reasons = [c.reason for c in candidates if c.tried]
+    raise DriverError("no supported storage backend found: " + "; ".join(reasons))
+
+
 #: A release number, then optionally a distribution suffix: 20.10.24+dfsg1, 5.10.0-28-amd64.
 _VERSION = re.compile(r"v?\d+(\.\d+){0,3}([-+~][0-9A-Za-z.+~-]*)?")
 
@@ -65,22 +202,5 @@ def explain_choice(
     """
     check_version(engine_version, "Engine version", "'29.0' or '20.10.24'")
     check_version(kernel, "kernel version", "'6.1' or '5.10.0-28-amd64'")
-    chosen = choose_driver(
-        backing_fs, engine_version=engine_version, kernel=kernel, rootless=rootless
-    )
-    candidates: list[Candidate] = []
-    found = False
-    for name in priority_list(engine_version):
-        status = DRIVERS[name].status
-        if found:
-            candidates.append(
-                Candidate(name, "not tried", "a driver earlier in the list already works")
-            )
-        elif not status.supported or not status.available_in(engine_version):
-            candidates.append(Candidate(name, "skipped", f"never chosen automatically ({status})"))
-        else:
-            ok, why = works_on(name, backing_fs, kernel=kernel, rootless=rootless)
-            candidates.append(Candidate(name, "chosen" if ok else "skipped", why))
-            found = ok
-    assert found and next(c.driver for c in candidates if c.verdict == "chosen") == chosen
-    return Choice(chosen, backing_fs, engine_version, kernel, rootless, tuple(candidates))
+    candidates = walk_priority(backing_fs, engine_version=engine_version, kernel=kernel, rootless=rootless)
+    return Choice(_winner(candidates), backing_fs, engine_version, kernel, rootless, candidates)

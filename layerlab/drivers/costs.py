@@ -13,8 +13,11 @@ from functools import cached_property
 
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
+from layerlab.model.units import GiB, MiB
 
-from .base import DriverError, GiB, MiB, Op, StorageDriver, append, create
+from .base import StorageDriver
+from .errors import DriverError
+from .ops import Op, append, create
 from .registry import DRIVERS, get_driver
 
 
@@ -56,8 +59,8 @@ def _file(path: str, size: int, seed: int | str = 0) -> Layer:
     return Layer.from_files({path: SyntheticContent(size, seed=seed)})
 
 
-def _base() -> Layer:
-    """A small base layer: a 2 MiB "busybox" and a config file."""
+def base_layer() -> Layer:
+    """A small base layer every workload starts from: a 2 MiB "busybox" and a config file."""
     return Layer.from_files({"bin/busybox": SyntheticContent(2 * MiB, seed="busybox"), "etc/os-release": b"ID=demo\n"})
 
 
@@ -67,28 +70,28 @@ WORKLOADS: dict[str, Workload] = {
         Workload(
             "append-1-byte-to-1GiB",
             "10 containers each append one byte to a 1 GiB file of the image",
-            lambda: [_base(), _file("data/big.bin", GiB, "big")],
+            lambda: [base_layer(), _file("data/big.bin", GiB, "big")],
             containers=10,
             ops=(append("data/big.bin", 1),),
         ),
         Workload(
             "50-containers",
             "50 containers from one 100 MiB image, each writing a 4 KiB log file",
-            lambda: [_base(), _file("app/lib.so", 60 * MiB, "lib"), _file("app/data.db", 38 * MiB, "db")],
+            lambda: [base_layer(), _file("app/lib.so", 60 * MiB, "lib"), _file("app/data.db", 38 * MiB, "db")],
             containers=50,
             ops=(create("var/log/app.log", 4096),),
         ),
         Workload(
             "100-layers",
             "a 100-layer image, each layer adding a 1 MiB file; one container",
-            lambda: [_base()] + [_file(f"layers/f{i:03}", MiB, i) for i in range(99)],
+            lambda: [base_layer()] + [_file(f"layers/f{i:03}", MiB, i) for i in range(99)],
             containers=1,
         ),
         Workload(
             "delete-in-later-layer",
             "a 500 MiB file added in one layer and deleted in the next; one container",
             lambda: [
-                _base(),
+                base_layer(),
                 _file("tmp/dataset.tar", 500 * MiB, "ds"),
                 Layer.from_files({"app/done": b"ok\n"}, delete=["tmp/dataset.tar"]),
             ],

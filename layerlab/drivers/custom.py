@@ -8,43 +8,34 @@ clear :class:`DriverError` before any cost is computed.
 
 from __future__ import annotations
 
-import re
-from fractions import Fraction
-
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
+from layerlab.model.units import SIZE_UNITS, SIZE_UNITS_TEXT, TiB, NotASize, NotWholeBytes, parse_size
 
-from .base import DriverError, GiB, KiB, MiB, append
-from .costs import Workload, _base
+from .errors import DriverError
+from .ops import append
+from .costs import Workload, base_layer
 
 __all__ = ["MAX_CONTAINERS", "MAX_SIZE", "UNITS", "custom_workload", "parse_bytes", "parse_count"]
 
-#: Units a typed size may carry (decimal as docker prints them, binary as dd and du do).
-UNITS: dict[str, int] = {
-    "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
-    "kib": KiB, "mib": MiB, "gib": GiB, "tib": 1024**4,
-}  # fmt: skip
+#: Units a typed size may carry: :data:`layerlab.model.units.SIZE_UNITS`.
+UNITS = SIZE_UNITS
 MAX_CONTAINERS = 10_000
-MAX_SIZE = 1024**4  #: 1 TiB: big enough to teach, small enough to stay a plain int everywhere
-
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
-_UNIT_LIST = "B, kB, MB, GB, TB, KiB, MiB, GiB, TiB"
+MAX_SIZE = TiB  #: big enough to teach, small enough to stay a plain int everywhere
 
 
 def parse_bytes(text: object, what: str = "size") -> int:
-    """``"1 GiB"`` -> 1073741824; a whole number of bytes, 0 .. 1 TiB."""
+    """``"1 GiB"`` -> 1073741824; a whole number of bytes, 0 .. 1 TiB (units: :func:`parse_size`)."""
     raw = str(text).strip()
-    cleaned = raw.replace("_", "").replace(",", "").lower()
-    match = _SIZE.fullmatch(cleaned)
-    if not match or match.group(2) not in ("", *UNITS):
+    try:
+        value = parse_size(raw)
+    except NotWholeBytes:
+        raise DriverError(f"{what}: {raw!r} is not a whole number of bytes; use a smaller unit") from None
+    except NotASize:
         raise DriverError(
             f"{what}: {raw!r} is not a size; type a number of bytes or a number with a unit "
-            f"({_UNIT_LIST}), e.g. '4096' or '1 GiB'"
-        )
-    exact = Fraction(match.group(1)) * UNITS[match.group(2) or "b"]
-    if exact.denominator != 1:
-        raise DriverError(f"{what}: {raw!r} is not a whole number of bytes; use a smaller unit")
-    value = int(exact)
+            f"({SIZE_UNITS_TEXT}), e.g. '4096' or '1 GiB'"
+        ) from None
     if value > MAX_SIZE:
         raise DriverError(f"{what}: {raw!r} is more than 1 TiB; the lab models sizes up to 1 TiB")
     return value
@@ -75,7 +66,7 @@ def custom_workload(
         "custom",
         f"{n} container{'s' * (n != 1)} each append {nbytes:,} B to a {size:,} B file of the image",
         lambda: [
-            _base(),
+            base_layer(),
             Layer.from_files({"data/file.bin": SyntheticContent(size, seed="custom")}),
         ],
         containers=n,

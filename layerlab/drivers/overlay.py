@@ -8,7 +8,9 @@ from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 from layerlab.model.tree import Tree
 
-from .base import DriverStatus, Fact, StorageDriver, _layers
+from .base import StorageDriver, image_layers
+from .facts import Fact
+from .status import DriverStatus
 
 
 class Overlay(StorageDriver):
@@ -35,7 +37,7 @@ class Overlay(StorageDriver):
     def layer_inodes(self, image: Image | Sequence[Layer]) -> list[int]:
         """Directory entries each layer's tree holds (the whole tree, hard links counted)."""
         tree, out = Tree(), []
-        for layer in _layers(image):
+        for layer in image_layers(image):
             tree.apply(layer)
             out.append(len(tree))
         return out

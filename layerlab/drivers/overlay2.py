@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import DriverStatus, Fact, StorageDriver
+from .base import StorageDriver
+from .facts import Fact
+from .status import DriverStatus
 
 #: overlay2 mounts at most this many lower directories (the mount data must fit one page). [M]
 OVERLAY2_MAX_LOWERS = 128

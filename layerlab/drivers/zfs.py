@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .base import DriverStatus, Fact, KiB, StorageDriver, _FileState, _round_up
+from layerlab.model.units import KiB
+
+from .base import FileState, StorageDriver, round_up
+from .facts import Fact
+from .status import DriverStatus
 
 #: ZFS allocates small files in one block of their size rounded up to the pool's sector (ashift=12)
 SECTOR = 4 * KiB
@@ -33,17 +37,17 @@ class Zfs(StorageDriver):
     def file_disk(self, size: int) -> int:
         assert self.block_size
         if size <= self.block_size:
-            return _round_up(size, SECTOR)
-        return _round_up(size, self.block_size)
+            return round_up(size, SECTOR)
+        return round_up(size, self.block_size)
 
-    def _own_disk(self, st: _FileState) -> int:
+    def _own_disk(self, st: FileState) -> int:
         assert self.block_size
         if st.size <= self.block_size:
-            return _round_up(st.size, SECTOR) if st.blocks else 0
+            return round_up(st.size, SECTOR) if st.blocks else 0
         return len(st.blocks) * self.block_size
 
     def _block_write_cost(self, file_size: int, at: int, nbytes: int, end: int) -> int:
         assert self.block_size
         if end <= self.block_size:  # still one small block: all of it is rewritten
-            return _round_up(end, SECTOR) if nbytes else 0
+            return round_up(end, SECTOR) if nbytes else 0
         return super()._block_write_cost(file_size, at, nbytes, end)

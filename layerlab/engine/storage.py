@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from layerlab.drivers import DriverError, StorageDriver, choose_driver, get_driver, works_on
-from layerlab.drivers.base import version_at_least
 from layerlab.drivers.choice import check_version
+from layerlab.drivers.status import version_at_least
 
 if TYPE_CHECKING:
     from .host import Host

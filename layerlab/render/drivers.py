@@ -23,9 +23,9 @@ from layerlab.drivers import (
     compare_costs,
     get_driver,
 )
-from layerlab.drivers.base import version_at_least
 from layerlab.drivers.costs import WORKLOADS, CostRow
 from layerlab.drivers.overlay2 import OVERLAY2_MAX_LOWERS
+from layerlab.drivers.status import version_at_least
 from layerlab.model.content import SyntheticContent
 from layerlab.model.digest import short_id
 from layerlab.model.image import Image
