@@ -15,7 +15,7 @@ from layerlab.engine.host import Host
 from layerlab.model.digest import chain_ids
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
-from layerlab.render.dataroot import dataroot_tree, identities
+from layerlab.render import dataroot_tree, identities
 
 R = "/var/lib/docker"
 IMG = f"{R}/image/overlay2"

@@ -1,8 +1,11 @@
 """Pictures of the model: pure functions from model objects to ``graphviz.Digraph``."""
 
-from .containers import container_stack, containers_over_image, copy_up_steps, path_lookup
-from .dataroot import dataroot_tree, identities
+from .containers import container_stack, containers_over_image
+from .copy_up import copy_up_steps
+from .dataroot import dataroot_tree
 from .drivers import cost_chart, drivers_side_by_side, layer_layout
+from .identities import identities
+from .lookup import path_lookup
 from .picture import Picture
 from .reuse import build_cache, shared_layers
 from .stack import image_stack

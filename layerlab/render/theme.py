@@ -1,4 +1,6 @@
-"""One visual language for every picture in the course."""
+"""One visual language for every picture in the course: colours, legends, label text."""
+
+import html
 
 FONT = "Helvetica,Arial,sans-serif"
 IMAGE_LAYER = "#cfe2f3"  # read-only, shared: cool blue
@@ -6,6 +8,13 @@ IMAGE_LAYER_EDGE = "#3d85c6"
 EMPTY_STEP = "#ffffff"
 EMPTY_STEP_EDGE = "#999999"
 CONTAINER_LAYER = "#fce5cd"  # read-write, private: warm orange
+CONTAINER_LAYER_EDGE = "#e69138"
+INIT_LAYER = "#fff2cc"  # Docker's own small layer under the RW layer: pale yellow
+INIT_LAYER_EDGE = "#bf9000"
+MOUNT = "#d9ead3"  # volumes and bind mounts, outside the layers: green
+MOUNT_EDGE = "#38761d"
+MARK_EDGE = "#d55e00"  # the box a picture points at
+PANEL_EDGE = "#bbbbbb"  # the frame of a legend, a panel or a table
 WHITEOUT = "#cc0000"
 ADDED = "#38761d"
 MUTED = "#666666"
@@ -47,7 +56,7 @@ def legend_table(items: list[tuple[str, str, str, str]]) -> str:
 def add_legend(graph, items: list[tuple[str, str, str, str]]) -> None:  # type: ignore[no-untyped-def]
     """A small 'legend' cluster with one table node, so every picture explains its colours."""
     with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", fontsize="10", fontcolor=MUTED, color="#bbbbbb", style="rounded")
+        legend.attr(label="legend", fontsize="10", fontcolor=MUTED, color=PANEL_EDGE, style="rounded")
         legend.node("legend", legend_table(items), shape="plaintext", style="", fontsize="10")
 
 
@@ -58,6 +67,11 @@ def clip(text: str, width: int) -> str:
     """One line of at most ``width`` characters: white space folded, an ellipsis where cut."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def label_text(text: str, width: int = 46) -> str:
+    """``text`` clipped to ``width`` characters and escaped, ready for an HTML-like label."""
+    return html.escape(clip(text, width))
 
 
 def count(n: int, word: str, plural: str | None = None) -> str:

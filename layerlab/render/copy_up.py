@@ -1,0 +1,195 @@
+"""Copy-on-write step by step: what served a path before, what the overlay copied up, and
+what the RW layer holds after.
+
+Everything comes from the :class:`~layerlab.model.operation.Outcome` the model produced:
+the layer that served the path before, each copy-up record (path, bytes, source layer,
+reason), and what landed in the RW layer (files, whiteouts, opaque directories).
+"""
+
+from __future__ import annotations
+
+import html
+
+from layerlab.model.lookup import WHITEOUT_HERE, LookupStep
+from layerlab.model.operation import Outcome, describe
+from layerlab.model.units import human_size
+
+from . import theme
+from .picture import Picture
+
+__all__ = ["copy_up_steps"]
+
+#: How many landed paths the "after" panel lists before it says "… and N more".
+MAX_LANDED = 8
+#: The fill of a copy-up that copied no data (a chmod of an empty file, a mkdir's parent).
+METADATA_COPY = "#fdf3e7"
+_PANEL = {"fontsize": "11", "style": "rounded", "color": theme.PANEL_EDGE}
+_DASHED = {"fillcolor": theme.EMPTY_STEP, "color": theme.EMPTY_STEP_EDGE, "style": "rounded,dashed"}
+
+
+def copy_up_steps(outcome: Outcome) -> Picture:
+    """Three panels, left to right: 1 before, 2 copy-up (the overlay's records), 3 after."""
+    graph = Picture(
+        "copy_up",
+        graph_attr={**theme.GRAPH_ATTR, "rankdir": "LR", "ranksep": "0.4", "compound": "true"},
+        node_attr=theme.NODE_ATTR,
+    )
+    graph.attr(
+        label=f"$ {outcome.command}  ·  {outcome.summary()}  ·  RW layer {human_size(outcome.size_before)} → "
+        f"{human_size(outcome.size_after)}",
+        labelloc="t",
+        fontsize="12",
+    )
+    _before_panel(graph, outcome)
+    _copy_panel(graph, outcome)
+    _after_panel(graph, outcome)
+    graph.edge(
+        "b_low",
+        "c0",
+        color=theme.CACHE_MISS_EDGE,
+        label="copy" if outcome.copy_ups else "",
+        fontsize="9",
+    )
+    last = f"c{max(0, len(outcome.copy_ups) - 1)}"
+    graph.edge(last, "a_rw", color=theme.CACHE_MISS_EDGE)
+    return graph
+
+
+# -- 1 · before ----------------------------------------------------------------------------
+
+
+def _before_panel(graph: Picture, outcome: Outcome) -> None:
+    """The RW layer and the lower layer that served the path before the operation."""
+    with graph.subgraph(name="cluster_before") as c:
+        c.attr(label="1 · before", **_PANEL)
+        c.node(
+            "b_rw",
+            f"<<b>RW layer</b><br/>{_rw_before(outcome)}>",
+            fillcolor=theme.CONTAINER_LAYER,
+            color=theme.CONTAINER_LAYER_EDGE,
+        )
+        label, attrs = _lower_before(outcome)
+        c.node("b_low", label, **attrs)
+        c.edge("b_rw", "b_low", style="invis")
+
+
+def _rw_before(outcome: Outcome) -> str:
+    """What the RW layer held at the path: the entry, a whiteout, or nothing."""
+    first = outcome.before.steps[0] if outcome.before.steps else None
+    served = outcome.before.served_by
+    if served is not None and served.key == "rw":
+        return theme.label_text(describe(outcome.before.entry), 50)
+    if first is not None and first.key == "rw" and first.status == WHITEOUT_HERE:
+        return f'<font color="{theme.WHITEOUT}"><b>whiteout</b></font>: {theme.label_text(first.note, 50)}'
+    return "nothing at this path yet"
+
+
+def _lower_before(outcome: Outcome) -> tuple[str, dict[str, str]]:
+    """(label, attributes) of the box under the RW layer: who served the path, if anyone."""
+    path = theme.label_text(outcome.before.real, 40)
+    served = outcome.before.served_by
+    if served is None:
+        stop = next((s for s in outcome.before.steps if s.status == WHITEOUT_HERE), None)
+        where = f"whited out in {html.escape(stop.label)}" if stop is not None else "no layer has it"
+        return f'<<b>{where}</b><br/><font face="monospace">{path}</font>: ENOENT>', _DASHED
+    if served.key == "rw":
+        return "<<b>lower layers</b><br/>not looked at: the RW layer has it>", _DASHED
+    fill, edge = _colours(served)
+    label = (
+        f'<<b>{html.escape(served.label)}</b> serves<br/><font face="monospace">'
+        f"{path}</font><br/>{theme.label_text(describe(outcome.before.entry), 50)}>"
+    )
+    return label, {"fillcolor": fill, "color": edge, "penwidth": "2"}
+
+
+def _colours(layer: LookupStep) -> tuple[str, str]:
+    """(fill, edge) of a lower layer: a mount, the -init layer or an image layer."""
+    if layer.key == "mount":
+        return theme.MOUNT, theme.MOUNT_EDGE
+    if layer.key == "init":
+        return theme.INIT_LAYER, theme.INIT_LAYER_EDGE
+    return theme.IMAGE_LAYER, theme.IMAGE_LAYER_EDGE
+
+
+# -- 2 · copy-up ---------------------------------------------------------------------------
+
+
+def _copy_panel(graph: Picture, outcome: Outcome) -> None:
+    """One box per copy-up record, or one saying why nothing was copied."""
+    with graph.subgraph(name="cluster_copy") as c:
+        c.attr(label="2 · copy-up", **_PANEL)
+        if not outcome.copy_ups:
+            why = (
+                theme.label_text(outcome.result, 70)
+                if outcome.result
+                else "nothing came from a lower layer:<br/>the change was made in the RW layer or a mount"
+            )
+            c.node("c0", f"<<b>no copy-up</b><br/>{why}>", **_DASHED)
+        for i, record in enumerate(outcome.copy_ups):
+            kind = "data" if record.bytes else "metadata only"
+            c.node(
+                f"c{i}",
+                f'<<font face="monospace"><b>{theme.label_text(record.path, 40)}</b></font><br/>'
+                f"{record.bytes:,} bytes ({kind}) from {html.escape(outcome.source_of(record))}"
+                f'<br/><font point-size="9">{html.escape(record.reason)}</font>>',
+                fillcolor=theme.CACHE_MISS if record.bytes else METADATA_COPY,
+                color=theme.CACHE_MISS_EDGE,
+                penwidth="2" if record.bytes else "1",
+            )
+        for i in range(max(1, len(outcome.copy_ups)) - 1):
+            c.edge(f"c{i}", f"c{i + 1}", style="invis")
+
+
+# -- 3 · after -----------------------------------------------------------------------------
+
+
+def _landed_label(kind: str, path: str, detail: str) -> str:
+    colour = theme.WHITEOUT if kind in ("whiteout", "opaque dir", "removed") else "#000000"
+    return (
+        f'<font color="{colour}"><b>{html.escape(kind)}</b></font> '
+        f'<font face="monospace">{theme.label_text(path, 40)}</font><br/>'
+        f'<font point-size="9">{theme.label_text(detail, 60)}</font>'
+    )
+
+
+def _after_panel(graph: Picture, outcome: Outcome) -> None:
+    """What the RW layer holds now, and what became of the layer that served the path."""
+    with graph.subgraph(name="cluster_after") as c:
+        c.attr(label="3 · after", **_PANEL)
+        landed = outcome.landed
+        if landed:
+            rows = "<br/>".join(_landed_label(x.what, x.path, x.detail) for x in landed[:MAX_LANDED])
+            if len(landed) > MAX_LANDED:
+                rows += f"<br/>… and {len(landed) - MAX_LANDED} more"
+            c.node(
+                "a_rw",
+                f"<<b>RW layer now holds</b><br/>{rows}>",
+                fillcolor=theme.CONTAINER_LAYER,
+                color=theme.CONTAINER_LAYER_EDGE,
+                penwidth="2",
+            )
+        else:
+            c.node(
+                "a_rw",
+                "<<b>RW layer</b><br/>unchanged>",
+                fillcolor=theme.CONTAINER_LAYER,
+                color=theme.CONTAINER_LAYER_EDGE,
+            )
+        label, attrs = _lower_after(outcome)
+        c.node("a_low", label, **attrs)
+        c.edge("a_rw", "a_low", style="invis")
+
+
+def _lower_after(outcome: Outcome) -> tuple[str, dict[str, str]]:
+    """(label, attributes): the read-only layer that served the path, never modified, or
+    what serves the path now."""
+    served, now = outcome.before.served_by, outcome.after.served_by
+    if served is not None and served.key not in ("rw", "mount"):
+        state = (
+            "still serves it" if now is not None and now.key == served.key else "unchanged, now hidden"
+        )
+        fill = theme.IMAGE_LAYER if served.key.startswith("image") else theme.INIT_LAYER
+        label = f"<<b>{html.escape(served.label)}</b><br/>{state} (read-only: never modified)>"
+        return label, {"fillcolor": fill, "color": theme.IMAGE_LAYER_EDGE}
+    text = f"served by {now.label}" if now is not None else "no layer has it"
+    return f"<<b>the path now</b><br/>{html.escape(text)}>", _DASHED

@@ -1,0 +1,185 @@
+"""One image from its config to its directories: config -> diff_ids -> chain ids ->
+cache-ids -> layer directories (and overlay2's short links), one row per layer.
+
+The first columns are computed from content (sha256), the last ones are names the daemon
+made up: that is why a directory's name says nothing about what it holds.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from layerlab.dataroot import DataRoot, ImageIdentity, LayerIdentity
+
+from . import theme
+from .dataroot import DIR_FILL, short_name
+from .picture import Picture
+
+if TYPE_CHECKING:
+    from layerlab.engine.host import Host
+
+__all__ = ["identities"]
+
+#: The bottom caption: how chain ids are made, and what the two colours mean.
+CAPTION = (
+    "chain id [0] = diff_id [0]; chain id [n] = sha256(chain id [n-1] + ' ' + diff_id [n]) "
+    "over the full 'sha256:…' strings · blue: computed from content, orange: made up by the daemon"
+)
+_GREY = f'<font point-size="9" color="{theme.MUTED}">'
+
+
+def identities(source: DataRoot | Host, image_ref: str, *, store: str = "overlay2") -> Picture:
+    """One image from its config to its directories, one row per layer.
+
+    ``source`` is a data root or a host (then ``store`` picks the image store).
+    """
+    root = source if isinstance(source, DataRoot) else DataRoot.from_host(source, store)
+    ident = root.identity(image_ref)
+    containerd = root.store == "containerd"
+    graph = Picture(
+        "identities",
+        graph_attr={**theme.GRAPH_ATTR, "rankdir": "LR", "ranksep": "0.35", "nodesep": "0.12"},
+        node_attr={**theme.NODE_ATTR, "fontsize": "10"},
+        edge_attr={"color": theme.MUTED, "fontsize": "9", "fontname": theme.FONT},
+    )
+    _config(graph, ident, containerd)
+    for layer in ident.layers:
+        _layer_row(graph, layer, containerd)
+    _headings(graph, ident, containerd)
+    graph.attr(label=CAPTION, labelloc="b", fontsize="11")
+    return graph
+
+
+def _digest(value: str) -> str:
+    return html.escape(value[:19] + "…")
+
+
+def _tail(path: str, parts: int = 3) -> str:
+    return "/".join(path.split("/")[-parts:])
+
+
+def _config(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
+    """The first column: the image's tags, its id and its config file."""
+    tags = ", ".join(ident.tags) or "no tag"
+    id_kind = "manifest digest" if containerd else "sha256 of the config"
+    config = html.escape(short_name(_tail(ident.config_path, 1), 12))
+    graph.node(
+        "config",
+        f"<<b>{html.escape(tags)}</b><br/>image id ({id_kind})<br/>"
+        f'<font face="monospace">{_digest(ident.image_id)}</font><br/>'
+        f"{_GREY}config: …/{config}</font>>",
+        fillcolor=theme.IMAGE_NODE,
+        color=theme.IMAGE_LAYER_EDGE,
+        tooltip=ident.image_id,
+    )
+
+
+def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
+    """One layer across the columns, and the edges that tie each column to the next."""
+    i = layer.index
+    where = "snapshot key" if containerd else "layerdb/sha256/&lt;chain id&gt;/"  # HTML already
+    for key, value, heading, note in (
+        ("diff", layer.diff_id, "diff_id", f"sha256 of layer {i}'s tar"),
+        ("chain", layer.chain_id, "chain id", where),
+    ):
+        graph.node(
+            f"{key}{i}",
+            f'<<b>{heading} [{i}]</b><br/><font face="monospace">{_digest(value)}</font><br/>'
+            f"{_GREY}{note}</font>>",
+            fillcolor=theme.IMAGE_LAYER,
+            color=theme.IMAGE_LAYER_EDGE,
+            tooltip=value,
+        )
+    graph.node(
+        f"cache{i}",
+        _cache_label(layer, containerd),
+        fillcolor=theme.CACHE_MISS,
+        color=theme.FIRST_MISS_EDGE,
+        tooltip=layer.cache_id,
+    )
+    holds = "fs/ work/" if containerd else "diff/ link" + (" lower work/" if layer.lower else "")
+    graph.node(
+        f"dir{i}",
+        f"<<b>{html.escape(short_name(_tail(layer.directory, 2), 34))}/</b><br/>"
+        f'<font point-size="9">{holds} · {layer.size:,} B</font>>',
+        fillcolor=DIR_FILL,
+        color=theme.EMPTY_STEP_EDGE,
+        tooltip=layer.directory,
+    )
+    graph.edge("config", f"diff{i}", label=f"rootfs.diff_ids[{i}]")
+    graph.edge(f"diff{i}", f"chain{i}", label="= diff_id" if i == 0 else "")
+    if i > 0:
+        graph.edge(
+            f"chain{i - 1}",
+            f"chain{i}",
+            style="dashed",
+            label="sha256(parent + ' ' + diff_id)",
+            constraint="false",
+        )
+    graph.edge(f"chain{i}", f"cache{i}", label="key" if containerd else "cache-id")
+    graph.edge(f"cache{i}", f"dir{i}", label="names")
+    if layer.link is not None:
+        _short_link(graph, layer)
+
+
+def _cache_label(layer: LayerIdentity, containerd: bool) -> str:
+    if containerd:
+        return (
+            f"<<b>snapshot {html.escape(layer.cache_id)}</b><br/>"
+            "<font point-size='9'>a counter, in metadata.db</font>>"
+        )
+    return (
+        f'<<b>cache-id</b><br/><font face="monospace">{html.escape(short_name(layer.cache_id, 25))}</font>'
+        f"<br/>{_GREY}the file layerdb/…/cache-id</font>>"
+    )
+
+
+def _short_link(graph: Picture, layer: LayerIdentity) -> None:
+    """overlay2's l/<short> link to the layer's diff directory (and its lower chain)."""
+    i = layer.index
+    lower = "<br/>lower: " + theme.label_text(layer.lower, 34) if layer.lower else ""
+    graph.node(
+        f"link{i}",
+        f'<<b>l/{html.escape(layer.link or "")}</b><br/><font point-size="9">→ '
+        f"../{html.escape(short_name(layer.cache_id, 12))}/diff{lower}</font>>",
+        fillcolor=theme.CACHE_MISS,
+        color=theme.FIRST_MISS_EDGE,
+        tooltip=f"{layer.link} -> ../{layer.cache_id}/diff",
+    )
+    graph.edge(f"dir{i}", f"link{i}", label="link")
+
+
+def _columns(containerd: bool) -> list[tuple[str, str, str]]:
+    """(node prefix, heading, how the values are made) of each column, left to right."""
+    cols = [
+        ("config", "image config", "sha256"),
+        ("diff", "diff_ids", "sha256"),
+        ("chain", "chain ids", "sha256"),
+        ("cache", "snapshot number" if containerd else "cache-ids", "made up"),
+        ("dir", "snapshot directory" if containerd else "layer directory", "named by it"),
+    ]
+    if not containerd:
+        cols.append(("link", "short link", "made up"))
+    return cols
+
+
+def _headings(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
+    """A heading over each column, and each column kept on one rank."""
+    columns = _columns(containerd)
+    for key, heading, kind in columns:
+        colour = theme.IMAGE_LAYER_EDGE if kind == "sha256" else theme.FIRST_MISS_EDGE
+        graph.node(
+            f"h_{key}",
+            f'<<b>{heading}</b><br/><font color="{colour}">{kind}</font>>',
+            shape="plaintext",
+            style="",
+        )
+    for left, right in zip(columns, columns[1:]):
+        graph.edge(f"h_{left[0]}", f"h_{right[0]}", style="invis")
+    for key, *_ in columns:
+        members = ["config"] if key == "config" else [f"{key}{x.index}" for x in ident.layers]
+        with graph.subgraph() as rank:
+            rank.attr(rank="same")
+            for name in (f"h_{key}", *members):
+                rank.node(name)
