@@ -7,7 +7,7 @@
     docker build -t my-app ../scenarios/builds/first
     docker history my-app
 
-Each line runs as in a scenario (:mod:`layerlab.compare.scenario`), with paths relative to the
+Each line runs as in a scenario (:mod:`layerlab.compare.lines`), with paths relative to the
 notebook's working directory, and prints what docker prints after a ``$ command`` line.
 A failing line prints one ``ERROR: ...`` line (never a traceback) and stops the cell,
 like ``set -e``. One host per kernel: later cells see earlier cells' images.
@@ -28,7 +28,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from layerlab.compare.scenario import SimulatedSide, parse_scenario
+from layerlab.compare.facts import observe
+from layerlab.compare.lines import parse_scenario
+from layerlab.compare.simulated import SimulatedSide
 from layerlab.engine.host import Host
 from layerlab.model.errors import LayerlabError
 
@@ -59,13 +61,8 @@ def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Any = print) 
     side = SimulatedSide(Path(cwd) if cwd is not None else Path.cwd(), host)
     for n, command in enumerate(commands):
         echo(f"$ {command.text}")
-        try:
-            observed = side.run(command)
-            ok, output = observed.ok, observed.output
-        except LayerlabError as err:  # an unsupported verb is refused before it runs
-            ok, output = False, f"ERROR: {err}"
-        except Exception as err:  # noqa: BLE001 - a malformed line must not show a traceback
-            ok, output = False, f"ERROR: {command.text}: {type(err).__name__}: {err}".rstrip(": ")
+        observed = observe(side, command)  # a malformed line is an ERROR line, never a traceback
+        ok, output = observed.ok, observed.output
         if output:
             echo(output.rstrip() if ok else " ".join(output.split()))
         if not ok:
@@ -78,25 +75,9 @@ def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Any = print) 
 
 def reachable_engine(timeout: float = 5.0) -> tuple[Any, str]:
     """(engine, "") when one answers, else (None, one line saying why not)."""
-    import os
+    from layerlab.real.discovery import find_engine
 
-    from layerlab.real.engine import Engine, EngineError
-
-    host = os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST")
-    if not host:
-        if not DEFAULT_SOCKET.exists():
-            return (
-                None,
-                f"no Docker Engine reachable (DOCKER_HOST is not set and there is no {DEFAULT_SOCKET})",
-            )
-        host = f"unix://{DEFAULT_SOCKET}"
-    try:
-        engine = Engine(host)
-        engine.version(timeout=timeout)
-    except EngineError as err:
-        first = str(err).splitlines()[-1].strip() if str(err).strip() else type(err).__name__
-        return None, f"no Docker Engine reachable: {host} does not answer ({first[:160]})"
-    return engine, ""
+    return find_engine(default_socket=DEFAULT_SOCKET, timeout=timeout)
 
 
 def run_beside(

@@ -29,7 +29,6 @@ import atexit
 import os
 import shutil
 import struct
-import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +37,8 @@ from typing import Any
 
 import pytest
 
-from layerlab.real.engine import Engine, EngineError, engine_from_env
+from layerlab.real.discovery import PrivateDockerd, engine_from_env, host_from_env
+from layerlab.real.engine import Engine, EngineError, EngineUnavailable
 
 REPO = Path(__file__).resolve().parents[1]
 PRIVATE_DOCKERD = REPO / "scripts" / "private-dockerd"
@@ -117,17 +117,6 @@ def _short_tmp_dir() -> str:
     return tempfile.mkdtemp(prefix="ll-d", dir=base)
 
 
-def _stop_private(dir_: str) -> None:
-    subprocess.run(
-        [str(PRIVATE_DOCKERD), "stop", dir_],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     """A Docker Engine the tests may build on (see the module docstring for which)."""
@@ -135,36 +124,24 @@ def engine() -> Iterator[Engine]:
     if found is not None:
         yield found
         return
-    named = os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST")
+    named = host_from_env()
     unreachable = f" ({named} does not answer)" if named else ""
     if os.geteuid() != 0 or shutil.which("dockerd") is None:
         _skip_or_fail(NO_ENGINE + unreachable)
 
-    dir_ = _short_tmp_dir()
-    atexit.register(_stop_private, dir_)  # if the session dies before teardown
-    proc = subprocess.run(
-        [str(PRIVATE_DOCKERD), "start", dir_],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    host = next(
-        (ln.split("=", 1)[1] for ln in proc.stdout.splitlines() if ln.startswith("DOCKER_HOST=")),
-        None,
-    )
-    if proc.returncode != 0 or host is None:
-        _stop_private(dir_)
-        atexit.unregister(_stop_private)
-        _skip_or_fail(
-            f"{NO_ENGINE}{unreachable}; the private dockerd did not start:\n{proc.stderr.strip()}"
-        )
+    private = PrivateDockerd(PRIVATE_DOCKERD, Path(_short_tmp_dir()))
+    atexit.register(private.stop)  # if the session dies before teardown
     try:
-        yield Engine(host)
+        started = private.start()
+    except EngineUnavailable as err:
+        atexit.unregister(private.stop)
+        _skip_or_fail(f"{NO_ENGINE}{unreachable}; {err}")
+        raise  # for type checkers: skip/fail raise
+    try:
+        yield started
     finally:
-        _stop_private(dir_)
-        atexit.unregister(_stop_private)
+        private.stop()
+        atexit.unregister(private.stop)
 
 
 def clean_slate(engine: Engine) -> None:

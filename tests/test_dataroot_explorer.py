@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from layerlab.build.catalogue import base_image
-from layerlab.compare.scenario import TreeArgs
+from layerlab.compare.arguments import TreeArgs
 from layerlab.compare.walk import DataRootWalk, WalkError, parse_line
 from layerlab.dataroot import DataRoot
 from layerlab.engine.host import Host

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from layerlab.compare.scenario import SimulatedSide, parse_scenario
+from layerlab.compare.lines import parse_scenario
+from layerlab.compare.simulated import SimulatedSide
 from layerlab.engine.host import Host, HostError
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from layerlab.compare.scenario import (
-    Observation,
-    ScenarioError,
-    _differences,
-    parse_buildkit_log,
-    parse_scenario,
-    play,
-)
+from layerlab.compare.arguments import made_tags
+from layerlab.compare.buildkit_log import parse_buildkit_log, read_buildkit_log
+from layerlab.compare.differences import differences
+from layerlab.compare.facts import Observation
+from layerlab.compare.lines import SUPPORTED, ScenarioError, parse_scenario
+from layerlab.compare.real_side import HANDLERS as REAL_HANDLERS
+from layerlab.compare.scenario import play
+from layerlab.compare.simulated import HANDLERS as SIMULATED_HANDLERS
 
 
 def test_parse_scenario_skips_comments_and_refuses_other_commands():
@@ -37,10 +37,10 @@ def test_buildkit_plain_log_gives_steps_and_cached_marks():
 def test_differences_name_what_differs():
     mine = Observation(True, "", {"history": [("RUN x", "1B")], "size": "1B"})
     theirs = Observation(True, "", {"history": [("RUN x", "2B")], "size": "1B"})
-    assert list(_differences(mine, theirs)) == ["history[0]: simulator ('RUN x', '1B') != engine ('RUN x', '2B')"]
-    assert list(_differences(mine, mine)) == []
+    assert list(differences(mine, theirs)) == ["history[0]: simulator ('RUN x', '1B') != engine ('RUN x', '2B')"]
+    assert list(differences(mine, mine)) == []
     failed = Observation(False, "ERROR: boom", {})
-    assert "simulator succeeded, engine failed" in list(_differences(mine, failed))[0]
+    assert "simulator succeeded, engine failed" in list(differences(mine, failed))[0]
 
 
 def test_play_runs_a_scenario_on_the_simulated_host(tmp_path: Path):
@@ -53,3 +53,32 @@ def test_play_runs_a_scenario_on_the_simulated_host(tmp_path: Path):
     text = "\n".join(out)
     assert "#2 CACHED" in text
     assert "RUN /bin/sh -c echo hi > /hi.txt # buildkit" in text
+
+
+def test_the_buildkit_log_is_read_once_for_stages_cached_marks_and_names():
+    log = """#4 [1/2] FROM docker.io/library/base
+#5 [2/2] RUN make
+#5 CACHED
+#6 [build 2/3] COPY . /src
+#9 naming to docker.io/library/app:1 done
+"""
+    read = read_buildkit_log(log)
+    assert [(s.stage, s.index, s.text, s.cached) for s in read.steps] == [
+        ("", 1, "FROM docker.io/library/base", False),
+        ("", 2, "RUN make", True),
+        ("build", 2, "COPY . /src", False),
+    ]
+    assert read.named == ["docker.io/library/app:1"]
+
+
+def test_every_supported_verb_has_a_handler_on_both_sides():
+    assert set(SIMULATED_HANDLERS) == {*SUPPORTED, "tree"}
+    assert set(REAL_HANDLERS) <= set(SIMULATED_HANDLERS)  # the engine runs the others as typed, facts come later
+
+
+def test_the_lines_say_which_tags_they_make(tmp_path: Path):
+    commands = parse_scenario(
+        "docker build -t app ctx\ndocker build ctx\ndocker tag app app:2\n"
+        "docker commit -m 'a note' web web:1\ndocker commit web\ndocker images\n"
+    )
+    assert made_tags(commands, tmp_path) == {"app:latest", "app:2", "web:1"}

@@ -9,17 +9,9 @@ from pathlib import Path
 import pytest
 
 import layerlab.magic as magic
-from layerlab.compare.beside import (
-    Beside,
-    BesideRow,
-    Recording,
-    RecordingError,
-    align,
-    beside_recorded,
-    find_recorded,
-    notebook_beside_cells,
-)
-from layerlab.compare.scenario import parse_scenario
+from layerlab.compare.beside import Beside, BesideRow, align, beside_recorded
+from layerlab.compare.lines import parse_scenario
+from layerlab.compare.recording import Recording, RecordingError, find_recorded, notebook_beside_cells
 from layerlab.compare.transcript import build_lines, normalise_output
 from layerlab.engine.host import Host
 from layerlab.render.side_by_side import BesideView, beside_html, beside_text

@@ -79,11 +79,11 @@ def _course(args: argparse.Namespace) -> int:
 
 
 def _engine(host: str | None):  # type: ignore[no-untyped-def]
-    from layerlab.real.engine import Engine, engine_from_env
+    from layerlab.real.discovery import find_engine
 
-    engine = Engine(host) if host else engine_from_env()
+    engine, reason = find_engine(host)
     if engine is None:
-        raise LayerlabError("no Docker Engine: set DOCKER_HOST or pass --host (e.g. unix:///var/run/docker.sock)")
+        raise LayerlabError(f"{reason}: set DOCKER_HOST or pass --host (e.g. unix:///var/run/docker.sock)")
     return engine
 
 

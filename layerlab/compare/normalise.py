@@ -11,10 +11,11 @@ equal trees give equal listings whatever the ids were.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
+
+from layerlab.model.digest import chain_ids
 
 #: What a data root looks like to a comparison: relative path -> (kind, content or None).
 Listing = dict[str, tuple[str, str | None]]
@@ -65,15 +66,6 @@ def listing_of(nodes: Mapping[str, object], root: str) -> Listing:
     return out
 
 
-def _chains(diff_ids: list[str]) -> list[str]:
-    out: list[str] = []
-    for d in diff_ids:
-        out.append(
-            d if not out else "sha256:" + hashlib.sha256(f"{out[-1]} {d}".encode()).hexdigest()
-        )
-    return out
-
-
 def id_names(listing: Listing, configs: Mapping[str, bytes]) -> dict[str, str]:
     """Raw id (hex or token) -> a name that says what it is. ``configs``: image id hex -> bytes."""
     names: dict[str, str] = {}
@@ -93,7 +85,7 @@ def id_names(listing: Listing, configs: Mapping[str, bytes]) -> dict[str, str]:
         label = tag_of.get(hexid, "untagged").replace("/", "|")
         names[hexid] = f"<image {label}>"
         diff_ids = (json.loads(data).get("rootfs") or {}).get("diff_ids") or []
-        for i, chain in enumerate(_chains(diff_ids)):
+        for i, chain in enumerate(chain_ids(diff_ids)):
             name = f"{label}#{i}"
             if chain[7:] not in layer_names or name < layer_names[chain[7:]]:
                 layer_names[chain[7:]] = name
@@ -180,6 +172,7 @@ def normalise(
 
 
 def within_depth(listing: Listing, max_depth: int | None) -> Listing:
+    """The paths at most ``max_depth`` levels down (``tree -L``); all of them for None."""
     if max_depth is None:
         return dict(listing)
     return {p: v for p, v in listing.items() if p.count("/") < max_depth}

@@ -14,10 +14,6 @@ from pathlib import Path
 
 from .normalise import NAMING_FILES, TEACHING_FILES, Listing, compared
 
-#: The private engine's own containerd root (scripts/private-dockerd puts it here; a
-#: packaged engine uses /var/lib/containerd).
-_SKIP = ("containerd",)
-
 
 def read_data_root(path: str | Path) -> tuple[Listing, dict[str, bytes]]:
     """(listing, image configs by hex id) of the data root at ``path``."""
@@ -26,13 +22,12 @@ def read_data_root(path: str | Path) -> tuple[Listing, dict[str, bytes]]:
     for dirpath, dirnames, filenames in os.walk(top):
         rel_dir = os.path.relpath(dirpath, top)
         rel_dir = "" if rel_dir == "." else rel_dir
-        parts = rel_dir.split("/") if rel_dir else []
-        if _skip_contents(parts):
+        if rel_dir and not compared(f"{rel_dir}/*"):  # nothing below is compared: do not walk it
             dirnames[:] = []
             continue
         for name in sorted(dirnames + filenames):
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            if rel in _SKIP or not compared(rel):
+            if not compared(rel):
                 continue
             full = top / rel
             st = full.lstat()
@@ -57,9 +52,3 @@ def read_data_root(path: str | Path) -> tuple[Listing, dict[str, bytes]]:
         configs = {p.name: p.read_bytes() for p in content.iterdir()}
     return listing, configs
 
-
-def _skip_contents(parts: list[str]) -> bool:
-    """Directories whose contents are not compared."""
-    if len(parts) >= 3 and parts[0] == "overlay2" and parts[2] == "diff":
-        return True
-    return (parts[:1] == ["buildkit"] and len(parts) >= 2) or parts[:1] == ["containerd"]

@@ -4,9 +4,10 @@ Two runs of the same lines (on the simulator and on an engine, or on an engine t
 an engine last month) differ in random ids, in times ("2 seconds ago"), in BuildKit's
 progress noise (vertex digests, durations, internal steps) and in table padding. This
 module turns an output into the lines a reader compares: the same judgement ``compare``
-makes with its facts (:func:`layerlab.compare.scenario.build_facts` drops FROM steps and ids,
-:func:`~layerlab.compare.scenario.anonymous_name` and ``_state`` hide random names and ages), kept
-as text so it can be shown.
+makes with its facts (:func:`layerlab.compare.facts.build_facts` drops FROM steps and ids,
+:func:`~layerlab.compare.facts.anonymous_name` and
+:func:`~layerlab.compare.facts.container_state` hide random names and ages), kept as text so
+it can be shown.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import re
 
 from layerlab.engine.host import full_ref
 
-from .scenario import _STEP, Command, _state, _verb, anonymous_name
+from .buildkit_log import read_buildkit_log
+from .facts import anonymous_name, container_state
+from .lines import Command
 
 __all__ = ["ID", "normalise_output", "normalise_table"]
 
@@ -24,9 +27,6 @@ ID = "<id>"
 
 _DIGEST = re.compile(r"\b(sha256:)?[0-9a-f]{64}\b")
 _SHORT_ID = re.compile(r"^(sha256:)?[0-9a-f]{12}$")
-_STAGE = re.compile(r"^#\d+ \[([\w.-]+) \d+/\d+\]")
-_NAMING = re.compile(r"naming to (\S+)")
-_CACHED = re.compile(r"^#(\d+) CACHED$")
 _HEADER = re.compile(r"^[A-Z][A-Z ()]*[A-Z)]$")
 _COLUMN = re.compile(r"\S+(?: \S+)*")
 _ENGINE_ERROR = re.compile(r"^DOCKER_HOST=\S+ .* failed \(exit \d+\):$")
@@ -47,7 +47,7 @@ def normalise_output(
     """
     if not ok:
         return [_error_line(output)]
-    verb, _ = _verb(command.argv)
+    verb = command.verb
     if verb == "build":
         return build_lines(output)
     if verb in ("diff",):
@@ -68,36 +68,13 @@ def build_lines(log: str) -> list[str]:
     FROM steps are left out, as compare leaves them out: engines do not list ``FROM scratch``
     as a step, and the step numbers shift with it.
     """
-    steps: dict[str, list[object]] = {}
-    named: list[str] = []
-    for raw in log.splitlines():
-        line = raw.strip()
-        match = _STEP.match(line)
-        if match:
-            number = match.group(1)
-            if number not in steps:
-                stage = _STAGE.match(line)
-                steps[number] = [
-                    stage.group(1) if stage else "",
-                    int(match.group(2)),
-                    match.group(4),
-                    False,
-                ]
-            continue
-        cached = _CACHED.match(line)
-        if cached and cached.group(1) in steps:
-            steps[cached.group(1)][3] = True
-        naming = _NAMING.search(line)
-        if naming:
-            named.append(full_ref(naming.group(1).removeprefix("docker.io/library/")))
-    ordered = sorted(steps.values(), key=lambda s: (str(s[0]), int(s[1])))  # type: ignore[call-overload]
-    lines = []
-    for stage, _, text, cached in ordered:
-        if str(text).startswith("FROM "):
-            continue
-        where = f"[{stage}] " if stage else ""
-        lines.append(f"=> {'CACHED ' if cached else ''}{where}{' '.join(str(text).split())}")
-    return lines + [f"=> naming to {ref}" for ref in named]
+    read = read_buildkit_log(log)
+    lines = [
+        f"=> {'CACHED ' if step.cached else ''}{f'[{step.stage}] ' if step.stage else ''}{' '.join(step.text.split())}"
+        for step in sorted(read.steps, key=lambda step: (step.stage, step.index))
+        if not step.text.startswith("FROM ")
+    ]
+    return lines + [f"=> naming to {full_ref(ref.removeprefix('docker.io/library/'))}" for ref in read.named]
 
 
 def normalise_table(
@@ -143,7 +120,7 @@ def _table(lines: list[str], *, history: bool, images: set[str] | None) -> list[
             if name in ID_COLUMNS or (history and name == "IMAGE"):
                 row[k] = ID if _SHORT_ID.match(row[k]) else row[k]
             elif name == "STATUS":
-                row[k] = _state(row[k])
+                row[k] = container_state(row[k])
     table = [[row[k] for k in keep] for row in rows]
     widths = [max(len(r[c]) for r in table) for c in range(len(keep))]
     return ["   ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table]

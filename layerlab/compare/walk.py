@@ -3,7 +3,7 @@
 ``DataRootWalk(["docker pull alpine:3.20", "docker run ..."])`` keeps a snapshot of
 ``/var/lib/docker`` (both image stores) after every command, so one can step forward, step
 back and ask what each command added or removed. Commands are scenario lines
-(:mod:`layerlab.compare.scenario`) plus ``docker pull REF``, which takes the image from the course
+(:mod:`layerlab.compare.lines`) plus ``docker pull REF``, which takes the image from the course
 catalogue (no registry here: the layers and config are the catalogue's, and the
 ``distribution/`` records a real pull writes are not modelled). ``tree /var/lib/docker[/sub]
 [-L N]`` is not a step: :meth:`DataRootWalk.parse` returns it as a view to show.
@@ -25,7 +25,9 @@ from layerlab.dataroot import STORES, DataRoot
 from layerlab.engine.host import Host, full_ref
 from layerlab.model.errors import LayerlabError
 
-from .scenario import SUPPORTED, Command, SimulatedSide, TreeArgs, parse_tree
+from .arguments import TreeArgs, parse_tree
+from .lines import SUPPORTED, Command
+from .simulated import SimulatedSide
 
 __all__ = ["DataRootWalk", "Step", "WalkError", "parse_line"]
 

@@ -6,12 +6,15 @@ rest of layerlab works from image archives alone and never needs a daemon.
 
 from __future__ import annotations
 
-from .engine import (
-    Engine,
-    EngineError,
-    EngineUnavailable,
-    engine_from_env,
-    find_docker_cli,
-)
+from .discovery import PrivateDockerd, engine_from_env, find_engine
+from .engine import Engine, EngineError, EngineUnavailable, find_docker_cli
 
-__all__ = ["Engine", "EngineError", "EngineUnavailable", "engine_from_env", "find_docker_cli"]
+__all__ = [
+    "Engine",
+    "EngineError",
+    "EngineUnavailable",
+    "PrivateDockerd",
+    "engine_from_env",
+    "find_docker_cli",
+    "find_engine",
+]

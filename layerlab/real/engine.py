@@ -20,7 +20,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Engine", "EngineError", "EngineUnavailable", "engine_from_env", "find_docker_cli"]
+__all__ = ["Engine", "EngineError", "EngineUnavailable", "find_docker_cli"]
 
 #: How long a normal call may take; builds and saves get longer (see the methods).
 DEFAULT_TIMEOUT = 120.0
@@ -264,19 +264,3 @@ class Engine:
         out = self._run("images", "--no-trunc", "--format", "{{json .}}").stdout
         return _json_lines(out)
 
-
-def engine_from_env(timeout: float = 5.0) -> Engine | None:
-    """The engine named by ``$LAYERLAB_DOCKER_HOST`` or ``$DOCKER_HOST``, if it answers.
-
-    Returns None when neither is set, no client is installed or the daemon does not
-    answer within ``timeout`` seconds, so callers can fall back or skip.
-    """
-    host = os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST")
-    if not host:
-        return None
-    try:
-        engine = Engine(host)
-        engine.version(timeout=timeout)
-    except EngineError:
-        return None
-    return engine

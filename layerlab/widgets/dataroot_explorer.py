@@ -25,7 +25,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from layerlab.compare.scenario import DATA_ROOT, Command
+from layerlab.compare.lines import DATA_ROOT, Command
 from layerlab.compare.walk import DataRootWalk, WalkError, parse_line
 from layerlab.dataroot import DataRoot, Node
 from layerlab.model.errors import LayerlabError

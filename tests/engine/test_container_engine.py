@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from layerlab.compare.scenario import RealSide
+from layerlab.compare.real_side import RealSide
 from layerlab.engine.host import Host
 from layerlab.real.engine import EngineError
 
@@ -18,7 +18,7 @@ BASE = Path(__file__).resolve().parents[2] / "scenarios" / "builds" / "base"
 @pytest.fixture
 def base(engine, tmp_path):
     side = RealSide(tmp_path, engine)
-    context = side._with_busybox(BASE)  # noqa: SLF001
+    context = side.with_busybox(BASE)
     engine.build(context, "scenario-base")
     for name in ("e1", "e2"):
         try:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from engine_support import clean_slate
 
-from layerlab.compare.scenario import compare_scenario, parse_scenario
+from layerlab.compare.lines import parse_scenario
+from layerlab.compare.scenario import compare_scenario
 
 pytestmark = pytest.mark.engine
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import layerlab.magic as magic
-from layerlab.compare.beside import EngineRun, Recording, beside_live, notebook_beside_cells, record
+from layerlab.compare.beside import EngineRun, beside_live, record
+from layerlab.compare.recording import Recording, notebook_beside_cells
 from layerlab.engine.host import Host
 from layerlab.render.side_by_side import beside_text
 

@@ -1,0 +1,285 @@
+"""The real side: the same docker lines on a real engine, and the same facts read from it.
+
+Most lines run as typed (:meth:`RealSide.typed`); their facts come from what docker printed,
+or from asking the engine in a form made for reading (``--format {{json .}}``). A build is
+saved and read back, so its layers are compared as the simulator's are. :data:`HANDLERS`
+has one handler a verb; a verb without one only runs.
+
+The engine is any object with the :class:`layerlab.real.engine.Engine` methods.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from layerlab.archive import read_archive
+from layerlab.dataroot import DataRoot, Node
+from layerlab.engine.host import full_ref
+
+from .arguments import UNTAGGED, parse_build, parse_run, parse_tree, split_flags
+from .buildkit_log import parse_buildkit_log
+from .facts import (
+    Observation,
+    anonymous_name,
+    build_facts,
+    commit_facts,
+    container_state,
+    df_rows,
+    df_summary_facts,
+    inspect_facts,
+    prune_facts,
+    rmi_facts,
+    tree_facts,
+    volume_facts,
+)
+from .lines import CONTAINER_VERBS, Command, ScenarioError
+from .real_dataroot import read_data_root
+
+__all__ = ["HANDLERS", "RealSide"]
+
+
+class RealSide:
+    """Docker lines on a real engine (through the docker CLI), from the folder ``base``."""
+
+    def __init__(self, base: Path, engine: Any) -> None:
+        self.base = base
+        self.engine = engine
+        #: Where saved images and busybox build contexts go while the side runs.
+        self.workdir = Path(tempfile.mkdtemp(prefix="layerlab-real-"))
+        #: Once a line used containers or volumes, ``system df`` compares their rows too.
+        self.containers_used = False
+
+    def run(self, command: Command) -> Observation:
+        """What the engine printed for ``command``, and its facts; docker's refusal is an
+        ERROR observation."""
+        from layerlab.real.engine import EngineError  # here: compare never loads an engine client
+
+        verb, args = command.verb, command.args
+        self.containers_used |= verb in CONTAINER_VERBS
+        handler = HANDLERS.get(verb)
+        try:
+            return handler(self, verb, args) if handler else Observation(True, self.typed(verb, args).stdout, {})
+        except EngineError as err:
+            return Observation(False, f"ERROR: {err}", {"error": True})
+
+    def typed(self, verb: str, args: list[str]) -> subprocess.CompletedProcess[str]:
+        """``docker VERB ARGS`` as the line has it, run from the scenario's folder."""
+        return self.engine.docker(verb.split() + args, cwd=self.base)
+
+    def with_busybox(self, context: Path) -> Path:
+        """A copy of a FROM scratch context with the host's static busybox added."""
+        busybox = Path(shutil.which("busybox") or "/bin/busybox")
+        if not busybox.exists():
+            raise ScenarioError("a FROM scratch scenario needs a static busybox: apt-get install busybox-static")
+        copy = Path(tempfile.mkdtemp(prefix="ctx-", dir=self.workdir)) / context.name
+        shutil.copytree(context, copy, symlinks=True)
+        shutil.copy2(busybox, copy / "busybox")
+        return copy
+
+    def save(self, ref: str, name: str = "saved.tar") -> Path:
+        """``docker save`` of one image into the work folder (the caller removes the file)."""
+        path = self.workdir / name
+        self.engine.save([ref], path)
+        return path
+
+    def saved_image(self, ref: str) -> Any:
+        """The engine's image ``ref``, read from its ``docker save`` archive."""
+        path = self.save(ref)
+        [archived] = read_archive(path)
+        path.unlink()
+        return archived.image
+
+
+Handler = Callable[[RealSide, str, list[str]], Observation]
+
+
+# -- images ---------------------------------------------------------------------------------
+
+
+def _build(side: RealSide, verb: str, args: list[str]) -> Observation:
+    build = parse_build(args, side.base)
+    tag = build.tag or UNTAGGED
+    extra = [f"--build-arg={k}={v}" for k, v in build.build_args.items()]
+    if build.target:
+        extra += ["--target", build.target]
+    if build.no_cache:
+        extra.append("--no-cache")
+    context = build.context
+    if build.from_scratch and not (context / "busybox").exists():
+        context = side.with_busybox(context)
+    side.engine.build(context, tag, dockerfile=build.file, extra_args=extra)
+    log = side.engine.last_build_log
+    return Observation(True, log, build_facts(parse_buildkit_log(log), side.saved_image(tag)))
+
+
+def _rmi(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, rmi_facts(out.splitlines()))
+
+
+def _history(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    rows = side.engine.history([r for r in args if not r.startswith("-")][0])
+    return Observation(True, out, {"history": [(r["CreatedBy"], r["Size"]) for r in rows]})
+
+
+def _inspect(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, inspect_facts(side.engine.inspect_image(args[-1])))
+
+
+def _images(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    rows = side.engine.images()
+    return Observation(True, out, {"images": sorted(
+        (f"{r['Repository']}:{r['Tag']}", r["Size"]) for r in rows if r["Repository"] != "<none>")})
+
+
+def _load(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, {"loaded": [x for x in out.splitlines() if x.startswith("Loaded")]})
+
+
+def _system_df(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    engine = side.engine
+    summary = [json.loads(line) for line in engine.docker(["system", "df", "--format", "{{json .}}"]).stdout.splitlines()]
+    images = next(r for r in summary if r["Type"] == "Images")
+    facts = {"images": int(images["TotalCount"]), "images_size": images["Size"],
+             **df_summary_facts(df_rows(engine.docker(["system", "df"]).stdout), side.containers_used)}
+    if "-v" in args or "--verbose" in args:
+        facts |= _df_verbose_facts(side)
+    return Observation(True, out, facts)
+
+
+def _df_verbose_facts(side: RealSide) -> dict[str, Any]:
+    """``system df -v``'s rows: each image (its tags together), and once containers were
+    used, each container and volume."""
+    data = json.loads(side.engine.docker(["system", "df", "-v", "--format", "{{json .}}"]).stdout)
+    by_id: dict[str, list[Any]] = {}
+    for i in data.get("Images") or []:
+        entry = by_id.setdefault(i["ID"], [[], i["Size"], i["SharedSize"], i["UniqueSize"], i["Containers"]])
+        if i["Repository"] != "<none>":
+            entry[0].append(full_ref(f"{i['Repository']}:{i['Tag']}"))
+    facts: dict[str, Any] = {"per_image": sorted((",".join(sorted(tags)), *sizes) for tags, *sizes in by_id.values())}
+    if side.containers_used:
+        facts["per_container"] = sorted(
+            (c["Names"], c["Image"], c["LocalVolumes"], c["Size"], c["State"]) for c in data.get("Containers") or [])
+        facts["per_volume"] = sorted(
+            (anonymous_name(v["Name"]), v["Links"], v["Size"]) for v in data.get("Volumes") or [])
+    return facts
+
+
+def _tree(side: RealSide, verb: str, args: list[str]) -> Observation:
+    """The engine's own data root (readable by root), printed and listed as the model's."""
+    tree = parse_tree(args)
+    top = side.engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip()
+    listing, configs = read_data_root(top)
+    nodes = {top: Node(top, "dir", "the engine's data root", "dockerd")}
+    for rel, (kind, text) in listing.items():
+        nodes[f"{top}/{rel}"] = Node(f"{top}/{rel}", kind, "on the engine", "", text)  # type: ignore[arg-type]
+    root = DataRoot(nodes, "overlay2", [], [], (top,))
+    text = root.tree(tree.depth, f"{top}/{tree.path}" if tree.path else None)
+    facts, skipped = tree_facts(listing, configs, tree, engine=True)
+    note = f"left out {skipped} BuildKit snapshot directories of build contexts (not modelled)" if skipped else ""
+    return Observation(True, text, facts, note)
+
+
+# -- containers and volumes -------------------------------------------------------------------
+
+
+def _run(side: RealSide, verb: str, args: list[str]) -> Observation:
+    run = parse_run(args)
+    network = [] if run.has_network else ["--network", "none"]  # test engines have no bridge
+    proc = side.engine.docker(["run", *network, *args], cwd=side.base)
+    if run.detach:
+        return Observation(True, proc.stdout, {})
+    return Observation(True, proc.stdout + proc.stderr, {"output": proc.stdout.splitlines()})
+
+
+def _exec(side: RealSide, verb: str, args: list[str]) -> Observation:
+    proc = side.typed(verb, args)
+    return Observation(True, proc.stdout + proc.stderr, {"output": proc.stdout.splitlines()})
+
+
+def _diff(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, {"diff": sorted(out.splitlines())})
+
+
+def _ps(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    sized = bool({"-s", "--size"} & split_flags(args)[0])
+    fmt = "{{.Names}}\t{{.Image}}\t{{.Status}}" + ("\t{{.Size}}" if sized else "")
+    rows = []
+    for line in side.engine.docker(["ps", *args, "--format", fmt]).stdout.splitlines():
+        cols = line.split("\t") + [""]
+        rows.append((cols[0], cols[1], container_state(cols[2]), cols[3]))
+    return Observation(True, out, {"ps": sorted(rows)})
+
+
+def _removed(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, {"removed": out.splitlines()})
+
+
+def _commit(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    words = split_flags(args, ("-m", "--message"))[2]
+    return Observation(True, out, commit_facts(side.saved_image(words[1])) if len(words) > 1 else {})
+
+
+def _volume_create(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, {"created": anonymous_name(out.strip())})
+
+
+def _volume_ls(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    names = side.engine.docker(["volume", "ls", "-q"]).stdout.split()
+    return Observation(True, out, {"volumes": sorted(anonymous_name(n) for n in names)})
+
+
+def _volume_inspect(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, volume_facts(json.loads(out)[0]))
+
+
+def _volume_prune(side: RealSide, verb: str, args: list[str]) -> Observation:
+    out = side.typed(verb, args).stdout
+    return Observation(True, out, prune_facts(out))
+
+
+#: verb -> how the engine's side runs it and reads its facts (``tag``, ``save`` and ``stop``
+#: only run: what they change is compared by the lines after them).
+HANDLERS: dict[str, Handler] = {
+    "build": _build,
+    "rmi": _rmi,
+    "image rm": _rmi,
+    "history": _history,
+    "image inspect": _inspect,
+    "images": _images,
+    "image ls": _images,
+    "system df": _system_df,
+    "load": _load,
+    "tree": _tree,
+    "run": _run,
+    "exec": _exec,
+    "diff": _diff,
+    "ps": _ps,
+    "container ls": _ps,
+    "rm": _removed,
+    "container rm": _removed,
+    "commit": _commit,
+    "volume create": _volume_create,
+    "volume ls": _volume_ls,
+    "volume inspect": _volume_inspect,
+    "volume rm": _removed,
+    "volume prune": _volume_prune,
+}

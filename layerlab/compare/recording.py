@@ -1,0 +1,130 @@
+"""What an engine printed for a notebook's ``%%docker --beside`` cells, kept in the repo.
+
+``notebooks/recorded/<notebook>.json`` (written by ``scripts/record-engine-outputs``) holds,
+for each cell, its lines and the engine's normalised output for each line, with the
+engine's version and the date. With no engine reachable, ``--beside`` shows these.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from layerlab.model.errors import LayerlabError
+
+from .lines import Command
+
+__all__ = [
+    "BESIDE_OPTIONS",
+    "Recording",
+    "RecordingError",
+    "beside_cells",
+    "find_recorded",
+    "notebook_beside_cells",
+]
+
+#: The ``%%docker`` options that show both sides.
+BESIDE_OPTIONS = ("--beside", "--compare")
+
+
+class RecordingError(LayerlabError):
+    """No recording of these lines, or a recording file that cannot be read."""
+
+
+@dataclass
+class Recording:
+    """What an engine printed, normalised, for each ``%%docker --beside`` cell of a notebook."""
+
+    notebook: str
+    engine_version: str
+    recorded_on: str
+    cells: list[dict[str, Any]]  # {"lines": [command text], "outputs": [[normalised line]]}
+    path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return f"recorded on Docker Engine {self.engine_version}, {self.recorded_on}"
+
+    def outputs_for(self, commands: list[Command]) -> list[list[str]] | None:
+        """The recorded outputs of exactly these lines (None: never recorded)."""
+        texts = [c.text for c in commands]
+        for cell in self.cells:
+            if cell["lines"] == texts:
+                return [list(lines) for lines in cell["outputs"]]
+        return None
+
+    def to_json(self) -> str:
+        data = {
+            "notebook": self.notebook,
+            "engine": {"version": self.engine_version},
+            "recorded_on": self.recorded_on,
+            "cells": self.cells,
+        }
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def load(cls, path: Path) -> Recording:
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            cells = data["cells"]
+            for cell in cells:
+                if not (
+                    isinstance(cell["lines"], list)
+                    and isinstance(cell["outputs"], list)
+                    and len(cell["lines"]) == len(cell["outputs"])
+                ):
+                    raise ValueError("each cell needs as many outputs as lines")
+            return cls(
+                str(data["notebook"]),
+                str(data["engine"]["version"]),
+                str(data["recorded_on"]),
+                cells,
+                path,
+            )
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise RecordingError(
+                f"{path.name}: not a recording of engine outputs ({type(err).__name__}: {err}); "
+                "regenerate it with scripts/record-engine-outputs"
+            ) from None
+
+    @classmethod
+    def new(cls, notebook: str, engine_version: str, today: date | None = None) -> Recording:
+        return cls(notebook, engine_version, (today or date.today()).isoformat(), [])
+
+
+def find_recorded(commands: list[Command], directory: Path) -> tuple[Recording, list[list[str]]]:
+    """The recording (in ``directory``) of exactly these lines, and its outputs."""
+    directory = Path(directory)
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        recording = Recording.load(path)
+        outputs = recording.outputs_for(commands)
+        if outputs is not None:
+            return recording, outputs
+    raise RecordingError(
+        f"no recording of these {len(commands)} lines in {directory.name}/ "
+        "(recorded cells must match line for line): run scripts/record-engine-outputs with an engine"
+    )
+
+
+def beside_cells(cells: list[dict[str, Any]]) -> list[str]:
+    """The docker lines of every ``%%docker --beside`` code cell (nbformat cell dicts), in order."""
+    found = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        first, _, rest = source.partition("\n")
+        words = first.split()
+        if words[:1] == ["%%docker"] and set(words[1:]) & set(BESIDE_OPTIONS):
+            found.append(rest)
+    return found
+
+
+def notebook_beside_cells(path: Path) -> list[str]:
+    """:func:`beside_cells` of a notebook file (.ipynb) or of a JSON list of cells."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return beside_cells(data["cells"] if isinstance(data, dict) else data)
