@@ -16,14 +16,13 @@ from layerlab.drivers import DriverError, GiB, KiB, MiB, Workload
 from layerlab.drivers.custom import custom_workload
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
-from layerlab.render import Picture
+from layerlab.render import Picture, layer_layout
 from layerlab.render.drivers import (
     BAR_WIDTH,
     binary_size,
     bytes_label,
     cost_chart,
     drivers_side_by_side,
-    layer_layout,
     status_in,
 )
 

@@ -3,8 +3,9 @@
 from .containers import container_stack, containers_over_image
 from .copy_up import copy_up_steps
 from .dataroot import dataroot_tree
-from .drivers import cost_chart, drivers_side_by_side, layer_layout
+from .drivers import cost_chart, drivers_side_by_side
 from .identities import identities
+from .layout import layer_layout
 from .lookup import path_lookup
 from .picture import Picture
 from .reuse import build_cache, shared_layers

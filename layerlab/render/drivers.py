@@ -1,17 +1,16 @@
-"""Storage drivers side by side, what a workload costs on each, and how each lays out layers.
+"""Storage drivers side by side, and what a workload costs on each.
 
 Pure functions of :mod:`layerlab.drivers`: every number drawn comes from a driver's own
 rules (``first_write_cost``, ``layer_disk``, ``container_cost``, ``compare_costs``), and
 every byte count is printed exactly (``1,073,741,824 B``) beside a human-readable size in
 binary units (``1 GiB``), because the differences between drivers hide in the last digits.
-Ids in layouts are placeholders (``<cache-id 2>``): real cache-ids are random, so a picture
-that showed them would change on every run.
+How each driver lays out an image's layers on disk is :mod:`.layout`.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from layerlab.drivers import (
     DRIVERS,
@@ -27,16 +26,14 @@ from layerlab.drivers.costs import WORKLOADS, CostRow
 from layerlab.drivers.overlay2 import OVERLAY2_MAX_LOWERS
 from layerlab.drivers.status import version_at_least
 from layerlab.model.content import SyntheticContent
-from layerlab.model.digest import short_id
-from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 
 from . import theme
 from .picture import Picture
 
 __all__ = [
-    "ENGINE_VERSIONS", "binary_size", "bytes_label", "cost_chart", "drivers_side_by_side",
-    "exact_bytes", "layer_layout", "status_in",
+    "ENGINE_VERSIONS", "binary_size", "bytes_label", "cost_chart", "cow_text",
+    "drivers_side_by_side", "exact_bytes", "status_in",
 ]  # fmt: skip
 
 #: Engine releases where a driver's status changed: the columns of the status rows.
@@ -120,7 +117,8 @@ def _reference_image() -> list[Layer]:
     ]
 
 
-def _cow_text(driver: StorageDriver) -> str:
+def cow_text(driver: StorageDriver) -> str:
+    """The driver's copy-on-write unit in words: ``block, 4 KiB``, ``file (whole-file copy-up)``."""
     if driver.cow_unit == "block":
         return f"block, {binary_size(driver.block_size or 0)}"
     return "file (whole-file copy-up)" if driver.cow_unit == "file" else "none: full copies"
@@ -133,7 +131,7 @@ def _facts_rows(driver: StorageDriver, reference: list[Layer]) -> dict[str, str]
     if driver.name == "overlay2":
         limit += f"; {OVERLAY2_MAX_LOWERS} lowers per mount"
     rows = {
-        "copy-on-write unit": _cow_text(driver),
+        "copy-on-write unit": cow_text(driver),
         "first write: append 1 B to a 1 GiB image file": bytes_label(
             driver.first_write_cost(GiB, 1)
         ),
@@ -261,140 +259,4 @@ def cost_chart(
         (IMAGE_BAR, IMAGE_BAR, "", "image layers (read-only, stored once)"),
         (CONTAINER_BAR, CONTAINER_BAR, "", "all containers' -init and writable layers"),
     ])  # fmt: skip
-    return graph
-
-
-# -- layer layout -----------------------------------------------------------------------------
-
-
-def _layer_dirs(driver: StorageDriver, i: int, n: int) -> tuple[str, list[str]]:
-    """(directory of layer ``i`` of ``n`` under the data root, what it holds), bottom layer 1."""
-    cid = f"&lt;cache-id {i}&gt;"
-    name = driver.name
-    if name in ("overlay2", "fuse-overlayfs"):
-        lowers = ":".join(f"l/&lt;short {j}&gt;" for j in range(i - 1, 0, -1))
-        held = ["diff/ · this layer's files", f"link · &lt;short {i}&gt;"]
-        if i > 1:
-            held += [f"lower · {lowers}", "work/"]
-        if i < n:
-            held.append("committed · a child layer exists")
-        return f"{name}/{cid}/", held
-    if name == "overlay":
-        return f"overlay/{cid}/", [
-            "root/ · a full tree"
-            + (": hard links to the parent's files + changes" if i > 1 else "")
-        ]
-    if name == "aufs":
-        parents = (
-            f"aufs/layers/{cid} · ids of layers {i - 1}..1"
-            if i > 1
-            else f"aufs/layers/{cid} · empty: no parent"
-        )
-        return f"aufs/diff/{cid}/", [
-            "this layer's files; whiteouts as .wh. files",
-            parents,
-            f"aufs/mnt/{cid}/ · the union mount",
-        ]
-    if name == "btrfs":
-        made = (
-            f"snapshot of &lt;cache-id {i - 1}&gt;, then this layer's changes"
-            if i > 1
-            else "a new subvolume"
-        )
-        return f"btrfs/subvolumes/{cid}", [made]
-    if name == "zfs":
-        made = (
-            f"clone of &lt;cache-id {i - 1}&gt;@snapshot, then this layer's changes"
-            if i > 1
-            else "a new dataset"
-        )
-        return f"&lt;pool&gt;/&lt;dataset&gt;/{cid}", [made, f"mounted at zfs/graph/{cid}"]
-    if name == "devicemapper":
-        made = (
-            f"thin snapshot of &lt;cache-id {i - 1}&gt;'s device"
-            if i > 1
-            else "a thin device with a new filesystem"
-        )
-        return f"devicemapper/mnt/{cid}/", [
-            made,
-            f"devicemapper/metadata/{cid} · device id and size",
-        ]
-    if name == "vfs":
-        made = (
-            f"copy of &lt;cache-id {i - 1}&gt;, then this layer's changes"
-            if i > 1
-            else "this layer's files"
-        )
-        return f"vfs/dir/{cid}/", [made]
-    return f"{name}/{cid}/", [_esc(driver.layout_note)]
-
-
-def _edge_word(driver: StorageDriver) -> str:
-    return {"overlay2": "lower", "fuse-overlayfs": "lower", "overlay": "hard links", "aufs": "parent",
-            "btrfs": "snapshot", "zfs": "clone", "devicemapper": "thin snapshot", "vfs": "full copy"}.get(driver.name, "parent")  # fmt: skip
-
-
-def layer_layout(driver: str | StorageDriver, image: Image | Sequence[Layer]) -> Picture:
-    """Where ``driver`` keeps each of ``image``'s layers under ``/var/lib/docker``, and the
-    disk each uses (exact bytes from the driver's model), top layer first."""
-    drv = get_driver(driver) if isinstance(driver, str) else driver
-    layers = image.layers if isinstance(image, Image) else tuple(image)
-    diff_ids = image.diff_ids if isinstance(image, Image) else [None] * len(layers)
-    disk = drv.layer_disk(layers)
-    n = len(layers)
-    graph = Picture(
-        "layer_layout",
-        graph_attr={**theme.GRAPH_ATTR, "rankdir": "LR", "ranksep": "0.3"},
-        node_attr=theme.NODE_ATTR,
-    )
-    graph.node(
-        "root",
-        f"<<b>/var/lib/docker/</b><br/>{_esc(drv.name)} · {_esc(_cow_text(drv))} COW>",
-        fillcolor=theme.BASE,
-        color=theme.BASE_EDGE,
-    )
-    for i in range(n, 0, -1):
-        path, held = _layer_dirs(drv, i, n)
-        ident = (
-            f' · diff-id <font face="monospace">{short_id(diff_ids[i - 1])}</font>'
-            if diff_ids[i - 1]
-            else ""
-        )
-        label = (f'<<b><font face="monospace">{path}</font></b><br/>layer {i} of {n}{ident}<br/>'
-                 + "<br/>".join(held)
-                 + f"<br/><b>{_esc(bytes_label(disk[i - 1]))}</b> on disk>")  # fmt: skip
-        graph.node(f"l{i}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
-        graph.edge("root", f"l{i}", color=theme.MUTED, arrowhead="none")
-    for i in range(n, 1, -1):
-        graph.edge(
-            f"l{i}",
-            f"l{i - 1}",
-            label=_edge_word(drv),
-            fontsize="9",
-            fontcolor=theme.MUTED,
-            color=theme.IMAGE_LAYER_EDGE,
-            style="dashed",
-            constraint="false",
-        )
-    if drv.name in ("overlay2", "fuse-overlayfs"):
-        links = "<br/>".join(
-            f"&lt;short {i}&gt; → ../&lt;cache-id {i}&gt;/diff" for i in range(n, 0, -1)
-        )
-        graph.node(
-            "l",
-            f'<<b><font face="monospace">{drv.name}/l/</font></b><br/>{links}>',
-            fillcolor=theme.EMPTY_STEP,
-            color=theme.EMPTY_STEP_EDGE,
-        )
-        graph.edge("root", "l", color=theme.MUTED, arrowhead="none")
-    container = drv.container_cost(layers)
-    graph.node(
-        "container",
-        f"<a container adds &lt;mount-id&gt;-init and &lt;mount-id&gt;<br/>"
-        f"(here {_esc(bytes_label(container.disk))} before it writes anything)>",
-        fillcolor=theme.CONTAINER_LAYER,
-        color=theme.CACHE_MISS_EDGE,
-        style="rounded,filled,dashed",
-    )
-    graph.edge("root", "container", color=theme.MUTED, arrowhead="none", style="dashed")
     return graph

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from layerlab.build.builder import BuildResult, StepLog
 from layerlab.model.digest import short_id
@@ -23,10 +24,6 @@ __all__ = ["build_cache", "shared_layers"]
 
 #: History comment BuildKit writes on every row a Dockerfile step made.
 BUILDKIT_COMMENT = "buildkit.dockerfile.v0"
-
-
-def _esc(text: str, width: int = 44) -> str:
-    return html.escape(theme.clip(text, width))
 
 
 # -- shared layers ------------------------------------------------------------------------
@@ -56,7 +53,7 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
         entry, layer = made_by[chain]
         shared = len(names) > 1
         who = f"shared by {len(names)}" if shared else f"only {html.escape(names[0])}"
-        label = (f"<<b>{_esc(theme.step_text(entry.created_by or str()), max_label)}</b><br/>{human_size(layer.size)} · {who}"
+        label = (f"<<b>{theme.label_text(theme.step_text(entry.created_by or str()), max_label)}</b><br/>{human_size(layer.size)} · {who}"
                  f' · <font face="monospace">{short_id(chain)}</font>>')
         graph.node(node_of[chain], label,
                    fillcolor=theme.SHARED if shared else theme.UNIQUE,
@@ -93,8 +90,13 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
 
 # -- build cache --------------------------------------------------------------------------
 
+#: The Dockerfile instructions that make a layer (and a cache step); the others only
+#: change the config.
+LAYER_STEPS = ("RUN", "COPY", "ADD", "WORKDIR")
+HistoryRow = tuple[HistoryEntry, Layer | None]
 
-def _final_rows(result: BuildResult) -> tuple[list[tuple[HistoryEntry, Layer | None]], list[tuple[HistoryEntry, Layer | None]]]:
+
+def _final_rows(result: BuildResult) -> tuple[list[HistoryRow], list[HistoryRow]]:
     """Split the image's history into (rows the base image brought, rows this build added)."""
     rows = list(result.image.steps())
     return rows[: result.base_rows], rows[result.base_rows :]
@@ -102,6 +104,15 @@ def _final_rows(result: BuildResult) -> tuple[list[tuple[HistoryEntry, Layer | N
 
 def _keyword(text: str) -> str:
     return text.split(" ", 1)[0].upper() if text else ""
+
+
+@dataclass
+class _Tally:
+    """What the caption counts: steps reused (and their bytes) and steps built."""
+
+    reused: int = 0
+    reused_bytes: int = 0
+    built: int = 0
 
 
 def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max_label: int = 44) -> Picture:
@@ -115,59 +126,13 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
                     node_attr=theme.NODE_ATTR)
     final = result.steps[-1].stage if result.steps else 0
     steps = [s for s in result.steps if s.stage == final]
-    first_miss = next((s for s in steps if s.index > 1 and not s.cached), None)
     base_rows, build_rows = _final_rows(result)
-    order: list[str] = []
-
-    base_step = steps[0] if steps else None
-    base_size = sum(layer.size for _, layer in base_rows if layer is not None)
-    base_text = base_step.text if base_step else "FROM ?"
-    graph.node("base", f"<<b>{_esc(base_text, max_label)}</b><br/>base image · {human_size(base_size)} · "
-                       f"{theme.count(sum(1 for _, layer in base_rows if layer is not None), 'layer')}>",
-               fillcolor=theme.BASE, color=theme.BASE_EDGE)
-    order.append("base")
-
-    why = ""
-    fs_steps = iter(s for s in steps if s.index > 1)
-    after_miss = False
-    reused = built = 0
-    reused_bytes = 0
-    for n, (entry, layer) in enumerate(build_rows):
-        keyword = _keyword(theme.step_text(entry.created_by or str()))
-        node = f"s{n}"
-        if keyword not in ("RUN", "COPY", "ADD", "WORKDIR"):
-            graph.node(node, f'<<font color="{theme.MUTED}">{_esc(theme.step_text(entry.created_by or str()), max_label)}'
-                             f"<br/><i>config only: no layer, no cache step</i></font>>",
-                       fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
-            order.append(node)
-            continue
-        step = next(fs_steps, None)
-        text = step.text if step else theme.step_text(entry.created_by or str())
-        size = human_size(layer.size) if layer is not None else "no layer"
-        style = "rounded,filled" if layer is not None else "rounded,filled,dashed"
-        if step is not None and step.cached:
-            reused += 1
-            reused_bytes += layer.size if layer is not None else 0
-            mark = "CACHED (reused)"
-            fill, edge, pen = theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "1"
-        elif step is first_miss:
-            built += 1
-            after_miss = True
-            mark = "FIRST MISS: built again"
-            why = _why_missed(step, previous) if step is not None else ""
-            fill, edge, pen = theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "3"
-        else:
-            built += 1
-            mark = "built: its parent changed (cascade)" if after_miss else "built (nothing to reuse)"
-            fill, edge, pen = theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "1"
-        why_html = f"<br/><i>{html.escape(why)}</i>" if step is first_miss and why else ""
-        graph.node(node, f"<<b>{_esc(text, max_label)}</b><br/>{mark} · {size}{why_html}>",
-                   fillcolor=fill, color=edge, penwidth=pen, style=style)
-        order.append(node)
-
+    _base_node(graph, steps[0] if steps else None, base_rows, max_label)
+    tally = _step_nodes(graph, steps, build_rows, previous, max_label)
+    order = ["base", *[f"s{n}" for n in range(len(build_rows))]]
     for lower, upper in zip(order, order[1:]):
         graph.edge(lower, upper, arrowhead="none", color=theme.MUTED)
-    caption = f"{theme.count(reused, 'step')} reused ({human_size(reused_bytes)} not rebuilt) · {built} built"
+    caption = f"{theme.count(tally.reused, 'step')} reused ({human_size(tally.reused_bytes)} not rebuilt) · {tally.built} built"
     if previous is not None:
         caption += f" · image {short_id(previous.image.image_id)} → {short_id(result.image.image_id)}"
     graph.attr(label=caption, labelloc="t", fontsize="12")
@@ -178,6 +143,57 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
         (theme.EMPTY_STEP, theme.EMPTY_STEP_EDGE, "- -", "dashed: no layer"),
     ])
     return graph
+
+
+def _base_node(graph: Picture, from_step: StepLog | None, base_rows: list[HistoryRow], max_label: int) -> None:
+    """The bottom box: the FROM line, with the base image's size and layer count."""
+    layers = [layer for _, layer in base_rows if layer is not None]
+    text = from_step.text if from_step else "FROM ?"
+    graph.node("base", f"<<b>{theme.label_text(text, max_label)}</b><br/>base image · "
+                       f"{human_size(sum(layer.size for layer in layers))} · {theme.count(len(layers), 'layer')}>",
+               fillcolor=theme.BASE, color=theme.BASE_EDGE)
+
+
+def _step_nodes(graph: Picture, steps: list[StepLog], build_rows: list[HistoryRow],
+                previous: BuildResult | None, max_label: int) -> _Tally:
+    """One box per history row this build added (``s0``, ``s1``, ...), bottom first.
+
+    A row that makes a layer is matched with the next cache step of the log; a config-only
+    row (ENV, CMD, ...) has no cache step and is drawn dashed.
+    """
+    first_miss = next((s for s in steps if s.index > 1 and not s.cached), None)
+    cache_steps = iter(s for s in steps if s.index > 1)
+    tally = _Tally()
+    after_miss = False
+    for n, (entry, layer) in enumerate(build_rows):
+        history_text = theme.step_text(entry.created_by or str())
+        if _keyword(history_text) not in LAYER_STEPS:
+            graph.node(f"s{n}", f'<<font color="{theme.MUTED}">{theme.label_text(history_text, max_label)}'
+                                f"<br/><i>config only: no layer, no cache step</i></font>>",
+                       fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
+            continue
+        step = next(cache_steps, None)
+        why = ""
+        if step is not None and step.cached:
+            tally.reused += 1
+            tally.reused_bytes += layer.size if layer is not None else 0
+            mark, fill, edge, pen = "CACHED (reused)", theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "1"
+        elif step is first_miss:
+            tally.built += 1
+            after_miss = True
+            why = _why_missed(step, previous) if step is not None else ""
+            mark, fill, edge, pen = "FIRST MISS: built again", theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "3"
+        else:
+            tally.built += 1
+            mark = "built: its parent changed (cascade)" if after_miss else "built (nothing to reuse)"
+            fill, edge, pen = theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "1"
+        text = step.text if step else history_text
+        size = human_size(layer.size) if layer is not None else "no layer"
+        why_html = f"<br/><i>{html.escape(why)}</i>" if why else ""
+        graph.node(f"s{n}", f"<<b>{theme.label_text(text, max_label)}</b><br/>{mark} · {size}{why_html}>",
+                   fillcolor=fill, color=edge, penwidth=pen,
+                   style="rounded,filled" if layer is not None else "rounded,filled,dashed")
+    return tally
 
 
 def _why_missed(step: StepLog, previous: BuildResult | None) -> str:

@@ -1,6 +1,10 @@
 """One visual language for every picture in the course: colours, legends, label text."""
 
+from __future__ import annotations
+
 import html
+
+import graphviz
 
 FONT = "Helvetica,Arial,sans-serif"
 IMAGE_LAYER = "#cfe2f3"  # read-only, shared: cool blue
@@ -53,7 +57,7 @@ def legend_table(items: list[tuple[str, str, str, str]]) -> str:
     return f'<<table border="0" cellborder="0" cellspacing="3" cellpadding="2">{rows}</table>>'
 
 
-def add_legend(graph, items: list[tuple[str, str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+def add_legend(graph: graphviz.Digraph, items: list[tuple[str, str, str, str]]) -> None:
     """A small 'legend' cluster with one table node, so every picture explains its colours."""
     with graph.subgraph(name="cluster_legend") as legend:
         legend.attr(label="legend", fontsize="10", fontcolor=MUTED, color=PANEL_EDGE, style="rounded")
