@@ -43,7 +43,8 @@ def test_an_oci_layout_is_copied_too_and_the_copy_goes_with_the_host(tmp_path: P
     layout = save_oci_layout(sample(), tmp_path / "layout")
     host = Host()
     host.load(layout)
-    store = host._loaded_dir
+    store = host.archive_copies.directory
+    assert store is not None
     assert any(store.iterdir())
     del host
     gc.collect()

@@ -1,6 +1,6 @@
 """Which storage driver a simulated host runs, on which engine version, and what it costs.
 
-A :class:`~layerlab.engine.host.Host` runs on one driver (overlay2 on ext4 with Engine 20.10 unless
+A simulated host runs on one driver (overlay2 on ext4 with Engine 20.10 unless
 told otherwise). The driver is checked the way a daemon checks it at start-up: an unknown
 name or one the engine version no longer has is refused (saying when it was removed and
 what replaced it); a deprecated one starts, with the warning ``docker info`` prints.
@@ -14,15 +14,14 @@ each layer's changes, the files in a container's writable layer), identical on e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from layerlab.drivers import DriverError, StorageDriver, choose_driver, get_driver, works_on
 from layerlab.drivers.choice import check_version
 from layerlab.drivers.status import version_at_least
-
-if TYPE_CHECKING:
-    from .host import Host
+from layerlab.model.container import Container
+from layerlab.model.image import Image
 
 DEFAULT_ENGINE = "20.10"
 DEFAULT_BACKING_FS = "extfs"
@@ -73,9 +72,10 @@ class HostStorage:
     def name(self) -> str:
         return self.driver.name
 
-    def info_lines(self, host: Host, root: str = "/var/lib/docker") -> list[str]:
+    def info_lines(self, root: str = "/var/lib/docker", *, layers: int = 0, containers: int = 0) -> list[str]:
         """The storage part of ``docker info`` (Engine 20.10's lines; the daemon's warnings
-        come after everything, as the CLI prints them)."""
+        come after everything, as the CLI prints them). aufs counts its directories: one
+        per stored layer, two (-init and RW) per container."""
         lines = [f"Storage Driver: {self.name}"]
         fs = "extfs" if self.backing_fs in ("ext4", "ext3", "ext2") else self.backing_fs
         if self.name == "overlay2":
@@ -88,7 +88,7 @@ class HostStorage:
         elif self.name == "overlay":
             lines += [f" Backing Filesystem: {fs}", " Supports d_type: true"]
         elif self.name == "aufs":
-            dirs = len(host.layer_usage()) + 2 * len(host.containers)
+            dirs = layers + 2 * containers
             lines += [
                 f" Root Dir: {root}/aufs",
                 f" Backing Filesystem: {fs}",
@@ -144,16 +144,13 @@ class DiskUsage:
         return self.images + self.containers_total
 
 
-def disk_usage(host: Host, driver: StorageDriver | None = None) -> DiskUsage:
-    """What ``du`` under the data root's driver directory would count on ``host``'s driver
-    (or another ``driver``, to compare): each stored layer once however many images share
-    it, and each container's layers after the writes its copy-up records show."""
-    drv = driver or host.storage.driver
+def disk_usage(images: Iterable[Image], containers: Iterable[Container], driver: StorageDriver) -> DiskUsage:
+    """What ``du`` under the data root's driver directory would count on ``driver``: each
+    stored layer once however many images share it, and each container's layers after the
+    writes its copy-up records show."""
     layers: dict[str, int] = {}
-    for record in host.images.values():
-        image = record.image
+    for image in images:
         missing = [c for c in image.chain_ids if c not in layers]
         if missing:
-            layers.update(zip(image.chain_ids, drv.layer_disk(image)))
-    containers = {c.name: drv.container_disk(c.image, c.rw) for c in host.containers.values()}
-    return DiskUsage(drv.name, layers, containers)
+            layers.update(zip(image.chain_ids, driver.layer_disk(image)))
+    return DiskUsage(driver.name, layers, {c.name: driver.container_disk(c.image, c.rw) for c in containers})

@@ -18,18 +18,45 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from layerlab.model.container import Container
+from layerlab.model.image import Image
 from layerlab.model.layer import Layer
-
-if TYPE_CHECKING:
-    from .host import Host
 
 #: BuildKit's identity.NewID: 25 characters of base36 (lower-case letters and digits).
 _BASE36 = string.digits + string.ascii_lowercase
 #: overlay2's short link names: 26 characters of base32 (RFC 4648 upper-case alphabet).
 _BASE32 = string.ascii_uppercase + "234567"
+
+
+class _HasImage(Protocol):
+    @property
+    def image(self) -> Image: ...
+
+
+class _HasLayers(Protocol):
+    @property
+    def layers(self) -> Mapping[str, Layer | None]: ...
+
+
+class Holdings(Protocol):
+    """What a daemon holds that its layer store follows (a Host has all four): images by
+    id, tags naming them, containers by id, and BuildKit's cache of built layers."""
+
+    @property
+    def images(self) -> Mapping[str, _HasImage]: ...
+
+    @property
+    def tags(self) -> Mapping[str, str]: ...
+
+    @property
+    def containers(self) -> Mapping[str, Container]: ...
+
+    @property
+    def build_cache(self) -> _HasLayers: ...
 
 
 @dataclass
@@ -97,17 +124,18 @@ class StorageIds:
         return self.snapshot_numbers[key]
 
     # -- history ---------------------------------------------------------------------------
-    def note_built(self, image: object) -> None:
+    def note_built(self, image: Image) -> None:
         """A build made these layers: BuildKit keeps them while its cache has the steps."""
-        for chain in getattr(image, "chain_ids", []):
+        for chain in image.chain_ids:
             if chain not in self.cache_ids:
                 self.built.add(chain)
 
-    def observe(self, host: Host) -> None:
+    def observe(self, host: Holdings) -> None:
         """Record what the host holds now (called after every verb that changes it)."""
+        named = set(host.tags.values())
         for image_id, record in host.images.items():
             self._record_image(record.image)
-            if host.tags_of(image_id):
+            if image_id in named:
                 self.tagged.add(image_id)
         for container in host.containers.values():
             self.had_containers = True
@@ -128,15 +156,15 @@ class StorageIds:
             for key in (container.id + "-init", container.id):
                 self.snapshot_number(key)
 
-    def _record_image(self, image: object) -> None:
-        chains = image.chain_ids  # type: ignore[attr-defined]
-        for i, (chain, layer) in enumerate(zip(chains, image.layers)):  # type: ignore[attr-defined]
+    def _record_image(self, image: Image) -> None:
+        chains = image.chain_ids
+        for i, (chain, layer) in enumerate(zip(chains, image.layers)):
             if chain not in self.layers:
                 self.layers[chain] = StoredLayer(
                     layer, chains[i - 1] if i else None, chain in self.built
                 )
 
-    def layer_store(self, host: Host) -> dict[str, StoredLayer]:
+    def layer_store(self, host: Holdings) -> dict[str, StoredLayer]:
         """The layers on disk now: every image's and container's, and what BuildKit's cache
         still holds; ids of layers that are gone are forgotten (a new one gets a new id)."""
         self.observe(host)

@@ -11,11 +11,12 @@ the tests check that the layer it names is the one ``Overlay.source_of`` names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .container import Container, Mount
 from .fs import Dir, Entry, ancestors
-from .overlay import WHITEOUT, FsError
+from .layer import Layer
+from .overlay import WHITEOUT, FsError, Overlay
 
 #: What happened at one layer during a lookup.
 SERVES = "serves"  # the entry comes from here
@@ -74,110 +75,119 @@ def mount_label(mount: Mount) -> str:
 
 def lookup(container: Container, path: str) -> Lookup:
     """Walk the container's layers for ``path`` (a final symlink is not followed)."""
-    fs = container.fs
     try:
-        real = fs.resolve(path, follow=False)
+        real = container.fs.resolve(path, follow=False)
     except FsError:
         real = path.strip("/")
-    mount, _ = fs._mount_for(real)  # noqa: SLF001 - same package
-    rw = container.rw
-    levels = [("rw", "RW layer (container)")] + [
-        (layer_key(container, i), layer_label(container, i))
-        for i in reversed(range(len(rw.layers)))
-    ]
+    levels = _levels(container)
+    mount, _ = container.fs.mount_for(real)
     if mount is not None:
-        entry = fs.lstat("/" + real) if _exists(fs, real) else None
-        steps = [
-            LookupStep(
-                "mount",
-                mount_label(mount),
-                SERVES if entry is not None else NOT_HERE,
-                f"mounted at {mount.destination}",
-            )
-        ]
-        steps += [LookupStep(key, label, HIDDEN_BY_MOUNT) for key, label in levels]
-        return Lookup(path, "/" + real, tuple(steps), entry)
+        return _served_by_mount(container, path, real, mount, levels)
+    walk = _Walk(real)
+    walk.upper_layer(container.rw, *levels[0])
+    for (key, label), layer in zip(levels[1:], reversed(container.rw.layers)):
+        walk.lower_layer(layer, key, label)
+    return Lookup(path, "/" + real, tuple(walk.steps), walk.served)
 
-    steps: list[LookupStep] = []
-    served: Entry | None = None
-    stopped = False
-    parents = ancestors(real)
-    # the upper layer
-    upper = rw._upper  # noqa: SLF001
-    key, label = levels[0]
-    up = upper.get(real)
-    if any(upper.get(p) is WHITEOUT for p in parents):
-        steps.append(LookupStep(key, label, WHITEOUT_HERE, "a parent directory is whited out"))
-        stopped = True
-    elif any(p in upper and not isinstance(upper[p], Dir) for p in parents):
-        steps.append(LookupStep(key, label, NOT_HERE, "a parent is not a directory here: ENOTDIR"))
-        stopped = True
-    elif up is WHITEOUT:
-        steps.append(
-            LookupStep(key, label, WHITEOUT_HERE, "the file was deleted in this container")
+
+def _levels(container: Container) -> list[tuple[str, str]]:
+    """(key, label) of every layer a lookup may consult, top first: RW, -init, image layers."""
+    return [("rw", "RW layer (container)")] + [
+        (layer_key(container, i), layer_label(container, i))
+        for i in reversed(range(len(container.rw.layers)))
+    ]
+
+
+def _served_by_mount(
+    container: Container, path: str, real: str, mount: Mount, levels: list[tuple[str, str]]
+) -> Lookup:
+    """A path under a mount point: the mount serves it (or lacks it), no layer is looked at."""
+    entry = _lstat(container, real)
+    steps = [
+        LookupStep(
+            "mount",
+            mount_label(mount),
+            SERVES if entry is not None else NOT_HERE,
+            f"mounted at {mount.destination}",
         )
-        stopped = True
-    elif up is not None:
-        served = up  # type: ignore[assignment]
-        steps.append(LookupStep(key, label, SERVES, "copied up or created here"))
-    else:
-        steps.append(LookupStep(key, label, NOT_HERE))
-    opaque = [p for p in parents + ([real] if isinstance(served, Dir) else []) if p in rw._opaque]  # noqa: SLF001
-    if not stopped and opaque:
-        if served is None:
-            steps[-1] = LookupStep(
-                key, label, NOT_HERE, f"/{opaque[0]} is opaque here: lower layers hidden"
-            )
-        stopped = True
-    # the lower layers, top first
-    for (key, label), index in zip(levels[1:], reversed(range(len(rw.layers)))):
-        if stopped or (served is not None and not isinstance(served, Dir)):
-            steps.append(LookupStep(key, label, SKIPPED))
-            continue
-        layer = rw.layers[index]
-        entries = layer.entries
-        if real in layer.whiteouts or any(p in layer.whiteouts for p in parents):
-            if served is None:
-                steps.append(LookupStep(key, label, WHITEOUT_HERE, "a whiteout in this layer"))
-            else:
-                steps.append(
-                    LookupStep(key, label, NOT_HERE, "a whiteout here: layers below add nothing")
-                )
-            stopped = True
-            continue
-        if any(p in entries and not isinstance(entries[p], Dir) for p in parents):
-            steps.append(LookupStep(key, label, NOT_HERE, "a parent is not a directory here"))
-            stopped = True
-            continue
-        entry = entries.get(real)
-        if entry is None:
-            steps.append(LookupStep(key, label, NOT_HERE))
-        elif served is None:
-            served = entry
-            steps.append(LookupStep(key, label, SERVES, "the topmost layer that has it"))
-        elif isinstance(entry, Dir):
-            steps.append(LookupStep(key, label, MERGED, "its children show through"))
-        else:
-            steps.append(
-                LookupStep(
-                    key, label, NOT_HERE, "a non-directory here, hidden by the directory above"
-                )
-            )
-            stopped = True
-            continue
-        if any(p in layer.opaque for p in parents) or (
-            real in layer.opaque and isinstance(served, Dir)
-        ):
-            if steps[-1].status == NOT_HERE:
-                steps[-1] = LookupStep(
-                    key, label, OPAQUE_ABOVE, "an opaque directory: lower layers hidden"
-                )
-            stopped = True
-    return Lookup(path, "/" + real, tuple(steps), served)
+    ]
+    steps += [LookupStep(key, label, HIDDEN_BY_MOUNT) for key, label in levels]
+    return Lookup(path, "/" + real, tuple(steps), entry)
 
 
-def _exists(fs: object, real: str) -> bool:
+def _lstat(container: Container, real: str) -> Entry | None:
     try:
-        return fs.lstat("/" + real) is not None  # type: ignore[attr-defined]
+        return container.fs.lstat("/" + real)
     except FsError:
-        return False
+        return None
+
+
+@dataclass
+class _Walk:
+    """One top-down lookup in progress: the steps so far, the entry that serves, whether
+    the search has stopped (a whiteout, an opaque directory, a non-directory)."""
+
+    real: str
+    steps: list[LookupStep] = field(default_factory=list)
+    served: Entry | None = None
+    stopped: bool = False
+
+    def step(self, key: str, label: str, status: str, note: str = "", *, stop: bool = False) -> None:
+        self.steps.append(LookupStep(key, label, status, note))
+        self.stopped = self.stopped or stop
+
+    def upper_layer(self, rw: Overlay, key: str, label: str) -> None:
+        """The RW layer: it serves what was copied up or created, or hides what was deleted."""
+        upper, parents = rw.upper, ancestors(self.real)
+        here = upper.get(self.real)
+        if any(upper.get(p) is WHITEOUT for p in parents):
+            self.step(key, label, WHITEOUT_HERE, "a parent directory is whited out", stop=True)
+        elif any(p in upper and not isinstance(upper[p], Dir) for p in parents):
+            self.step(key, label, NOT_HERE, "a parent is not a directory here: ENOTDIR", stop=True)
+        elif here is WHITEOUT:
+            self.step(key, label, WHITEOUT_HERE, "the file was deleted in this container", stop=True)
+        elif here is not None:
+            self.served = here  # type: ignore[assignment]
+            self.step(key, label, SERVES, "copied up or created here")
+        else:
+            self.step(key, label, NOT_HERE)
+        mine = [self.real] if isinstance(self.served, Dir) else []
+        opaque = [p for p in parents + mine if p in rw.opaque_dirs]
+        if not self.stopped and opaque:
+            if self.served is None:
+                note = f"/{opaque[0]} is opaque here: lower layers hidden"
+                self.steps[-1] = LookupStep(key, label, NOT_HERE, note)
+            self.stopped = True
+
+    def lower_layer(self, layer: Layer, key: str, label: str) -> None:
+        """One read-only layer: it serves, merges, hides what is below, or has nothing."""
+        served, parents = self.served, ancestors(self.real)
+        if self.stopped or (served is not None and not isinstance(served, Dir)):
+            self.step(key, label, SKIPPED)
+            return
+        if self.real in layer.whiteouts or any(p in layer.whiteouts for p in parents):
+            if served is None:
+                self.step(key, label, WHITEOUT_HERE, "a whiteout in this layer", stop=True)
+            else:
+                self.step(key, label, NOT_HERE, "a whiteout here: layers below add nothing", stop=True)
+            return
+        if any(p in layer.entries and not isinstance(layer.entries[p], Dir) for p in parents):
+            self.step(key, label, NOT_HERE, "a parent is not a directory here", stop=True)
+            return
+        entry = layer.entries.get(self.real)
+        if entry is None:
+            self.step(key, label, NOT_HERE)
+        elif served is None:
+            self.served = entry
+            self.step(key, label, SERVES, "the topmost layer that has it")
+        elif isinstance(entry, Dir):
+            self.step(key, label, MERGED, "its children show through")
+        else:
+            self.step(key, label, NOT_HERE, "a non-directory here, hidden by the directory above", stop=True)
+            return
+        if any(p in layer.opaque for p in parents) or (
+            self.real in layer.opaque and isinstance(self.served, Dir)
+        ):
+            if self.steps[-1].status == NOT_HERE:
+                self.steps[-1] = LookupStep(key, label, OPAQUE_ABOVE, "an opaque directory: lower layers hidden")
+            self.stopped = True

@@ -1,7 +1,7 @@
 """One file operation in a container, applied and accounted for: the container lab's verbs.
 
 :func:`apply` runs one operation as a process in the container would (through
-:class:`~layerlab.model.container.ContainerFS`, so mounts, symlinks and EXDEV behave as on the
+:class:`~layerlab.model.container_fs.ContainerFS`, so mounts, symlinks and EXDEV behave as on the
 engine) and returns an :class:`Outcome`: where the path was served from before and after,
 the copy-up records the overlay wrote (path, bytes, source layer, reason), the whiteouts
 and opaque directories it made, and what landed in the RW layer. If the operation fails,
@@ -19,7 +19,7 @@ from .container import Container
 from .errors import LayerlabError
 from .fs import Dir, Entry, File, Hardlink, Symlink
 from .lookup import Lookup, layer_label, lookup
-from .overlay import WHITEOUT, CopyUp, FsError, Overlay
+from .overlay import Checkpoint, CopyUp, Overlay, Whiteout
 from .units import human_size
 
 
@@ -189,15 +189,17 @@ def _storages(c: Container) -> list[Overlay]:
     return seen
 
 
-def _snapshot(c: Container) -> list[tuple[Overlay, dict[str, Any], set[str], int]]:
-    return [(s, dict(s._upper), set(s._opaque), len(s.copy_ups)) for s in _storages(c)]  # noqa: SLF001
+#: Every storage a container's operation may change, with its state before the operation.
+Saved = list[tuple[Overlay, Checkpoint]]
 
 
-def _restore(saved: list[tuple[Overlay, dict[str, Any], set[str], int]]) -> None:
-    for storage, upper, opaque, records in saved:
-        storage._upper = upper  # noqa: SLF001 - same package: put the state back
-        storage._opaque = opaque  # noqa: SLF001
-        del storage.copy_ups[records:]
+def _checkpoint(c: Container) -> Saved:
+    return [(storage, storage.checkpoint()) for storage in _storages(c)]
+
+
+def _rollback(saved: Saved) -> None:
+    for storage, checkpoint in saved:
+        storage.rollback(checkpoint)
 
 
 def describe(entry: Entry | None) -> str:
@@ -213,11 +215,10 @@ def describe(entry: Entry | None) -> str:
     return f"{entry.mode_string()} · uid {entry.uid}"
 
 
-def _landed(
-    c: Container, saved: list[tuple[Overlay, dict[str, Any], set[str], int]]
-) -> list[Landed]:
+def _landed(c: Container, saved: Saved) -> list[Landed]:
+    """What changed in each storage's upper layer since its checkpoint, path by path."""
     out: list[Landed] = []
-    for storage, upper, opaque, _ in saved:
+    for storage, before in saved:
         prefix = (
             ""
             if storage is c.rw
@@ -225,31 +226,25 @@ def _landed(
         )
         if storage is not c.rw and not prefix:
             continue
-        now = storage._upper  # noqa: SLF001
-        for path in sorted(set(now) | set(upper)):
-            old, new = upper.get(path), now.get(path)
-            shown = prefix.rstrip("/") + "/" + path if prefix else "/" + path
-            if new is old and not (path in storage._opaque and path not in opaque):  # noqa: SLF001
+        now, opaque_now = storage.upper, storage.opaque_dirs
+        for path in sorted(set(now) | set(before.upper)):
+            old, new = before.upper.get(path), now.get(path)
+            made_opaque = path in opaque_now and path not in before.opaque
+            if new is old and not made_opaque:
                 continue
-            if new is None:
-                out.append(
-                    Landed(
-                        shown,
-                        "removed",
-                        "dropped from the RW layer" if storage is c.rw else "removed",
-                    )
-                )
-            elif new is WHITEOUT:
-                out.append(Landed(shown, "whiteout", "character device 0/0 hides the lower entry"))
-            elif isinstance(new, Dir) and path in storage._opaque and path not in opaque:  # noqa: SLF001
-                out.append(
-                    Landed(shown, "opaque dir", "trusted.overlay.opaque=y: lower children hidden")
-                )
-            else:
-                out.append(
-                    Landed(shown, new.kind, describe(new), new.size if isinstance(new, File) else 0)
-                )
+            shown = prefix.rstrip("/") + "/" + path if prefix else "/" + path
+            out.append(_landed_entry(shown, new, made_opaque, in_rw=storage is c.rw))
     return out
+
+
+def _landed_entry(shown: str, new: Entry | Whiteout | None, made_opaque: bool, *, in_rw: bool) -> Landed:
+    if new is None:
+        return Landed(shown, "removed", "dropped from the RW layer" if in_rw else "removed")
+    if isinstance(new, Whiteout):
+        return Landed(shown, "whiteout", "character device 0/0 hides the lower entry")
+    if isinstance(new, Dir) and made_opaque:
+        return Landed(shown, "opaque dir", "trusted.overlay.opaque=y: lower children hidden")
+    return Landed(shown, new.kind, describe(new), new.size if isinstance(new, File) else 0)
 
 
 def apply(container: Container, operation: str, path: str, argument: str = "") -> Outcome:
@@ -263,20 +258,17 @@ def apply(container: Container, operation: str, path: str, argument: str = "") -
             f"{operation} needs {spec.argument} in the argument box (e.g. {spec.example})"
         )
     before = lookup(container, path)
-    saved = _snapshot(container)
+    saved = _checkpoint(container)
     size_before = container.size()
     try:
         value = _runner(container, operation, path, argument)()
-    except FsError:
-        _restore(saved)
-        raise
-    except LayerlabError:
-        _restore(saved)
+    except LayerlabError:  # FsError included
+        _rollback(saved)
         raise
     except Exception as err:  # a model bug must not leave a half-changed container either
-        _restore(saved)
+        _rollback(saved)
         raise OperationError(f"{operation} {path} failed: {type(err).__name__}: {err}") from err
-    records = list(container.rw.copy_ups[saved[0][3] :])
+    records = list(container.rw.copy_ups[saved[0][1].copy_ups :])
     labels = {r.layer: layer_label(container, r.layer) for r in records}
     result = ""
     if operation == "read":

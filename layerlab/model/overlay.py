@@ -2,9 +2,9 @@
 
 Docker gives every build step and every container one of these: the image layers are the
 read-only lower directories, the step's or container's layer is the upper directory.
-This module is the one place where copy-up, whiteouts and opaque directories happen:
+Lookups are :class:`~layerlab.model.merged.MergedView`'s; this module is the one place
+where copy-up, whiteouts and opaque directories happen:
 
-- lookup is top-down: an upper entry hides the lower one; a whiteout hides it too;
 - the first change to a lower file or directory copies it up whole (its parents first):
   on open for write or append, chmod, chown, utime, truncate, hard link, rename of a file;
   a write that truncates (``>``) copies no data, as the kernel's O_TRUNC copy-up does;
@@ -20,35 +20,16 @@ and a build step's layer are made of.
 
 from __future__ import annotations
 
-import errno
-import os
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .content import ConcatContent, Content, PrefixContent, as_content
-from .errors import LayerlabError
-from .fs import Dir, Entry, File, Hardlink, Symlink, ancestors, is_within, walk_key
+from .fs import Dir, Entry, File, Symlink, ancestors, is_within
 from .layer import Layer
+from .merged import WHITEOUT, MergedView, Whiteout, join
+from .pathwalk import FsError
 
-MAX_SYMLINKS = 40
-
-
-class FsError(LayerlabError, OSError):
-    """A filesystem error as the kernel reports it: an errno name and the path."""
-
-    def __init__(self, code: str, path: str, detail: str = "") -> None:
-        self.code = code
-        self.path = "/" + path.strip("/")
-        number = getattr(errno, code)
-        message = f"{code}: {self.path}: {os.strerror(number)}" + (f" ({detail})" if detail else "")
-        LayerlabError.__init__(self, message)
-        self.errno = number
-        self.strerror = os.strerror(number)
-        self.filename = self.path
-
-    def __str__(self) -> str:
-        return self.args[0]
+__all__ = ["WHITEOUT", "Checkpoint", "CopyUp", "FsError", "Overlay", "Whiteout"]
 
 
 @dataclass(frozen=True)
@@ -61,178 +42,50 @@ class CopyUp:
     reason: str
 
 
-class _Whiteout:
-    def __repr__(self) -> str:
-        return "WHITEOUT"
+@dataclass(frozen=True)
+class Checkpoint:
+    """An overlay's upper layer at one moment, to compare with later or to roll back to."""
+
+    upper: Mapping[str, Entry | Whiteout]
+    opaque: frozenset[str]
+    copy_ups: int  # how many copy-up records there were
 
 
-WHITEOUT = _Whiteout()
-
-
-def _clean(path: str, cwd: str = "") -> str:
-    """A container path (absolute, or relative to ``cwd``) as a layer path; ``..`` stops at /."""
-    parts: list[str] = [] if path.startswith("/") else [p for p in cwd.split("/") if p]
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
-    return "/".join(parts)
-
-
-class Overlay:
+class Overlay(MergedView):
     """Read-only layers (bottom first) plus one writable upper layer."""
 
     def __init__(self, layers: Sequence[Layer] = ()) -> None:
-        self.layers = tuple(layers)
-        self._lower: dict[str, Entry] = {}
-        self._origin: dict[str, int] = {}
-        self._build_lower()
-        self._upper: dict[str, Entry | _Whiteout] = {}
-        self._opaque: set[str] = set()
+        super().__init__(layers)
         self.copy_ups: list[CopyUp] = []
 
-    def _build_lower(self) -> None:
-        from .tree import Tree
+    # -- checkpoints ----------------------------------------------------------------------
+    def checkpoint(self) -> Checkpoint:
+        """The upper layer now (entries are immutable: a shallow copy keeps them)."""
+        return Checkpoint(dict(self._upper), frozenset(self._opaque), len(self.copy_ups))
 
-        tree = Tree()
-        for index, layer in enumerate(self.layers):
-            tree.apply(layer)
-            for path in layer.entries:
-                self._origin[path] = index
-        self._lower = dict(tree.items())
-        self._lower_children: dict[str, set[str]] = defaultdict(set)
-        for path in self._lower:
-            parent, _, name = path.rpartition("/")
-            self._lower_children[parent].add(name)
+    def rollback(self, checkpoint: Checkpoint) -> None:
+        """Put the upper layer back as it was at ``checkpoint`` (copy-up records too)."""
+        self._upper = dict(checkpoint.upper)
+        self._opaque = set(checkpoint.opaque)
+        del self.copy_ups[checkpoint.copy_ups :]
 
-    # -- lookup -------------------------------------------------------------------------
-    def _lower_visible(self, path: str) -> bool:
-        """Whether a lower entry at ``path`` would show through the upper layer."""
-        for parent in ancestors(path):
-            upper = self._upper.get(parent)
-            if upper is WHITEOUT or (upper is not None and not isinstance(upper, Dir)):
-                return False
-            if parent in self._opaque:
-                return False
-        return path not in self._upper
-
-    def _get(self, path: str) -> Entry | None:
-        if path == "":
-            return Dir()
-        upper = self._upper.get(path)
-        if upper is WHITEOUT:
-            return None
-        if upper is not None:
-            return upper  # type: ignore[return-value]
-        if path in self._lower and self._lower_visible(path):
-            return self._lower[path]
-        return None
-
-    def _in_lower(self, path: str) -> bool:
-        """Whether the entry visible at ``path`` has (or had) a lower copy underneath."""
-        return path in self._lower and all(p not in self._opaque for p in ancestors(path) + [path])
-
-    def resolve(self, path: str, *, cwd: str = "/", follow: bool = True) -> str:
-        """Resolve symlinks in the merged view, inside the container root (as the kernel would)."""
-        todo = _clean(path, cwd).split("/")[::-1] if _clean(path, cwd) else []
-        done: list[str] = []
-        links = 0
-        while todo:
-            part = todo.pop()
-            candidate = "/".join(done + [part])
-            entry = self._get(candidate)
-            if isinstance(entry, Symlink) and (follow or todo):
-                links += 1
-                if links > MAX_SYMLINKS:
-                    raise FsError("ELOOP", candidate)
-                target = entry.target
-                if target.startswith("/"):
-                    done = []
-                todo.extend(reversed([p for p in target.split("/") if p not in ("", ".")]))
-                continue
-            if part == "..":
-                if done:
-                    done.pop()
-                continue
-            if todo and entry is not None and not isinstance(entry, Dir):
-                raise FsError("ENOTDIR", candidate)
-            done.append(part)
-        return "/".join(done)
-
-    def lstat(self, path: str, *, cwd: str = "/") -> Entry | None:
-        """The entry at ``path`` without following a final symlink; None if missing."""
-        return self._get(self.resolve(path, cwd=cwd, follow=False))
-
-    def stat(self, path: str, *, cwd: str = "/") -> Entry | None:
-        return self._get(self.resolve(path, cwd=cwd))
-
-    def exists(self, path: str, *, cwd: str = "/") -> bool:
-        try:
-            return self.stat(path, cwd=cwd) is not None
-        except FsError:
-            return False
-
-    def is_dir(self, path: str, *, cwd: str = "/") -> bool:
-        try:
-            return isinstance(self.stat(path, cwd=cwd), Dir)
-        except FsError:
-            return False
-
-    def listdir(self, path: str = "/", *, cwd: str = "/") -> list[str]:
-        real = self.resolve(path, cwd=cwd)
-        entry = self._get(real)
-        if entry is None:
-            raise FsError("ENOENT", real)
-        if not isinstance(entry, Dir):
-            raise FsError("ENOTDIR", real)
-        return self._children(real)
-
-    def _children(self, real: str) -> list[str]:
-        names: set[str] = set()
-        if real not in self._opaque and (real == "" or self._lower_visible(real) or real in self._upper):
-            names |= {n for n in self._lower_children.get(real, ()) if self._get(_join(real, n)) is not None}
-        prefix = real + "/" if real else ""
-        for path, entry in self._upper.items():
-            if path.startswith(prefix) and "/" not in path[len(prefix) :] and entry is not WHITEOUT:
-                names.add(path[len(prefix) :])
-        return sorted(names)
-
-    def read(self, path: str, *, cwd: str = "/") -> Content:
-        real = self.resolve(path, cwd=cwd)
-        entry = self._get(real)
-        if entry is None:
-            raise FsError("ENOENT", real)
-        if isinstance(entry, Dir):
-            raise FsError("EISDIR", real)
-        if not isinstance(entry, File):
-            raise FsError("EINVAL", real, "not a regular file")
-        return entry.content
-
-    def source_of(self, path: str, *, cwd: str = "/") -> str | int | None:
-        """Which layer serves ``path``: ``"upper"``, a lower layer index, or None if absent."""
-        real = self.resolve(path, cwd=cwd, follow=False)
-        if self._get(real) is None:
-            return None
-        if real in self._upper:
-            return "upper"
-        return self._origin.get(real, 0)
+    def place(self, path: str, entry: Entry) -> None:
+        """Put ``entry`` at a layer path as it is: no copy-up, no parent check. For filling
+        a fresh tree (a volume populated from an image) with entries that keep their metadata."""
+        self._put(path, entry)
 
     # -- copy-up ------------------------------------------------------------------------
     def _copy_up(self, path: str, reason: str, *, data: bool = True) -> None:
         """Bring a visible lower entry (and its parents) into the upper layer."""
         for parent in ancestors(path):
             if parent not in self._upper:
-                entry = self._get(parent)
+                entry = self.entry(parent)
                 assert isinstance(entry, Dir), parent
                 self._upper[parent] = entry
                 self.copy_ups.append(CopyUp("/" + parent, 0, self._origin.get(parent, 0), f"parent of /{path}"))
         if path in self._upper or path == "":
             return
-        entry = self._get(path)
+        entry = self.entry(path)
         assert entry is not None, path
         size = entry.size if isinstance(entry, File) and data else 0
         if isinstance(entry, File):
@@ -243,7 +96,7 @@ class Overlay:
     def _check_parent(self, real: str) -> str:
         """The parent directory of ``real``, as path lookup finds it (no copy-up)."""
         parent = real.rpartition("/")[0]
-        entry = self._get(parent)
+        entry = self.entry(parent)
         if entry is None:
             raise FsError("ENOENT", parent or "/")
         if not isinstance(entry, Dir):
@@ -264,7 +117,7 @@ class Overlay:
     def _create(self, real: str, entry: Entry) -> None:
         """A new entry: in a setgid directory it takes the directory's group (a new
         directory also inherits the setgid bit), as Linux's inode_init_owner does."""
-        parent = self._get(real.rpartition("/")[0])
+        parent = self.entry(real.rpartition("/")[0])
         if isinstance(parent, Dir) and parent.mode & 0o2000:
             entry = replace(entry, gid=parent.gid)
             if isinstance(entry, Dir):
@@ -286,7 +139,7 @@ class Overlay:
         """``>`` (create or truncate, then write) or ``>>`` (append) to a file."""
         real = self.resolve(path, cwd=cwd)
         content = as_content(data)
-        entry = self._get(real)
+        entry = self.entry(real)
         if isinstance(entry, Dir):
             raise FsError("EISDIR", real)
         if entry is None:
@@ -310,10 +163,10 @@ class Overlay:
 
     def truncate(self, path: str, size: int, *, cwd: str = "/") -> None:
         real = self.resolve(path, cwd=cwd)
-        entry = self._get(real)
+        entry = self.entry(real)
         if entry is None:
             self.write(path, b"", cwd=cwd)
-            entry = self._get(real)
+            entry = self.entry(real)
         if not isinstance(entry, File):
             raise FsError("EISDIR" if isinstance(entry, Dir) else "EINVAL", real)
         self._copy_up(real, "truncate")
@@ -325,14 +178,14 @@ class Overlay:
         real = self.resolve(path, cwd=cwd, follow=False)
         if parents:
             for parent in ancestors(real) + [real]:
-                entry = self._get(parent)
+                entry = self.entry(parent)
                 if entry is None:
                     self._parent_for_create(parent)
                     self._create(parent, Dir(mode=mode))
                 elif not isinstance(entry, Dir):
                     raise FsError("EEXIST" if parent == real else "ENOTDIR", parent)
             return
-        if self._get(real) is not None:
+        if self.entry(real) is not None:
             raise FsError("EEXIST", real)
         self._parent_for_create(real)
         self._create(real, Dir(mode=mode))
@@ -347,7 +200,7 @@ class Overlay:
 
     def unlink(self, path: str, *, cwd: str = "/") -> None:
         real = self.resolve(path, cwd=cwd, follow=False)
-        entry = self._get(real)
+        entry = self.entry(real)
         if entry is None:
             raise FsError("ENOENT", real)
         if isinstance(entry, Dir):
@@ -357,12 +210,12 @@ class Overlay:
 
     def rmdir(self, path: str, *, cwd: str = "/") -> None:
         real = self.resolve(path, cwd=cwd, follow=False)
-        entry = self._get(real)
+        entry = self.entry(real)
         if entry is None:
             raise FsError("ENOENT", real)
         if not isinstance(entry, Dir):
             raise FsError("ENOTDIR", real)
-        if self._children(real):
+        if self.children(real):
             raise FsError("ENOTEMPTY", real)
         self._parent_for_create(real)
         self._delete(real)
@@ -370,7 +223,7 @@ class Overlay:
     def remove_tree(self, path: str, *, cwd: str = "/") -> None:
         """``rm -r``: the end state the kernel reaches after deleting children one by one."""
         real = self.resolve(path, cwd=cwd, follow=False)
-        if self._get(real) is None:
+        if self.entry(real) is None:
             raise FsError("ENOENT", real)
         if real == "":
             raise FsError("EBUSY", real)
@@ -384,7 +237,7 @@ class Overlay:
         self._check_parent(old)
         new = self.resolve(dst, cwd=cwd, follow=False)
         self._check_parent(new)
-        entry = self._get(old)
+        entry = self.entry(old)
         if entry is None:
             raise FsError("ENOENT", old)
         if old == new:
@@ -393,7 +246,7 @@ class Overlay:
             raise FsError("EINVAL", new, "cannot move a directory into itself")
         if is_within(old, new):
             raise FsError("ENOTEMPTY", new, "the target is an ancestor of the source")
-        target = self._get(new)
+        target = self.entry(new)
         if target is not None and old in self._upper and self._upper.get(new) is self._upper[old]:
             return  # two names of one (upper) inode: rename(2) does nothing
         if isinstance(entry, Dir):
@@ -404,7 +257,7 @@ class Overlay:
         if isinstance(entry, Dir):
             if self._in_lower(old) or any(self._in_lower(p) for p in self._subtree(old)):
                 raise FsError("EXDEV", old, "a lower directory cannot be renamed without redirect_dir")
-            if isinstance(target, Dir) and self._children(new):
+            if isinstance(target, Dir) and self.children(new):
                 raise FsError("ENOTEMPTY", new)
         self._parent_for_create(new)
         self._copy_up(old, "rename")
@@ -422,20 +275,24 @@ class Overlay:
             # opaque, so nothing a lower layer holds at the new name can show through
             self._opaque.add(new)
 
+    def _in_lower(self, path: str) -> bool:
+        """Whether the entry visible at ``path`` has (or had) a lower copy underneath."""
+        return path in self._lower and all(p not in self._opaque for p in ancestors(path) + [path])
+
     def _is_merged(self, real: str) -> bool:
         """Whether the directory at ``real`` merges an upper and a lower directory."""
         return real == "" or (self._in_lower(real) and isinstance(self._lower[real], Dir))
 
     def _subtree(self, real: str) -> Iterator[str]:
-        for name in self._children(real):
-            child = _join(real, name)
+        for name in self.children(real):
+            child = join(real, name)
             yield child
-            if isinstance(self._get(child), Dir):
+            if isinstance(self.entry(child), Dir):
                 yield from self._subtree(child)
 
     def _change_meta(self, path: str, cwd: str, follow: bool, reason: str, **changes: int) -> None:
         real = self.resolve(path, cwd=cwd, follow=follow)
-        if self._get(real) is None:
+        if self.entry(real) is None:
             raise FsError("ENOENT", real)
         self._copy_up(real, reason)
         self._set(real, replace(self._upper[real], **changes))  # type: ignore[type-var]
@@ -444,7 +301,7 @@ class Overlay:
         self._change_meta(path, cwd, True, "chmod", mode=mode & 0o7777)
 
     def chown(self, path: str, uid: int, gid: int, *, cwd: str = "/", follow: bool = True) -> None:
-        entry = self._get(self.resolve(path, cwd=cwd, follow=follow))
+        entry = self.entry(self.resolve(path, cwd=cwd, follow=follow))
         if entry is None or isinstance(entry, (Dir, Symlink)):
             self._change_meta(path, cwd, follow, "chown", uid=uid, gid=gid)
             return
@@ -459,57 +316,22 @@ class Overlay:
 
     def symlink(self, target: str, path: str, *, cwd: str = "/") -> None:
         real = self.resolve(path, cwd=cwd, follow=False)
-        if self._get(real) is not None:
+        if self.entry(real) is not None:
             raise FsError("EEXIST", real)
         self._parent_for_create(real)
         self._create(real, Symlink(target=target))
 
     def link(self, src: str, dst: str, *, cwd: str = "/") -> None:
         old = self.resolve(src, cwd=cwd, follow=False)
-        entry = self._get(old)
+        entry = self.entry(old)
         if entry is None:
             raise FsError("ENOENT", old)
         new = self.resolve(dst, cwd=cwd, follow=False)
         self._check_parent(new)  # the kernel looks the new name up before anything else
-        if self._get(new) is not None:
+        if self.entry(new) is not None:
             raise FsError("EEXIST", new)
         if isinstance(entry, Dir):
             raise FsError("EPERM", old, "hard links to directories are not allowed")
         self._copy_up(old, "hard link")
         self._parent_for_create(new)
         self._put(new, self._upper[old])  # type: ignore[arg-type]
-
-    # -- the result ---------------------------------------------------------------------
-    @property
-    def opaque_dirs(self) -> frozenset[str]:
-        return frozenset(self._opaque)
-
-    def upper_paths(self) -> list[str]:
-        return sorted(self._upper, key=walk_key)
-
-    def diff(self) -> Layer:
-        """The upper layer as a changeset; a second name of one inode becomes a hard link."""
-        entries: dict[str, Entry] = {}
-        first_name: dict[int, str] = {}
-        for path in sorted(self._upper, key=walk_key):
-            entry = self._upper[path]
-            if entry is WHITEOUT:
-                continue
-            assert isinstance(entry, Entry)
-            if isinstance(entry, File):
-                if id(entry) in first_name:
-                    entries[path] = Hardlink(target=first_name[id(entry)], mode=entry.mode, uid=entry.uid, gid=entry.gid, mtime=entry.mtime)
-                    continue
-                first_name[id(entry)] = path
-            entries[path] = entry
-        whiteouts = [p for p, e in self._upper.items() if e is WHITEOUT]
-        return Layer(entries, whiteouts, self._opaque)
-
-    def __repr__(self) -> str:
-        changed = sum(1 for e in self._upper.values() if e is not WHITEOUT)
-        deleted = sum(1 for e in self._upper.values() if e is WHITEOUT)
-        return f"<Overlay over {len(self.layers)} layers: {changed} upper entries, {deleted} whiteouts, {len(self._opaque)} opaque>"
-
-
-def _join(parent: str, name: str) -> str:
-    return f"{parent}/{name}" if parent else name

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .fs import Dir, File, Symlink
+from .fs import Dir, File
 from .overlay import Overlay
 
 
@@ -37,20 +37,11 @@ class Volume:
 
     def size(self) -> int:
         """Bytes of its files (hard links once) and symlinks, as ``system df`` counts them."""
-        seen: set[int] = set()
-        total = 0
-        for entry in self.data._upper.values():  # noqa: SLF001 - same package
-            if isinstance(entry, File) and id(entry) not in seen:
-                seen.add(id(entry))
-                total += entry.size
-            elif isinstance(entry, Symlink):
-                total += entry.size
-        return total
+        return self.data.upper_size()
 
     def populate_from(self, source: Overlay, path: str) -> int:
-        """Copy what ``source`` holds under ``path`` into this (empty) volume; entries copied.
-
-        The volume's root takes the mode and owner of the directory it is mounted over."""
+        """Copy what ``source`` holds under ``path`` into this (empty) volume, entries keeping
+        their mode, owner and mtime (files as new inodes); returns how many were copied."""
         copied = 0
         base = path.strip("/")
         todo = [base]
@@ -61,12 +52,11 @@ class Volume:
                 rel = child[len(base):].lstrip("/")
                 entry = source.lstat("/" + child)
                 if isinstance(entry, Dir):
-                    self.data._put(rel, entry)  # noqa: SLF001
                     todo.append(child)
-                elif isinstance(entry, File):
-                    self.data._put(rel, replace(entry))  # noqa: SLF001 - a copy, a new inode
+                if isinstance(entry, File):
+                    self.data.place(rel, replace(entry))  # a copy: a new inode
                 elif entry is not None:
-                    self.data._put(rel, entry)  # noqa: SLF001
+                    self.data.place(rel, entry)
                 copied += 1
         return copied
 

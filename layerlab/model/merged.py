@@ -1,0 +1,193 @@
+"""What a lookup in an overlay mount finds: read-only layers under one upper layer.
+
+Lookup is top-down: an upper entry hides the lower one, and so does a whiteout; an opaque
+directory in the upper layer hides the lower directory's children; a directory present
+in both merges their children. :class:`MergedView` holds the state and answers lookups;
+:class:`~layerlab.model.overlay.Overlay` adds the changes (copy-up, whiteouts, opaque
+directories). Its public reads (``entry``, ``children``, ``lower_entry``, ``upper``...)
+take *layer paths*: no leading ``/``, symlinks already resolved (:meth:`MergedView.resolve`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+from .content import Content
+from .fs import Dir, Entry, File, Hardlink, Symlink, ancestors, walk_key
+from .layer import Layer
+from .pathwalk import FsError, PathQueries, resolve_path
+from .tree import Tree
+
+
+class Whiteout:
+    """The upper layer's mark for a deleted lower entry (a 0/0 character device on disk)."""
+
+    def __repr__(self) -> str:
+        return "WHITEOUT"
+
+
+WHITEOUT = Whiteout()
+
+
+def join(parent: str, name: str) -> str:
+    """A child's layer path (the root is ``""``)."""
+    return f"{parent}/{name}" if parent else name
+
+
+class MergedView(PathQueries):
+    """Read-only layers (bottom first) plus one upper layer, as lookups see them."""
+
+    def __init__(self, layers: Sequence[Layer] = ()) -> None:
+        self.layers = tuple(layers)
+        tree = Tree()
+        self._origin: dict[str, int] = {}  # lower path -> index of the layer that last set it
+        for index, layer in enumerate(self.layers):
+            tree.apply(layer)
+            for path in layer.entries:
+                self._origin[path] = index
+        self._lower: dict[str, Entry] = dict(tree.items())
+        self._lower_children: dict[str, set[str]] = defaultdict(set)
+        for path in self._lower:
+            parent, _, name = path.rpartition("/")
+            self._lower_children[parent].add(name)
+        self._upper: dict[str, Entry | Whiteout] = {}
+        self._opaque: set[str] = set()
+
+    # -- lookup by layer path -------------------------------------------------------------
+    def entry(self, path: str) -> Entry | None:
+        """The entry visible at a layer path, or None (a missing or whited-out name)."""
+        if path == "":
+            return Dir()
+        upper = self._upper.get(path)
+        if upper is WHITEOUT:
+            return None
+        if upper is not None:
+            return upper  # type: ignore[return-value]
+        if path in self._lower and self._lower_visible(path):
+            return self._lower[path]
+        return None
+
+    def children(self, path: str) -> list[str]:
+        """The names visible in the directory at a layer path, sorted."""
+        names: set[str] = set()
+        if path not in self._opaque and (path == "" or self._lower_visible(path) or path in self._upper):
+            names |= {n for n in self._lower_children.get(path, ()) if self.entry(join(path, n)) is not None}
+        prefix = path + "/" if path else ""
+        for upper_path, upper in self._upper.items():
+            if upper_path.startswith(prefix) and "/" not in upper_path[len(prefix) :] and upper is not WHITEOUT:
+                names.add(upper_path[len(prefix) :])
+        return sorted(names)
+
+    def lower_entry(self, path: str) -> Entry | None:
+        """The entry the read-only layers alone hold at a layer path (what a container started with)."""
+        return self._lower.get(path)
+
+    def lower_children(self, path: str) -> set[str]:
+        """The names the read-only layers alone hold in a directory."""
+        return set(self._lower_children.get(path, ()))
+
+    @property
+    def upper(self) -> Mapping[str, Entry | Whiteout]:
+        """The upper directory, read-only: layer path -> entry or :data:`WHITEOUT`."""
+        return MappingProxyType(self._upper)
+
+    @property
+    def opaque_dirs(self) -> frozenset[str]:
+        return frozenset(self._opaque)
+
+    def upper_paths(self) -> list[str]:
+        return sorted(self._upper, key=walk_key)
+
+    def upper_size(self) -> int:
+        """Bytes of the upper directory as ``du`` counts content: regular files (a hard-linked
+        inode once) and symlinks (their target's length). ``docker ps -s`` and
+        ``docker system df`` count a container's RW layer and a volume this way."""
+        seen: set[int] = set()
+        total = 0
+        for entry in self._upper.values():
+            if isinstance(entry, File) and id(entry) not in seen:
+                seen.add(id(entry))
+                total += entry.size
+            elif isinstance(entry, Symlink):
+                total += entry.size
+        return total
+
+    def _lower_visible(self, path: str) -> bool:
+        """Whether a lower entry at ``path`` would show through the upper layer."""
+        for parent in ancestors(path):
+            upper = self._upper.get(parent)
+            if upper is WHITEOUT or (upper is not None and not isinstance(upper, Dir)):
+                return False
+            if parent in self._opaque:
+                return False
+        return path not in self._upper
+
+    # -- lookup by container path -----------------------------------------------------------
+    def resolve(self, path: str, *, cwd: str = "/", follow: bool = True) -> str:
+        """Resolve symlinks in the merged view, inside the container root (as the kernel would)."""
+        return resolve_path(path, self.entry, cwd=cwd, follow=follow)
+
+    def lstat(self, path: str, *, cwd: str = "/") -> Entry | None:
+        """The entry at ``path`` without following a final symlink; None if missing."""
+        return self.entry(self.resolve(path, cwd=cwd, follow=False))
+
+    def stat(self, path: str, *, cwd: str = "/") -> Entry | None:
+        return self.entry(self.resolve(path, cwd=cwd))
+
+    def listdir(self, path: str = "/", *, cwd: str = "/") -> list[str]:
+        real = self.resolve(path, cwd=cwd)
+        entry = self.entry(real)
+        if entry is None:
+            raise FsError("ENOENT", real)
+        if not isinstance(entry, Dir):
+            raise FsError("ENOTDIR", real)
+        return self.children(real)
+
+    def read(self, path: str, *, cwd: str = "/") -> Content:
+        real = self.resolve(path, cwd=cwd)
+        entry = self.entry(real)
+        if entry is None:
+            raise FsError("ENOENT", real)
+        if isinstance(entry, Dir):
+            raise FsError("EISDIR", real)
+        if not isinstance(entry, File):
+            raise FsError("EINVAL", real, "not a regular file")
+        return entry.content
+
+    def source_of(self, path: str, *, cwd: str = "/") -> str | int | None:
+        """Which layer serves ``path``: ``"upper"``, a lower layer index, or None if absent."""
+        real = self.resolve(path, cwd=cwd, follow=False)
+        if self.entry(real) is None:
+            return None
+        if real in self._upper:
+            return "upper"
+        return self._origin.get(real, 0)
+
+    # -- the upper layer as a changeset ------------------------------------------------------
+    def diff(self) -> Layer:
+        """The upper layer as a changeset; a second name of one inode becomes a hard link.
+
+        What ``docker commit`` and a build step's layer are made of."""
+        entries: dict[str, Entry] = {}
+        first_name: dict[int, str] = {}
+        for path in sorted(self._upper, key=walk_key):
+            entry = self._upper[path]
+            if isinstance(entry, Whiteout):
+                continue
+            if isinstance(entry, File):
+                if id(entry) in first_name:
+                    entries[path] = Hardlink(target=first_name[id(entry)], mode=entry.mode, uid=entry.uid,
+                                             gid=entry.gid, mtime=entry.mtime)
+                    continue
+                first_name[id(entry)] = path
+            entries[path] = entry
+        whiteouts = [p for p, e in self._upper.items() if e is WHITEOUT]
+        return Layer(entries, whiteouts, self._opaque)
+
+    def __repr__(self) -> str:
+        changed = sum(1 for e in self._upper.values() if e is not WHITEOUT)
+        deleted = sum(1 for e in self._upper.values() if e is WHITEOUT)
+        return (f"<{type(self).__name__} over {len(self.layers)} layers: {changed} upper entries, "
+                f"{deleted} whiteouts, {len(self._opaque)} opaque>")
