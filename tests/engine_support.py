@@ -17,7 +17,8 @@ that need an engine set ``pytestmark = pytest.mark.engine`` and use the fixtures
     widgets are compared against.
 
 ``clean_slate(engine)`` removes every container, volume, image and the build cache, so
-scenario tests start from nothing.
+scenario tests start from nothing; ``assert_scenario_agrees(engine, path)`` runs
+``layerlab compare`` on one scenario file and fails with its report unless every line agrees.
 
 ``busybox_context(dir, dockerfile, files)`` writes a FROM-scratch build context (no
 registry is reachable in tests, so images start from the static busybox binary).
@@ -37,6 +38,8 @@ from typing import Any
 
 import pytest
 
+from layerlab.compare.lines import parse_scenario
+from layerlab.compare.scenario import LineReport, compare_scenario
 from layerlab.real.discovery import PrivateDockerd, engine_from_env, host_from_env
 from layerlab.real.engine import Engine, EngineError, EngineUnavailable
 
@@ -160,6 +163,16 @@ def clean_slate(engine: Engine) -> None:
             except EngineError:
                 pass
     engine.docker(["builder", "prune", "-af"])
+
+
+def assert_scenario_agrees(engine: Engine, scenario: Path) -> list[LineReport]:
+    """Compare one scenario file with the engine: every line must agree (the failure shows
+    compare's own report)."""
+    printed: list[str] = []
+    reports = compare_scenario(scenario, engine, echo=printed.append)
+    assert len(reports) == len(parse_scenario(scenario.read_text()))
+    assert all(r.passed for r in reports), "\n".join(printed)
+    return reports
 
 
 # -- build contexts --------------------------------------------------------------------

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from engine_support import clean_slate
+from engine_support import assert_scenario_agrees, clean_slate
 
 from layerlab.compare.lines import parse_scenario
-from layerlab.compare.scenario import compare_scenario
 
 pytestmark = pytest.mark.engine
 
@@ -27,11 +26,7 @@ def test_there_are_at_least_ten_build_scenarios():
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_agrees_with_the_engine(engine, scenario):
     clean_slate(engine)
-    lines: list[str] = []
-    reports = compare_scenario(scenario, engine, echo=lines.append)
-    assert len(reports) == len(parse_scenario(scenario.read_text()))
-    failed = [r for r in reports if not r.passed]
-    assert not failed, "\n".join(lines)
+    reports = assert_scenario_agrees(engine, scenario)
     assert not any("other images" in r.note for r in reports), "totals were not compared"
 
 
