@@ -31,14 +31,16 @@ What the model does differently, on purpose:
 
 Anything else raises :class:`UnsupportedCommand`, which names the command, the Dockerfile
 line and every supported command (generated from :data:`COMMANDS`, never hand-written).
-Package managers (``apt-get``, ``apk``, ``pip``) install from :mod:`layerlab.build.catalogue`.
+Package managers (``apt-get``, ``apk``, ``pip``) install from :mod:`.catalogue`.
 
 The package, one concept a module: :mod:`.parsing` (bashlex and what is refused up
 front), :mod:`.interpreter` (the :class:`Shell` walking the tree; ``set -e``),
-:mod:`.expansion` (words), :mod:`.redirection`, :mod:`.streams`, :mod:`.registry`
-(:data:`COMMANDS`), :mod:`.arguments` (options and sizes), :mod:`.errors`; the commands
-in :mod:`.builtins`, :mod:`.text`, :mod:`.conditions`, :mod:`.files`, :mod:`.copying`,
-:mod:`.modes`, :mod:`.permissions`, :mod:`.data`, :mod:`.network` and :mod:`.packages`.
+:mod:`.process` (the shell as a command sees it), :mod:`.expansion` (words),
+:mod:`.redirection`, :mod:`.streams`, :mod:`.registry` (:data:`COMMANDS`),
+:mod:`.arguments` (options and sizes), :mod:`.errors`; the commands in :mod:`.builtins`,
+:mod:`.text`, :mod:`.conditions`, :mod:`.files`, :mod:`.copying`, :mod:`.modes`,
+:mod:`.permissions`, :mod:`.data`, :mod:`.network` and :mod:`.packages`, which installs
+from :mod:`.catalogue` (the packages apt, apk and pip know).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Package managers: ``apt-get``/``apt``, ``apk``, ``pip``/``pip3`` and ``python -m pip``.
 
-Packages come from :mod:`layerlab.build.catalogue`: ``resolve(manager, names, recommends=,
+Packages come from :mod:`.catalogue`: ``resolve(manager, names, recommends=,
 installed=)`` gives install order with dependencies; ``package_entries(pkg, site=)`` the
 files (layer-relative paths); ``status_entry(pkg)`` the dpkg/apk database stanza;
 ``apt_lists(release)`` and ``apk_index(version)`` the indexes an update writes.
@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from typing import Any
 
 from layerlab.model.content import Content, SyntheticContent
 from layerlab.model.fs import Dir, File, Symlink
 from layerlab.model.overlay import FsError
 
+from . import catalogue
 from .errors import UnsupportedCommand
 from .files import lstat_entry, mkdir_parents
 from .process import Process
@@ -29,19 +29,12 @@ APK_INSTALLED = "/lib/apk/db/installed"
 APK_CACHE = "/var/cache/apk"
 
 
-def _catalogue() -> Any:
-    import importlib
-
-    return importlib.import_module("layerlab.build.catalogue")
-
-
 def _unknown(manager: str, names: list[str]) -> str | None:
     """The first name the catalogue does not know, if any."""
-    cat = _catalogue()
     for name in names:
         try:
-            cat.package(manager, name)
-        except cat.CatalogueError:
+            catalogue.package(manager, name)
+        except catalogue.CatalogueError:
             return name
     return None
 
@@ -52,10 +45,9 @@ def _os_release(sh: Process) -> dict[str, str]:
     return {k: v.strip().strip('"') for k, v in pairs}
 
 
-def install_files(sh: Process, pkg: Any, site: str | None = None) -> list[str]:
+def install_files(sh: Process, pkg: catalogue.Package, site: str | None = None) -> list[str]:
     """Write a package's files, replacing existing ones (dpkg and apk rename over them)."""
-    cat = _catalogue()
-    entries = cat.package_entries(pkg, site=site) if site else cat.package_entries(pkg)
+    entries = catalogue.package_entries(pkg, site=site) if site else catalogue.package_entries(pkg)
     written: list[str] = []
     for raw, entry in sorted(entries.items()):
         path = "/" + str(raw).lstrip("/")
@@ -120,10 +112,9 @@ def _apt_get(sh: Process, argv: list[str], io: IO) -> int:
     action, names = words[0], words[1:]
     if action == "update":
         codename = _os_release(sh).get("VERSION_CODENAME", "")
-        cat = _catalogue()
         try:
-            lists = cat.apt_lists(codename)
-        except cat.CatalogueError as exc:
+            lists = catalogue.apt_lists(codename)
+        except catalogue.CatalogueError as exc:
             io.err(f"E: {exc}\n")
             return 100
         _write_index(sh, lists)
@@ -164,7 +155,7 @@ def _apt_install(sh: Process, names: list[str], recommends: bool, io: IO) -> int
         io.err(f"E: Unable to locate package {missing}\n")
         return 100
     installed = _dpkg_installed(sh)
-    new = _catalogue().resolve("apt", wanted, recommends=recommends, installed=installed)
+    new = catalogue.resolve("apt", wanted, recommends=recommends, installed=installed)
     for name in wanted:
         if name in installed:
             io.out(f"{name} is already the newest version.\n")
@@ -173,7 +164,7 @@ def _apt_install(sh: Process, names: list[str], recommends: bool, io: IO) -> int
         io.out(f"Setting up {pkg.name} ({pkg.version}) ...\n")
         files = install_files(sh, pkg)
         _append(sh, f"/var/lib/dpkg/info/{pkg.name}.list", "".join(f"{p}\n" for p in files))
-        _append(sh, DPKG_STATUS, _catalogue().status_entry(pkg))
+        _append(sh, DPKG_STATUS, catalogue.status_entry(pkg))
     return 0
 
 
@@ -203,7 +194,7 @@ def _apk(sh: Process, argv: list[str], io: IO) -> int:
     no_cache = "--no-cache" in flags
     version = ".".join(_os_release(sh).get("VERSION_ID", "3.20").split(".")[:2])
     if not no_cache and (action == "update" or flags & {"--update", "-U", "--update-cache"}):
-        _write_index(sh, _catalogue().apk_index(version))  # --no-cache fetches it to memory only
+        _write_index(sh, catalogue.apk_index(version))  # --no-cache fetches it to memory only
     if action == "update":
         return 0
     has_index = no_cache or any(n.startswith("APKINDEX") for n in _listdir(sh, APK_CACHE))
@@ -212,11 +203,11 @@ def _apk(sh: Process, argv: list[str], io: IO) -> int:
         io.err(f"ERROR: unable to select packages:\n  {missing} (no such package):\n    required by: world[{missing}]\n")
         return 1
     installed = set(re.findall(r"^P:(\S+)", _read_text(sh, APK_INSTALLED), re.M))
-    new = _catalogue().resolve("apk", names, installed=installed)
+    new = catalogue.resolve("apk", names, installed=installed)
     for i, pkg in enumerate(new, start=1):
         io.out(f"({i}/{len(new)}) Installing {pkg.name} ({pkg.version})\n")
         install_files(sh, pkg)
-        _append(sh, APK_INSTALLED, _catalogue().status_entry(pkg))
+        _append(sh, APK_INSTALLED, catalogue.status_entry(pkg))
     world = _read_text(sh, "/etc/apk/world").split()
     added = [n for n in names if n not in world]
     if added:
@@ -258,10 +249,9 @@ def _pip(sh: Process, argv: list[str], io: IO) -> int:
             specs.append(arg)
     names = [re.split(r"[=<>!~\[;]", s)[0] for s in specs]
     missing = _unknown("pip", names)
-    cat = _catalogue()
     for spec, name in zip(specs, names):
         pin = re.search(r"==([^,;]+)", spec)
-        if missing is None and pin and cat.package("pip", name).version != pin.group(1).strip():
+        if missing is None and pin and catalogue.package("pip", name).version != pin.group(1).strip():
             missing = spec
     if missing is not None:
         io.err(f"ERROR: Could not find a version that satisfies the requirement {missing}\n"
@@ -269,8 +259,8 @@ def _pip(sh: Process, argv: list[str], io: IO) -> int:
         return 1
     cache = posixpath.join(sh.vars.get("HOME", "/root"), ".cache/pip")
     done = []
-    for pkg in cat.resolve("pip", names):
-        files = cat.package_files(pkg, site=site)
+    for pkg in catalogue.resolve("pip", names):
+        files = catalogue.package_files(pkg, site=site)
         if all(lstat_entry(sh, "/" + p) is not None for p in files):
             io.out(f"Requirement already satisfied: {pkg.name}\n")
             continue

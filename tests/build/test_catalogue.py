@@ -62,10 +62,10 @@ def test_bases_are_deterministic_cached_and_realistic():
 
 
 def test_base_ids_are_stable_across_fresh_builds():
-    from layerlab.build import catalogue
+    from layerlab.build.catalogue import images
 
     first = base_image("alpine:3.19").image_id
-    catalogue._base_image.cache_clear()
+    images._base_image.cache_clear()
     assert base_image("alpine:3.19").image_id == first
 
 
