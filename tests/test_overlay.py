@@ -89,3 +89,38 @@ def test_no_operation_changes_a_lower_layer(fs):
     fs.remove_tree("/data")
     fs.chmod("/big", 0o700)
     assert [layer.diff_id for layer in fs.layers] == before
+
+
+def test_a_checkpoint_rolls_back_entries_whiteouts_opaque_dirs_and_records(fs):
+    fs.write("/etc/conf", b"z")
+    saved = fs.checkpoint()
+    upper, records = dict(fs.upper), len(fs.copy_ups)
+    fs.remove_tree("/data/old")
+    fs.mkdir("/data/old")
+    fs.chmod("/big", 0o700)
+    fs.rollback(saved)
+    assert dict(fs.upper) == upper and fs.opaque_dirs == frozenset() and len(fs.copy_ups) == records
+    assert fs.read("/data/old/a").read() == b"A"
+
+
+def test_the_public_reads_take_layer_paths(fs):
+    fs.unlink("/etc/extra")
+    fs.symlink("/etc/conf", "/etc/alias")
+    assert fs.entry("etc/extra") is None and fs.lower_entry("etc/extra") is not None
+    assert fs.children("etc") == ["alias", "conf"] and fs.lower_children("etc") == {"conf", "extra"}
+    assert set(fs.upper) == {"etc", "etc/extra", "etc/alias"}
+    assert fs.upper_size() == len("/etc/conf")  # a symlink counts its target's length
+
+
+def test_upper_size_counts_a_hard_linked_file_once(fs):
+    fs.write("/f", b"12345")
+    fs.link("/f", "/g")
+    assert fs.upper_size() == 5
+
+
+def test_a_symlink_loop_is_eloop_and_exists_says_no(fs):
+    fs.symlink("/loop2", "/loop1")
+    fs.symlink("/loop1", "/loop2")
+    with pytest.raises(FsError, match="ELOOP"):
+        fs.stat("/loop1")
+    assert not fs.exists("/loop1") and not fs.is_dir("/loop1")

@@ -29,14 +29,13 @@ from typing import Any
 from .container_diff import Change, naive_diff
 from .container_fs import ContainerFS, Mount
 from .content import Content
-from .errors import LayerlabError
 from .fs import Dir, Entry, File, Symlink, ancestors
 from .image import Image
 from .layer import Layer
 from .overlay import Overlay
 from .volume import Volume
 
-__all__ = ["ETC_BIND_MOUNTS", "INIT_PATHS", "Container", "ContainerError", "ContainerFS", "Mount", "init_layer"]
+__all__ = ["ETC_BIND_MOUNTS", "INIT_PATHS", "Container", "ContainerFS", "Mount", "init_layer"]
 
 #: What Docker's initlayer (daemon/initlayer/setup_unix.go) creates if the image lacks it.
 INIT_PATHS: dict[str, str] = {
@@ -74,10 +73,6 @@ def init_layer(layers: Sequence[Layer]) -> Layer:
         else:
             entries[path] = Symlink(target=kind)
     return Layer(entries)
-
-
-class ContainerError(LayerlabError):
-    """A container operation the daemon would refuse."""
 
 
 class Container:

@@ -122,7 +122,7 @@ def check_path(path: str, what: str = "path") -> str:
     return text
 
 
-def _mode(arg: str) -> int:
+def _parse_mode(arg: str) -> int:
     try:
         mode = int(arg.strip(), 8)
     except ValueError:
@@ -132,7 +132,7 @@ def _mode(arg: str) -> int:
     return mode
 
 
-def _owner(arg: str) -> tuple[int, int]:
+def _parse_owner(arg: str) -> tuple[int, int]:
     uid, _, gid = arg.strip().partition(":")
     try:
         return int(uid), int(gid or uid)
@@ -142,7 +142,7 @@ def _owner(arg: str) -> tuple[int, int]:
         ) from None
 
 
-def _size(arg: str) -> int:
+def _parse_size(arg: str) -> int:
     try:
         size = int(arg.strip())
     except ValueError:
@@ -160,10 +160,10 @@ def _runner(c: Container, op: str, path: str, arg: str) -> Callable[[], Any]:
         "read": lambda: c.read(path),
         "write": lambda: c.write(path, text),
         "append": lambda: c.write(path, text, append=True),
-        "truncate": lambda: c.truncate(path, _size(arg)),
+        "truncate": lambda: c.truncate(path, _parse_size(arg)),
         "touch": lambda: c.utime(path, 0) if c.exists(path) else c.write(path, b""),
-        "chmod": lambda: c.chmod(path, _mode(arg)),
-        "chown": lambda: c.chown(path, *_owner(arg)),
+        "chmod": lambda: c.chmod(path, _parse_mode(arg)),
+        "chown": lambda: c.chown(path, *_parse_owner(arg)),
         "delete": lambda: c.unlink(path),
         "delete tree": lambda: c.remove_tree(path),
         "rmdir": lambda: c.rmdir(path),
@@ -249,6 +249,34 @@ def _landed_entry(shown: str, new: Entry | Whiteout | None, made_opaque: bool, *
 
 def apply(container: Container, operation: str, path: str, argument: str = "") -> Outcome:
     """Run ``operation`` on ``path``; on any error the container is left as it was."""
+    spec, path = _checked(operation, path, argument)
+    before = lookup(container, path)
+    saved = _checkpoint(container)  # the RW layer's first
+    size_before = container.size()
+    value = _run_or_roll_back(container, saved, operation, path, argument)
+    records = list(container.rw.copy_ups[saved[0][1].copy_ups :])
+    result = ""
+    if operation == "read":
+        result = f"read {value.size:,} bytes; nothing was written, nothing copied up"
+    return Outcome(
+        operation,
+        path,
+        argument,
+        spec.shell.format(path=path, arg=argument.strip()),
+        before,
+        lookup(container, argument.strip() if operation == "rename" else path),
+        records,
+        _landed(container, saved),
+        result,
+        size_before,
+        container.size(),
+        {r.layer: layer_label(container, r.layer) for r in records},
+    )
+
+
+def _checked(operation: str, path: str, argument: str) -> tuple[OperationSpec, str]:
+    """The operation's spec and the checked path, once the operation is known, the path
+    valid and the argument it needs given (checked in that order)."""
     spec = OPERATIONS.get(operation)
     if spec is None:
         raise OperationError(f"unknown operation {operation!r}; supported: {', '.join(OPERATIONS)}")
@@ -257,35 +285,16 @@ def apply(container: Container, operation: str, path: str, argument: str = "") -
         raise OperationError(
             f"{operation} needs {spec.argument} in the argument box (e.g. {spec.example})"
         )
-    before = lookup(container, path)
-    saved = _checkpoint(container)
-    size_before = container.size()
+    return spec, path
+
+
+def _run_or_roll_back(container: Container, saved: Saved, operation: str, path: str, argument: str) -> Any:
+    """The operation's return value; on an error every storage goes back to ``saved``."""
     try:
-        value = _runner(container, operation, path, argument)()
+        return _runner(container, operation, path, argument)()
     except LayerlabError:  # FsError included
         _rollback(saved)
         raise
     except Exception as err:  # a model bug must not leave a half-changed container either
         _rollback(saved)
         raise OperationError(f"{operation} {path} failed: {type(err).__name__}: {err}") from err
-    records = list(container.rw.copy_ups[saved[0][1].copy_ups :])
-    labels = {r.layer: layer_label(container, r.layer) for r in records}
-    result = ""
-    if operation == "read":
-        result = f"read {value.size:,} bytes; nothing was written, nothing copied up"
-    command = spec.shell.format(path=path, arg=argument.strip())
-    after = lookup(container, argument.strip() if operation == "rename" else path)
-    return Outcome(
-        operation,
-        path,
-        argument,
-        command,
-        before,
-        after,
-        records,
-        _landed(container, saved),
-        result,
-        size_before,
-        container.size(),
-        labels,
-    )

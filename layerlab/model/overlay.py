@@ -152,9 +152,9 @@ class Overlay(MergedView):
         current = self._upper[real]
         assert isinstance(current, File)
         new = ConcatContent(current.content, content) if append else content
-        self._set(real, replace(current, content=new))
+        self._replace_inode(real, replace(current, content=new))
 
-    def _set(self, real: str, entry: Entry) -> None:
+    def _replace_inode(self, real: str, entry: Entry) -> None:
         """Replace an upper entry and every other name of the same inode (hard links)."""
         old = self._upper[real]
         for path, other in list(self._upper.items()):
@@ -172,7 +172,7 @@ class Overlay(MergedView):
         self._copy_up(real, "truncate")
         current = self._upper[real]
         assert isinstance(current, File)
-        self._set(real, replace(current, content=PrefixContent(current.content, size)))
+        self._replace_inode(real, replace(current, content=PrefixContent(current.content, size)))
 
     def mkdir(self, path: str, mode: int = 0o755, *, parents: bool = False, cwd: str = "/") -> None:
         real = self.resolve(path, cwd=cwd, follow=False)
@@ -295,7 +295,7 @@ class Overlay(MergedView):
         if self.entry(real) is None:
             raise FsError("ENOENT", real)
         self._copy_up(real, reason)
-        self._set(real, replace(self._upper[real], **changes))  # type: ignore[type-var]
+        self._replace_inode(real, replace(self._upper[real], **changes))  # type: ignore[type-var]
 
     def chmod(self, path: str, mode: int, *, cwd: str = "/") -> None:
         self._change_meta(path, cwd, True, "chmod", mode=mode & 0o7777)
