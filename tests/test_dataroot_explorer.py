@@ -238,3 +238,21 @@ def test_the_containerd_store_shows_its_own_root_and_docker_info():
     assert "/var/lib/containerd" in listed and f"{R}/image" not in listed
     assert "driver-type: io.containerd.snapshotter.v1" in x.output.value
     assert x.error.value == ""
+
+
+def test_a_redraw_works_out_what_changed_once(monkeypatch: pytest.MonkeyPatch):
+    """The picture, the list, the output line and the detail share one diff of the snapshots."""
+    x = explorer(step=1)
+    x.pick(f"{R}/overlay2")
+    calls: list[int] = []
+    real = DataRoot.diff_since
+
+    def counted(self: DataRoot, other: DataRoot):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(self, other)
+
+    monkeypatch.setattr(DataRoot, "diff_since", counted)
+    x.next_button.click()
+    assert x.error.value == "" and x.walk.position == 2
+    assert "NEW" in x.picture.value and "[NEW]" in " ".join(t for t, _ in x.listing.options)
+    assert len(calls) == 1

@@ -28,6 +28,9 @@ from layerlab.engine.host import Host
 from layerlab.model.errors import LayerlabError
 from layerlab.render import build_cache, image_stack
 
+from .css import part
+from .errors import error_html, guard
+
 __all__ = ["COURSE_DOCKERFILE", "COURSE_FILES", "BuildLab"]
 
 #: The course example: every notebook that builds "the app" starts from these.
@@ -59,19 +62,15 @@ class BuildLab(w.VBox):
         self.last: BuildResult | None = None
         self.previous: BuildResult | None = None
         self.seconds: list[float] = []  # kernel time of each build + redraw, for measurements
-        self.dockerfile = w.Textarea(value=dockerfile, rows=max(6, dockerfile.count("\n") + 2),
-                                     layout=w.Layout(width="100%"))
-        self.dockerfile.add_class(f"{_CSS}-dockerfile")
-        self.build_button = w.Button(description="Build", button_style="primary", icon="gears")
-        self.build_button.add_class(f"{_CSS}-build")
-        self.build_button.on_click(self._on_build)
+        self.dockerfile = part(w.Textarea(value=dockerfile, rows=max(6, dockerfile.count("\n") + 2),
+                                          layout=w.Layout(width="100%")), _CSS, "dockerfile")
+        self.build_button = part(w.Button(description="Build", button_style="primary", icon="gears"),
+                                 _CSS, "build")
+        self.build_button.on_click(lambda _b: guard(self.build, self._show_error))
         self.status = w.HTML("")
-        self.error = w.HTML("")
-        self.error.add_class(f"{_CSS}-error")
-        self.picture = w.HTML("")
-        self.picture.add_class(f"{_CSS}-picture")
-        self.build_log = w.HTML("")
-        self.build_log.add_class(f"{_CSS}-log")
+        self.error = part(w.HTML(""), _CSS, "error")
+        self.picture = part(w.HTML(""), _CSS, "picture")
+        self.build_log = part(w.HTML(""), _CSS, "log")
         super().__init__(children=[self.dockerfile, w.HBox([self.build_button, self.status]), self.error,
                                    self.picture, self.build_log], **kwargs)
         self.add_class(_CSS)
@@ -79,12 +78,6 @@ class BuildLab(w.VBox):
             self.build()
 
     # -- actions ---------------------------------------------------------------------
-    def _on_build(self, _button: object = None) -> None:
-        try:
-            self.build()
-        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
-            self._show_error(f"Something went wrong in the lab itself ({type(exc).__name__}: {exc}).")
-
     def build(self) -> BuildResult | None:
         """Build the textarea's Dockerfile; redraw on success, show the message on failure."""
         started = time.perf_counter()
@@ -119,9 +112,8 @@ class BuildLab(w.VBox):
 
     def _show_error(self, message: str) -> None:
         kept = ": the pictures below are from the last good build" if self.last is not None else ""
-        self.error.value = (f"<div class='{_CSS}-error-body' style='color:#b00020'>"
-                            f"<b>⚠ Build failed:</b> {html.escape(message)}<br/>"
-                            f"<i>Nothing was stored or tagged{kept}.</i></div>")
+        self.error.value = error_html(_CSS, message, title="Build failed",
+                                      note=f"Nothing was stored or tagged{kept}.")
         self.status.value = ""
 
     def __repr__(self) -> str:

@@ -34,6 +34,9 @@ from layerlab.model.operation import OPERATIONS, Outcome, apply, describe
 from layerlab.model.units import human_size
 from layerlab.render import container_stack, copy_up_steps, path_lookup
 
+from .css import part
+from .errors import error_html, guard
+
 __all__ = ["ContainerLab"]
 
 _CSS = "layerlab-containerlab"
@@ -66,67 +69,50 @@ class ContainerLab(w.VBox):
         self.last: Outcome | None = None
         self.seconds: list[float] = []  # wall time of each Apply, for measurements
         self.a, self.b = self._start()
-
-        self.operation = w.Dropdown(
-            options=list(OPERATIONS), value=operation, description="operation"
-        )
-        self.path = w.Combobox(
-            value=path,
-            options=self._paths(),
-            ensure_option=False,
-            description="path",
-            placeholder="/data/model.bin",
-        )
-        self.argument = w.Text(value=argument, description="argument")
-        self.apply_button = w.Button(description="Apply", button_style="primary", icon="play")
-        self.reset_button = w.Button(description="Reset", icon="undo")
-        for part, name in [
-            (self.operation, "operation"),
-            (self.path, "path"),
-            (self.argument, "argument"),
-            (self.apply_button, "apply"),
-            (self.reset_button, "reset"),
-        ]:
-            part.add_class(f"{_CSS}-{name}")
+        controls = self._controls(operation, path, argument)
         self.hint = w.HTML("")
-        self.error = w.HTML("")
-        self.error.add_class(f"{_CSS}-error")
-        self.status = w.HTML("")
-        self.status.add_class(f"{_CSS}-status")
-        self.picture = w.HTML("")
-        self.picture.add_class(f"{_CSS}-picture")
-        self.diff_a = w.HTML("")
-        self.diff_a.add_class(f"{_CSS}-diff-a")
-        self.diff_b = w.HTML("")
-        self.diff_b.add_class(f"{_CSS}-diff-b")
-        self.isolation = w.HTML("")
-        self.isolation.add_class(f"{_CSS}-isolation")
-        self.apply_button.on_click(self._on_apply)
-        self.reset_button.on_click(self._on_reset)
-        self.operation.observe(self._on_operation, names="value")
-        controls = w.HBox(
-            [self.operation, self.path, self.argument, self.apply_button, self.reset_button],
-            layout=w.Layout(flex_flow="row wrap"),
-        )
+        self.error = part(w.HTML(""), _CSS, "error")
+        self.status = part(w.HTML(""), _CSS, "status")
+        self.picture = part(w.HTML(""), _CSS, "picture")
+        self.diff_a = part(w.HTML(""), _CSS, "diff-a")
+        self.diff_b = part(w.HTML(""), _CSS, "diff-b")
+        self.isolation = part(w.HTML(""), _CSS, "isolation")
         diffs = w.HBox(
             [self.diff_a, self.diff_b],
             layout=w.Layout(justify_content="flex-start", grid_gap="2em"),
         )
         super().__init__(
-            children=[
-                controls,
-                self.hint,
-                self.error,
-                self.status,
-                self.picture,
-                diffs,
-                self.isolation,
-            ],
+            children=[controls, self.hint, self.error, self.status, self.picture, diffs,
+                      self.isolation],
             **kwargs,
-        )
+        )  # fmt: skip
         self.add_class(_CSS)
         self._on_operation()
         self._redraw(None)
+
+    def _controls(self, operation: str, path: str, argument: str) -> w.HBox:
+        """Operation, path and argument, Apply and Reset, wired to their actions."""
+        self.operation = part(
+            w.Dropdown(options=list(OPERATIONS), value=operation, description="operation"),
+            _CSS, "operation",
+        )  # fmt: skip
+        self.path = part(
+            w.Combobox(value=path, options=self._paths(), ensure_option=False,
+                       description="path", placeholder="/data/model.bin"),
+            _CSS, "path",
+        )  # fmt: skip
+        self.argument = part(w.Text(value=argument, description="argument"), _CSS, "argument")
+        self.apply_button = part(
+            w.Button(description="Apply", button_style="primary", icon="play"), _CSS, "apply"
+        )
+        self.reset_button = part(w.Button(description="Reset", icon="undo"), _CSS, "reset")
+        self.apply_button.on_click(lambda _b: guard(self.apply, self._show_error))
+        self.reset_button.on_click(lambda _b: guard(self.reset, self._show_error))
+        self.operation.observe(self._on_operation, names="value")
+        return w.HBox(
+            [self.operation, self.path, self.argument, self.apply_button, self.reset_button],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
 
     # -- containers --------------------------------------------------------------------
     def _start(self) -> tuple[Container, Container]:
@@ -157,22 +143,6 @@ class ContainerLab(w.VBox):
             f"<span class='{_CSS}-hint'>as a shell user would type it: "
             f"<code>{html.escape(spec.shell)}</code>{arg}</span>"
         )
-
-    def _on_apply(self, _button: object = None) -> None:
-        try:
-            self.apply()
-        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
-            self._show_error(
-                f"Something went wrong in the lab itself ({type(exc).__name__}: {exc})."
-            )
-
-    def _on_reset(self, _button: object = None) -> None:
-        try:
-            self.reset()
-        except Exception as exc:  # noqa: BLE001
-            self._show_error(
-                f"Something went wrong in the lab itself ({type(exc).__name__}: {exc})."
-            )
 
     def apply(self) -> Outcome | None:
         """Run the chosen operation in the first container; redraw, or show why it failed."""
@@ -246,13 +216,11 @@ class ContainerLab(w.VBox):
         )
 
     def _show_error(self, message: str) -> None:
-        supported = ", ".join(OPERATIONS)
-        self.error.value = (
-            f"<div class='{_CSS}-error-body' style='color:#b00020'>"
-            f"<b>⚠ {html.escape(message)}</b><br/>"
-            f"<i>Nothing changed: the container is as it was. Operations: {html.escape(supported)}; "
-            f"paths are absolute paths inside the container.</i></div>"
-        )
+        self.error.value = error_html(
+            _CSS, message,
+            note=f"Nothing changed: the container is as it was. Operations: {', '.join(OPERATIONS)}; "
+            "paths are absolute paths inside the container.",
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<ContainerLab {self.image_ref!r}: {len(self.seconds)} operations applied>"

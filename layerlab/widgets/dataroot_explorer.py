@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,11 @@ import ipywidgets as w
 
 from layerlab.compare.lines import DATA_ROOT, Command
 from layerlab.compare.walk import DataRootWalk, WalkError, parse_line
-from layerlab.dataroot import DataRoot, Node
-from layerlab.model.errors import LayerlabError
-from layerlab.render.dataroot import MARKS, dataroot_tree, short_name, tree_rows
+from layerlab.dataroot import DataRoot, Node, RootDiff
+from layerlab.render.dataroot import MARKS, TreeRow, short_name, tree_picture, tree_rows
+
+from .css import part
+from .errors import ERROR_COLOUR, error_html, guard
 
 __all__ = ["COURSE_COMMANDS", "DataRootExplorer"]
 
@@ -48,12 +50,8 @@ COURSE_COMMANDS = (
 _CSS = "layerlab-dataroot"
 STORE_OPTIONS = (("classic store (overlay2)", "overlay2"), ("containerd image store", "containerd"))
 MAX_CONTENT = 2400
+MAX_DEPTH = 8
 NBSP = "\u00a0"
-
-
-def _css(widget: w.DOMWidget, part: str) -> w.DOMWidget:
-    widget.add_class(f"{_CSS}-{part}")
-    return widget
 
 
 class DataRootExplorer(w.VBox):
@@ -75,54 +73,20 @@ class DataRootExplorer(w.VBox):
         self.selected: str | None = None
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
         self._quiet = False  # set while the list's options are replaced
-        self.steps_view = _css(w.HTML(""), "steps")
-        self.back_button = _css(w.Button(description="Back", icon="arrow-left"), "back")
-        self.next_button = _css(
-            w.Button(description="Next", icon="arrow-right", button_style="primary"), "next"
-        )
-        self.position = _css(w.HTML(""), "position")
-        self.command = _css(
-            w.Text(
-                placeholder="docker run --name web alpine:3.20 true   or   tree /var/lib/docker -L 3",
-                layout=w.Layout(width="34em"),
-            ),
-            "command",
-        )
-        self.run_button = _css(w.Button(description="Run", icon="play"), "run")
-        self.store = _css(
-            w.ToggleButtons(options=STORE_OPTIONS, value=store, style={"button_width": "auto"}),
-            "store",
-        )
-        self.depth = _css(
-            w.Dropdown(
-                options=[(f"depth {n}", n) for n in range(1, 9)],
-                value=max_depth,
-                layout=w.Layout(width="8em"),
-            ),
-            "depth",
-        )
-        self.error = _css(w.HTML(""), "error")
-        self.output = _css(w.HTML(""), "output")
-        self.picture = _css(w.HTML(""), "picture")
-        self.listing = _css(
-            w.Select(options=[], rows=18, layout=w.Layout(width="24em")),
-            "list",
-        )
-        self.detail = _css(w.HTML("", layout=w.Layout(width="38em")), "detail")
-        self.back_button.on_click(lambda _b: self._safely(self.back))
-        self.next_button.on_click(lambda _b: self._safely(self.forward))
-        self.run_button.on_click(
-            lambda _b: self._safely(lambda: self.type_command(self.command.value))
-        )
-        self.store.observe(lambda _c: self._safely(self._redraw), names="value")
-        self.depth.observe(lambda _c: self._quiet or self._safely(self._redraw), names="value")
+        self.steps_view = part(w.HTML(""), _CSS, "steps")
+        self.position = part(w.HTML(""), _CSS, "position")
+        self.error = part(w.HTML(""), _CSS, "error")
+        self.output = part(w.HTML(""), _CSS, "output")
+        self.picture = part(w.HTML(""), _CSS, "picture")
+        self.listing = part(w.Select(options=[], rows=18, layout=w.Layout(width="24em")), _CSS, "list")
+        self.detail = part(w.HTML("", layout=w.Layout(width="38em")), _CSS, "detail")
         self.listing.observe(self._on_pick, names="value")
         super().__init__(
             children=[
                 self.steps_view,
-                w.HBox([self.back_button, self.next_button, self.position]),
-                w.HBox([self.command, self.run_button]),
-                w.HBox([self.store, self.depth]),
+                w.HBox([*self._step_buttons(), self.position]),
+                w.HBox(self._command_box()),
+                w.HBox(self._view_choices(store, max_depth)),
                 self.error,
                 self.output,
                 w.HBox([self.listing, self.detail]),
@@ -134,17 +98,51 @@ class DataRootExplorer(w.VBox):
         self.walk.go_to(step)
         self._redraw()
 
+    def _step_buttons(self) -> list[w.Button]:
+        self.back_button = part(w.Button(description="Back", icon="arrow-left"), _CSS, "back")
+        self.next_button = part(
+            w.Button(description="Next", icon="arrow-right", button_style="primary"), _CSS, "next"
+        )
+        self.back_button.on_click(lambda _b: self._safely(self.back))
+        self.next_button.on_click(lambda _b: self._safely(self.forward))
+        return [self.back_button, self.next_button]
+
+    def _command_box(self) -> list[w.Widget]:
+        self.command = part(
+            w.Text(
+                placeholder="docker run --name web alpine:3.20 true   or   tree /var/lib/docker -L 3",
+                layout=w.Layout(width="34em"),
+            ),
+            _CSS, "command",
+        )  # fmt: skip
+        self.run_button = part(w.Button(description="Run", icon="play"), _CSS, "run")
+        self.run_button.on_click(
+            lambda _b: self._safely(lambda: self.type_command(self.command.value))
+        )
+        return [self.command, self.run_button]
+
+    def _view_choices(self, store: str, max_depth: int) -> list[w.Widget]:
+        self.store = part(
+            w.ToggleButtons(options=STORE_OPTIONS, value=store, style={"button_width": "auto"}),
+            _CSS, "store",
+        )  # fmt: skip
+        self.depth = part(
+            w.Dropdown(
+                options=[(f"depth {n}", n) for n in range(1, MAX_DEPTH + 1)],
+                value=max_depth,
+                layout=w.Layout(width="8em"),
+            ),
+            _CSS, "depth",
+        )  # fmt: skip
+        self.store.observe(lambda _c: self._safely(self._redraw), names="value")
+        self.depth.observe(lambda _c: self._quiet or self._safely(self._redraw), names="value")
+        return [self.store, self.depth]
+
     # -- actions ------------------------------------------------------------------------
-    def _safely(self, action: Any) -> None:
+    def _safely(self, action: Callable[[], object]) -> None:
+        """Run a learner's action through the widgets' guard, timing it."""
         started = time.process_time()
-        try:
-            action()
-        except LayerlabError as err:
-            self._show_error(str(err))
-        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
-            self._show_error(
-                f"something went wrong in the explorer itself ({type(exc).__name__}: {exc})"
-            )
+        guard(action, self._show_error)
         self.seconds.append(time.process_time() - started)
 
     def forward(self) -> None:
@@ -181,8 +179,8 @@ class DataRootExplorer(w.VBox):
             self._safely(lambda: self.pick(change.get("new")))
 
     def _set_depth(self, depth: int) -> None:
-        if depth > max(v for _, v in self.depth.options):
-            raise WalkError(f"tree -L {depth}: the explorer draws at most 8 levels")
+        if depth > MAX_DEPTH:
+            raise WalkError(f"tree -L {depth}: the explorer draws at most {MAX_DEPTH} levels")
         self._quiet = True
         try:
             self.depth.value = depth
@@ -198,38 +196,42 @@ class DataRootExplorer(w.VBox):
     def before(self) -> DataRoot | None:
         return self.walk.before(self.store.value)
 
-    def _node(self, path: str) -> tuple[Node, str | None] | None:
-        """The node at ``path`` now, or as it was before the command removed it."""
+    def _node(self, path: str, diff: RootDiff | None) -> tuple[Node, str | None] | None:
+        """The node at ``path`` now, or as it was before the command removed it, and what the
+        command did to it (``diff``: the data root's changes since the step before)."""
         if path in self.root:
-            before = self.before
-            status = self.root.diff_since(before).status(path) if before is not None else None
-            return self.root.node(path), status
-        if self.before is not None and path in self.before:
-            return self.before.node(path), "removed"
+            return self.root.node(path), diff.status(path) if diff is not None else None
+        before = self.before
+        if before is not None and path in before:
+            return before.node(path), "removed"
         return None
 
     # -- rendering ----------------------------------------------------------------------
     def _redraw(self) -> None:
+        """Everything from the walk's current step; what the command changed is worked
+        out once (``diff_since``) and shared by the picture, the list and the detail."""
         root, before = self.root, self.before
+        diff = root.diff_since(before) if before is not None else None
         if self.top is not None and self.top not in root:
             self.top = None
-        if self.selected is not None and self._node(self.selected) is None:
+        if self.selected is not None and self._node(self.selected, diff) is None:
             self.selected = None
         kept = self.selected if self.selected is not None and self.selected in root else None
-        picture = dataroot_tree(
-            root, max_depth=self.depth.value, since=before, top=self.top, selected=kept
-        )
+        rows = tree_rows(root, max_depth=self.depth.value, since=before, top=self.top,
+                         open_paths=[kept] if kept else [], diff=diff)  # fmt: skip
+        picture = tree_picture(root, rows, diff=diff, top=self.top, selected=kept)
         self.picture.value = (  # scaled to the notebook's width; the labels stay text
             f"<div class='{_CSS}-svg'><style>.{_CSS}-svg svg{{max-width:100%;height:auto}}</style>"
             f"{picture.to_html()}</div>"
         )
-        rows = tree_rows(
-            root,
-            max_depth=self.depth.value,
-            since=before,
-            top=self.top,
-            open_paths=[kept] if kept else [],
-        )
+        self._draw_listing(rows)
+        self._draw_steps()
+        self._draw_output(diff)
+        self._draw_detail(diff)
+        self.error.value = ""
+
+    def _draw_listing(self, rows: list[TreeRow]) -> None:
+        """The picture's nodes as a list to pick from, indented, with their marks."""
         options = []
         for row in rows:
             if row.node is None:
@@ -246,24 +248,10 @@ class DataRootExplorer(w.VBox):
             self.listing.value = self.selected if self.selected in paths else None
         finally:
             self._quiet = False
-        self._draw_steps()
-        self._draw_output()
-        self._draw_detail()
-        self.error.value = ""
 
     def _draw_steps(self) -> None:
         walk = self.walk
-        items = []
-        for n, command in enumerate(walk.commands, start=1):
-            ran = n < len(walk.steps)
-            style = "" if ran else "color:#666666"
-            text = html.escape(command)
-            if n == walk.position:
-                text = f"<b>▶ {text}</b>"
-            items.append(f"<li style='{style}'><code>{text}</code></li>")
-        self.steps_view.value = (
-            f"<ol class='{_CSS}-commands' style='margin:0.2em 0'>{''.join(items)}</ol>"
-        )
+        self.steps_view.value = _commands_html(walk)
         self.position.value = (
             f"<span class='{_CSS}-position-text'>step {walk.position} of {len(walk.commands)}"
             f"{' (start: nothing ran yet)' if walk.position == 0 else ''}</span>"
@@ -271,18 +259,18 @@ class DataRootExplorer(w.VBox):
         self.back_button.disabled = walk.position == 0
         self.next_button.disabled = walk.at_end
 
-    def _draw_output(self) -> None:
+    def _draw_output(self, diff: RootDiff | None) -> None:
         step = self.walk.step
-        before = self.before
-        if before is None:
-            summary = "the data root of a fresh engine"
-        else:
-            summary = f"in the data root: {self.root.diff_since(before).summary()}"
+        summary = (
+            "the data root of a fresh engine"
+            if diff is None
+            else f"in the data root: {diff.summary()}"
+        )
         printed = (
             f"<pre style='margin:0.2em 0'>{html.escape(step.output)}</pre>" if step.output else ""
         )
         failed = (
-            "" if step.ok else " <b style='color:#b00020'>(docker refused: nothing changed)</b>"
+            "" if step.ok else f" <b style='color:{ERROR_COLOUR}'>(docker refused: nothing changed)</b>"
         )
         info = html.escape("\n".join(self.root.docker_info()))
         self.output.value = (
@@ -291,53 +279,63 @@ class DataRootExplorer(w.VBox):
             f"<details><summary>docker info (storage lines)</summary><pre>{info}</pre></details></div>"
         )
 
-    def _draw_detail(self) -> None:
+    def _draw_detail(self, diff: RootDiff | None) -> None:
         if self.selected is None:
             self.detail.value = (
                 f"<div class='{_CSS}-detail-body'><i>Pick an entry in the list to see what it "
                 "holds, which command made it and why.</i></div>"
             )
             return
-        found = self._node(self.selected)
+        found = self._node(self.selected, diff)
         assert found is not None  # _redraw drops a selection that is gone
         node, status = found
-        rows = [
-            ("path", f"<code style='word-break:break-all'>{html.escape(node.path)}</code>"),
-            ("kind", node.kind),
-            ("what it holds", html.escape(node.explanation)),
-            ("made by", html.escape(node.made_by)),
-        ]
-        if status:
-            rows.append(("last command", f"<b>{MARKS[status]}</b>"))
-        if node.is_dir and status != "removed":
-            kids = self.root.children(node.path)
-            names = ", ".join(html.escape(short_name(k.name, 20)) for k in kids[:12])
-            more = f" and {len(kids) - 12} more" if len(kids) > 12 else ""
-            rows.append(("entries", f"{len(kids)}: {names}{more}" if kids else "empty"))
-        if node.content is not None:
-            text = (
-                node.content
-                if len(node.content) <= MAX_CONTENT
-                else node.content[:MAX_CONTENT] + "\n…"
-            )
-            label = "points to" if node.kind == "symlink" else "content"
-            rows.append(
-                (
-                    label,
-                    f"<pre style='white-space:pre-wrap;margin:0'>{html.escape(text) or '(empty)'}</pre>",
-                )
-            )
         body = "".join(
             f"<tr><th style='text-align:left;vertical-align:top;padding-right:0.8em'>{k}</th><td>{v}</td></tr>"
-            for k, v in rows
+            for k, v in _detail_rows(self.root, node, status)
         )
         self.detail.value = f"<div class='{_CSS}-detail-body'><table>{body}</table></div>"
 
     def _show_error(self, message: str) -> None:
-        self.error.value = (
-            f"<div class='{_CSS}-error-body' style='color:#b00020'><b>⚠</b> {html.escape(message)}"
-            "<br/><i>Nothing changed: the steps and the picture are as they were.</i></div>"
+        self.error.value = error_html(
+            _CSS, message, note="Nothing changed: the steps and the picture are as they were."
         )
 
     def __repr__(self) -> str:
         return f"<DataRootExplorer step {self.walk.position} of {len(self.walk.commands)}>"
+
+
+def _commands_html(walk: DataRootWalk) -> str:
+    """The commands as a numbered list: the current one marked, those not run yet grey."""
+    items = []
+    for n, command in enumerate(walk.commands, start=1):
+        style = "" if n < len(walk.steps) else "color:#666666"
+        text = html.escape(command)
+        if n == walk.position:
+            text = f"<b>▶ {text}</b>"
+        items.append(f"<li style='{style}'><code>{text}</code></li>")
+    return f"<ol class='{_CSS}-commands' style='margin:0.2em 0'>{''.join(items)}</ol>"
+
+
+def _detail_rows(root: DataRoot, node: Node, status: str | None) -> list[tuple[str, str]]:
+    """(heading, HTML) rows about one node: what it is, who made it, what it holds."""
+    rows = [
+        ("path", f"<code style='word-break:break-all'>{html.escape(node.path)}</code>"),
+        ("kind", node.kind),
+        ("what it holds", html.escape(node.explanation)),
+        ("made by", html.escape(node.made_by)),
+    ]
+    if status:
+        rows.append(("last command", f"<b>{MARKS[status]}</b>"))
+    if node.is_dir and status != "removed":
+        kids = root.children(node.path)
+        names = ", ".join(html.escape(short_name(k.name, 20)) for k in kids[:12])
+        more = f" and {len(kids) - 12} more" if len(kids) > 12 else ""
+        rows.append(("entries", f"{len(kids)}: {names}{more}" if kids else "empty"))
+    if node.content is not None:
+        text = (
+            node.content if len(node.content) <= MAX_CONTENT else node.content[:MAX_CONTENT] + "\n…"
+        )
+        label = "points to" if node.kind == "symlink" else "content"
+        content = html.escape(text) or "(empty)"
+        rows.append((label, f"<pre style='white-space:pre-wrap;margin:0'>{content}</pre>"))
+    return rows

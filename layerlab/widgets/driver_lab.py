@@ -29,6 +29,9 @@ from layerlab.drivers.custom import custom_workload
 from layerlab.model.errors import LayerlabError
 from layerlab.render.drivers import binary_size, cost_chart, exact_bytes
 
+from .css import part
+from .errors import error_html, guard
+
 __all__ = ["FILESYSTEMS", "DriverLab"]
 
 _CSS = "layerlab-driverlab"
@@ -36,19 +39,6 @@ CUSTOM = "custom"
 #: Backing filesystems the choice part offers (what ``docker info`` calls "Backing Filesystem").
 FILESYSTEMS = ("ext4", "xfs", "btrfs", "zfs", "tmpfs", "nfs", "overlay", "ecryptfs")
 DEFAULT_DRIVERS = ("overlay2", "btrfs", "zfs", "vfs")
-
-
-def _css(widget: w.DOMWidget, *parts: str) -> w.DOMWidget:
-    for part in parts:
-        widget.add_class(f"{_CSS}-{part}")
-    return widget
-
-
-def _error_html(title: str, message: str, kept: str) -> str:
-    return (
-        f"<div class='{_CSS}-error-body' style='color:#b00020'><b>⚠ {html.escape(title)}:</b> "
-        f"{html.escape(message)}<br/><i>{html.escape(kept)}</i></div>"
-    )
 
 
 def _cell(n: int) -> str:
@@ -95,91 +85,77 @@ class DriverLab(w.VBox):
         workload: str = "append-1-byte-to-1GiB",
         **kwargs: Any,
     ) -> None:
-        chosen = set(drivers)
         self.seconds: list[float] = []  # kernel-side time of each redraw, for measurements
         self.drivers: tuple[str, ...] = ()
         self.workload: Workload | None = None
         self.choice: Choice | None = None
-        self.boxes = {
-            name: _css(w.Checkbox(value=name in chosen, description=name, indent=False,
-                                  layout=w.Layout(width="auto")), "driver", f"driver-{name}")
-            for name in DRIVERS
-        }  # fmt: skip
-        options = [(f"{wl.description}", name) for name, wl in WORKLOADS.items()]
-        options.append(("custom: N containers each append bytes to one file", CUSTOM))
-        self.workload_picker = _css(
-            w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em")), "workload"
-        )
-        self.containers = _css(
-            w.Text(value="10", description="containers", style={"description_width": "initial"}),
-            "containers",
-        )
-        self.file_size = _css(
-            w.Text(value="1 GiB", description="file size", style={"description_width": "initial"}),
-            "file-size",
-        )
-        self.bytes_written = _css(
-            w.Text(value="1 B", description="each appends", style={"description_width": "initial"}),
-            "bytes-written",
-        )
-        self.compare_button = _css(
-            w.Button(description="Compare", button_style="primary"), "compare"
-        )
-        self.custom = _css(w.HBox([self.containers, self.file_size, self.bytes_written]), "custom")
-        self.error = _css(w.HTML(""), "error")
-        self.chart = _css(w.HTML(""), "chart")
-        self.table = _css(w.HTML(""), "table")
-        for box in self.boxes.values():
-            box.observe(self._on_change, names="value")
-        self.workload_picker.observe(self._on_change, names="value")
-        self.compare_button.on_click(self._on_change)
-
-        self.fs = _css(
-            w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs"), "fs"
-        )
-        self.engine = _css(w.Text(value="29.0", description="Engine"), "engine")
-        self.kernel = _css(w.Text(value="6.1", description="kernel"), "kernel")
-        self.rootless = _css(
-            w.Checkbox(value=False, description="rootless", indent=False), "rootless"
-        )
-        self.choose_button = _css(
-            w.Button(description="Which driver?", button_style="info"), "choose"
-        )
-        self.choose_error = _css(w.HTML(""), "choose-error")
-        self.answer = _css(w.HTML(""), "choice")
-        self.choose_button.on_click(self._on_choose)
-
         super().__init__(
-            children=[
-                w.HTML("<b>Drivers</b>"),
-                w.HBox(list(self.boxes.values()), layout=w.Layout(flex_flow="row wrap")),
-                w.HTML("<b>Workload</b>"),
-                self.workload_picker,
-                w.HBox([self.custom, self.compare_button]),
-                self.error,
-                self.chart,
-                self.table,
-                w.HTML("<b>Which driver would the engine pick?</b>"),
-                w.HBox([self.fs, self.engine, self.kernel, self.rootless, self.choose_button]),
-                self.choose_error,
-                self.answer,
-            ],
-            **kwargs,
+            children=[*self._cost_part(set(drivers), workload), *self._choice_part()], **kwargs
         )
         self.add_class(_CSS)
         self.custom.layout.display = "" if workload == CUSTOM else "none"
         self.compare()
         self.choose()
 
+    def _cost_part(self, chosen: set[str], workload: str) -> list[w.Widget]:
+        """Driver checkboxes, the workload (standard or custom), the chart and the table."""
+        self.boxes = {
+            name: part(w.Checkbox(value=name in chosen, description=name, indent=False,
+                                  layout=w.Layout(width="auto")), _CSS, "driver", f"driver-{name}")
+            for name in DRIVERS
+        }  # fmt: skip
+        options = [(f"{wl.description}", name) for name, wl in WORKLOADS.items()]
+        options.append(("custom: N containers each append bytes to one file", CUSTOM))
+        self.workload_picker = part(
+            w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em")), _CSS, "workload"
+        )
+        wide = {"description_width": "initial"}
+        self.containers = part(w.Text(value="10", description="containers", style=wide), _CSS, "containers")
+        self.file_size = part(w.Text(value="1 GiB", description="file size", style=wide), _CSS, "file-size")
+        self.bytes_written = part(
+            w.Text(value="1 B", description="each appends", style=wide), _CSS, "bytes-written"
+        )
+        self.compare_button = part(w.Button(description="Compare", button_style="primary"), _CSS, "compare")
+        self.custom = part(w.HBox([self.containers, self.file_size, self.bytes_written]), _CSS, "custom")
+        self.error = part(w.HTML(""), _CSS, "error")
+        self.chart = part(w.HTML(""), _CSS, "chart")
+        self.table = part(w.HTML(""), _CSS, "table")
+        for box in self.boxes.values():
+            box.observe(self._on_change, names="value")
+        self.workload_picker.observe(self._on_change, names="value")
+        self.compare_button.on_click(self._on_change)
+        return [
+            w.HTML("<b>Drivers</b>"),
+            w.HBox(list(self.boxes.values()), layout=w.Layout(flex_flow="row wrap")),
+            w.HTML("<b>Workload</b>"),
+            self.workload_picker,
+            w.HBox([self.custom, self.compare_button]),
+            self.error,
+            self.chart,
+            self.table,
+        ]
+
+    def _choice_part(self) -> list[w.Widget]:
+        """Backing filesystem, engine and kernel version, rootless: which driver, and why."""
+        self.fs = part(w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs"), _CSS, "fs")
+        self.engine = part(w.Text(value="29.0", description="Engine"), _CSS, "engine")
+        self.kernel = part(w.Text(value="6.1", description="kernel"), _CSS, "kernel")
+        self.rootless = part(w.Checkbox(value=False, description="rootless", indent=False), _CSS, "rootless")
+        self.choose_button = part(w.Button(description="Which driver?", button_style="info"), _CSS, "choose")
+        self.choose_error = part(w.HTML(""), _CSS, "choose-error")
+        self.answer = part(w.HTML(""), _CSS, "choice")
+        self.choose_button.on_click(lambda _b: guard(self.choose, self._show_choose_error))
+        return [
+            w.HTML("<b>Which driver would the engine pick?</b>"),
+            w.HBox([self.fs, self.engine, self.kernel, self.rootless, self.choose_button]),
+            self.choose_error,
+            self.answer,
+        ]
+
     # -- costs ---------------------------------------------------------------------------
     def _on_change(self, _event: object = None) -> None:
         self.custom.layout.display = "" if self.workload_picker.value == CUSTOM else "none"
-        try:
-            self.compare()
-        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
-            self.error.value = _error_html(
-                "Something went wrong in the lab itself", f"{type(exc).__name__}: {exc}", ""
-            )
+        guard(self.compare, self._show_compare_error)
 
     def _selected(self) -> tuple[str, ...]:
         return tuple(name for name, box in self.boxes.items() if box.value)
@@ -201,10 +177,7 @@ class DriverLab(w.VBox):
             chart = cost_chart(workload, drivers)  # refuses an empty selection with a clear message
             rows = compare_costs(workload, drivers)
         except LayerlabError as err:
-            kept = (
-                "The chart and table below are from the last good choice." if self.workload else ""
-            )
-            self.error.value = _error_html("Cannot compare", str(err), kept)
+            self._show_compare_error(str(err))
             return False
         self.drivers, self.workload = drivers, workload
         self.error.value = ""
@@ -213,23 +186,18 @@ class DriverLab(w.VBox):
         self.seconds.append(time.process_time() - started)
         return True
 
-    # -- which driver ----------------------------------------------------------------------
-    def _on_choose(self, _button: object = None) -> None:
-        try:
-            self.choose()
-        except Exception as exc:  # noqa: BLE001
-            self.choose_error.value = _error_html(
-                "Something went wrong in the lab itself", f"{type(exc).__name__}: {exc}", ""
-            )
+    def _show_compare_error(self, message: str) -> None:
+        kept = "The chart and table below are from the last good choice." if self.workload else ""
+        self.error.value = error_html(_CSS, message, title="Cannot compare", note=kept)
 
+    # -- which driver ----------------------------------------------------------------------
     def choose(self) -> Choice | None:
         """Ask :func:`explain_choice`; show its answer, or what was wrong with the input."""
         try:
             choice = explain_choice(self.fs.value, engine_version=self.engine.value.strip(),
                                     kernel=self.kernel.value.strip(), rootless=self.rootless.value)  # fmt: skip
         except LayerlabError as err:
-            kept = "The answer below is for the last good input." if self.choice else ""
-            self.choose_error.value = _error_html("Cannot choose", str(err), kept)
+            self._show_choose_error(str(err))
             return None
         self.choice = choice
         self.choose_error.value = ""
@@ -245,6 +213,10 @@ class DriverLab(w.VBox):
             f"<ol>{items}</ol></div>"
         )
         return choice
+
+    def _show_choose_error(self, message: str) -> None:
+        kept = "The answer below is for the last good input." if self.choice else ""
+        self.choose_error.value = error_html(_CSS, message, title="Cannot choose", note=kept)
 
     def __repr__(self) -> str:
         shown = self.workload.name if self.workload else "nothing"

@@ -15,26 +15,29 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from layerlab.analysis import ImageAnalysis, analyze
+from layerlab.analysis import Change, ImageAnalysis, analyze
 from layerlab.archive import read_archive
 from layerlab.model.errors import LayerlabError
 from layerlab.model.fs import is_within, normalize_path
 from layerlab.model.image import Image
 from layerlab.model.units import human_size
-from layerlab.render.theme import clip
+from layerlab.render import theme
 from layerlab.render.waste import waste_stack
+
+from .css import part
+from .errors import error_html, guard
 
 __all__ = ["ImageExplorer"]
 
 _CSS = "layerlab-explorer"
 _MARK_TEXT = {"A": "added", "M": "modified", "D": "removed", "": "listed, unchanged"}
-_MARK_COLOUR = {"A": "#38761d", "M": "#b45f06", "D": "#cc0000", "": "#666666"}
+_MARK_COLOUR = {"A": theme.ADDED, "M": "#b45f06", "D": theme.WHITEOUT, "": theme.MUTED}
 Source = str | Path | Image | ImageAnalysis
 
 
@@ -47,42 +50,33 @@ class ImageExplorer(w.VBox):
         self.max_rows = max_rows
         self.analyses: list[ImageAnalysis] = []
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
-        self.path = w.Text(
-            placeholder="path to a docker save .tar or an OCI layout", layout=w.Layout(width="60%")
-        )
-        self.path.add_class(f"{_CSS}-path")
-        self.load_button = w.Button(description="Load", icon="folder-open")
-        self.load_button.add_class(f"{_CSS}-load")
-        self.load_button.on_click(lambda _b: self._guarded(self._load_path))
-        self.image_pick = w.Dropdown(description="image", layout=w.Layout(width="60%"))
-        self.image_pick.add_class(f"{_CSS}-image")
-        self.layer_pick = w.Dropdown(description="layer", layout=w.Layout(width="90%"))
-        self.layer_pick.add_class(f"{_CSS}-layer")
-        self.under = w.Text(
-            value="/", description="under", continuous_update=False, layout=w.Layout(width="40%")
-        )
-        self.under.add_class(f"{_CSS}-under")
-        self.only_changes = w.Checkbox(
-            value=True, description="changes only (hide unchanged parents)", indent=False
-        )
-        self.only_changes.add_class(f"{_CSS}-changes")
-        self.error = w.HTML("")
-        self.error.add_class(f"{_CSS}-error")
-        self.summary = w.HTML("")
-        self.summary.add_class(f"{_CSS}-summary")
-        self.picture = w.HTML("")
-        self.picture.add_class(f"{_CSS}-picture")
-        self.tree = w.HTML("")
-        self.tree.add_class(f"{_CSS}-tree")
-        self.largest = w.HTML("")
-        self.largest.add_class(f"{_CSS}-largest")
+        self.path = part(
+            w.Text(placeholder="path to a docker save .tar or an OCI layout", layout=w.Layout(width="60%")),
+            _CSS, "path",
+        )  # fmt: skip
+        self.load_button = part(w.Button(description="Load", icon="folder-open"), _CSS, "load")
+        self.image_pick = part(w.Dropdown(description="image", layout=w.Layout(width="60%")), _CSS, "image")
+        self.layer_pick = part(w.Dropdown(description="layer", layout=w.Layout(width="90%")), _CSS, "layer")
+        self.under = part(
+            w.Text(value="/", description="under", continuous_update=False, layout=w.Layout(width="40%")),
+            _CSS, "under",
+        )  # fmt: skip
+        self.only_changes = part(
+            w.Checkbox(value=True, description="changes only (hide unchanged parents)", indent=False),
+            _CSS, "changes",
+        )  # fmt: skip
+        self.error = part(w.HTML(""), _CSS, "error")
+        self.summary = part(w.HTML(""), _CSS, "summary")
+        self.picture = part(w.HTML(""), _CSS, "picture")
+        self.tree = part(w.HTML(""), _CSS, "tree")
+        self.largest = part(w.HTML(""), _CSS, "largest")
         self._shown_under = ""
-        self.image_pick.observe(lambda _c: self._guarded(self._show_image), names="value")
-        self.layer_pick.observe(lambda _c: self._guarded(self._show_layer), names="value")
-        self.only_changes.observe(lambda _c: self._guarded(self._show_layer), names="value")
-        self.under.observe(
-            lambda _c: self._guarded(self._apply_under), names="value"
-        )  # on Enter or leaving
+        self.load_button.on_click(lambda _b: self._act(self._load_path))
+        self.image_pick.observe(lambda _c: self._act(self._show_image), names="value")
+        self.layer_pick.observe(lambda _c: self._act(self._show_layer), names="value")
+        self.only_changes.observe(lambda _c: self._act(self._show_layer), names="value")
+        # continuous_update=False: on Enter or when the box loses focus
+        self.under.observe(lambda _c: self._act(self._apply_under), names="value")
         super().__init__(
             children=[
                 w.HBox([self.path, self.load_button]),
@@ -99,7 +93,7 @@ class ImageExplorer(w.VBox):
         )
         self.add_class(_CSS)
         if source is not None:
-            self._guarded(lambda: self.load(source))
+            self._act(lambda: self.load(source))
 
     # -- loading -------------------------------------------------------------------------
     def load(self, source: Source | Sequence[Source]) -> None:
@@ -159,7 +153,7 @@ class ImageExplorer(w.VBox):
         self.picture.value = waste_stack(a).to_html()
         options = [
             (
-                f"{r.index}: {clip(r.created_by or '(no history)', 60)} · {human_size(r.size)}",
+                f"{r.index}: {theme.clip(r.created_by or '(no history)', 60)} · {human_size(r.size)}",
                 r.index,
             )
             for r in a.layers
@@ -193,74 +187,78 @@ class ImageExplorer(w.VBox):
             for c in a.changes(index)
             if (not under or is_within(c.path, under)) and (c.mark or not self.only_changes.value)
         ]
-        counts = {m: sum(1 for c in rows if c.mark == m) for m in ("A", "M", "D")}
-        head = (
-            f"<b>layer {index}</b>{' under /' + html.escape(under) if under else ''}: "
-            + " · ".join(
-                f"<span style='color:{_MARK_COLOUR[m]}'>{m} {counts[m]} {_MARK_TEXT[m]}</span>"
-                for m in ("A", "M", "D")
-            )
+        self.tree.value = (
+            f"<div class='{_CSS}-tree-body'><div>{_tree_head(index, under, rows)}</div>"
+            f"{_tree_body(rows, under, self.max_rows)}</div>"
         )
-        body = []
-        for c in rows[: self.max_rows]:
-            depth = c.path.count("/")
-            name = c.path.rsplit("/", 1)[-1] + ("/" if c.kind == "dir" else "")
-            size = (
-                human_size(c.size)
-                if c.size
-                else (f"−{human_size(c.removed_bytes)}" if c.removed_bytes else "")
-            )
-            mark = c.mark or "·"
-            css = f"{_CSS}-row {_CSS}-mark-{c.mark or 'none'}"
-            body.append(
-                f"<div class='{css}' title='/{html.escape(c.path)}: {_MARK_TEXT[c.mark]}' "
-                f"style='font-family:monospace;white-space:pre;line-height:1.3'>"
-                f"<span style='color:{_MARK_COLOUR[c.mark]};font-weight:bold'>{mark}</span> "
-                f"{size:>8}  {'  ' * depth}{html.escape(name)}</div>"
-            )
-        if len(rows) > self.max_rows:
-            body.append(
-                f"<div><i>… and {len(rows) - self.max_rows} more (type a path in 'under' to narrow)</i></div>"
-            )
-        if not rows:
-            body.append(
-                "<div><i>nothing changed here"
-                + (f" under /{html.escape(under)}" if under else "")
-                + "</i></div>"
-            )
-        self.tree.value = f"<div class='{_CSS}-tree-body'><div>{head}</div>{''.join(body)}</div>"
-        top = a.largest_files(5, layer=index)
-        self.largest.value = (
-            "<b>largest files this layer stores</b><br/>"
-            + "".join(
-                f"<code>{human_size(x.size):>8}  {html.escape(x.path)}</code><br/>" for x in top
-            )
-            if top
-            else "<i>this layer stores no file bytes</i>"
-        )
+        self.largest.value = _largest_html(a, index)
         self.seconds.append(time.process_time() - started)
 
     # -- errors --------------------------------------------------------------------------
-    def _guarded(self, action: Any) -> None:
-        try:
-            action()
+    def _act(self, action: Callable[[], object]) -> None:
+        """Run a learner's action; a message in the error area if it fails, else none."""
+        if guard(action, self._show_error):
             self.error.value = ""
-        except LayerlabError as err:
-            self._show_error(str(err))
-        except OSError as err:
-            self._show_error(f"{err.strerror or err}: {err.filename or ''}")
-        except Exception as exc:  # noqa: BLE001 - the learner must never see a traceback
-            self._show_error(
-                f"Something went wrong in the explorer itself ({type(exc).__name__}: {exc})."
-            )
 
     def _show_error(self, message: str) -> None:
         kept = " What is shown below is unchanged." if self.analyses else ""
-        self.error.value = (
-            f"<div class='{_CSS}-error-body' style='color:#b00020'><b>⚠</b> {html.escape(message)}"
-            f"<br/><i>Supported: a docker save .tar (any engine), an OCI layout directory or .tar; "
-            f"paths inside the image like /etc.{kept}</i></div>"
-        )
+        self.error.value = error_html(
+            _CSS, message,
+            note="Supported: a docker save .tar (any engine), an OCI layout directory or .tar; "
+            f"paths inside the image like /etc.{kept}",
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<ImageExplorer {len(self.analyses)} images>"
+
+
+# -- the layer's tree, as HTML -------------------------------------------------------------
+
+
+def _tree_head(index: int, under: str, rows: list[Change]) -> str:
+    """``layer 2 under /etc: A 1 added · M 0 modified · D 3 removed``."""
+    counts = {m: sum(1 for c in rows if c.mark == m) for m in ("A", "M", "D")}
+    return (
+        f"<b>layer {index}</b>{' under /' + html.escape(under) if under else ''}: "
+        + " · ".join(
+            f"<span style='color:{_MARK_COLOUR[m]}'>{m} {counts[m]} {_MARK_TEXT[m]}</span>"
+            for m in ("A", "M", "D")
+        )
+    )
+
+
+def _tree_row(c: Change) -> str:
+    """One path: its mark, its size (or what it removed), its name indented by depth."""
+    depth = c.path.count("/")
+    name = c.path.rsplit("/", 1)[-1] + ("/" if c.kind == "dir" else "")
+    size = (
+        human_size(c.size) if c.size else (f"−{human_size(c.removed_bytes)}" if c.removed_bytes else "")
+    )
+    css = f"{_CSS}-row {_CSS}-mark-{c.mark or 'none'}"
+    return (
+        f"<div class='{css}' title='/{html.escape(c.path)}: {_MARK_TEXT[c.mark]}' "
+        f"style='font-family:monospace;white-space:pre;line-height:1.3'>"
+        f"<span style='color:{_MARK_COLOUR[c.mark]};font-weight:bold'>{c.mark or '·'}</span> "
+        f"{size:>8}  {'  ' * depth}{html.escape(name)}</div>"
+    )
+
+
+def _tree_body(rows: list[Change], under: str, max_rows: int) -> str:
+    body = [_tree_row(c) for c in rows[:max_rows]]
+    if len(rows) > max_rows:
+        body.append(
+            f"<div><i>… and {len(rows) - max_rows} more (type a path in 'under' to narrow)</i></div>"
+        )
+    if not rows:
+        where = f" under /{html.escape(under)}" if under else ""
+        body.append(f"<div><i>nothing changed here{where}</i></div>")
+    return "".join(body)
+
+
+def _largest_html(a: ImageAnalysis, index: int) -> str:
+    top = a.largest_files(5, layer=index)
+    if not top:
+        return "<i>this layer stores no file bytes</i>"
+    return "<b>largest files this layer stores</b><br/>" + "".join(
+        f"<code>{human_size(x.size):>8}  {html.escape(x.path)}</code><br/>" for x in top
+    )
