@@ -1,4 +1,4 @@
-"""Helpers shared by the notebook checks."""
+"""Helpers shared by the notebook checks: waiting for the kernel's answer, and exercises."""
 
 from __future__ import annotations
 
@@ -6,13 +6,32 @@ import time
 from pathlib import Path
 from typing import Any
 
+#: How long a check waits for the kernel to redraw a widget after a click, in ms.
+WAIT_MS = 15_000
+
+
+def wait_changed(page: Any, element: Any, old_html: str) -> None:
+    """Wait until ``element``'s inner HTML is no longer ``old_html``: the widget redrew."""
+    page.wait_for_function(
+        "([el, old]) => el.innerHTML !== old", arg=[element.element_handle(), old_html],
+        timeout=WAIT_MS,
+    )  # fmt: skip
+
+
+def wait_text(page: Any, element: Any, text: str) -> None:
+    """Wait until ``element``'s text contains ``text`` (the widget may be replaced inside)."""
+    page.wait_for_function(
+        "([el, text]) => el.textContent.includes(text)", arg=[element.element_handle(), text],
+        timeout=WAIT_MS,
+    )  # fmt: skip
+
 
 def answer(page: Any, exercise: Any, label: Any, attempt: int) -> tuple[bool, str]:
     """Choose ``label``, press Check, wait for this attempt's feedback; (correct?, text)."""
     label.click()
     exercise.locator(".layerlab-check").click()
     body = exercise.locator(f".layerlab-feedback-body[data-attempt='{attempt}']")
-    body.wait_for(timeout=15_000)
+    body.wait_for(timeout=WAIT_MS)
     classes = body.get_attribute("class") or ""
     assert ("layerlab-correct" in classes) != ("layerlab-wrong" in classes), classes
     return "layerlab-correct" in classes, body.inner_text()

@@ -9,13 +9,9 @@ from typing import Any
 
 from layerlab.build.catalogue import base_image
 
+from .common import WAIT_MS, wait_changed, wait_text
+
 ROOT = "/var/lib/docker"
-
-
-def _changed(page: Any, element: Any, old: str) -> None:
-    page.wait_for_function(
-        "([el, old]) => el.innerHTML !== old", arg=[element.element_handle(), old], timeout=15_000
-    )
 
 
 def _nodes(picture: Any) -> dict[str, str]:
@@ -37,7 +33,7 @@ def check(page: Any, artifacts: Path) -> None:
     lab = page.locator(".layerlab-dataroot").first
     lab.scroll_into_view_if_needed()
     picture = lab.locator(".layerlab-dataroot-picture")
-    picture.locator("svg").first.wait_for(timeout=15_000)
+    picture.locator("svg").first.wait_for(timeout=WAIT_MS)
     position = lab.locator(".layerlab-dataroot-position")
     assert "step 0 of 6" in position.inner_text()
     start = picture.inner_html()
@@ -46,13 +42,9 @@ def check(page: Any, artifacts: Path) -> None:
 
     t0 = time.perf_counter()
     lab.locator(".layerlab-dataroot-next").click()
-    _changed(page, picture, start)
+    wait_changed(page, picture, start)
     round_trip = time.perf_counter() - t0
-    page.wait_for_function(
-        "el => el.textContent.includes('step 1 of 6')",
-        arg=position.element_handle(),
-        timeout=15_000,
-    )
+    wait_text(page, position, "step 1 of 6")
     nodes = _nodes(picture)
     new = sorted(path for path, text in nodes.items() if "NEW" in text)
     assert new, nodes
@@ -72,7 +64,7 @@ def check(page: Any, artifacts: Path) -> None:
     assert "[NEW]" in texts[index], texts[index]
     select.select_option(index=index)
     detail = lab.locator(".layerlab-dataroot-detail")
-    detail.get_by_text("random cache-id").wait_for(timeout=15_000)
+    detail.get_by_text("random cache-id").wait_for(timeout=WAIT_MS)
     assert layer_dirs[0] in detail.inner_text()
     assert "docker build / pull / load / commit" in detail.inner_text()
     picked = picture.inner_html()
@@ -82,7 +74,7 @@ def check(page: Any, artifacts: Path) -> None:
     box.fill("docker pul alpine")
     lab.locator(".layerlab-dataroot-run").click()
     error = lab.locator(".layerlab-dataroot-error")
-    error.get_by_text("unsupported docker command").wait_for(timeout=15_000)
+    error.get_by_text("unsupported docker command").wait_for(timeout=WAIT_MS)
     assert "docker pull" in error.inner_text()
     assert picture.inner_html() == picked
     assert "step 1 of 6" in position.inner_text()

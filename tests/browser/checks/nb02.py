@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .common import WAIT_MS, wait_changed
+
 
 def check(page: Any, artifacts: Path) -> None:
     """Edit the build lab's Dockerfile, press Build: the pictures change and the log says CACHED.
@@ -17,7 +19,7 @@ def check(page: Any, artifacts: Path) -> None:
     lab.scroll_into_view_if_needed()
     picture = lab.locator(".layerlab-buildlab-picture")
     log = lab.locator(".layerlab-buildlab-log")
-    picture.locator("svg").first.wait_for(timeout=15_000)
+    picture.locator("svg").first.wait_for(timeout=WAIT_MS)
     before = picture.inner_html()
     textarea = lab.locator(".layerlab-buildlab-dockerfile textarea")
     text = textarea.input_value()
@@ -25,11 +27,7 @@ def check(page: Any, artifacts: Path) -> None:
     textarea.fill(text.replace("COPY . /opt/source-code", "COPY app.py /opt/source-code/"))
     t0 = time.perf_counter()
     lab.locator(".layerlab-buildlab-build").click()
-    page.wait_for_function(
-        "([el, old]) => el.innerHTML !== old",
-        arg=[picture.element_handle(), before],
-        timeout=15_000,
-    )
+    wait_changed(page, picture, before)
     round_trip = time.perf_counter() - t0
     after = picture.inner_html()
     assert after != before
@@ -43,7 +41,7 @@ def check(page: Any, artifacts: Path) -> None:
     textarea.fill("FROM ubuntu:16.04\nRUN make all\n")
     lab.locator(".layerlab-buildlab-build").click()
     error = lab.locator(".layerlab-buildlab-error")
-    error.get_by_text("Dockerfile line 2").wait_for(timeout=15_000)
+    error.get_by_text("Dockerfile line 2").wait_for(timeout=WAIT_MS)
     assert picture.inner_html() == after
     lab.screenshot(path=str(artifacts / "02-build-lab.png"))
     print(f"build lab: rebuild round trip {round_trip * 1000:.0f} ms in the browser")

@@ -6,13 +6,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .common import WAIT_MS, wait_changed
+
 BIG_FILE_SIZE = 50_000_000  # /data/model.bin in cow_image()
-
-
-def _changed(page: Any, element: Any, old: str) -> None:
-    page.wait_for_function(
-        "([el, old]) => el.innerHTML !== old", arg=[element.element_handle(), old], timeout=15_000
-    )
 
 
 def check(page: Any, artifacts: Path) -> None:
@@ -22,14 +18,14 @@ def check(page: Any, artifacts: Path) -> None:
     lab = page.locator(".layerlab-containerlab").first
     lab.scroll_into_view_if_needed()
     picture = lab.locator(".layerlab-containerlab-picture")
-    picture.locator("svg").first.wait_for(timeout=15_000)
+    picture.locator("svg").first.wait_for(timeout=WAIT_MS)
     before = picture.inner_html()
     lab.locator(".layerlab-containerlab-operation select").select_option("chmod")
     lab.locator(".layerlab-containerlab-path input").fill("/data/model.bin")
     lab.locator(".layerlab-containerlab-argument input").fill("600")
     t0 = time.perf_counter()
     lab.locator(".layerlab-containerlab-apply").click()
-    _changed(page, picture, before)
+    wait_changed(page, picture, before)
     round_trip = time.perf_counter() - t0
     assert (
         f"{BIG_FILE_SIZE:,} bytes" in picture.inner_text()
@@ -48,7 +44,7 @@ def check(page: Any, artifacts: Path) -> None:
     lab.locator(".layerlab-containerlab-path input").fill("/etc/app")
     lab.locator(".layerlab-containerlab-argument input").fill("/etc/app2")
     lab.locator(".layerlab-containerlab-apply").click()
-    lab.locator(".layerlab-containerlab-error").get_by_text("EXDEV").wait_for(timeout=15_000)
+    lab.locator(".layerlab-containerlab-error").get_by_text("EXDEV").wait_for(timeout=WAIT_MS)
     assert picture.inner_html() == after
     assert lab.locator(".layerlab-containerlab-diff-a").inner_text() == diff_a
     lab.screenshot(path=str(artifacts / "04-container-lab.png"))

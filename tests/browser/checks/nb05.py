@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .common import WAIT_MS, wait_changed, wait_text
+
 MiB = 1024 * 1024
 BLOCK = 4096  # btrfs copies on write per 4 KiB block
 
@@ -23,38 +25,44 @@ def btrfs_total(containers: int, size: int, appended: int) -> int:
     return image + containers * touched * BLOCK
 
 
-def _changed(page: Any, element: Any, old: str) -> None:
-    page.wait_for_function(
-        "([el, old]) => el.innerHTML !== old", arg=[element.element_handle(), old], timeout=15_000
-    )
-
-
 def check(page: Any, artifacts: Path) -> None:
     """Tick devicemapper: a new bar. A custom workload: btrfs's exact total as computed here.
     "lots" containers: a message in the widget, chart unchanged. Which driver: btrfs on 20.10."""
     lab = page.locator(".layerlab-driverlab").first
     lab.scroll_into_view_if_needed()
     chart = lab.locator(".layerlab-driverlab-chart")
-    chart.locator("svg").first.wait_for(timeout=15_000)
+    chart.locator("svg").first.wait_for(timeout=WAIT_MS)
+    round_trip = _tick_devicemapper(page, lab, chart)
+    _custom_workload(page, lab, chart, containers=3, size=10_000_000, appended=6000)
+    _bad_input_keeps_the_chart(lab, chart)
+    _which_driver(page, lab)
+    lab.screenshot(path=str(artifacts / "05-driver-lab.png"))
+    print(f"driver lab: tick round trip {round_trip * 1000:.0f} ms in the browser")
+
+
+def _tick_devicemapper(page: Any, lab: Any, chart: Any) -> float:
+    """Tick a driver: its bar and its table row appear. The round trip, in seconds."""
     before = chart.inner_html()
     assert "devicemapper" not in chart.text_content()
-
     t0 = time.perf_counter()
     lab.locator(".layerlab-driverlab-driver-devicemapper input[type=checkbox]").check()
-    _changed(page, chart, before)
+    wait_changed(page, chart, before)
     round_trip = time.perf_counter() - t0
     assert "devicemapper" in chart.text_content()
     table = lab.locator(".layerlab-driverlab-table")  # a separate widget: its update may come later
-    page.wait_for_function(
-        "el => el.textContent.includes('devicemapper')", arg=table.element_handle(), timeout=15_000
-    )
+    wait_text(page, table, "devicemapper")
+    return round_trip
 
-    # a custom workload: 3 containers each append 6,000 B to a 10,000,000 B file
-    containers, size, appended = 3, 10_000_000, 6000
+
+def _custom_workload(
+    page: Any, lab: Any, chart: Any, *, containers: int, size: int, appended: int
+) -> None:
+    """``containers`` containers each append ``appended`` bytes to a ``size``-byte file:
+    the chart shows btrfs's total as :func:`btrfs_total` works it out."""
     lab.locator(".layerlab-driverlab-workload select").select_option(
         label="custom: N containers each append bytes to one file"
     )
-    lab.locator(".layerlab-driverlab-custom").wait_for(state="visible", timeout=15_000)
+    lab.locator(".layerlab-driverlab-custom").wait_for(state="visible", timeout=WAIT_MS)
     for part, value in (
         ("containers", str(containers)),
         ("file-size", f"{size:,}"),
@@ -65,45 +73,36 @@ def check(page: Any, artifacts: Path) -> None:
         box.press("Tab")
     old = chart.inner_html()
     lab.locator(".layerlab-driverlab-compare").click()
-    want = f"{btrfs_total(containers, size, appended):,} B"
-    page.wait_for_function(
-        "([el, want]) => el.textContent.includes(want)",
-        arg=[chart.element_handle(), want],
-        timeout=15_000,
-    )
+    wait_text(page, chart, f"{btrfs_total(containers, size, appended):,} B")
     assert chart.inner_html() != old
     assert lab.locator(".layerlab-driverlab-error").text_content().strip() == ""
-    good = chart.inner_html()
 
-    # bad input: a message inside the widget, the chart stays
+
+def _bad_input_keeps_the_chart(lab: Any, chart: Any) -> None:
+    """ "lots" containers: a message inside the widget, the chart stays."""
+    good = chart.inner_html()
     box = lab.locator(".layerlab-driverlab-containers input")
     box.fill("lots")
     box.press("Tab")
     lab.locator(".layerlab-driverlab-compare").click()
     error = lab.locator(".layerlab-driverlab-error")
-    error.get_by_text("'lots' is not a whole number").wait_for(timeout=15_000)
+    error.get_by_text("'lots' is not a whole number").wait_for(timeout=WAIT_MS)
     assert chart.inner_html() == good
 
-    # which driver would the engine pick?
+
+def _which_driver(page: Any, lab: Any) -> None:
+    """Engine 20.10 on btrfs picks btrfs; "24.x" as a version is refused, the answer stays."""
     lab.locator(".layerlab-driverlab-fs select").select_option(label="btrfs")
     engine = lab.locator(".layerlab-driverlab-engine input")
     engine.fill("20.10")
     engine.press("Tab")
     lab.locator(".layerlab-driverlab-choose").click()
-    answer = lab.locator(
-        ".layerlab-driverlab-choice"
-    )  # the widget stays; its inner HTML is replaced
-    page.wait_for_function(
-        "el => el.textContent.includes('the engine picks btrfs')",
-        arg=answer.element_handle(),
-        timeout=15_000,
-    )
+    answer = lab.locator(".layerlab-driverlab-choice")  # the widget stays; its HTML is replaced
+    wait_text(page, answer, "the engine picks btrfs")
     engine.fill("24.x")
     engine.press("Tab")
     lab.locator(".layerlab-driverlab-choose").click()
     lab.locator(".layerlab-driverlab-choose-error").get_by_text("is not a version number").wait_for(
-        timeout=15_000
+        timeout=WAIT_MS
     )
     assert lab.locator(".layerlab-driverlab-picked").text_content() == "btrfs"
-    lab.screenshot(path=str(artifacts / "05-driver-lab.png"))
-    print(f"driver lab: tick round trip {round_trip * 1000:.0f} ms in the browser")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .common import WAIT_MS, wait_changed
+
 
 def check(page: Any, artifacts: Path) -> None:
     """Append to the log on the named volume: no copy-up, both docker diffs stay empty, the
@@ -12,16 +14,12 @@ def check(page: Any, artifacts: Path) -> None:
     lab = page.locator(".layerlab-containerlab").first
     lab.scroll_into_view_if_needed()
     picture = lab.locator(".layerlab-containerlab-picture")
-    picture.locator("svg").first.wait_for(timeout=15_000)
+    picture.locator("svg").first.wait_for(timeout=WAIT_MS)
     before = picture.inner_html()
     lab.locator(
         ".layerlab-containerlab-apply"
     ).click()  # the notebook preset: append to /var/log/app/app.log
-    page.wait_for_function(
-        "([el, old]) => el.innerHTML !== old",
-        arg=[picture.element_handle(), before],
-        timeout=15_000,
-    )
+    wait_changed(page, picture, before)
     status = lab.locator(".layerlab-containerlab-status").inner_text()
     assert "no copy-up" in status and "/var/log/app/app.log" in status, status
     assert "(no changes)" in lab.locator(".layerlab-containerlab-diff-a").inner_text()
@@ -31,7 +29,7 @@ def check(page: Any, artifacts: Path) -> None:
     lab.locator(".layerlab-containerlab-path input").fill("var/log/app/app.log")
     lab.locator(".layerlab-containerlab-apply").click()
     lab.locator(".layerlab-containerlab-error").get_by_text("not an absolute path").wait_for(
-        timeout=15_000
+        timeout=WAIT_MS
     )
     assert picture.inner_html() == after
     lab.screenshot(path=str(artifacts / "06-container-lab.png"))

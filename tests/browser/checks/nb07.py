@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .common import WAIT_MS, wait_changed
+
 #: In the notebook's Dockerfile: ``dd ... of=/release.tar bs=1024 count=5120`` (layer 2),
 #: ``rm /release.tar`` (layer 3), a 1 MiB tool copied (layer 4) and chmod-ed (layer 5).
 RELEASE_BYTES = 1024 * 5120
@@ -17,26 +19,20 @@ def decimal(n: int) -> str:
     return f"{n / 1e6:.3g}MB"
 
 
-def _changed(page: Any, element: Any, old: str) -> None:
-    page.wait_for_function(
-        "([el, old]) => el.innerHTML !== old", arg=[element.element_handle(), old], timeout=15_000
-    )
-
-
 def check(page: Any, artifacts: Path) -> None:
     """Layer 3 shows /release.tar removed with its 5.24 MB; layer 5 the tool modified (1.05 MB);
     '../etc' as a path is refused inside the widget and the tree stays; '/usr' narrows it."""
     explorer = page.locator(".layerlab-explorer").first
     explorer.scroll_into_view_if_needed()
     tree = explorer.locator(".layerlab-explorer-tree")
-    tree.locator(".layerlab-explorer-tree-body").wait_for(timeout=15_000)
+    tree.locator(".layerlab-explorer-tree-body").wait_for(timeout=WAIT_MS)
     assert explorer.locator(".layerlab-explorer-picture svg").count() == 1
     layer = explorer.locator(".layerlab-explorer-layer select")
 
     before = tree.inner_html()
     t0 = time.perf_counter()
     layer.select_option(index=3)
-    _changed(page, tree, before)
+    wait_changed(page, tree, before)
     round_trip = time.perf_counter() - t0
     removed = tree.locator(".layerlab-explorer-mark-D")
     assert removed.count() == 1, tree.inner_text()
@@ -45,7 +41,7 @@ def check(page: Any, artifacts: Path) -> None:
 
     before = tree.inner_html()
     layer.select_option(index=5)
-    _changed(page, tree, before)
+    wait_changed(page, tree, before)
     modified = tree.locator(".layerlab-explorer-mark-M")
     assert modified.count() == 1 and "tool" in modified.inner_text(), tree.inner_text()
     assert decimal(TOOL_BYTES) in modified.inner_text()
@@ -55,15 +51,15 @@ def check(page: Any, artifacts: Path) -> None:
     under.fill("../etc")
     under.press("Enter")
     error = explorer.locator(".layerlab-explorer-error")
-    error.get_by_text("climbs out").wait_for(timeout=15_000)
+    error.get_by_text("climbs out").wait_for(timeout=WAIT_MS)
     assert tree.inner_html() == shown
 
     explorer.locator(".layerlab-explorer-changes input[type=checkbox]").uncheck()
-    _changed(page, tree, shown)
+    wait_changed(page, tree, shown)
     under.fill("/usr")
     before = tree.inner_html()
     under.press("Enter")
-    _changed(page, tree, before)
+    wait_changed(page, tree, before)
     rows = tree.locator(".layerlab-explorer-row")
     titles = [rows.nth(i).get_attribute("title") or "" for i in range(rows.count())]
     assert titles and all(t.startswith("/usr") for t in titles), titles
