@@ -1,0 +1,15 @@
+"""A Dockerfile Docker would refuse: one error type, naming the line."""
+
+from __future__ import annotations
+
+from layerlab.model.errors import LayerlabError
+
+
+class DockerfileError(LayerlabError):
+    """A Dockerfile Docker would refuse; ``line`` is 1-based (``None``: the whole file)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(f"Dockerfile line {line}: {message}" if line else f"Dockerfile: {message}")
+
