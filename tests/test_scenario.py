@@ -60,6 +60,7 @@ def test_the_buildkit_log_is_read_once_for_stages_cached_marks_and_names():
 #5 [2/2] RUN make
 #5 CACHED
 #6 [build 2/3] COPY . /src
+#9 naming to docker.io/library/app:1
 #9 naming to docker.io/library/app:1 done
 """
     read = read_buildkit_log(log)

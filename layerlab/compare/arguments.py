@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layerlab.engine.host import full_ref
+from layerlab.model.reference import full_ref
 
 from .lines import DATA_ROOT, Command, ScenarioError
 

@@ -1,8 +1,10 @@
 """BuildKit's plain progress output (``docker build --progress plain``), read once.
 
 The log numbers its vertices (``#5 [2/3] RUN ...``), marks reused ones ``#5 CACHED``, and
-ends with ``naming to docker.io/library/app:1``. Both what ``compare`` checks (which steps
-were CACHED) and what ``--beside`` shows (the steps in order, and the tag) come from here.
+ends with ``naming to docker.io/library/app:1``. A status still running when progress is
+printed shows again when it is done (``... done``): each step and name counts once. Both
+what ``compare`` checks (which steps were CACHED) and what ``--beside`` shows (the steps in
+order, and the tag) come from here.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def read_buildkit_log(log: str) -> BuildkitLog:
         if cached and cached.group(1) in by_vertex:
             by_vertex[cached.group(1)].cached = True
         naming = _NAMING.search(line)
-        if naming:
+        if naming and naming.group(1) not in read.named:  # a slow step's status prints twice
             read.named.append(naming.group(1))
     return read
 

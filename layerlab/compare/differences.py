@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from layerlab.engine.host import full_ref
+from layerlab.model.reference import full_ref
 
 from .facts import Observation
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from layerlab.archive import read_archive
 from layerlab.dataroot import DataRoot, Node
-from layerlab.engine.host import full_ref
+from layerlab.model.reference import full_ref
 
 from .arguments import UNTAGGED, parse_build, parse_run, parse_tree, split_flags
 from .buildkit_log import parse_buildkit_log
@@ -256,8 +256,9 @@ def _volume_prune(side: RealSide, verb: str, args: list[str]) -> Observation:
     return Observation(True, out, prune_facts(out))
 
 
-#: verb -> how the engine's side runs it and reads its facts (``tag``, ``save`` and ``stop``
-#: only run: what they change is compared by the lines after them).
+#: verb -> how the engine's side runs it and reads its facts: the simulated side's verbs
+#: (:data:`layerlab.compare.simulated.HANDLERS`), each to the engine's own handler. ``tag``,
+#: ``save`` and ``stop`` only run: what they change is compared by the lines after them.
 HANDLERS: dict[str, Handler] = {
     "build": _build,
     "rmi": _rmi,

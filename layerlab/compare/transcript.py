@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from layerlab.engine.host import full_ref
+from layerlab.model.reference import full_ref
 
 from .buildkit_log import read_buildkit_log
 from .facts import anonymous_name, container_state

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from layerlab.build.catalogue import CatalogueError, base_image, known_bases
 from layerlab.dataroot import STORES, DataRoot
-from layerlab.engine.host import Host, full_ref
+from layerlab.engine.host import Host
+from layerlab.model.reference import full_ref
 from layerlab.model.errors import LayerlabError
 
 from .arguments import TreeArgs, parse_tree
