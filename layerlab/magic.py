@@ -25,8 +25,9 @@ IPython is imported only when the extension is loaded, so the core model never n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from layerlab.compare.facts import observe
 from layerlab.compare.lines import parse_scenario
@@ -34,9 +35,24 @@ from layerlab.compare.simulated import SimulatedSide
 from layerlab.engine.host import Host
 from layerlab.model.errors import LayerlabError
 
+if TYPE_CHECKING:
+    from layerlab.compare.beside import EngineRun
+
 __all__ = ["current_host", "load_ipython_extension", "register", "run_beside", "run_cell"]
 
-_state: dict[str, Any] = {}
+
+
+class _Session(TypedDict, total=False):
+    """What ``%%docker`` keeps between the cells of one kernel."""
+
+    host: Host  #: the simulated host every cell runs on
+    beside_tags: set[str]  #: tags ``--beside`` lines made, removed before a tag is reused
+    engine_run: EngineRun  #: the engine's side of ``--beside``, kept while the engine is the same
+
+
+_state: _Session = {}
+#: Where a line of output goes: ``print`` in a notebook, a list's ``append`` in tests.
+Echo = Callable[[str], object]
 
 OPTIONS = ("--new", "--beside", "--compare")
 #: Where ``--beside`` looks for recorded engine outputs, relative to the notebook.
@@ -51,7 +67,7 @@ def current_host() -> Host:
     return _state["host"]
 
 
-def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Any = print) -> bool:
+def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Echo = print) -> bool:
     """Run every docker line of ``cell`` on ``host``; False (after one ERROR line) if one failed."""
     try:
         commands = parse_scenario(cell)
@@ -86,8 +102,8 @@ def run_beside(
     cwd: Path | None = None,
     engine: Any = None,
     reason: str = "",
-    echo: Any = print,
-    show: Any = None,
+    echo: Echo = print,
+    show: Callable[[object], object] | None = None,
     fresh: bool = False,
 ) -> bool:
     """``%%docker --beside``: both sides as a :class:`~layerlab.render.side_by_side.BesideView`.
@@ -98,37 +114,40 @@ def run_beside(
     containers and volumes the lines make are removed first and the build cache is pruned,
     so what is CACHED depends on these lines only, not on what the engine built before.
     """
-    from layerlab.compare.beside import EngineRun, beside_live, beside_recorded, cell_commands
-    from layerlab.compare.scenario import clean_engine
+    from layerlab.compare.beside import beside_live, beside_recorded
     from layerlab.render.side_by_side import BesideView
 
     base = Path(cwd) if cwd is not None else Path.cwd()
     tags = _state.setdefault("beside_tags", set())
     try:
         if engine is not None:
-            run = _state.get("engine_run")
-            if run is None or run.engine.host != engine.host or run.base != base:
-                run = _state["engine_run"] = EngineRun(engine, base)
-            if fresh:
-                clean_engine(engine, cell_commands(cell), base)
-                echo(
-                    f"Docker Engine {run.version} answers at {engine.host}: running the lines on it "
-                    "(--new: first removed what they make and pruned its build cache)"
-                )
-            else:
-                echo(
-                    f"Docker Engine {run.version} answers at {engine.host}: running the lines on it"
-                )
+            run = _engine_run(engine, base, cell, fresh, echo)
             beside = beside_live(cell, host, run, tags=tags)
         else:
-            recorded = beside_recorded(cell, host, base / RECORDED, base, tags=tags)
-            echo(f"{reason}: showing outputs {recorded.engine_label}")
-            beside = recorded
+            beside = beside_recorded(cell, host, base / RECORDED, base, tags=tags)
+            echo(f"{reason}: showing outputs {beside.engine_label}")
     except LayerlabError as err:
         echo(f"ERROR: {err}")
         return False
     (show or echo)(BesideView(beside))
     return True
+
+
+def _engine_run(engine: Any, base: Path, cell: str, fresh: bool, echo: Echo) -> EngineRun:
+    """The kernel's side on ``engine`` (kept from cell to cell while engine and folder stay
+    the same); with ``fresh``, what the lines make is removed from the engine first."""
+    from layerlab.compare.beside import EngineRun, cell_commands
+    from layerlab.compare.scenario import clean_engine
+
+    run = _state.get("engine_run")
+    if run is None or run.engine.host != engine.host or run.base != base:
+        run = _state["engine_run"] = EngineRun(engine, base)
+    done = ""
+    if fresh:
+        clean_engine(engine, cell_commands(cell), base)
+        done = " (--new: first removed what they make and pruned its build cache)"
+    echo(f"Docker Engine {run.version} answers at {engine.host}: running the lines on it{done}")
+    return run
 
 
 def _magics_class() -> type:
