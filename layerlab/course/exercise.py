@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Union
 
+from . import MISCONCEPTIONS
+
 __all__ = ["Exercise", "Feedback", "MultipleChoice", "ShortAnswer", "normalise_text"]
 
 #: What a custom checker of a :class:`ShortAnswer` may return.
@@ -79,8 +81,6 @@ class Exercise:
 
     def _set_misconception(self, slug: str | None) -> None:
         if slug is not None:
-            from . import MISCONCEPTIONS
-
             if slug not in MISCONCEPTIONS:
                 raise ValueError(
                     f"unknown misconception {slug!r}; known: {', '.join(MISCONCEPTIONS)}"

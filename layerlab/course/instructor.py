@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import MISCONCEPTIONS, NOTEBOOKS, Notebook, exercise
-from .source import Cell, CourseSourceError, ExerciseCall, exercise_calls, read_cells
+from .source import (
+    Cell,
+    CourseSourceError,
+    ExerciseCall,
+    exercise_calls,
+    markdown_lines,
+    read_cells,
+)
 
 __all__ = [
     "ANSWER_KEY",
@@ -34,14 +41,9 @@ COMMAND = "layerlab course instructor instructor/"
 ANSWER_KEY = "answer-key.md"
 
 _GENERATED = re.compile(r"^\d\d-.*\.md$")
-_REQUIRED = {
-    "MultipleChoice": ("question", "options", "answer", "explanation"),
-    "ShortAnswer": ("question", "answer", "explanation"),
-}
 _CALLABLES = ("check", "normalise")  # functions: shown as code, never evaluated
 _MD_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 _HTML_TARGET = re.compile(r"""(\b(?:href|src)\s*=\s*["'])([^"']+)""")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -77,40 +79,19 @@ def instructor_file(notebook: Notebook) -> str:
     return notebook.file.removesuffix(".ipynb") + ".md"
 
 
-def _code(arg_source: str) -> str:
-    return f"computed in the notebook: `{arg_source}`"
-
-
 def _answer(notebook: Notebook, number: int, call: ExerciseCall) -> ExerciseAnswer:
-    where = f"{notebook.file}: {call.where}"
-    args = call.arguments
+    """The answer to one exercise call: read from its literals, or partly shown as code."""
     computed = tuple(
-        name for name, arg in args.items() if not arg.literal and name not in _CALLABLES
+        name for name, arg in call.arguments.items() if not arg.literal and name not in _CALLABLES
     )
-    custom = args["check"].source if "check" in args and not args["check"].literal else None
-    misconception = call.literal("misconception")
     if computed:
-        # Not every value is a literal: show what is known, and the code for the rest.
-        def text(name: str) -> str:
-            arg = args.get(name)
-            if arg is None:
-                return ""
-            return str(arg.value) if arg.literal else _code(arg.source)
-
-        options = call.literal("options", ())
-        return ExerciseAnswer(
-            notebook, number, call, text("question"), text("answer"), text("explanation"),
-            options=tuple(map(str, options)) if isinstance(options, (list, tuple)) else (),
-            custom_check=custom,
-            misconception=misconception if isinstance(misconception, str) else None,
-            computed=computed,
-        )  # fmt: skip
-    kwargs = {name: arg.value for name, arg in args.items() if name not in _CALLABLES}
+        return _partly_computed(notebook, number, call, computed)
+    kwargs = {name: arg.value for name, arg in call.arguments.items() if name not in _CALLABLES}
     try:
         ex = getattr(exercise, call.kind)(**kwargs)
     except (ValueError, TypeError) as err:
         raise CourseSourceError(
-            f"{where}: {call.kind}(...) is not a valid exercise: {err}"
+            f"{notebook.file}: {call.where}: {call.kind}(...) is not a valid exercise: {err}"
         ) from None
     if isinstance(ex, exercise.MultipleChoice):
         hints = tuple(f"{ex.options[i]}: {h}" for i, h in sorted(ex.hints.items()))
@@ -122,8 +103,37 @@ def _answer(notebook: Notebook, number: int, call: ExerciseCall) -> ExerciseAnsw
     assert isinstance(ex, exercise.ShortAnswer)
     return ExerciseAnswer(
         notebook, number, call, ex.question, ex.answer_text, ex.explanation,
-        accepted=ex.accept, hints=(ex.hint,) if ex.hint else (), custom_check=custom,
+        accepted=ex.accept, hints=(ex.hint,) if ex.hint else (), custom_check=_custom_check(call),
         misconception=ex.misconception,
+    )  # fmt: skip
+
+
+def _custom_check(call: ExerciseCall) -> str | None:
+    """The source of a custom ``check=`` function, if the call passes one."""
+    check = call.arguments.get("check")
+    return check.source if check is not None and not check.literal else None
+
+
+def _partly_computed(
+    notebook: Notebook, number: int, call: ExerciseCall, computed: tuple[str, ...]
+) -> ExerciseAnswer:
+    """An exercise whose question, answer or options the notebook computes when it runs:
+    what is literal is shown as it is, the rest as the code that computes it."""
+
+    def text(name: str) -> str:
+        arg = call.arguments.get(name)
+        if arg is None:
+            return ""
+        return str(arg.value) if arg.literal else f"computed in the notebook: `{arg.source}`"
+
+    options = call.literal("options", ())
+    misconception = call.literal("misconception")
+    return ExerciseAnswer(
+        notebook, number, call, text("question"), text("answer"), text("explanation"),
+        options=tuple(map(str, options)) if isinstance(options, (list, tuple)) else (),
+        custom_check=_custom_check(call),
+        misconception=misconception if isinstance(misconception, str) else None,
+        computed=computed,
     )  # fmt: skip
 
 
@@ -189,11 +199,8 @@ def _retarget(target: str) -> str:
 def _relink(markdown: str) -> str:
     """Rewrite relative link targets in prose (not in code) for the instructor folder."""
     out = []
-    in_fence = False
-    for line in markdown.split("\n"):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if in_fence or _FENCE.match(line):
+    for line, code in markdown_lines(markdown):
+        if code:
             out.append(line)
             continue
         pieces = re.split(r"(`[^`]*`)", line)

@@ -27,6 +27,7 @@ __all__ = [
     "CourseSourceError",
     "ExerciseCall",
     "exercise_calls",
+    "markdown_lines",
     "markdown_links",
     "python_source",
     "read_cells",
@@ -198,16 +199,21 @@ def exercise_calls(cells: list[Cell], name: str = "notebook") -> list[ExerciseCa
     return calls
 
 
-def markdown_links(text: str) -> list[str]:
-    """Link targets in Markdown text (``[x](target)``, ``href=``, ``src=``), outside code."""
-    prose = []
+def markdown_lines(text: str) -> list[tuple[str, bool]]:
+    """Each line of Markdown text, and whether it is code: a fence or a line inside one."""
+    lines = []
     in_fence = False
     for line in text.split("\n"):
-        if _FENCE.match(line):
+        fence = bool(_FENCE.match(line))
+        if fence:
             in_fence = not in_fence
-            continue
-        if not in_fence:
-            prose.append(re.sub(r"`[^`]*`", "", line))
+        lines.append((line, fence or in_fence))
+    return lines
+
+
+def markdown_links(text: str) -> list[str]:
+    """Link targets in Markdown text (``[x](target)``, ``href=``, ``src=``), outside code."""
+    prose = [re.sub(r"`[^`]*`", "", line) for line, code in markdown_lines(text) if not code]
     body = "\n".join(prose)
     found = [(m.start(), m.group(1)) for m in _MD_LINK.finditer(body)]
     found += [(m.start(), m.group(1)) for m in _HTML_LINK.finditer(body)]
