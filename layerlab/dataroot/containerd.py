@@ -18,14 +18,14 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
-from layerlab.engine.storage_ids import StorageIds
+from layerlab.engine.storage_ids import StorageIds, StoredLayer
 from layerlab.model.container import Container
 from layerlab.model.image import Image
 
-from .classic import DAEMON, daemon_skeleton
-from .classic import _volumes as volumes_layout
 from .identity import ImageIdentity, LayerIdentity
 from .nodeset import NodeSet
+from .skeleton import DAEMON, daemon_skeleton
+from .volumes import volumes_layout
 
 if TYPE_CHECKING:
     from layerlab.engine.host import Host
@@ -65,9 +65,9 @@ def snapshot_dir(ctrd: str, number: int) -> str:
 def containerd_layout(
     host: Host, ids: StorageIds, root: str, ctrd: str
 ) -> tuple[NodeSet, list[ImageIdentity]]:
+    """Every node of the data root and of containerd's root, and each image's identity chain."""
     out = NodeSet()
     daemon_skeleton(out, root, None)
-    store = ids.layer_store(host)
     out.dir(
         f"{root}/rootfs", "containers' root filesystems, mounted from containerd snapshots", DAEMON
     )
@@ -80,63 +80,16 @@ def containerd_layout(
         "containerd's metadata (bolt db): images by name, namespaces (moby), leases, snapshot keys",
         CTRD,
     )
-    blobs = f"{ctrd}/{CONTENT}/blobs/sha256"
-    out.dir(f"{ctrd}/{CONTENT}", "the content store: every blob by its digest", CTRD)
-    out.dir(f"{ctrd}/{CONTENT}/ingest", "blobs being written (a pull or load in progress)", CTRD)
-    out.dir(blobs, "manifests, configs and layer blobs, each named by its sha256", CTRD)
-    snaps = f"{ctrd}/{SNAPSHOTTER}"
-    out.dir(
-        snaps, "the overlayfs snapshotter: unpacked layers and containers' writable layers", CTRD
-    )
-    out.file(
-        f"{snaps}/metadata.db",
-        "snapshot keys (chain ids, container ids), parents and numbers (bolt db)",
-        CTRD,
-    )
-    out.dir(
-        f"{snaps}/snapshots",
-        "one numbered directory per snapshot; the number counts up, it is not an id",
-        CTRD,
-    )
-    made = "docker pull / load / build (image store: containerd)"
-    for image_id, record in host.images.items():
-        image = record.image
-        tags = ", ".join(host.tags_of(image_id)) or "no tag"
-        out.file(
-            f"{blobs}/{manifest_digest(image)[7:]}",
-            f"the manifest of {tags}: its digest is the image id here",
-            made,
-            manifest_bytes(image).decode(),
-        )
-        out.file(
-            f"{blobs}/{image.image_id[7:]}",
-            f"the config of {tags} (its digest was the image id in the classic store)",
-            made,
-            image.config_bytes.decode("utf-8", "replace"),
-        )
-        for layer in image.layers:
-            out.file(
-                f"{blobs}/{layer.diff_id[7:]}",
-                "a layer blob (a tar; kept besides its unpacked snapshot)",
-                made,
-            )
-    for chain, stored in store.items():
-        d = snapshot_dir(ctrd, ids.snapshot_number(chain))
-        out.dir(
-            d,
-            f"the committed snapshot of layer {chain[:19]}… (key: its chain id)",
-            "unpacking an image",
-        )
-        out.dir(f"{d}/fs", "the layer's files, as overlay2's diff/ held them", "unpacking an image")
-        out.layer_files(f"{d}/fs", stored.layer, "this layer", "unpacking an image")
-        out.dir(
-            f"{d}/work",
-            "overlayfs's workdir (made while the snapshot was active)",
-            "unpacking an image",
-        )
+    blobs = _content_store(out, host, ctrd)
+    _snapshots(out, ids, ids.layer_store(host), ctrd)
     for c in sorted(host.containers.values(), key=lambda c: c.created):
         _container(out, ids, c, root, ctrd)
     volumes_layout(out, host, root)
+    return out, _identities(host, ids, blobs, ctrd)
+
+
+def _identities(host: Host, ids: StorageIds, blobs: str, ctrd: str) -> list[ImageIdentity]:
+    """Each image's identity chain: the manifest digest is its id, snapshots hold its layers."""
     identities = []
     for image_id, record in host.images.items():
         image = record.image
@@ -163,7 +116,70 @@ def containerd_layout(
                 layers,
             )
         )
-    return out, identities
+    return identities
+
+
+def _content_store(out: NodeSet, host: Host, ctrd: str) -> str:
+    """The content store: each image's manifest, config and layer blobs; its blob directory."""
+    blobs = f"{ctrd}/{CONTENT}/blobs/sha256"
+    out.dir(f"{ctrd}/{CONTENT}", "the content store: every blob by its digest", CTRD)
+    out.dir(f"{ctrd}/{CONTENT}/ingest", "blobs being written (a pull or load in progress)", CTRD)
+    out.dir(blobs, "manifests, configs and layer blobs, each named by its sha256", CTRD)
+    made = "docker pull / load / build (image store: containerd)"
+    for image_id, record in host.images.items():
+        image = record.image
+        tags = ", ".join(host.tags_of(image_id)) or "no tag"
+        out.file(
+            f"{blobs}/{manifest_digest(image)[7:]}",
+            f"the manifest of {tags}: its digest is the image id here",
+            made,
+            manifest_bytes(image).decode(),
+        )
+        out.file(
+            f"{blobs}/{image.image_id[7:]}",
+            f"the config of {tags} (its digest was the image id in the classic store)",
+            made,
+            image.config_bytes.decode("utf-8", "replace"),
+        )
+        for layer in image.layers:
+            out.file(
+                f"{blobs}/{layer.diff_id[7:]}",
+                "a layer blob (a tar; kept besides its unpacked snapshot)",
+                made,
+            )
+    return blobs
+
+
+def _snapshots(out: NodeSet, ids: StorageIds, store: dict[str, StoredLayer], ctrd: str) -> None:
+    """The overlayfs snapshotter: one numbered snapshot per layer, keyed by chain id."""
+    snaps = f"{ctrd}/{SNAPSHOTTER}"
+    out.dir(
+        snaps, "the overlayfs snapshotter: unpacked layers and containers' writable layers", CTRD
+    )
+    out.file(
+        f"{snaps}/metadata.db",
+        "snapshot keys (chain ids, container ids), parents and numbers (bolt db)",
+        CTRD,
+    )
+    out.dir(
+        f"{snaps}/snapshots",
+        "one numbered directory per snapshot; the number counts up, it is not an id",
+        CTRD,
+    )
+    for chain, stored in store.items():
+        d = snapshot_dir(ctrd, ids.snapshot_number(chain))
+        out.dir(
+            d,
+            f"the committed snapshot of layer {chain[:19]}… (key: its chain id)",
+            "unpacking an image",
+        )
+        out.dir(f"{d}/fs", "the layer's files, as overlay2's diff/ held them", "unpacking an image")
+        out.layer_files(f"{d}/fs", stored.layer, "this layer", "unpacking an image")
+        out.dir(
+            f"{d}/work",
+            "overlayfs's workdir (made while the snapshot was active)",
+            "unpacking an image",
+        )
 
 
 def container_snapshot_keys(c: Container) -> tuple[str, str]:

@@ -1,0 +1,108 @@
+"""What dockerd creates in its data root at its first start, before any image or container."""
+
+from __future__ import annotations
+
+from .nodeset import NodeSet
+
+DAEMON = "dockerd (at its first start)"
+
+
+def daemon_skeleton(
+    out: NodeSet, root: str, image_dir: str | None, *, had_containers: bool = False
+) -> None:
+    """What dockerd creates at its first start, and ``layerdb/mounts`` once a container existed.
+
+    ``image_dir`` names the classic image store's directory (``image/overlay2``); None with
+    the containerd image store, which keeps images outside the data root.
+    """
+    out.dir(root, "Docker's data root (--data-root): everything the daemon keeps", DAEMON)
+    _buildkit(out, root)
+    out.dir(
+        f"{root}/containers", "one directory per container: its config, logs and /etc files", DAEMON
+    )
+    if image_dir:
+        _image_store(out, root, image_dir, had_containers)
+    _the_rest(out, root)
+
+
+def _buildkit(out: NodeSet, root: str) -> None:
+    """BuildKit's state: cache records, content store, scratch space for RUN steps."""
+    out.dir(
+        f"{root}/buildkit",
+        "BuildKit's state: its cache records and the build contexts it received",
+        DAEMON,
+    )
+    for name, what in (
+        ("cache.db", "build cache records (bolt db)"),
+        ("containerdmeta.db", "BuildKit's content metadata (bolt db)"),
+        ("metadata_v2.db", "cache record metadata (bolt db)"),
+        ("snapshots.db", "BuildKit's snapshot records (bolt db)"),
+    ):
+        out.file(f"{root}/buildkit/{name}", what, DAEMON)
+    out.dir(
+        f"{root}/buildkit/content",
+        "BuildKit's content store (blobs of pulled images, build exports)",
+        DAEMON,
+    )
+    out.dir(f"{root}/buildkit/executor", "scratch space for RUN steps", DAEMON)
+
+
+def _image_store(out: NodeSet, root: str, image_dir: str, had_containers: bool) -> None:
+    """The classic image store: image configs, the layer store, distribution metadata."""
+    out.dir(f"{root}/image", "the image store, one directory per storage driver", DAEMON)
+    base = f"{root}/image/{image_dir}"
+    out.dir(base, "the image store for the overlay2 driver", DAEMON)
+    out.dir(
+        f"{base}/distribution",
+        "which registry blob digest is which diff-id (filled by pull and push)",
+        DAEMON,
+    )
+    out.dir(f"{base}/imagedb", "image configs by image id", DAEMON)
+    out.dir(f"{base}/imagedb/content", "image configs", DAEMON)
+    out.dir(
+        f"{base}/imagedb/content/sha256",
+        "one file per image, named by the sha256 of its bytes (the image id)",
+        DAEMON,
+    )
+    out.dir(f"{base}/imagedb/metadata", "per-image facts that are not in the config", DAEMON)
+    out.dir(
+        f"{base}/imagedb/metadata/sha256",
+        "per image: lastUpdated (when tagged), parent (docker commit)",
+        DAEMON,
+    )
+    out.dir(
+        f"{base}/layerdb",
+        "the layer store: layers by chain id, containers' layers by container id",
+        DAEMON,
+    )
+    if had_containers:  # made with the first container, never removed
+        out.dir(
+            f"{base}/layerdb/mounts",
+            "one directory per container: which driver directories are its layers",
+            DAEMON,
+        )
+    out.dir(f"{base}/layerdb/sha256", "one directory per layer, named by its chain id", DAEMON)
+    out.dir(f"{base}/layerdb/tmp", "scratch space while a layer is being registered", DAEMON)
+
+
+def _the_rest(out: NodeSet, root: str) -> None:
+    """Networks, plugins, runtimes, swarm, scratch space, trust and volumes."""
+    out.dir(f"{root}/network", "libnetwork's state", DAEMON)
+    out.file(f"{root}/network/files/local-kv.db", "networks and endpoints (bolt db)", DAEMON)
+    out.dir(f"{root}/plugins", "managed plugins (docker plugin install)", DAEMON)
+    out.dir(f"{root}/plugins/storage/ingest", "plugin blobs being downloaded", DAEMON)
+    out.dir(f"{root}/plugins/tmp", "plugin scratch space", DAEMON)
+    out.dir(f"{root}/runtimes", "OCI runtimes configured in daemon.json", DAEMON)
+    out.dir(f"{root}/swarm", "swarm mode state (empty unless docker swarm init)", DAEMON)
+    out.dir(f"{root}/tmp", "the daemon's scratch space (docker load unpacks archives here)", DAEMON)
+    out.dir(f"{root}/trust", "Docker Content Trust data (only engines before 23.0 make it)", DAEMON)
+    out.dir(f"{root}/volumes", "the local volume driver: one directory per volume", DAEMON)
+    out.file(
+        f"{root}/volumes/metadata.db", "volume names, drivers, labels and options (bolt db)", DAEMON
+    )
+    out.add(
+        f"{root}/volumes/backingFsBlockDev",
+        "device",
+        "a block device node the local driver uses to set volume quotas",
+        DAEMON,
+    )
