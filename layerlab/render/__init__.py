@@ -1,4 +1,15 @@
-"""Pictures of the model: pure functions from model objects to ``graphviz.Digraph``."""
+"""Pictures of the model: pure functions from model objects to a :class:`Picture` (a
+``graphviz.Digraph`` with a stable repr). They read the model and never change it; the
+same model gives the same DOT source.
+
+One module per kind of picture, all in one visual language (:mod:`.theme`):
+``stack`` an image's layers, ``waste`` what an analysed image wastes, ``reuse`` shared
+layers and the build cache, ``containers`` a container's stack and several containers over
+an image, ``copy_up`` copy-on-write step by step, ``lookup`` which layer serves a path,
+``dataroot`` the data root as a tree, ``identities`` an image from config to directories,
+``drivers`` storage drivers side by side and their costs, ``layout`` where a driver keeps
+each layer, ``side_by_side`` the simulator beside a real engine (text and HTML).
+"""
 
 from .containers import container_stack, containers_over_image
 from .copy_up import copy_up_steps

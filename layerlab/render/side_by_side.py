@@ -21,6 +21,7 @@ DIFF_MARK = "≠"
 
 
 def summary(beside: Beside) -> str:
+    """``12 lines: both sides agree`` or ``12 lines: 2 differ (marked ≠)``."""
     n, bad = len(beside.rows), len(beside.differing)
     lines = f"{n} line{'s' * (n != 1)}"
     if not bad:
@@ -41,7 +42,7 @@ def beside_text(beside: Beside, width: int = 60) -> str:
     return "\n".join(out)
 
 
-_CSS = f"""<style>
+_STYLE = f"""<style>
 .layerlab-beside {{ border-collapse: collapse; font-size: 12px; }}
 .layerlab-beside th {{ text-align: left; padding: 2px 8px; border-bottom: 2px solid {theme.MUTED}; }}
 .layerlab-beside td {{ font-family: monospace; white-space: pre; padding: 0 8px; vertical-align: top; }}
@@ -55,6 +56,7 @@ _CSS = f"""<style>
 
 
 def beside_html(beside: Beside) -> str:
+    """A table: the command, then simulator and engine line by line, differing rows marked."""
     esc = html.escape
     rows = []
     for row in beside.rows:
@@ -72,7 +74,7 @@ def beside_html(beside: Beside) -> str:
             )
     state = "agree" if not beside.differing else "differ"
     return (
-        f'{_CSS}<div class="layerlab-beside-box layerlab-beside-{state}">'
+        f'{_STYLE}<div class="layerlab-beside-box layerlab-beside-{state}">'
         f'<div class="layerlab-beside-summary">{esc(summary(beside))}</div>'
         f'<table class="layerlab-beside"><thead><tr><th></th><th>{esc(SIM_TITLE)}</th>'
         f"<th>{esc(beside.engine_label)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"

@@ -43,7 +43,7 @@ ENTRYPOINT FLASK_APP=/opt/source-code/app.py flask run
 """
 COURSE_FILES: dict[str, str] = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
 
-_CSS = "layerlab-buildlab"
+_BOX = "layerlab-buildlab"  # the widget's CSS class; a part's is _BOX + "-<part>"
 
 
 class BuildLab(w.VBox):
@@ -63,17 +63,17 @@ class BuildLab(w.VBox):
         self.previous: BuildResult | None = None
         self.seconds: list[float] = []  # kernel time of each build + redraw, for measurements
         self.dockerfile = part(w.Textarea(value=dockerfile, rows=max(6, dockerfile.count("\n") + 2),
-                                          layout=w.Layout(width="100%")), _CSS, "dockerfile")
+                                          layout=w.Layout(width="100%")), _BOX, "dockerfile")
         self.build_button = part(w.Button(description="Build", button_style="primary", icon="gears"),
-                                 _CSS, "build")
+                                 _BOX, "build")
         self.build_button.on_click(lambda _b: guard(self.build, self._show_error))
         self.status = w.HTML("")
-        self.error = part(w.HTML(""), _CSS, "error")
-        self.picture = part(w.HTML(""), _CSS, "picture")
-        self.build_log = part(w.HTML(""), _CSS, "log")
+        self.error = part(w.HTML(""), _BOX, "error")
+        self.picture = part(w.HTML(""), _BOX, "picture")
+        self.build_log = part(w.HTML(""), _BOX, "log")
         super().__init__(children=[self.dockerfile, w.HBox([self.build_button, self.status]), self.error,
                                    self.picture, self.build_log], **kwargs)
-        self.add_class(_CSS)
+        self.add_class(_BOX)
         if build_now:
             self.build()
 
@@ -99,10 +99,10 @@ class BuildLab(w.VBox):
         cache = build_cache(result, self.previous).to_html()
         self.picture.value = (
             '<div style="display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start">'
-            f'<div class="{_CSS}-stack">{stack}</div><div class="{_CSS}-cache">{cache}</div></div>'
+            f'<div class="{_BOX}-stack">{stack}</div><div class="{_BOX}-cache">{cache}</div></div>'
         )
         reused = len(result.cached_steps)
-        self.status.value = (f"<span class='{_CSS}-status'>built <code>{html.escape(self.tag)}</code>: "
+        self.status.value = (f"<span class='{_BOX}-status'>built <code>{html.escape(self.tag)}</code>: "
                              f"{reused} step{'s' * (reused != 1)} CACHED</span>")
         self.build_log.value = (
             f"<b>build log</b><pre>{html.escape(result.log)}</pre>"
@@ -112,7 +112,7 @@ class BuildLab(w.VBox):
 
     def _show_error(self, message: str) -> None:
         kept = ": the pictures below are from the last good build" if self.last is not None else ""
-        self.error.value = error_html(_CSS, message, title="Build failed",
+        self.error.value = error_html(_BOX, message, title="Build failed",
                                       note=f"Nothing was stored or tagged{kept}.")
         self.status.value = ""
 

@@ -39,7 +39,7 @@ from .errors import error_html, guard
 
 __all__ = ["ContainerLab"]
 
-_CSS = "layerlab-containerlab"
+_BOX = "layerlab-containerlab"  # the widget's CSS class; a part's is _BOX + "-<part>"
 DEMO_IMAGE = "cow-demo"
 
 
@@ -71,12 +71,12 @@ class ContainerLab(w.VBox):
         self.a, self.b = self._start()
         controls = self._controls(operation, path, argument)
         self.hint = w.HTML("")
-        self.error = part(w.HTML(""), _CSS, "error")
-        self.status = part(w.HTML(""), _CSS, "status")
-        self.picture = part(w.HTML(""), _CSS, "picture")
-        self.diff_a = part(w.HTML(""), _CSS, "diff-a")
-        self.diff_b = part(w.HTML(""), _CSS, "diff-b")
-        self.isolation = part(w.HTML(""), _CSS, "isolation")
+        self.error = part(w.HTML(""), _BOX, "error")
+        self.status = part(w.HTML(""), _BOX, "status")
+        self.picture = part(w.HTML(""), _BOX, "picture")
+        self.diff_a = part(w.HTML(""), _BOX, "diff-a")
+        self.diff_b = part(w.HTML(""), _BOX, "diff-b")
+        self.isolation = part(w.HTML(""), _BOX, "isolation")
         diffs = w.HBox(
             [self.diff_a, self.diff_b],
             layout=w.Layout(justify_content="flex-start", grid_gap="2em"),
@@ -86,7 +86,7 @@ class ContainerLab(w.VBox):
                       self.isolation],
             **kwargs,
         )  # fmt: skip
-        self.add_class(_CSS)
+        self.add_class(_BOX)
         self._on_operation()
         self._redraw(None)
 
@@ -94,18 +94,18 @@ class ContainerLab(w.VBox):
         """Operation, path and argument, Apply and Reset, wired to their actions."""
         self.operation = part(
             w.Dropdown(options=list(OPERATIONS), value=operation, description="operation"),
-            _CSS, "operation",
+            _BOX, "operation",
         )  # fmt: skip
         self.path = part(
             w.Combobox(value=path, options=self._paths(), ensure_option=False,
                        description="path", placeholder="/data/model.bin"),
-            _CSS, "path",
+            _BOX, "path",
         )  # fmt: skip
-        self.argument = part(w.Text(value=argument, description="argument"), _CSS, "argument")
+        self.argument = part(w.Text(value=argument, description="argument"), _BOX, "argument")
         self.apply_button = part(
-            w.Button(description="Apply", button_style="primary", icon="play"), _CSS, "apply"
+            w.Button(description="Apply", button_style="primary", icon="play"), _BOX, "apply"
         )
-        self.reset_button = part(w.Button(description="Reset", icon="undo"), _CSS, "reset")
+        self.reset_button = part(w.Button(description="Reset", icon="undo"), _BOX, "reset")
         self.apply_button.on_click(lambda _b: guard(self.apply, self._show_error))
         self.reset_button.on_click(lambda _b: guard(self.reset, self._show_error))
         self.operation.observe(self._on_operation, names="value")
@@ -140,7 +140,7 @@ class ContainerLab(w.VBox):
             else " · no argument"
         )
         self.hint.value = (
-            f"<span class='{_CSS}-hint'>as a shell user would type it: "
+            f"<span class='{_BOX}-hint'>as a shell user would type it: "
             f"<code>{html.escape(spec.shell)}</code>{arg}</span>"
         )
 
@@ -184,17 +184,17 @@ class ContainerLab(w.VBox):
             else path_lookup(self.a, path, result=found).to_html()
         )
         self.picture.value = (
-            f'<div class="{_CSS}-steps" style="overflow-x:auto">{first}</div>'
-            f'<div class="{_CSS}-stack">{stack}</div>'
+            f'<div class="{_BOX}-steps" style="overflow-x:auto">{first}</div>'
+            f'<div class="{_BOX}-stack">{stack}</div>'
         )
         if outcome is None:
             self.status.value = (
-                f"<span class='{_CSS}-copied'>two fresh containers of "
+                f"<span class='{_BOX}-copied'>two fresh containers of "
                 f"<code>{html.escape(self.image_ref)}</code>: nothing copied up yet</span>"
             )
         else:
             self.status.value = (
-                f"<span class='{_CSS}-copied'><b>$ {html.escape(outcome.command)}</b> in "
+                f"<span class='{_BOX}-copied'><b>$ {html.escape(outcome.command)}</b> in "
                 f"{html.escape(self.a.name)}: {html.escape(outcome.result or outcome.summary())}; "
                 f"RW layer {outcome.size_before:,} → {outcome.size_after:,} bytes</span>"
             )
@@ -203,7 +203,7 @@ class ContainerLab(w.VBox):
         other = lookup(self.b, path)
         where = other.served_by.label if other.served_by is not None else "no layer"
         self.isolation.value = (
-            f"<span class='{_CSS}-isolation-body'>in <b>{html.escape(self.b.name)}</b>, "
+            f"<span class='{_BOX}-isolation-body'>in <b>{html.escape(self.b.name)}</b>, "
             f"<code>{html.escape(other.real)}</code> is {html.escape(describe(other.entry))} "
             f"(served by {html.escape(where)}): the other container's RW layer is its own</span>"
         )
@@ -217,7 +217,7 @@ class ContainerLab(w.VBox):
 
     def _show_error(self, message: str) -> None:
         self.error.value = error_html(
-            _CSS, message,
+            _BOX, message,
             note=f"Nothing changed: the container is as it was. Operations: {', '.join(OPERATIONS)}; "
             "paths are absolute paths inside the container.",
         )  # fmt: skip

@@ -47,7 +47,7 @@ COURSE_COMMANDS = (
     "docker rmi alpine:3.20",
 )
 
-_CSS = "layerlab-dataroot"
+_BOX = "layerlab-dataroot"  # the widget's CSS class; a part's is _BOX + "-<part>"
 STORE_OPTIONS = (("classic store (overlay2)", "overlay2"), ("containerd image store", "containerd"))
 MAX_CONTENT = 2400
 MAX_DEPTH = 8
@@ -73,13 +73,13 @@ class DataRootExplorer(w.VBox):
         self.selected: str | None = None
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
         self._quiet = False  # set while the list's options are replaced
-        self.steps_view = part(w.HTML(""), _CSS, "steps")
-        self.position = part(w.HTML(""), _CSS, "position")
-        self.error = part(w.HTML(""), _CSS, "error")
-        self.output = part(w.HTML(""), _CSS, "output")
-        self.picture = part(w.HTML(""), _CSS, "picture")
-        self.listing = part(w.Select(options=[], rows=18, layout=w.Layout(width="24em")), _CSS, "list")
-        self.detail = part(w.HTML("", layout=w.Layout(width="38em")), _CSS, "detail")
+        self.steps_view = part(w.HTML(""), _BOX, "steps")
+        self.position = part(w.HTML(""), _BOX, "position")
+        self.error = part(w.HTML(""), _BOX, "error")
+        self.output = part(w.HTML(""), _BOX, "output")
+        self.picture = part(w.HTML(""), _BOX, "picture")
+        self.listing = part(w.Select(options=[], rows=18, layout=w.Layout(width="24em")), _BOX, "list")
+        self.detail = part(w.HTML("", layout=w.Layout(width="38em")), _BOX, "detail")
         self.listing.observe(self._on_pick, names="value")
         super().__init__(
             children=[
@@ -94,14 +94,14 @@ class DataRootExplorer(w.VBox):
             ],
             **kwargs,
         )
-        self.add_class(_CSS)
+        self.add_class(_BOX)
         self.walk.go_to(step)
         self._redraw()
 
     def _step_buttons(self) -> list[w.Button]:
-        self.back_button = part(w.Button(description="Back", icon="arrow-left"), _CSS, "back")
+        self.back_button = part(w.Button(description="Back", icon="arrow-left"), _BOX, "back")
         self.next_button = part(
-            w.Button(description="Next", icon="arrow-right", button_style="primary"), _CSS, "next"
+            w.Button(description="Next", icon="arrow-right", button_style="primary"), _BOX, "next"
         )
         self.back_button.on_click(lambda _b: self._safely(self.back))
         self.next_button.on_click(lambda _b: self._safely(self.forward))
@@ -113,9 +113,9 @@ class DataRootExplorer(w.VBox):
                 placeholder="docker run --name web alpine:3.20 true   or   tree /var/lib/docker -L 3",
                 layout=w.Layout(width="34em"),
             ),
-            _CSS, "command",
+            _BOX, "command",
         )  # fmt: skip
-        self.run_button = part(w.Button(description="Run", icon="play"), _CSS, "run")
+        self.run_button = part(w.Button(description="Run", icon="play"), _BOX, "run")
         self.run_button.on_click(
             lambda _b: self._safely(lambda: self.type_command(self.command.value))
         )
@@ -124,7 +124,7 @@ class DataRootExplorer(w.VBox):
     def _view_choices(self, store: str, max_depth: int) -> list[w.Widget]:
         self.store = part(
             w.ToggleButtons(options=STORE_OPTIONS, value=store, style={"button_width": "auto"}),
-            _CSS, "store",
+            _BOX, "store",
         )  # fmt: skip
         self.depth = part(
             w.Dropdown(
@@ -132,7 +132,7 @@ class DataRootExplorer(w.VBox):
                 value=max_depth,
                 layout=w.Layout(width="8em"),
             ),
-            _CSS, "depth",
+            _BOX, "depth",
         )  # fmt: skip
         self.store.observe(lambda _c: self._safely(self._redraw), names="value")
         self.depth.observe(lambda _c: self._quiet or self._safely(self._redraw), names="value")
@@ -221,7 +221,7 @@ class DataRootExplorer(w.VBox):
                          open_paths=[kept] if kept else [], diff=diff)  # fmt: skip
         picture = tree_picture(root, rows, diff=diff, top=self.top, selected=kept)
         self.picture.value = (  # scaled to the notebook's width; the labels stay text
-            f"<div class='{_CSS}-svg'><style>.{_CSS}-svg svg{{max-width:100%;height:auto}}</style>"
+            f"<div class='{_BOX}-svg'><style>.{_BOX}-svg svg{{max-width:100%;height:auto}}</style>"
             f"{picture.to_html()}</div>"
         )
         self._draw_listing(rows)
@@ -253,7 +253,7 @@ class DataRootExplorer(w.VBox):
         walk = self.walk
         self.steps_view.value = _commands_html(walk)
         self.position.value = (
-            f"<span class='{_CSS}-position-text'>step {walk.position} of {len(walk.commands)}"
+            f"<span class='{_BOX}-position-text'>step {walk.position} of {len(walk.commands)}"
             f"{' (start: nothing ran yet)' if walk.position == 0 else ''}</span>"
         )
         self.back_button.disabled = walk.position == 0
@@ -274,7 +274,7 @@ class DataRootExplorer(w.VBox):
         )
         info = html.escape("\n".join(self.root.docker_info()))
         self.output.value = (
-            f"<div class='{_CSS}-output-body'><b>$ {html.escape(step.command)}</b>{failed}"
+            f"<div class='{_BOX}-output-body'><b>$ {html.escape(step.command)}</b>{failed}"
             f" · <i>{summary}</i>{printed}"
             f"<details><summary>docker info (storage lines)</summary><pre>{info}</pre></details></div>"
         )
@@ -282,7 +282,7 @@ class DataRootExplorer(w.VBox):
     def _draw_detail(self, diff: RootDiff | None) -> None:
         if self.selected is None:
             self.detail.value = (
-                f"<div class='{_CSS}-detail-body'><i>Pick an entry in the list to see what it "
+                f"<div class='{_BOX}-detail-body'><i>Pick an entry in the list to see what it "
                 "holds, which command made it and why.</i></div>"
             )
             return
@@ -293,11 +293,11 @@ class DataRootExplorer(w.VBox):
             f"<tr><th style='text-align:left;vertical-align:top;padding-right:0.8em'>{k}</th><td>{v}</td></tr>"
             for k, v in _detail_rows(self.root, node, status)
         )
-        self.detail.value = f"<div class='{_CSS}-detail-body'><table>{body}</table></div>"
+        self.detail.value = f"<div class='{_BOX}-detail-body'><table>{body}</table></div>"
 
     def _show_error(self, message: str) -> None:
         self.error.value = error_html(
-            _CSS, message, note="Nothing changed: the steps and the picture are as they were."
+            _BOX, message, note="Nothing changed: the steps and the picture are as they were."
         )
 
     def __repr__(self) -> str:
@@ -313,7 +313,7 @@ def _commands_html(walk: DataRootWalk) -> str:
         if n == walk.position:
             text = f"<b>▶ {text}</b>"
         items.append(f"<li style='{style}'><code>{text}</code></li>")
-    return f"<ol class='{_CSS}-commands' style='margin:0.2em 0'>{''.join(items)}</ol>"
+    return f"<ol class='{_BOX}-commands' style='margin:0.2em 0'>{''.join(items)}</ol>"
 
 
 def _detail_rows(root: DataRoot, node: Node, status: str | None) -> list[tuple[str, str]]:

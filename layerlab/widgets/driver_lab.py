@@ -34,7 +34,7 @@ from .errors import error_html, guard
 
 __all__ = ["FILESYSTEMS", "DriverLab"]
 
-_CSS = "layerlab-driverlab"
+_BOX = "layerlab-driverlab"  # the widget's CSS class; a part's is _BOX + "-<part>"
 CUSTOM = "custom"
 #: Backing filesystems the choice part offers (what ``docker info`` calls "Backing Filesystem").
 FILESYSTEMS = ("ext4", "xfs", "btrfs", "zfs", "tmpfs", "nfs", "overlay", "ecryptfs")
@@ -73,7 +73,7 @@ def cost_table(rows: Iterable[CostRow]) -> str:
         )
         body.append(f"<tr><td><b>{html.escape(r.driver)}</b></td><td>{r.cow_unit}</td>{cells}</tr>")
     style = "<style>.layerlab-driverlab-figures td, .layerlab-driverlab-figures th {padding: 2px 10px}</style>"
-    return f"{style}<table class='{_CSS}-figures'><tr>{head}</tr>{''.join(body)}</table>"
+    return f"{style}<table class='{_BOX}-figures'><tr>{head}</tr>{''.join(body)}</table>"
 
 
 class DriverLab(w.VBox):
@@ -92,7 +92,7 @@ class DriverLab(w.VBox):
         super().__init__(
             children=[*self._cost_part(set(drivers), workload), *self._choice_part()], **kwargs
         )
-        self.add_class(_CSS)
+        self.add_class(_BOX)
         self.custom.layout.display = "" if workload == CUSTOM else "none"
         self.compare()
         self.choose()
@@ -101,25 +101,25 @@ class DriverLab(w.VBox):
         """Driver checkboxes, the workload (standard or custom), the chart and the table."""
         self.boxes = {
             name: part(w.Checkbox(value=name in chosen, description=name, indent=False,
-                                  layout=w.Layout(width="auto")), _CSS, "driver", f"driver-{name}")
+                                  layout=w.Layout(width="auto")), _BOX, "driver", f"driver-{name}")
             for name in DRIVERS
         }  # fmt: skip
         options = [(f"{wl.description}", name) for name, wl in WORKLOADS.items()]
         options.append(("custom: N containers each append bytes to one file", CUSTOM))
         self.workload_picker = part(
-            w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em")), _CSS, "workload"
+            w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em")), _BOX, "workload"
         )
         wide = {"description_width": "initial"}
-        self.containers = part(w.Text(value="10", description="containers", style=wide), _CSS, "containers")
-        self.file_size = part(w.Text(value="1 GiB", description="file size", style=wide), _CSS, "file-size")
+        self.containers = part(w.Text(value="10", description="containers", style=wide), _BOX, "containers")
+        self.file_size = part(w.Text(value="1 GiB", description="file size", style=wide), _BOX, "file-size")
         self.bytes_written = part(
-            w.Text(value="1 B", description="each appends", style=wide), _CSS, "bytes-written"
+            w.Text(value="1 B", description="each appends", style=wide), _BOX, "bytes-written"
         )
-        self.compare_button = part(w.Button(description="Compare", button_style="primary"), _CSS, "compare")
-        self.custom = part(w.HBox([self.containers, self.file_size, self.bytes_written]), _CSS, "custom")
-        self.error = part(w.HTML(""), _CSS, "error")
-        self.chart = part(w.HTML(""), _CSS, "chart")
-        self.table = part(w.HTML(""), _CSS, "table")
+        self.compare_button = part(w.Button(description="Compare", button_style="primary"), _BOX, "compare")
+        self.custom = part(w.HBox([self.containers, self.file_size, self.bytes_written]), _BOX, "custom")
+        self.error = part(w.HTML(""), _BOX, "error")
+        self.chart = part(w.HTML(""), _BOX, "chart")
+        self.table = part(w.HTML(""), _BOX, "table")
         for box in self.boxes.values():
             box.observe(self._on_change, names="value")
         self.workload_picker.observe(self._on_change, names="value")
@@ -137,13 +137,13 @@ class DriverLab(w.VBox):
 
     def _choice_part(self) -> list[w.Widget]:
         """Backing filesystem, engine and kernel version, rootless: which driver, and why."""
-        self.fs = part(w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs"), _CSS, "fs")
-        self.engine = part(w.Text(value="29.0", description="Engine"), _CSS, "engine")
-        self.kernel = part(w.Text(value="6.1", description="kernel"), _CSS, "kernel")
-        self.rootless = part(w.Checkbox(value=False, description="rootless", indent=False), _CSS, "rootless")
-        self.choose_button = part(w.Button(description="Which driver?", button_style="info"), _CSS, "choose")
-        self.choose_error = part(w.HTML(""), _CSS, "choose-error")
-        self.answer = part(w.HTML(""), _CSS, "choice")
+        self.fs = part(w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs"), _BOX, "fs")
+        self.engine = part(w.Text(value="29.0", description="Engine"), _BOX, "engine")
+        self.kernel = part(w.Text(value="6.1", description="kernel"), _BOX, "kernel")
+        self.rootless = part(w.Checkbox(value=False, description="rootless", indent=False), _BOX, "rootless")
+        self.choose_button = part(w.Button(description="Which driver?", button_style="info"), _BOX, "choose")
+        self.choose_error = part(w.HTML(""), _BOX, "choose-error")
+        self.answer = part(w.HTML(""), _BOX, "choice")
         self.choose_button.on_click(lambda _b: guard(self.choose, self._show_choose_error))
         return [
             w.HTML("<b>Which driver would the engine pick?</b>"),
@@ -188,7 +188,7 @@ class DriverLab(w.VBox):
 
     def _show_compare_error(self, message: str) -> None:
         kept = "The chart and table below are from the last good choice." if self.workload else ""
-        self.error.value = error_html(_CSS, message, title="Cannot compare", note=kept)
+        self.error.value = error_html(_BOX, message, title="Cannot compare", note=kept)
 
     # -- which driver ----------------------------------------------------------------------
     def choose(self) -> Choice | None:
@@ -206,17 +206,17 @@ class DriverLab(w.VBox):
             for c in choice.candidates
         )
         self.answer.value = (
-            f"<div class='{_CSS}-answer'>On <b>{html.escape(choice.backing_fs)}</b> with Engine "
+            f"<div class='{_BOX}-answer'>On <b>{html.escape(choice.backing_fs)}</b> with Engine "
             f"{html.escape(choice.engine_version)} (kernel {html.escape(choice.kernel)}"
             f"{', rootless' if choice.rootless else ''}) the engine picks "
-            f"<b class='{_CSS}-picked'>{html.escape(choice.driver)}</b>.<br/>{html.escape(choice.why)}"
+            f"<b class='{_BOX}-picked'>{html.escape(choice.driver)}</b>.<br/>{html.escape(choice.why)}"
             f"<ol>{items}</ol></div>"
         )
         return choice
 
     def _show_choose_error(self, message: str) -> None:
         kept = "The answer below is for the last good input." if self.choice else ""
-        self.choose_error.value = error_html(_CSS, message, title="Cannot choose", note=kept)
+        self.choose_error.value = error_html(_BOX, message, title="Cannot choose", note=kept)
 
     def __repr__(self) -> str:
         shown = self.workload.name if self.workload else "nothing"

@@ -34,7 +34,7 @@ STATE_CLASSES = (
     "layerlab-pending", "layerlab-correct", "layerlab-wrong", "layerlab-error", "layerlab-revealed",
 )  # fmt: skip
 
-_BOX = "layerlab"
+_BOX = "layerlab"  # exercise parts are named layerlab-<part>
 _CODE = re.compile(r"`([^`]+)`")
 
 

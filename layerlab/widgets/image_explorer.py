@@ -35,7 +35,7 @@ from .errors import error_html, guard
 
 __all__ = ["ImageExplorer"]
 
-_CSS = "layerlab-explorer"
+_BOX = "layerlab-explorer"  # the widget's CSS class; a part's is _BOX + "-<part>"
 _MARK_TEXT = {"A": "added", "M": "modified", "D": "removed", "": "listed, unchanged"}
 _MARK_COLOUR = {"A": theme.ADDED, "M": "#b45f06", "D": theme.WHITEOUT, "": theme.MUTED}
 Source = str | Path | Image | ImageAnalysis
@@ -52,24 +52,24 @@ class ImageExplorer(w.VBox):
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
         self.path = part(
             w.Text(placeholder="path to a docker save .tar or an OCI layout", layout=w.Layout(width="60%")),
-            _CSS, "path",
+            _BOX, "path",
         )  # fmt: skip
-        self.load_button = part(w.Button(description="Load", icon="folder-open"), _CSS, "load")
-        self.image_pick = part(w.Dropdown(description="image", layout=w.Layout(width="60%")), _CSS, "image")
-        self.layer_pick = part(w.Dropdown(description="layer", layout=w.Layout(width="90%")), _CSS, "layer")
+        self.load_button = part(w.Button(description="Load", icon="folder-open"), _BOX, "load")
+        self.image_pick = part(w.Dropdown(description="image", layout=w.Layout(width="60%")), _BOX, "image")
+        self.layer_pick = part(w.Dropdown(description="layer", layout=w.Layout(width="90%")), _BOX, "layer")
         self.under = part(
             w.Text(value="/", description="under", continuous_update=False, layout=w.Layout(width="40%")),
-            _CSS, "under",
+            _BOX, "under",
         )  # fmt: skip
         self.only_changes = part(
             w.Checkbox(value=True, description="changes only (hide unchanged parents)", indent=False),
-            _CSS, "changes",
+            _BOX, "changes",
         )  # fmt: skip
-        self.error = part(w.HTML(""), _CSS, "error")
-        self.summary = part(w.HTML(""), _CSS, "summary")
-        self.picture = part(w.HTML(""), _CSS, "picture")
-        self.tree = part(w.HTML(""), _CSS, "tree")
-        self.largest = part(w.HTML(""), _CSS, "largest")
+        self.error = part(w.HTML(""), _BOX, "error")
+        self.summary = part(w.HTML(""), _BOX, "summary")
+        self.picture = part(w.HTML(""), _BOX, "picture")
+        self.tree = part(w.HTML(""), _BOX, "tree")
+        self.largest = part(w.HTML(""), _BOX, "largest")
         self._shown_under = ""
         self.load_button.on_click(lambda _b: self._act(self._load_path))
         self.image_pick.observe(lambda _c: self._act(self._show_image), names="value")
@@ -91,7 +91,7 @@ class ImageExplorer(w.VBox):
             ],
             **kwargs,
         )
-        self.add_class(_CSS)
+        self.add_class(_BOX)
         if source is not None:
             self._act(lambda: self.load(source))
 
@@ -138,25 +138,25 @@ class ImageExplorer(w.VBox):
         return self.analyses[index] if self.analyses and index is not None else None
 
     def _show_image(self) -> None:
-        a = self.current
-        if a is None:
+        analysis = self.current
+        if analysis is None:
             return
-        f = a.figures
+        figures = analysis.figures
         self.summary.value = (
-            f"<div class='{_CSS}-summary-body'><b>{html.escape(a.name)}</b> · "
-            f"<code>{a.image.image_id[:19]}</code><br/>"
-            f"total_bytes <b>{human_size(f.total_bytes)}</b> (all layers) · final_bytes "
-            f"<b>{human_size(f.final_bytes)}</b> (what a container sees) · wasted_bytes "
-            f"<b style='color:#cc0000'>{human_size(f.wasted_bytes)}</b> · efficiency "
-            f"<b>{f.efficiency:.1%}</b> = final_bytes / total_bytes</div>"
+            f"<div class='{_BOX}-summary-body'><b>{html.escape(analysis.name)}</b> · "
+            f"<code>{analysis.image.image_id[:19]}</code><br/>"
+            f"total_bytes <b>{human_size(figures.total_bytes)}</b> (all layers) · final_bytes "
+            f"<b>{human_size(figures.final_bytes)}</b> (what a container sees) · wasted_bytes "
+            f"<b style='color:{theme.WHITEOUT}'>{human_size(figures.wasted_bytes)}</b> · efficiency "
+            f"<b>{figures.efficiency:.1%}</b> = final_bytes / total_bytes</div>"
         )
-        self.picture.value = waste_stack(a).to_html()
+        self.picture.value = waste_stack(analysis).to_html()
         options = [
             (
                 f"{r.index}: {theme.clip(r.created_by or '(no history)', 60)} · {human_size(r.size)}",
                 r.index,
             )
-            for r in a.layers
+            for r in analysis.layers
         ]
         with self.layer_pick.hold_trait_notifications():
             self.layer_pick.options = options
@@ -177,21 +177,21 @@ class ImageExplorer(w.VBox):
 
     def _show_layer(self) -> None:
         started = time.process_time()
-        a = self.current
+        analysis = self.current
         index = self.layer_pick.value
-        if a is None or index is None:
+        if analysis is None or index is None:
             return
         under = self._shown_under
         rows = [
             c
-            for c in a.changes(index)
+            for c in analysis.changes(index)
             if (not under or is_within(c.path, under)) and (c.mark or not self.only_changes.value)
         ]
         self.tree.value = (
-            f"<div class='{_CSS}-tree-body'><div>{_tree_head(index, under, rows)}</div>"
+            f"<div class='{_BOX}-tree-body'><div>{_tree_head(index, under, rows)}</div>"
             f"{_tree_body(rows, under, self.max_rows)}</div>"
         )
-        self.largest.value = _largest_html(a, index)
+        self.largest.value = _largest_html(analysis, index)
         self.seconds.append(time.process_time() - started)
 
     # -- errors --------------------------------------------------------------------------
@@ -203,7 +203,7 @@ class ImageExplorer(w.VBox):
     def _show_error(self, message: str) -> None:
         kept = " What is shown below is unchanged." if self.analyses else ""
         self.error.value = error_html(
-            _CSS, message,
+            _BOX, message,
             note="Supported: a docker save .tar (any engine), an OCI layout directory or .tar; "
             f"paths inside the image like /etc.{kept}",
         )  # fmt: skip
@@ -234,7 +234,7 @@ def _tree_row(c: Change) -> str:
     size = (
         human_size(c.size) if c.size else (f"−{human_size(c.removed_bytes)}" if c.removed_bytes else "")
     )
-    css = f"{_CSS}-row {_CSS}-mark-{c.mark or 'none'}"
+    css = f"{_BOX}-row {_BOX}-mark-{c.mark or 'none'}"
     return (
         f"<div class='{css}' title='/{html.escape(c.path)}: {_MARK_TEXT[c.mark]}' "
         f"style='font-family:monospace;white-space:pre;line-height:1.3'>"
@@ -255,8 +255,8 @@ def _tree_body(rows: list[Change], under: str, max_rows: int) -> str:
     return "".join(body)
 
 
-def _largest_html(a: ImageAnalysis, index: int) -> str:
-    top = a.largest_files(5, layer=index)
+def _largest_html(analysis: ImageAnalysis, index: int) -> str:
+    top = analysis.largest_files(5, layer=index)
     if not top:
         return "<i>this layer stores no file bytes</i>"
     return "<b>largest files this layer stores</b><br/>" + "".join(
