@@ -35,9 +35,10 @@ Package managers (``apt-get``, ``apk``, ``pip``) install from :mod:`.catalogue`.
 
 The package, one concept a module: :mod:`.parsing` (bashlex and what is refused up
 front), :mod:`.interpreter` (the :class:`Shell` walking the tree; ``set -e``),
-:mod:`.process` (the shell as a command sees it), :mod:`.expansion` (words),
-:mod:`.redirection`, :mod:`.streams`, :mod:`.registry` (:data:`COMMANDS`),
-:mod:`.arguments` (options and sizes), :mod:`.errors`; the commands in :mod:`.builtins`,
+:mod:`.process` (the state a command sees), :mod:`.expansion` (words),
+:mod:`.redirection`, :mod:`.streams`, :mod:`.registry` (:data:`COMMANDS` and
+:class:`UnsupportedCommand`), :mod:`.arguments` (options and sizes), :mod:`.errors`; the
+commands in :mod:`.builtins`,
 :mod:`.text`, :mod:`.conditions`, :mod:`.files`, :mod:`.copying`, :mod:`.modes`,
 :mod:`.permissions`, :mod:`.data`, :mod:`.network` and :mod:`.packages`, which installs
 from :mod:`.catalogue` (the packages apt, apk and pip know).
@@ -54,12 +55,12 @@ from layerlab.model.overlay import Overlay
 # The command modules register their commands in COMMANDS when imported.
 from . import builtins, conditions, copying, data, files, network, packages, permissions, text  # noqa: F401
 from .copying import copy_tree
-from .errors import ShellExit, ShellSyntaxError, UnsupportedCommand
+from .errors import ShellExit, ShellSyntaxError
 from .interpreter import Shell
 from .modes import UMASK, parse_mode
 from .packages import APK_CACHE, APK_INSTALLED, APT_LISTS, DPKG_STATUS, install_files
 from .permissions import DEFAULT_GROUPS, DEFAULT_USERS, lookup_group, lookup_user
-from .registry import COMMANDS, Command, command, state_command, supported_commands
+from .registry import COMMANDS, Command, UnsupportedCommand, command, state_command, supported_commands
 from .streams import IO, MAX_SHOWN, FileSink, NullSink, Sink
 
 __all__ = [

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .errors import UnsupportedCommand
+from .registry import UnsupportedCommand
 
 if TYPE_CHECKING:
     from .process import Process
 
+#: busybox's size suffixes (``k`` is 1024, ``b`` a 512-byte block, ``w`` two bytes): what
+#: ``dd``, ``head -c`` and ``truncate -s`` accept, not the units a learner types elsewhere
+#: (:func:`layerlab.model.units.parse_size`).
 _SUFFIXES = {"": 1, "c": 1, "w": 2, "b": 512, "kB": 1000, "KB": 1000, "k": 1024, "K": 1024, "KiB": 1024,
              "MB": 1000**2, "M": 1024**2, "m": 1024**2, "MiB": 1024**2, "GB": 1000**3, "G": 1024**3,
              "g": 1024**3, "GiB": 1024**3, "TB": 1000**4, "T": 1024**4, "t": 1024**4}

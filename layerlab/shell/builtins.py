@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from layerlab.model.overlay import FsError
 
-from .errors import ShellExit, ShellSyntaxError, UnsupportedCommand, fs_error_text
+from .errors import ShellExit, ShellSyntaxError, fs_error_text
 from .process import Process
-from .registry import command, state_command
+from .registry import UnsupportedCommand, command, state_command
 from .streams import IO
 
 

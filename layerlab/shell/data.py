@@ -14,10 +14,10 @@ from layerlab.model.fs import File
 from layerlab.model.overlay import FsError
 
 from .arguments import parse_options, parse_size
-from .errors import UnsupportedCommand, fs_error_text
+from .errors import fs_error_text
 from .files import stat_entry
 from .process import Process
-from .registry import command
+from .registry import UnsupportedCommand, command
 from .streams import IO
 
 

@@ -1,14 +1,12 @@
-"""What can go wrong in a RUN step: a command outside the model, bad syntax, ``exit``.
-
-Also the wording of the overlay's errors as busybox prints them.
+"""What stops a RUN step's shell: bad syntax, ``exit`` (and ``set -e``), and the wording
+of the overlay's errors as busybox prints them. A command outside the model is
+:class:`~.registry.UnsupportedCommand`, next to the list of supported ones.
 """
 
 from __future__ import annotations
 
 from layerlab.model.errors import LayerlabError
 from layerlab.model.overlay import FsError
-
-from .registry import supported_commands
 
 _ERRNO_TEXT = {
     "ENOENT": "No such file or directory",
@@ -22,20 +20,6 @@ _ERRNO_TEXT = {
     "ELOOP": "Symbolic link loop",
     "EBUSY": "Resource busy",
 }
-
-
-class UnsupportedCommand(LayerlabError):
-    """A RUN step uses a command or shell feature the model cannot run faithfully."""
-
-    def __init__(self, name: str, line: int | None = None, detail: str = "") -> None:
-        self.name = name
-        self.line = line
-        where = f"Dockerfile line {line}: " if line is not None else ""
-        extra = f" ({detail})" if detail else ""
-        super().__init__(
-            f"{where}RUN uses '{name}', which layerlab's model of /bin/sh does not support{extra}. "
-            f"Supported commands: {', '.join(supported_commands())}"
-        )
 
 
 class ShellSyntaxError(LayerlabError):

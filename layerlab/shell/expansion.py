@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from layerlab.model.overlay import FsError
 
-from .errors import ShellExit, ShellSyntaxError, UnsupportedCommand
+from .errors import ShellExit, ShellSyntaxError
+from .registry import UnsupportedCommand
 
 if TYPE_CHECKING:
     from .process import Process

@@ -11,43 +11,24 @@ from __future__ import annotations
 
 import posixpath
 import shlex
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from layerlab.model.content import BytesContent
-from layerlab.model.overlay import FsError, Overlay
+from layerlab.model.overlay import FsError
 
-from .errors import ShellExit, UnsupportedCommand, fs_error_text
+from .errors import ShellExit, fs_error_text
 from .expansion import expand
 from .parsing import parse
+from .process import Process
 from .redirection import redirect
-from .registry import COMMANDS, STATE_COMMANDS
+from .registry import COMMANDS, STATE_COMMANDS, UnsupportedCommand
 from .streams import IO, Sink
 
 
 @dataclass
-class Shell:
-    """One shell process: its variables, working directory, options and last status.
-
-    It is the :class:`~.process.Process` every command, expansion and redirection is given.
-    """
-
-    fs: Overlay
-    vars: dict[str, str]
-    exported: set[str]
-    cwd: str = "/"
-    user: tuple[int, int] = (0, 0)
-    line: int | None = None
-    source: str = ""
-    errexit: bool = False
-    nounset: bool = False
-    xtrace: bool = False
-    pipefail: bool = False
-    status: int = 0
-    suppress: int = 0  # > 0 where set -e is ignored (if conditions, && / || operands)
-    depth: int = 0
-    stdout: Sink = field(default_factory=Sink)
-    stderr: Sink = field(default_factory=Sink)
+class Shell(Process):
+    """The interpreter: walks bashlex's tree for one :class:`~.process.Process`."""
 
     # -- entry points ----------------------------------------------------------------------
     def run(self, text: str, io: IO) -> int:
@@ -72,9 +53,6 @@ class Shell:
         env = self.env()
         return Shell(fs=self.fs, vars=env, exported=set(env), cwd=self.cwd, user=self.user, line=self.line,
                      source=self.source, depth=self.depth + 1, stdout=io.stdout, stderr=io.stderr)
-
-    def env(self) -> dict[str, str]:
-        return {k: v for k, v in self.vars.items() if k in self.exported}
 
     # -- evaluation ------------------------------------------------------------------------
     def eval(self, node: Any, src: str, io: IO) -> int:
@@ -278,29 +256,7 @@ class Shell:
                         self.vars[key] = old
                 self.exported = saved_exported
 
-    # -- variables and command substitution --------------------------------------------------
-    def lookup(self, name: str) -> str | None:
-        if name == "?":
-            return str(self.status)
-        if name in ("#",):
-            return "0"
-        if name in ("@", "*"):
-            return ""
-        if name == "$":
-            return "1"
-        if name == "0":
-            return "sh"
-        if name == "PWD":
-            return self.cwd
-        value = self.vars.get(name)
-        if value is None and self.nounset and not name.isdigit():
-            self.stderr_now(f"sh: {name}: parameter not set\n")
-            raise ShellExit(2)
-        return value
-
-    def stderr_now(self, text: str) -> None:
-        self.stderr.write(text)
-
+    # -- command substitution -------------------------------------------------------------------
     def substitute(self, inner: str) -> str:
         """``$(...)``: run in a subshell, capture stdout, drop trailing newlines."""
         sub = self.child()
@@ -311,23 +267,6 @@ class Shell:
             sub.status = stop.status
         self.status = sub.status
         return out.text().rstrip("\n")
-
-    # -- helpers for commands ------------------------------------------------------------------
-    def path(self, arg: str) -> str:
-        """An absolute container path for a command argument."""
-        return posixpath.normpath(posixpath.join(self.cwd, arg))
-
-    @property
-    def mtime(self) -> int:
-        try:
-            return int(self.vars.get("SOURCE_DATE_EPOCH", "0"))
-        except ValueError:
-            return 0
-
-    def own(self, path: str) -> None:
-        """Give a new entry to the running user (entries are created root-owned)."""
-        if self.user != (0, 0):
-            self.fs.chown(path, *self.user, cwd=self.cwd, follow=False)
 
 
 def _negated(node: Any) -> bool:

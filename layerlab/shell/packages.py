@@ -17,10 +17,9 @@ from layerlab.model.fs import Dir, File, Symlink
 from layerlab.model.overlay import FsError
 
 from . import catalogue
-from .errors import UnsupportedCommand
 from .files import lstat_entry, mkdir_parents
 from .process import Process
-from .registry import command
+from .registry import UnsupportedCommand, command
 from .streams import IO
 
 APT_LISTS = "/var/lib/apt/lists"

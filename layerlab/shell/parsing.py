@@ -8,8 +8,8 @@ from typing import Any
 import bashlex
 import bashlex.errors
 
-from .errors import ShellSyntaxError, UnsupportedCommand
-from .registry import COMMANDS
+from .errors import ShellSyntaxError
+from .registry import COMMANDS, UnsupportedCommand
 
 _CONSTRUCTS = {"while", "until", "function", "case", "select", "arith"}
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from layerlab.model.content import BytesContent, Content
 from layerlab.model.overlay import FsError
 
-from .errors import UnsupportedCommand, fs_error_text
+from .errors import fs_error_text
 from .expansion import expand
+from .registry import UnsupportedCommand
 from .streams import IO, FileSink, NullSink, Sink
 
 if TYPE_CHECKING:

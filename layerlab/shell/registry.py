@@ -1,6 +1,6 @@
 """The command registry: a command is supported exactly when it is registered here.
 
-Each command takes ``(shell, argv, io)`` and returns its exit status; messages follow
+Each command takes ``(process, argv, io)`` and returns its exit status; messages follow
 busybox. :data:`COMMANDS` is also the list :class:`UnsupportedCommand` prints.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from layerlab.model.errors import LayerlabError
 
 if TYPE_CHECKING:
     from .process import Process
@@ -42,3 +44,17 @@ def state_command(*names: str) -> Callable[[Command], Command]:
 
 def supported_commands() -> list[str]:
     return sorted(COMMANDS)
+
+
+class UnsupportedCommand(LayerlabError):
+    """A RUN step uses a command or shell feature the model cannot run faithfully."""
+
+    def __init__(self, name: str, line: int | None = None, detail: str = "") -> None:
+        self.name = name
+        self.line = line
+        where = f"Dockerfile line {line}: " if line is not None else ""
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"{where}RUN uses '{name}', which layerlab's model of /bin/sh does not support{extra}. "
+            f"Supported commands: {', '.join(supported_commands())}"
+        )
