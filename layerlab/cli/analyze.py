@@ -79,6 +79,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         metavar="N",
         help="fail above this many wasted bytes",
     )
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, progress: bool | None) -> int:

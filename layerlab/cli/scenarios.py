@@ -1,0 +1,64 @@
+"""``layerlab play`` and ``layerlab compare``: run scenarios of docker commands on the simulated
+host, on a real Docker Engine, or on both to report where they differ."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from layerlab.model.errors import LayerlabError
+
+if TYPE_CHECKING:
+    from layerlab.real.engine import Engine
+
+HOST_HELP = "the engine's DOCKER_HOST (default: $DOCKER_HOST)"
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("play", help="run a scenario of docker commands on the simulated host (or --real)")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--real", action="store_true", help="run it on a real Docker Engine instead")
+    p.add_argument("--host", help=HOST_HELP)
+    p.set_defaults(run=play)
+
+    p = sub.add_parser("compare", help="run scenarios on the simulator and a real engine; report differences")
+    p.add_argument("scenarios", type=Path, nargs="+")
+    p.add_argument("--host", help=HOST_HELP)
+    p.set_defaults(run=compare)
+
+
+def _engine(host: str | None) -> Engine:
+    from layerlab.real.discovery import find_engine
+
+    engine, reason = find_engine(host)
+    if engine is None:
+        raise LayerlabError(f"{reason}: set DOCKER_HOST or pass --host (e.g. unix:///var/run/docker.sock)")
+    return engine
+
+
+def play(args: argparse.Namespace, progress: bool | None) -> int:
+    from layerlab.compare.scenario import play as play_scenario
+    from layerlab.real.engine import EngineError
+
+    try:
+        return 0 if play_scenario(args.scenario, engine=_engine(args.host) if args.real else None) else 1
+    except EngineError as err:
+        raise LayerlabError(str(err).splitlines()[0]) from None
+
+
+def compare(args: argparse.Namespace, progress: bool | None) -> int:
+    from layerlab.compare.scenario import compare_scenario
+    from layerlab.real.engine import EngineError
+
+    try:
+        engine = _engine(args.host)
+        passed = failed = 0
+        for path in args.scenarios:
+            for report in compare_scenario(path, engine):
+                passed += report.passed
+                failed += not report.passed
+    except EngineError as err:
+        raise LayerlabError(str(err).splitlines()[0]) from None
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
