@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from layerlab.model.tarstream import TarMember, TarReader
 
 from .blobs import DEFAULT_LIMITS, ChunkStream, Limits
 from .progress import byte_progress
+from .staging import staged_dir
 
 MAX_SYMLINKS = 40
 DISK_MARGIN = 64 << 20
@@ -62,20 +62,13 @@ def _unpack(layers: Sequence[Layer], target: Path, allow_devices: bool, limits: 
         raise LayerlabError(f"{target} exists and is not an empty directory; choose a new one")
     if not target.parent.is_dir():
         raise LayerlabError(f"{target.parent} does not exist")
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.unpack-", dir=target.parent))
-    try:
+    with staged_dir(target, f".{target.name}.unpack-") as work:
         os.chmod(work, 0o755)
         budget = _Budget(limits.max_layer_bytes * max(len(layers), 1), work)
         total = sum(layer.tar_size for layer in layers)
         with byte_progress(total, f"unpacking to {target.name}", progress) as tick:
             for i, layer in enumerate(layers):
                 _apply(layer, work, f"layer {i}", allow_devices, limits, budget, tick)
-        if target.exists():
-            target.rmdir()
-        os.rename(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return target
 
 

@@ -10,11 +10,9 @@ import gzip
 import io
 import json
 import os
-import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,9 +20,11 @@ from layerlab.model.digest import Sha256Writer
 from layerlab.model.errors import LayerlabError
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
+from layerlab.model.reference import full_ref
 
 from .blobs import ChunkStream
 from .progress import byte_progress
+from .staging import staged_dir, staged_file
 
 TaggedImages = Mapping[str, Image] | Sequence[Image] | Image
 
@@ -36,31 +36,13 @@ def _normalise(images: TaggedImages) -> list[tuple[Image, list[str]]]:
     rows: dict[str, tuple[Image, list[str]]] = {}
     if isinstance(images, Mapping):
         for tag, image in images.items():
-            rows.setdefault(image.image_id, (image, []))[1].append(_full_tag(tag))
+            rows.setdefault(image.image_id, (image, []))[1].append(full_ref(tag))
     else:
         for image in images:
             rows.setdefault(image.image_id, (image, []))
     if not rows:
         raise LayerlabError("nothing to save: no images given")
     return list(rows.values())
-
-
-def _full_tag(tag: str) -> str:
-    name = tag.rsplit("/", 1)[-1]
-    return tag if ":" in name else tag + ":latest"
-
-
-@contextmanager
-def _atomic_file(path: Path) -> Iterator[BinaryIO]:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _add(tar: tarfile.TarFile, name: str, size: int, chunks: Iterator[bytes] | bytes, mode: int = 0o644) -> None:
@@ -87,7 +69,7 @@ def save_docker_archive(images: TaggedImages, path: str | Path, *, progress: boo
     layers: dict[str, Layer] = {l.diff_id: l for image, _ in rows for l in image.layers}
     total = sum(l.tar_size for l in layers.values())
     manifest = []
-    with _atomic_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
+    with staged_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
         with byte_progress(total, f"writing {path.name}", progress) as tick:
             for diff_id, layer in layers.items():
                 hexid = diff_id.removeprefix("sha256:")
@@ -127,22 +109,17 @@ def save_oci_layout(
     path = Path(path)
     if path.exists() and not (path.is_dir() and not any(path.iterdir())):
         raise LayerlabError(f"{path} already exists; choose a new path")
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
+    if path.suffix != ".tar":
+        with staged_dir(path, f".{path.name}.") as work:
+            _write_layout(rows, work, compression, progress)
+        return path
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as tmp:
+        work = Path(tmp)
         _write_layout(rows, work, compression, progress)
-        if path.suffix == ".tar":
-            with _atomic_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                for name in ("oci-layout", "index.json"):
-                    tar.add(work / name, name)
-                tar.add(work / "blobs", "blobs")
-            shutil.rmtree(work)
-        else:
-            if path.exists():
-                path.rmdir()
-            os.replace(work, path)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        with staged_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            for name in ("oci-layout", "index.json"):
+                tar.add(work / name, name)
+            tar.add(work / "blobs", "blobs")
     return path
 
 
