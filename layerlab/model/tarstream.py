@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .errors import ArchiveError, LimitExceeded
@@ -49,21 +49,21 @@ class TarMember:
     offset: int
 
 
-def _number(field: bytes, what: str) -> int:
-    if field and field[0] & 0x80:  # base-256, used for large sizes and ids
-        value = int.from_bytes(field[1:], "big")
-        return value - (1 << (8 * (len(field) - 1) - 1)) * 2 if field[0] & 0x40 else value
-    text = field.split(b"\x00", 1)[0].strip(b" ")
+def _number(raw: bytes, what: str) -> int:
+    if raw and raw[0] & 0x80:  # base-256, used for large sizes and ids
+        value = int.from_bytes(raw[1:], "big")
+        return value - (1 << (8 * (len(raw) - 1) - 1)) * 2 if raw[0] & 0x40 else value
+    text = raw.split(b"\x00", 1)[0].strip(b" ")
     if not text:
         return 0
     try:
         return int(text, 8)
     except ValueError:
-        raise ArchiveError(f"corrupt tar header: {what} field {field!r} is not a number") from None
+        raise ArchiveError(f"corrupt tar header: {what} field {raw!r} is not a number") from None
 
 
-def _text(field: bytes) -> str:
-    return field.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
+def _text(raw: bytes) -> str:
+    return raw.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
 
 
 def _pax_records(data: bytes) -> dict[str, str]:
@@ -187,10 +187,7 @@ class TarReader:
 
     # -- headers ---------------------------------------------------------
     def __iter__(self) -> Iterator[TarMember]:
-        long_name: str | None = None
-        long_link: str | None = None
-        pax: dict[str, str] = {}
-        global_pax: dict[str, str] = {}
+        extensions = _Extensions()
         count = 0
         while True:
             self._finish_member()
@@ -206,22 +203,8 @@ class TarReader:
             if size < 0:
                 raise ArchiveError(f"{self._label}: corrupt tar header: negative size")
             start = self.size - (len(self._buf) - self._pos)
-            padded = -(-size // BLOCK) * BLOCK
-            if typeflag in (b"L", b"K", b"x", b"g"):
-                if size > 1 << 20:
-                    raise ArchiveError(f"{self._label}: tar extension header of {size} bytes")
-                data = self._take(padded) if padded else b""
-                if data is None:
-                    raise ArchiveError(f"{self._label}: tar ends in a header (truncated)")
-                data = data[:size]
-                if typeflag == b"L":
-                    long_name = data.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
-                elif typeflag == b"K":
-                    long_link = data.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
-                elif typeflag == b"x":
-                    pax.update(_pax_records(data))
-                else:
-                    global_pax.update(_pax_records(data))
+            if typeflag in EXTENSION_TYPES:
+                extensions.add(typeflag, self._extension_data(size))
                 continue
             if typeflag not in TYPE_NAMES:
                 raise ArchiveError(
@@ -231,33 +214,21 @@ class TarReader:
             count += 1
             if self._max_entries is not None and count > self._max_entries:
                 raise LimitExceeded(f"{self._label}: more than {self._max_entries:,} entries")
-            fields = {**global_pax, **pax}
-            name = _text(header[0:100])
-            if header[257:263] == b"ustar\x00" and header[345] != 0:
-                name = _text(header[345:500]) + "/" + name
-            name = fields.get("path", long_name or name)
-            linkname = fields.get("linkpath", long_link or _text(header[157:257]))
-            if "size" in fields:
-                size = int(fields["size"])
-                padded = -(-size // BLOCK) * BLOCK
-            member = TarMember(
-                name=name,
-                type=TYPE_NAMES[typeflag],
-                size=size if typeflag in REGULAR_TYPES else 0,
-                mode=_number(header[100:108], "mode") & 0o7777,
-                uid=int(fields.get("uid", 0)) if "uid" in fields else _number(header[108:116], "uid"),
-                gid=int(fields.get("gid", 0)) if "gid" in fields else _number(header[116:124], "gid"),
-                mtime=int(float(fields["mtime"])) if "mtime" in fields else _number(header[136:148], "mtime"),
-                linkname=linkname,
-                devmajor=_number(header[329:337], "devmajor"),
-                devminor=_number(header[337:345], "devminor"),
-                offset=start,
-            )
-            long_name = long_link = None
-            pax = {}
-            self._pending = padded if typeflag in REGULAR_TYPES else 0
+            member = _member(header, typeflag, size, start, extensions)
+            extensions.used()
+            self._pending = -(-member.size // BLOCK) * BLOCK if typeflag in REGULAR_TYPES else 0
             self._data_left = member.size
             yield member
+
+    def _extension_data(self, size: int) -> bytes:
+        """The body of a long-name or pax header (bounded: these are read into memory)."""
+        if size > 1 << 20:
+            raise ArchiveError(f"{self._label}: tar extension header of {size} bytes")
+        padded = -(-size // BLOCK) * BLOCK
+        data = self._take(padded) if padded else b""
+        if data is None:
+            raise ArchiveError(f"{self._label}: tar ends in a header (truncated)")
+        return data[:size]
 
     def _check_sum(self, header: bytes) -> None:
         stored = _number(header[148:156], "checksum")
@@ -278,3 +249,55 @@ class TarReader:
     @property
     def digest(self) -> str:
         return "sha256:" + self._hash.hexdigest()
+
+
+#: GNU long name (``L``) and long link (``K``), pax for the next member (``x``) and for all (``g``).
+EXTENSION_TYPES = (b"L", b"K", b"x", b"g")
+
+
+@dataclass
+class _Extensions:
+    """What extension headers say about the members after them."""
+
+    long_name: str | None = None
+    long_link: str | None = None
+    pax: dict[str, str] = field(default_factory=dict)
+    global_pax: dict[str, str] = field(default_factory=dict)
+
+    def add(self, typeflag: bytes, data: bytes) -> None:
+        if typeflag == b"L":
+            self.long_name = data.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
+        elif typeflag == b"K":
+            self.long_link = data.split(b"\x00", 1)[0].decode("utf-8", "surrogateescape")
+        elif typeflag == b"x":
+            self.pax.update(_pax_records(data))
+        else:
+            self.global_pax.update(_pax_records(data))
+
+    def used(self) -> None:
+        """A member came: what was said only about it is forgotten (global pax stays)."""
+        self.long_name = self.long_link = None
+        self.pax = {}
+
+
+def _member(header: bytes, typeflag: bytes, size: int, start: int, extensions: _Extensions) -> TarMember:
+    """A member from its ustar header, with what the extension headers before it say."""
+    fields = {**extensions.global_pax, **extensions.pax}
+    name = _text(header[0:100])
+    if header[257:263] == b"ustar\x00" and header[345] != 0:
+        name = _text(header[345:500]) + "/" + name
+    if "size" in fields:
+        size = int(fields["size"])
+    return TarMember(
+        name=fields.get("path", extensions.long_name or name),
+        type=TYPE_NAMES[typeflag],
+        size=size if typeflag in REGULAR_TYPES else 0,
+        mode=_number(header[100:108], "mode") & 0o7777,
+        uid=int(fields.get("uid", 0)) if "uid" in fields else _number(header[108:116], "uid"),
+        gid=int(fields.get("gid", 0)) if "gid" in fields else _number(header[116:124], "gid"),
+        mtime=int(float(fields["mtime"])) if "mtime" in fields else _number(header[136:148], "mtime"),
+        linkname=fields.get("linkpath", extensions.long_link or _text(header[157:257])),
+        devmajor=_number(header[329:337], "devmajor"),
+        devminor=_number(header[337:345], "devminor"),
+        offset=start,
+    )

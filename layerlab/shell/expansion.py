@@ -134,8 +134,8 @@ class _Expander:
         return fields
 
     def double(self, i: int) -> int:
-        """Inside ``"..."``: like :meth:`run`, but a backslash escapes only ``$`` `````
-        ``"`` ``\\`` and newline (POSIX 2.2.3), and nothing is split."""
+        """Inside ``"..."``: like :meth:`run`, but a backslash escapes only ``$``, the backquote,
+        ``"``, ``\\`` and newline (POSIX 2.2.3), and nothing is split."""
         text = self.text
         while i < len(text) and text[i] != '"':
             c = text[i]
