@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from layerlab.model.errors import LayerlabError
+from layerlab.model.reference import full_ref, is_id_of
 
 from .changes import RootDiff
 from .identity import ImageIdentity
@@ -126,14 +127,7 @@ class DataRoot:
     def identity(self, ref: str) -> ImageIdentity:
         """One image's identity chain, by image id, id prefix or tag."""
         for ident in self.identities:
-            if (
-                ref in ident.tags
-                or ref == ident.image_id
-                or ident.image_id.removeprefix("sha256:").startswith(ref.removeprefix("sha256:"))
-                and len(ref.removeprefix("sha256:")) >= 4
-            ):
-                return ident
-            if ":" not in ref and f"{ref}:latest" in ident.tags:
+            if full_ref(ref) in ident.tags or is_id_of(ref, ident.image_id):
                 return ident
         raise DataRootError(
             f"no image {ref!r} in the data root (images: "
