@@ -101,3 +101,21 @@ def test_no_module_imports_another_modules_private_names() -> None:
                 if private:
                     reaching.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {', '.join(private)}")
     assert not reaching, "\n".join(reaching)
+
+
+def test_the_architecture_picture_is_current() -> None:
+    draw = PACKAGE.parent / "scripts" / "draw-architecture"
+    out = subprocess.run([sys.executable, str(draw), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_the_architecture_page_names_every_layer() -> None:
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["type"] == "layers")["layers"]
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text()
+    for row in layers:
+        for name in row.split("|"):
+            short = name.strip().removeprefix("layerlab.")
+            assert f"`{short}/`" in page or f"`{short}.py`" in page, short
