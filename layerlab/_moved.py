@@ -88,4 +88,4 @@ class _OldNames(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def install() -> None:
     if not any(isinstance(f, _OldNames) for f in sys.meta_path):
-        sys.meta_path.append(_OldNames())
+        sys.meta_path.insert(0, _OldNames())  # first: an old package's submodules must not load twice

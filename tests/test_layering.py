@@ -119,3 +119,20 @@ def test_the_architecture_page_names_every_layer() -> None:
         for name in row.split("|"):
             short = name.strip().removeprefix("layerlab.")
             assert f"`{short}/`" in page or f"`{short}.py`" in page, short
+
+
+@pytest.mark.parametrize("old", ["layerlab.host", "layerlab.exercise", "layerlab.build.shell.files", "layerlab.dataroot.ids"])
+def test_old_import_paths_still_work_for_one_release_and_say_where_they_went(old: str) -> None:
+    from layerlab._moved import new_name
+
+    code = (
+        "import importlib, sys, warnings\n"
+        "warnings.simplefilter('always')\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        f"    module = importlib.import_module({old!r})\n"
+        "print(module.__spec__.name)\n"
+        "print(*[str(w.message) for w in seen if w.category is DeprecationWarning], sep='\\n')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == new_name(old)
+    assert any(old in line and new_name(old) in line for line in out[1:]), out
