@@ -17,12 +17,12 @@ from layerlab.drivers.custom import custom_workload
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
 from layerlab.render import Picture, layer_layout
+from layerlab.render import drivers_side_by_side
 from layerlab.render.drivers import (
     BAR_WIDTH,
     binary_size,
     bytes_label,
     cost_chart,
-    drivers_side_by_side,
     status_in,
 )
 
@@ -39,12 +39,13 @@ def text_of(picture: Picture) -> str:
 
 
 def rows_of(picture: Picture) -> dict[str, str]:
-    """The chart's text per driver row (from its name cell to the end of the row)."""
+    """The chart's text per driver (from its name cell to the next driver's name cell)."""
+    parts = re.split(r'(?=<tr><td align="right" valign="top" bgcolor)', picture.source)
     rows = {}
-    for row in re.findall(r"<tr>(.*?)</tr>(?=<tr>|</table>>)", picture.source, flags=re.S):
-        name = re.search(r"<b>([a-z0-9-]+)</b><br/>", row)
+    for part in parts[1:]:
+        name = re.search(r"<b>([a-z0-9-]+)</b><br/>", part)
         if name:
-            rows[name.group(1)] = html.unescape(row)
+            rows[name.group(1)] = html.unescape(part)
     return rows
 
 
@@ -187,21 +188,35 @@ def test_chart_refuses_bad_input(args: tuple, message: str) -> None:
 
 
 def test_side_by_side_facts() -> None:
-    picture = drivers_side_by_side(["overlay2", "btrfs", "zfs", "devicemapper", "vfs", "aufs"])
-    text = text_of(picture)
+    table = drivers_side_by_side(["overlay2", "btrfs", "zfs", "devicemapper", "vfs", "aufs"])
+    text = html.unescape(re.sub(r"<[^>]+>", " ", table.to_html()))
+    text = " ".join(text.split())
     # first write = append 1 B to a 1 GiB image file: whole file + 1, one block, or 1 B
-    for cost in (
-        "1,073,741,825 B (1.0 GiB)",
-        "4,096 B (4 KiB)",
-        "131,072 B (128 KiB)",
-        "65,536 B (64 KiB)",
-    ):
-        assert cost in text
+    facts = {name: table.facts[name]["first_write"] for name in table.facts}
+    assert facts["overlay2"] == "1,073,741,825 B (1.0 GiB)"
+    assert facts["btrfs"] == "4,096 B (4 KiB)"
+    assert facts["zfs"] == "131,072 B (128 KiB)"
+    assert facts["devicemapper"] == "65,536 B (64 KiB)"
+    for cost in facts.values():
+        assert cost.split(" (")[0] in text
     # vfs: a new container is the -init copy plus the writable copy of a 2 MiB + 1 GiB rootfs
-    assert bytes_label(2 * (2 * MiB + GiB)) in text
+    assert table.facts["vfs"]["container"] == bytes_label(2 * (2 * MiB + GiB))
     assert "block, 4 KiB" in text and "block, 64 KiB" in text and "block, 128 KiB" in text
     assert "128 lowers per mount" in text
-    assert text.index("<b>overlay2</b>") < text.index("<b>btrfs</b>") < text.index("<b>aufs</b>")
+    assert text.index("overlay2") < text.index("btrfs") < text.index("aufs")
+
+
+def test_side_by_side_is_html_tables_with_text_left_and_numbers_right() -> None:
+    page = drivers_side_by_side().to_html()
+    assert "<svg" not in page and "<img" not in page
+    assert page.count("<table") == 3
+    heads = re.findall(r"<th style='text-align:(\w+);[^']*'>([^<]*)</th>", page)
+    align = dict((name, side) for side, name in heads)
+    assert align["driver"] == "left" and align["copy-on-write unit"] == "left"
+    assert align["a new container"] == "right" and align["first write: append 1 B to the 1 GiB file"] == "right"
+    assert re.search(r"<td style='text-align:right;[^']*'><span style='white-space:nowrap'>1,073,741,825 B</span>", page)
+    plain = drivers_side_by_side()._repr_mimebundle_()["text/plain"]
+    assert "devicemapper" in plain and "<" not in plain.replace("< 5.11", "")
 
 
 @pytest.mark.parametrize(

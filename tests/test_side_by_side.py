@@ -3,6 +3,8 @@ engine outputs used when no engine is reachable (no engine needed here)."""
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from layerlab.compare.lines import parse_scenario
 from layerlab.compare.recording import Recording, RecordingError, find_recorded, notebook_beside_cells
 from layerlab.compare.transcript import build_lines, normalise_output
 from layerlab.engine.host import Host
-from layerlab.render.side_by_side import BesideView, beside_html, beside_text
+from layerlab.render.side_by_side import BesideView, beside_html, beside_text, summary
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -131,13 +133,29 @@ def _beside() -> Beside:
 
 def test_html_marks_differing_lines_only_and_escapes() -> None:
     page = beside_html(_beside())
-    assert page.count('class="layerlab-beside-diff"') == 1
-    assert (
-        '<td class="layerlab-beside-sim">two</td><td class="layerlab-beside-engine">2</td>' in page
-    )
+    marked = re.findall(r"<div class='layerlab-beside-line layerlab-beside-diff'[^>]*><span[^>]*>≠ </span>([^<]*)</div>", page)
+    assert marked == ["two", "2"]  # the one differing line, on each side
+    assert page.count("layerlab-beside-diff'") == 2
     assert "&lt;same&gt;" in page and "<same>" not in page
     assert "recorded on Docker Engine 20.10.24, 2026-01-02" in page
-    assert "2 lines: 1 differs" in page
+    assert "2 commands, 4 lines of output: 1 line differs (marked ≠)" in page
+
+
+def test_summary_counts_output_lines_not_commands() -> None:
+    agree = Beside([BesideRow("docker images", ["A", "B", "C"], ["A", "B", "C"]),
+                    BesideRow("docker ps", ["x"], ["x"])], "Docker Engine 20.10.24")  # fmt: skip
+    assert summary(agree) == "2 commands, 4 lines of output: both sides agree"
+    one = Beside([BesideRow("docker ps", ["x"], ["x"])], "Docker Engine 20.10.24")
+    assert summary(one) == "1 command, 1 line of output: both sides agree"
+
+
+def test_html_never_uses_a_table_and_fits_its_column() -> None:
+    """No <table> (JupyterLab right-aligns cells); each pair of sides is a grid whose
+    columns are at most the column's width (min(100%, …)), so narrow columns stack them."""
+    page = beside_html(_beside())
+    assert "<table" not in page and "<td" not in page
+    widths = re.findall(r"minmax\(min\(100%,(\d+)ch\),1fr\)", page)
+    assert widths and all(int(w) >= len("<same>") for w in widths)
 
 
 def test_text_fallback_marks_differing_lines() -> None:

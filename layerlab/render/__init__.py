@@ -7,14 +7,17 @@ One module per kind of picture, all in one visual language (:mod:`.theme`):
 layers and the build cache, ``containers`` a container's stack and several containers over
 an image, ``copy_up`` copy-on-write step by step, ``lookup`` which layer serves a path,
 ``dataroot`` the data root as a tree, ``identities`` an image from config to directories,
-``drivers`` storage drivers side by side and their costs, ``layout`` where a driver keeps
-each layer, ``side_by_side`` the simulator beside a real engine (text and HTML).
+``drivers`` what a workload costs on each storage driver, ``layout`` where a driver keeps
+each layer, ``side_by_side`` the simulator beside a real engine (text and HTML). Data
+that is a table is an HTML table, not a picture (``tables``): ``driver_table`` shows the
+drivers' facts side by side.
 """
 
 from .containers import container_stack, containers_over_image
 from .copy_up import copy_up_steps
 from .dataroot import dataroot_tree
-from .drivers import cost_chart, drivers_side_by_side
+from .driver_table import drivers_side_by_side
+from .drivers import cost_chart
 from .identities import identities
 from .layout import layer_layout
 from .lookup import path_lookup

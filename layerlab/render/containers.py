@@ -22,6 +22,10 @@ from .picture import Picture
 
 __all__ = ["container_stack", "containers_over_image", "layer_texts"]
 
+#: The words of these pictures, in one place.
+MOUNTS_TITLE = "mounts: outside the layers"
+MOUNTED_OVER = "mounted over"
+
 
 def layer_texts(image: Image) -> list[str]:
     """What made each layer (its history step, else ``layer N``), bottom first, escaped."""
@@ -81,9 +85,9 @@ def container_stack(
         f"container {container.name} · image {container.image_ref} · "
         f"size {human_size(container.size())} (virtual {human_size(container.virtual_size())})"
     )
-    graph.node("title", f"<<b>{html.escape(heading)}</b>>", shape="plaintext", style="")
+    graph.attr(label=f"<<b>{theme.wrapped(heading, 70)}</b>>", labelloc="t")
     _container_layers(graph, container, marker)
-    order = ["title", "rw", "init", *_image_layers(graph, container.image, marker)]
+    order = ["rw", "init", *_image_layers(graph, container.image, marker)]
     for upper, lower in zip(order, order[1:]):
         graph.edge(upper, lower, style="invis")
     _mounts(graph, container, marker)
@@ -125,39 +129,33 @@ def _image_layers(graph: Picture, image: Image, marker: _Marker) -> list[str]:
 
 
 def _mounts(graph: Picture, container: Container, marker: _Marker) -> None:
-    """Volumes, bind mounts and tmpfs beside the stack: they are not layers."""
+    """Volumes, bind mounts and tmpfs in one box beside the RW layer: they are not layers.
+
+    One row per mount (what it is, where, its size), so four mounts take four lines, not
+    four boxes side by side; the marked mount's row is outlined.
+    """
     mounts = container.user_mounts
     if not mounts:
         return
-    with graph.subgraph(name="cluster_mounts") as side:
-        side.attr(
-            label="mounts: outside the layers",
-            fontsize="10",
-            fontcolor=theme.MUTED,
-            color=theme.MOUNT_EDGE,
-            style="rounded,dashed",
+    rows = [f'<tr><td align="left"><b>{html.escape(MOUNTS_TITLE)}</b></td></tr>']
+    for mount in mounts:
+        key = f"mount:{mount.destination}"
+        size = mount.volume.size() if mount.volume is not None else 0
+        ro = " · read-only" if mount.read_only else ""
+        outline = f' border="2" color="{theme.MARK_EDGE}"' if marker.mark == key else ""
+        rows.append(
+            f'<tr><td align="left" balign="left"{outline}><b>{html.escape(mount_label(mount))}</b><br/>'
+            f"at {theme.mono(html.escape(mount.destination))} · {human_size(size)}{ro}"
+            f"{marker.note_for(key)}</td></tr>"
         )
-        for i, mount in enumerate(mounts):
-            key = f"mount:{mount.destination}"
-            size = mount.volume.size() if mount.volume is not None else 0
-            ro = " · read-only" if mount.read_only else ""
-            side.node(
-                f"m{i}",
-                f"<<b>{html.escape(mount_label(mount))}</b><br/>at {html.escape(mount.destination)}"
-                f" · {human_size(size)}{ro}{marker.note_for(key)}>",
-                **marker.style(key, theme.MOUNT, theme.MOUNT_EDGE),
-            )
-    for i in range(len(mounts)):
-        graph.edge(
-            f"m{i}",
-            "rw",
-            style="dashed",
-            color=theme.MOUNT_EDGE,
-            arrowhead="none",
-            label="mounted over",
-            fontsize="9",
-            fontcolor=theme.MOUNT_EDGE,
-        )
+    table = f'<<table border="0" cellborder="0" cellspacing="2" cellpadding="2">{"".join(rows)}</table>>'
+    graph.node("mounts", table, fillcolor=theme.MOUNT, color=theme.MOUNT_EDGE, style="rounded,filled,dashed")
+    with graph.subgraph() as same:
+        same.attr(rank="same")
+        same.node("rw")
+        same.node("mounts")
+    graph.edge("mounts", "rw", style="dashed", color=theme.MOUNT_EDGE, arrowhead="none",
+               label=MOUNTED_OVER, fontcolor=theme.MOUNT_EDGE)  # fmt: skip
 
 
 # -- several containers over one image -----------------------------------------------------
@@ -182,12 +180,11 @@ def containers_over_image(host: Host, image_ref: str) -> Picture:
     stored = image.size + sum(c.size() for c in containers)
     summed = sum(c.virtual_size() for c in containers)
     graph.attr(
-        label=f"on disk: image {human_size(image.size)} once + RW layers "
-        f"{human_size(stored - image.size)} = {human_size(stored)} · sum of virtual sizes "
-        f"{human_size(summed)} (counts the image {theme.count(len(containers), 'time')})",
+        label=(f"<on disk: image {human_size(image.size)} once + RW layers {human_size(stored - image.size)}"
+               f" = <b>{human_size(stored)}</b><br/>sum of virtual sizes {human_size(summed)} "
+               f"(counts the image {theme.count(len(containers), 'time')})>"),
         labelloc="b",
-        fontsize="12",
-    )
+    )  # fmt: skip
     return graph
 
 

@@ -23,23 +23,25 @@ __all__ = ["copy_up_steps"]
 MAX_LANDED = 8
 #: The fill of a copy-up that copied no data (a chmod of an empty file, a mkdir's parent).
 METADATA_COPY = "#fdf3e7"
-_PANEL = {"fontsize": "11", "style": "rounded", "color": theme.PANEL_EDGE}
+#: The words of the picture, in one place.
+COPY_EDGE = "copy"
+RW_GROWTH = "RW layer {before} → {after}"
 _DASHED = {"fillcolor": theme.EMPTY_STEP, "color": theme.EMPTY_STEP_EDGE, "style": "rounded,dashed"}
 
 
 def copy_up_steps(outcome: Outcome) -> Picture:
-    """Three panels, left to right: 1 before, 2 copy-up (the overlay's records), 3 after."""
+    """Three panels, top to bottom: 1 before, 2 copy-up (the overlay's records), 3 after.
+
+    Top to bottom, not left to right, so the "after" panel (the whiteout, the opaque
+    directory, the copied file) is on the page at the column's width, not off to the side.
+    """
     graph = Picture(
         "copy_up",
-        graph_attr={**theme.GRAPH_ATTR, "rankdir": "LR", "ranksep": "0.4", "compound": "true"},
+        graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB", "ranksep": "0.25", "compound": "true"},
         node_attr=theme.NODE_ATTR,
+        edge_attr=theme.EDGE_ATTR,
     )
-    graph.attr(
-        label=f"$ {outcome.command}  ·  {outcome.summary()}  ·  RW layer {human_size(outcome.size_before)} → "
-        f"{human_size(outcome.size_after)}",
-        labelloc="t",
-        fontsize="12",
-    )
+    graph.attr(label=_heading(outcome), labelloc="t", labeljust="l")
     _before_panel(graph, outcome)
     _copy_panel(graph, outcome)
     _after_panel(graph, outcome)
@@ -47,12 +49,20 @@ def copy_up_steps(outcome: Outcome) -> Picture:
         "b_low",
         "c0",
         color=theme.CACHE_MISS_EDGE,
-        label="copy" if outcome.copy_ups else "",
-        fontsize="9",
+        label=f" {COPY_EDGE}" if outcome.copy_ups else "",
     )
     last = f"c{max(0, len(outcome.copy_ups) - 1)}"
     graph.edge(last, "a_rw", color=theme.CACHE_MISS_EDGE)
     return graph
+
+
+def _heading(outcome: Outcome) -> str:
+    """The command in bold, then what the overlay did and how the RW layer grew."""
+    sizes = RW_GROWTH.format(before=human_size(outcome.size_before), after=human_size(outcome.size_after))
+    return (
+        f"<{theme.mono(f'<b>$ {html.escape(outcome.command)}</b>')}<br align=\"left\"/>"
+        f"{theme.wrapped(outcome.summary(), 80, max_lines=2)}<br align=\"left\"/>{sizes}<br align=\"left\"/>>"
+    )
 
 
 # -- 1 · before ----------------------------------------------------------------------------
@@ -61,7 +71,7 @@ def copy_up_steps(outcome: Outcome) -> Picture:
 def _before_panel(graph: Picture, outcome: Outcome) -> None:
     """The RW layer and the lower layer that served the path before the operation."""
     with graph.subgraph(name="cluster_before") as c:
-        c.attr(label="1 · before", **_PANEL)
+        c.attr(label="1 · before", labeljust="l", **theme.PANEL_ATTR)
         c.node(
             "b_rw",
             f"<<b>RW layer</b><br/>{_rw_before(outcome)}>",
@@ -91,13 +101,13 @@ def _lower_before(outcome: Outcome) -> tuple[str, dict[str, str]]:
     if served is None:
         stop = next((s for s in outcome.before.steps if s.status == WHITEOUT_HERE), None)
         where = f"whited out in {html.escape(stop.label)}" if stop is not None else "no layer has it"
-        return f'<<b>{where}</b><br/><font face="monospace">{path}</font>: ENOENT>', _DASHED
+        return f"<<b>{where}</b><br/>{theme.mono(path)}: ENOENT>", _DASHED
     if served.key == "rw":
         return "<<b>lower layers</b><br/>not looked at: the RW layer has it>", _DASHED
     fill, edge = _colours(served)
     label = (
-        f'<<b>{html.escape(served.label)}</b> serves<br/><font face="monospace">'
-        f"{path}</font><br/>{theme.label_text(describe(outcome.before.entry), 50)}>"
+        f"<<b>{html.escape(served.label)}</b> serves<br/>{theme.mono(path)}<br/>"
+        f"{theme.label_text(describe(outcome.before.entry), 50)}>"
     )
     return label, {"fillcolor": fill, "color": edge, "penwidth": "2"}
 
@@ -117,7 +127,7 @@ def _colours(layer: LookupStep) -> tuple[str, str]:
 def _copy_panel(graph: Picture, outcome: Outcome) -> None:
     """One box per copy-up record, or one saying why nothing was copied."""
     with graph.subgraph(name="cluster_copy") as c:
-        c.attr(label="2 · copy-up", **_PANEL)
+        c.attr(label="2 · copy-up", labeljust="l", **theme.PANEL_ATTR)
         if not outcome.copy_ups:
             why = (
                 theme.label_text(outcome.result, 70)
@@ -129,9 +139,9 @@ def _copy_panel(graph: Picture, outcome: Outcome) -> None:
             kind = "data" if record.bytes else "metadata only"
             c.node(
                 f"c{i}",
-                f'<<font face="monospace"><b>{theme.label_text(record.path, 40)}</b></font><br/>'
+                f"<{theme.mono(f'<b>{theme.label_text(record.path, 40)}</b>')}<br/>"
                 f"{record.bytes:,} bytes ({kind}) from {html.escape(outcome.source_of(record))}"
-                f'<br/><font point-size="9">{html.escape(record.reason)}</font>>',
+                f"<br/>{theme.small(html.escape(record.reason))}>",
                 fillcolor=theme.CACHE_MISS if record.bytes else METADATA_COPY,
                 color=theme.CACHE_MISS_EDGE,
                 penwidth="2" if record.bytes else "1",
@@ -147,15 +157,15 @@ def _landed_label(kind: str, path: str, detail: str) -> str:
     colour = theme.WHITEOUT if kind in ("whiteout", "opaque dir", "removed") else "#000000"
     return (
         f'<font color="{colour}"><b>{html.escape(kind)}</b></font> '
-        f'<font face="monospace">{theme.label_text(path, 40)}</font><br/>'
-        f'<font point-size="9">{theme.label_text(detail, 60)}</font>'
+        f"{theme.mono(theme.label_text(path, 40))}<br/>"
+        f"{theme.small(theme.label_text(detail, 60))}"
     )
 
 
 def _after_panel(graph: Picture, outcome: Outcome) -> None:
     """What the RW layer holds now, and what became of the layer that served the path."""
     with graph.subgraph(name="cluster_after") as c:
-        c.attr(label="3 · after", **_PANEL)
+        c.attr(label="3 · after", labeljust="l", **theme.PANEL_ATTR)
         landed = outcome.landed
         if landed:
             rows = "<br/>".join(_landed_label(x.what, x.path, x.detail) for x in landed[:MAX_LANDED])

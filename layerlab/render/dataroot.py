@@ -245,20 +245,23 @@ def tree_picture(
         if parents:
             graph.edge(parents[-1], node_id)
         parents.append(node_id)
-    graph.attr(label=_caption(root, top, diff, title), labelloc="t", labeljust="l", fontsize="12")
-    theme.add_legend(graph, LEGEND)
+    graph.attr(label=theme.caption(_caption(root, top, diff, title), LEGEND), labelloc="t", labeljust="l")
     return graph
 
 
-def _caption(root: DataRoot, top: str | None, diff: RootDiff | None, title: str | None) -> str:
-    """``title`` (default: what is shown, in which store), then what the last command did."""
+def _caption(root: DataRoot, top: str | None, diff: RootDiff | None, title: str | None) -> list[str]:
+    """``title`` (default: what is shown, in which store), then what the last command did,
+    as lines of HTML."""
     if not title:
         shown = " and ".join([top] if top else root.roots)
         store = (
             "classic image store, overlay2" if root.store == "overlay2" else "containerd image store"
         )
         title = f"{shown} · {store}"
-    return title + (f" · since the last command: {diff.summary()}" if diff is not None else "")
+    lines = [f"<b>{html.escape(title)}</b>"]
+    if diff is not None:
+        lines.append(theme.wrapped(f"since the last command: {diff.summary()}", 90, max_lines=2))
+    return lines
 
 
 def _style(row: TreeRow, *, selected: bool) -> dict[str, str]:
@@ -296,8 +299,8 @@ def _label(row: TreeRow, explain: bool) -> str:
     if row.changes_inside:
         text += f'<br/><font color="{NEW_EDGE}">{theme.count(row.changes_inside, "change")} inside</font>'
     if explain:
-        text += f'<br/><font point-size="9" color="{theme.MUTED}">{theme.label_text(node.explanation, 52)}</font>'
+        text += f"<br/>{theme.small(theme.wrapped(node.explanation, 34, max_lines=2), theme.MUTED)}"
     content = node.content
     if node.kind == "file" and content and "\n" not in content.strip() and len(content) <= 90:
-        text += f'<br/><font face="monospace" point-size="9">= {theme.label_text(content, 44)}</font>'
+        text += f'<br/><font face="{theme.MONO}" point-size="{theme.SMALL_SIZE}">= {theme.label_text(content, 44)}</font>'
     return f"<{text}>"

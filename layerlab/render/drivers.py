@@ -4,7 +4,8 @@ Pure functions of :mod:`layerlab.drivers`: every number drawn comes from a drive
 rules (``first_write_cost``, ``layer_disk``, ``container_cost``, ``compare_costs``), and
 every byte count is printed exactly (``1,073,741,824 B``) beside a human-readable size in
 binary units (``1 GiB``), because the differences between drivers hide in the last digits.
-How each driver lays out an image's layers on disk is :mod:`.layout`.
+How each driver lays out an image's layers on disk is :mod:`.layout`; the drivers' facts
+side by side, as HTML tables, are :mod:`.driver_table`.
 """
 
 from __future__ import annotations
@@ -32,14 +33,14 @@ from . import theme
 from .picture import Picture
 
 __all__ = [
-    "ENGINE_VERSIONS", "binary_size", "bytes_label", "cost_chart", "cow_text",
-    "drivers_side_by_side", "exact_bytes", "status_in",
+    "ENGINE_VERSIONS", "FACTS", "binary_size", "bytes_label", "chosen_drivers", "cost_chart", "cow_text",
+    "driver_facts", "exact_bytes", "status_in",
 ]  # fmt: skip
 
 #: Engine releases where a driver's status changed: the columns of the status rows.
 ENGINE_VERSIONS = ("18.09", "20.10", "23.0", "24.0", "25.0", "29.0")
 #: Longest bar of the cost chart, in points.
-BAR_WIDTH = 300
+BAR_WIDTH = 320
 
 #: Colours of the copy-on-write units (spelled out in every label too, never colour alone).
 COW_FILL = {"file": theme.CACHE_MISS, "block": theme.CACHE_HIT, "none": theme.FIRST_MISS}
@@ -92,7 +93,8 @@ def status_in(driver: StorageDriver, engine_version: str) -> str:
     return "supported"
 
 
-def _drivers(drivers: Iterable[str | StorageDriver] | None) -> list[StorageDriver]:
+def chosen_drivers(drivers: Iterable[str | StorageDriver] | None) -> list[StorageDriver]:
+    """The drivers named (all of them for None), each once; a clear error for none."""
     chosen = [
         get_driver(d) if isinstance(d, str) else d
         for d in (drivers if drivers is not None else DRIVERS)
@@ -124,72 +126,41 @@ def cow_text(driver: StorageDriver) -> str:
     return "file (whole-file copy-up)" if driver.cow_unit == "file" else "none: full copies"
 
 
-def _facts_rows(driver: StorageDriver, reference: list[Layer]) -> dict[str, str]:
+#: The facts :func:`driver_facts` gives for each driver, in order (the Engine releases follow).
+FACTS = {
+    "cow": "copy-on-write unit",
+    "first_write": "first write: append 1 B to a 1 GiB image file",
+    "layer": "a layer adding a 1 GiB file (on a 2 MiB base)",
+    "container": "a new container of that image",
+    "limit": "layer limit",
+    "page_cache": "page cache shared by containers",
+    "backing": "backing filesystem",
+    "status": "status",
+}
+
+
+def driver_facts(driver: StorageDriver) -> dict[str, str]:
+    """What the driver's model says, by the keys of :data:`FACTS`, then one status word per
+    Engine release (keyed ``Engine <version>``): every byte count computed, never typed."""
+    reference = _reference_image()
     per_layer = driver.layer_disk(reference)
     container = driver.container_cost(reference)
     limit = f"{driver.max_layers} layers"
     if driver.name == "overlay2":
         limit += f"; {OVERLAY2_MAX_LOWERS} lowers per mount"
-    rows = {
-        "copy-on-write unit": cow_text(driver),
-        "first write: append 1 B to a 1 GiB image file": bytes_label(
-            driver.first_write_cost(GiB, 1)
-        ),
-        "a layer adding a 1 GiB file (on a 2 MiB base)": bytes_label(per_layer[-1]),
-        "a new container of that image": bytes_label(container.disk),
-        "layer limit": limit,
-        "page cache shared by containers": "yes" if driver.page_cache_sharing else "no",
-        "backing filesystem": ", ".join(driver.backing_filesystems),
+    facts = {
+        "cow": cow_text(driver),
+        "first_write": bytes_label(driver.first_write_cost(GiB, 1)),
+        "layer": bytes_label(per_layer[-1]),
+        "container": bytes_label(container.disk),
+        "limit": limit,
+        "page_cache": "yes" if driver.page_cache_sharing else "no",
+        "backing": ", ".join(driver.backing_filesystems),
+        "status": str(driver.status),
     }
     for version in ENGINE_VERSIONS:
-        rows[f"Engine {version}"] = status_in(driver, version)
-    rows["status"] = str(driver.status)
-    return rows
-
-
-def drivers_side_by_side(drivers: Iterable[str | StorageDriver] | None = None) -> Picture:
-    """One column per driver, one row per fact; every byte count computed by the driver's model."""
-    chosen = _drivers(drivers)
-    reference = _reference_image()
-    facts = {d.name: _facts_rows(d, reference) for d in chosen}
-    graph = Picture("drivers", graph_attr=theme.GRAPH_ATTR, node_attr=theme.NODE_ATTR)
-    head = "".join(
-        f'<td bgcolor="{COW_FILL[d.cow_unit]}" color="{COW_EDGE[d.cow_unit]}" border="1"><b>{_esc(d.name)}</b></td>'
-        for d in chosen
-    )
-    rows = [f'<tr><td align="left"><b>driver</b></td>{head}</tr>']
-    for fact in facts[chosen[0].name] if chosen else ():
-        cells = []
-        for d in chosen:
-            value = facts[d.name][fact]
-            colour = theme.MUTED if value in ("removed", "not yet") else "black"
-            cells.append(
-                f'<td align="left" balign="left"><font color="{colour}">{_wrap(value)}</font></td>'
-            )
-        rows.append(
-            f'<tr><td align="left"><font color="{theme.MUTED}">{_esc(fact)}</font></td>{"".join(cells)}</tr>'
-        )
-    table = f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="4" color="#bbbbbb">{"".join(rows)}</table>>'
-    graph.node("drivers", table, shape="plaintext", style="", fontsize="10")
-    theme.add_legend(graph, [
-        (COW_FILL["file"], COW_EDGE["file"], "file", "copy-on-write per file"),
-        (COW_FILL["block"], COW_EDGE["block"], "block", "copy-on-write per block"),
-        (COW_FILL["none"], COW_EDGE["none"], "none", "no copy-on-write: full copies"),
-    ])  # fmt: skip
-    return graph
-
-
-def _wrap(text: str, width: int = 26) -> str:
-    """Break long values into lines (HTML-like labels do not wrap by themselves)."""
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return "<br/>".join(_esc(x) for x in lines)
+        facts[f"Engine {version}"] = status_in(driver, version)
+    return facts
 
 
 # -- cost chart -----------------------------------------------------------------------------
@@ -202,6 +173,12 @@ def _segment(width: int, fill: str) -> str:
 #: Bar colours: the image-layer blue and the container-layer orange, at full strength.
 IMAGE_BAR = theme.IMAGE_LAYER_EDGE
 CONTAINER_BAR = theme.CACHE_MISS_EDGE
+#: The words of the chart, in one place.
+SCALE_NOTE = "disk used, to scale (bars start at 0; the longest is {largest})"
+COST_LEGEND = [
+    (IMAGE_BAR, IMAGE_BAR, "", "image layers (read-only, stored once)"),
+    (CONTAINER_BAR, CONTAINER_BAR, "", "all containers' -init and writable layers"),
+]
 
 
 def _bar(row: CostRow, largest: int) -> str:
@@ -217,7 +194,8 @@ def _bar(row: CostRow, largest: int) -> str:
     cells = [_segment(width, colour) for width, colour in widths]
     rest = BAR_WIDTH + 4 - sum(width for width, _ in widths)
     cells.append(f'<td width="{rest}" height="14" fixedsize="true"></td>')
-    table = '<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+    table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="{BAR_WIDTH + 4}" '
+             'height="14" fixedsize="true">')  # fixed: a wider cell around it must not spread the parts
     return f"{table}<tr>{''.join(cells)}</tr></table>"
 
 
@@ -229,34 +207,31 @@ def cost_chart(
     Each bar is labelled with its exact total and, below, the parts and what copy-on-write
     copied. A driver that cannot run the workload (e.g. too many layers) says why instead.
     """
-    rows = compare_costs(workload, _drivers(drivers))  # the model's own error for an unknown name
+    rows = compare_costs(workload, chosen_drivers(drivers))  # the model's own error for an unknown name
     load = workload if isinstance(workload, Workload) else WORKLOADS[workload]
     largest = max([r.total_disk for r in rows if not r.error] + [1])
     lines = [
-        f'<tr><td colspan="3" align="left"><b>{_esc(load.description)}</b></td></tr>',
-        f'<tr><td colspan="3" align="left"><font color="{theme.MUTED}">disk used, to scale '
-        f"(bars start at 0; the longest is {_esc(bytes_label(largest))})</font></td></tr>",
+        f'<tr><td colspan="2" align="left"><b>{_esc(load.description)}</b></td></tr>',
+        f'<tr><td colspan="2" align="left">{theme.small(_esc(SCALE_NOTE.format(largest=bytes_label(largest))), theme.MUTED)}</td></tr>',
     ]
     for row in rows:
-        name = (f'<td align="right" bgcolor="{COW_FILL[row.cow_unit]}" color="{COW_EDGE[row.cow_unit]}" border="1">'
-                f"<b>{_esc(row.driver)}</b><br/>"
-                f'<font point-size="9">{_esc(COW_SHORT[row.cow_unit])}</font></td>')  # fmt: skip
+        name = (f'<td align="right" valign="top" bgcolor="{COW_FILL[row.cow_unit]}" color="{COW_EDGE[row.cow_unit]}" border="1">'
+                f"<b>{_esc(row.driver)}</b><br/>{theme.small(_esc(COW_SHORT[row.cow_unit]))}</td>")  # fmt: skip
         if row.error:
-            lines.append(f'<tr>{name}<td colspan="2" align="left"><font color="{theme.WHITEOUT}">'
-                         f"cannot run: {_esc(row.error)}</font></td></tr>")  # fmt: skip
+            lines.append(f'<tr>{name}<td align="left" balign="left"><font color="{theme.WHITEOUT}">'
+                         f"{theme.wrapped(f'cannot run: {row.error}', 60)}</font></td></tr>")  # fmt: skip
             continue
-        detail = (f"image {bytes_label(row.image_disk)} + containers {bytes_label(row.containers_disk)}\n"
-                  f"copied {bytes_label(row.copied)}")  # fmt: skip
+        parts = (f"image {bytes_label(row.image_disk)} + containers {bytes_label(row.containers_disk)}",
+                 f"copied {bytes_label(row.copied)}")  # fmt: skip
+        detail = "<br/>".join(_esc(part) for part in parts)
         lines.append(
-            f'<tr>{name}<td align="left" width="{BAR_WIDTH}">{_bar(row, largest)}</td>'
-            f'<td align="left" balign="left"><b>{_esc(bytes_label(row.total_disk))}</b><br/>'
-            f'<font point-size="9" color="{theme.MUTED}">{_esc(detail).replace(chr(10), "<br/>")}</font></td></tr>'
+            f'<tr>{name}<td align="left"><table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+            f'<tr><td align="left"><b>{_esc(bytes_label(row.total_disk))}</b></td></tr>'
+            f'<tr><td align="left">{_bar(row, largest)}</td></tr>'
+            f'<tr><td align="left" balign="left">{theme.small(detail, theme.MUTED)}</td></tr></table></td></tr>'
         )
     table = f'<<table border="0" cellborder="0" cellspacing="3" cellpadding="3">{"".join(lines)}</table>>'
-    graph = Picture("cost_chart", graph_attr=theme.GRAPH_ATTR, node_attr=theme.NODE_ATTR)
-    graph.node("chart", table, shape="plaintext", style="", fontsize="10")
-    theme.add_legend(graph, [
-        (IMAGE_BAR, IMAGE_BAR, "", "image layers (read-only, stored once)"),
-        (CONTAINER_BAR, CONTAINER_BAR, "", "all containers' -init and writable layers"),
-    ])  # fmt: skip
+    graph = Picture("cost_chart")
+    graph.node("chart", table, shape="plaintext", style="")
+    graph.attr(label=theme.caption([], COST_LEGEND), labelloc="b", labeljust="l")
     return graph

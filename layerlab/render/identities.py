@@ -26,7 +26,7 @@ CAPTION = (
     "chain id [0] = diff_id [0]; chain id [n] = sha256(chain id [n-1] + ' ' + diff_id [n]) "
     "over the full 'sha256:…' strings · blue: computed from content, orange: made up by the daemon"
 )
-_GREY = f'<font point-size="9" color="{theme.MUTED}">'
+_GREY = f'<font point-size="{theme.SMALL_SIZE}" color="{theme.MUTED}">'
 
 
 def identities(source: DataRoot | Host, image_ref: str, *, store: str = "overlay2") -> Picture:
@@ -41,7 +41,7 @@ def identities(source: DataRoot | Host, image_ref: str, *, store: str = "overlay
         "identities",
         graph_attr={**theme.GRAPH_ATTR, "rankdir": "LR", "ranksep": "0.35", "nodesep": "0.12"},
         node_attr={**theme.NODE_ATTR, "fontsize": "10"},
-        edge_attr={"color": theme.MUTED, "fontsize": "9", "fontname": theme.FONT},
+        edge_attr={"color": theme.MUTED},
     )
     _config(graph, ident, containerd)
     for layer in ident.layers:
@@ -67,7 +67,7 @@ def _config(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
     graph.node(
         "config",
         f"<<b>{html.escape(tags)}</b><br/>image id ({id_kind})<br/>"
-        f'<font face="monospace">{_digest(ident.image_id)}</font><br/>'
+        f'<font face="{theme.MONO}">{_digest(ident.image_id)}</font><br/>'
         f"{_GREY}config: …/{config}</font>>",
         fillcolor=theme.IMAGE_NODE,
         color=theme.IMAGE_LAYER_EDGE,
@@ -85,7 +85,7 @@ def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
     ):
         graph.node(
             f"{key}{i}",
-            f'<<b>{heading} [{i}]</b><br/><font face="monospace">{_digest(value)}</font><br/>'
+            f'<<b>{heading} [{i}]</b><br/><font face="{theme.MONO}">{_digest(value)}</font><br/>'
             f"{_GREY}{note}</font>>",
             fillcolor=theme.IMAGE_LAYER,
             color=theme.IMAGE_LAYER_EDGE,
@@ -102,7 +102,7 @@ def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
     graph.node(
         f"dir{i}",
         f"<<b>{html.escape(short_name(_tail(layer.directory, 2), 34))}/</b><br/>"
-        f'<font point-size="9">{holds} · {layer.size:,} B</font>>',
+        f'<font point-size="{theme.SMALL_SIZE}">{holds} · {layer.size:,} B</font>>',
         fillcolor=DIR_FILL,
         color=theme.EMPTY_STEP_EDGE,
         tooltip=layer.directory,
@@ -127,10 +127,10 @@ def _cache_label(layer: LayerIdentity, containerd: bool) -> str:
     if containerd:
         return (
             f"<<b>snapshot {html.escape(layer.cache_id)}</b><br/>"
-            "<font point-size='9'>a counter, in metadata.db</font>>"
+            f"{theme.small('a counter, in metadata.db')}>"
         )
     return (
-        f'<<b>cache-id</b><br/><font face="monospace">{html.escape(short_name(layer.cache_id, 25))}</font>'
+        f'<<b>cache-id</b><br/><font face="{theme.MONO}">{html.escape(short_name(layer.cache_id, 25))}</font>'
         f"<br/>{_GREY}the file layerdb/…/cache-id</font>>"
     )
 
@@ -141,7 +141,7 @@ def _short_link(graph: Picture, layer: LayerIdentity) -> None:
     lower = "<br/>lower: " + theme.label_text(layer.lower, 34) if layer.lower else ""
     graph.node(
         f"link{i}",
-        f'<<b>l/{html.escape(layer.link or "")}</b><br/><font point-size="9">→ '
+        f'<<b>l/{html.escape(layer.link or "")}</b><br/><font point-size="{theme.SMALL_SIZE}">→ '
         f"../{html.escape(short_name(layer.cache_id, 12))}/diff{lower}</font>>",
         fillcolor=theme.CACHE_MISS,
         color=theme.FIRST_MISS_EDGE,

@@ -150,8 +150,8 @@ def _layer_nodes(graph: Picture, drv: StorageDriver, layers: Sequence[Layer],
     for i in range(n, 0, -1):
         path, held = _layer_dirs(drv, i, n)
         diff_id = diff_ids[i - 1]
-        ident = f' · diff-id <font face="monospace">{short_id(diff_id)}</font>' if diff_id else ""
-        label = (f'<<b><font face="monospace">{path}</font></b><br/>layer {i} of {n}{ident}<br/>'
+        ident = f' · diff-id <font face="{theme.MONO}">{short_id(diff_id)}</font>' if diff_id else ""
+        label = (f'<<b><font face="{theme.MONO}">{path}</font></b><br/>layer {i} of {n}{ident}<br/>'
                  + "<br/>".join(held)
                  + f"<br/><b>{html.escape(bytes_label(disk[i - 1]))}</b> on disk>")  # fmt: skip
         graph.node(f"l{i}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
@@ -161,7 +161,7 @@ def _layer_nodes(graph: Picture, drv: StorageDriver, layers: Sequence[Layer],
             f"l{i}",
             f"l{i - 1}",
             label=EDGE_WORDS.get(drv.name, "parent"),
-            fontsize="9",
+            fontsize=theme.SMALL_SIZE,
             fontcolor=theme.MUTED,
             color=theme.IMAGE_LAYER_EDGE,
             style="dashed",
@@ -174,7 +174,7 @@ def _short_links(graph: Picture, name: str, n: int) -> None:
     links = "<br/>".join(f"&lt;short {i}&gt; → ../&lt;cache-id {i}&gt;/diff" for i in range(n, 0, -1))
     graph.node(
         "l",
-        f'<<b><font face="monospace">{name}/l/</font></b><br/>{links}>',
+        f'<<b><font face="{theme.MONO}">{name}/l/</font></b><br/>{links}>',
         fillcolor=theme.EMPTY_STEP,
         color=theme.EMPTY_STEP_EDGE,
     )

@@ -66,7 +66,7 @@ def path_lookup(container: Container, path: str, *, result: Lookup | None = None
     for i, step in enumerate(found.steps):
         fill, edge, style = STATUS_STYLE.get(step.status, OTHER_STYLE)
         marker = "◀ " if step.status == SERVES else ""
-        note = f'<br/><font point-size="9">{html.escape(step.note)}</font>' if step.note else ""
+        note = f'<br/><font point-size="{theme.SMALL_SIZE}">{html.escape(step.note)}</font>' if step.note else ""
         graph.node(
             f"s{i}",
             f"<<b>{i + 1}. {html.escape(step.label)}</b>: {marker}{html.escape(step.status)}{note}>",

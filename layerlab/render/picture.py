@@ -1,43 +1,154 @@
-"""The graph type every renderer returns, and how it shows itself without Graphviz."""
+"""The graph type every renderer returns, and how it shows itself in a notebook.
+
+Two fixes between ``dot`` and the page live here, so no renderer has to think of them:
+
+* Spaces at the start or end of a run of text, and double spaces, are written as no-break
+  spaces. ``dot`` places each run of an HTML-like label (``<b>3 B</b> on disk``) at the
+  width it measured *with* the space, but SVG collapses a leading space, so the page showed
+  "3 Bon disk" and "image layer 2serves".
+* A picture scales down to its column (``max-width: 100%``, height in proportion) instead of
+  running off the page; a click shows it at full size, scrolling sideways.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import graphviz
+
+from . import theme
+
+__all__ = ["INSTALL_HINT", "Picture", "fallback_bundle", "figure_html", "svg_for_page"]
 
 #: One line a learner can act on when the ``dot`` program is missing.
 INSTALL_HINT = (
     "Graphviz's `dot` program is not installed, so here is the picture's DOT source instead. "
     "Install it with `apt-get install graphviz` or `conda install -c conda-forge graphviz`."
 )
+#: What each kind of picture shows, by its name: the text a screen reader or a text-only
+#: frontend gets instead of the drawing.
+DESCRIPTIONS = {
+    "image": "an image's layers, newest on top",
+    "waste": "an analysed image's layers and what each one wastes",
+    "shared_layers": "images over the layers they share",
+    "build_cache": "a build's steps, each reused from the cache or built",
+    "container": "a container's layers: RW layer, -init layer, image layers and mounts",
+    "containers_over_image": "containers over the image layers they share",
+    "copy_up": "copy-on-write step by step: before, copy-up, after",
+    "lookup": "which layer serves a path, in the order the kernel looks",
+    "dataroot": "the data root as a tree",
+    "identities": "an image from its config to its layer directories",
+    "cost_chart": "what a workload costs on disk with each storage driver",
+    "layer_layout": "where a storage driver keeps each layer",
+    "architecture": "layerlab's layers and the imports between them",
+}
+ZOOM_TITLE = "click to see it at full size; click again to fit it to the column"
+_BOX = "layerlab-picture"
+#: Scaled to the column; the checkbox (hidden, inside the label) remembers a click.
+_STYLE = (
+    f"<style>.{_BOX} label{{cursor:zoom-in}}"
+    f".{_BOX}-zoom:checked + .{_BOX}-frame{{cursor:zoom-out;overflow-x:auto}}"
+    f".{_BOX}-zoom:checked + .{_BOX}-frame img{{max-width:none !important}}</style>"
+)
+_TEXT_RUN = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
+_EDGE_SPACES = re.compile(r"^ +| +$|(?<= ) ")
+
+
+def _keep_spaces(match: re.Match[str]) -> str:
+    start, text, end = match.groups()
+    return start + _EDGE_SPACES.sub("\u00a0", text) + end
+
+
+def svg_for_page(svg: str) -> str:
+    """``dot``'s SVG with every space it measured kept on the page (see the module doc)."""
+    return _TEXT_RUN.sub(_keep_spaces, svg)
+
+
+def _data_uri(svg: str) -> str:
+    """``svg`` as a ``data:`` URI for a single-quoted HTML attribute. Only what a URI or
+    the attribute cannot hold is escaped, so the SVG's own text stays readable (and
+    comparable) in a stored notebook."""
+    body = svg.replace("%", "%25").replace("#", "%23").replace("\n", "%0A")
+    return "data:image/svg+xml;charset=utf-8," + body.replace("&", "&amp;").replace("'", "&#39;")
+
+
+def figure_html(svg: str, alt: str) -> str:
+    """The picture as a notebook shows it: an image scaled to the column, full size on click.
+
+    An ``<img>``, not inline SVG, because JupyterLab shows a stored HTML image before the
+    notebook is trusted (before its cells run), while it strips inline SVG to loose words.
+    """
+    start = svg.find("<svg")
+    return (
+        f"{_STYLE}<figure class='{_BOX}' style='margin:0'><label title='{html.escape(ZOOM_TITLE)}'>"
+        f"<input class='{_BOX}-zoom' type='checkbox' style='position:absolute;opacity:0;width:0;height:0'>"
+        f"<span class='{_BOX}-frame' style='display:block'>"
+        f"<img alt='{html.escape(alt)}' src='{_data_uri(svg[max(start, 0):])}' "
+        "style='max-width:100%;height:auto'></span></label></figure>"
+    )
 
 
 class Picture(graphviz.Digraph):
-    """A ``graphviz.Digraph`` with a stable repr, so notebook outputs do not change per run.
+    """A ``graphviz.Digraph`` that shows itself as an image scaled to its column, with a
+    stable repr, so notebook outputs do not change per run.
 
     Without ``dot`` (a fresh laptop, some Binder images) it still displays: as its DOT
     source plus an install hint, instead of a traceback.
     """
 
+    def __init__(self, name: str, *, graph_attr: dict[str, str] | None = None,
+                 node_attr: dict[str, str] | None = None, edge_attr: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:  # fmt: skip
+        """The theme's graph, node and edge attributes, then the picture's own over them:
+        every label, edge labels included, is in the theme's font."""
+        super().__init__(
+            name,
+            graph_attr={**theme.GRAPH_ATTR, **(graph_attr or {})},
+            node_attr={**theme.NODE_ATTR, **(node_attr or {})},
+            edge_attr={**theme.EDGE_ATTR, **(edge_attr or {})},
+            **kwargs,
+        )
+
+    @property
+    def description(self) -> str:
+        """What the picture shows, in words (its alt text)."""
+        return DESCRIPTIONS.get(self.name or "", "a picture")
+
     def __repr__(self) -> str:
-        return f"<layerlab picture {self.name!r}: {len(self.body)} statements>"
+        return f"<picture: {self.description} ({len(self.body)} statements)>"
+
+    def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
+        """``dot``'s output; SVG as the page must draw it (:func:`svg_for_page`)."""
+        out = super().pipe(format, *args, **kwargs)
+        if (format or self.format) != "svg":
+            return out
+        if isinstance(out, bytes):
+            return svg_for_page(out.decode("utf-8")).encode("utf-8")
+        return svg_for_page(out)
+
+    def svg(self) -> str:
+        """The SVG, as the page draws it."""
+        return self.pipe(format="svg", encoding="utf-8")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
         try:
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
+            svg = self.svg()
         except graphviz.ExecutableNotFound:
             return fallback_bundle(self.source)
+        return {"text/html": figure_html(svg, self.description), "text/plain": f"[picture: {self.description}]"}
 
     def to_html(self) -> str:
-        """Inline SVG for an ``ipywidgets.HTML``; the DOT source and hint if ``dot`` is missing."""
+        """Inline SVG scaled to its box, for an ``ipywidgets.HTML``; the DOT source and
+        hint if ``dot`` is missing."""
         try:
-            svg = self.pipe(format="svg", encoding="utf-8")
+            svg = self.svg()
         except graphviz.ExecutableNotFound:
             return fallback_bundle(self.source)["text/html"]
         start = svg.find("<svg")  # drop the XML prolog and DOCTYPE: this goes inside HTML
-        return svg[start:] if start >= 0 else svg
+        svg = svg[start:] if start >= 0 else svg
+        return svg.replace("<svg ", "<svg style='max-width:100%;height:auto' ", 1)
 
 
 def fallback_bundle(source: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from layerlab.build.builder import BuildResult, StepLog
 from layerlab.model.digest import short_id
@@ -22,6 +22,18 @@ from .picture import Picture
 
 __all__ = ["build_cache", "shared_layers"]
 
+#: The words of these pictures, in one place.
+SHARED_WORDS = "layer held by 2+ images: stored once"
+UNIQUE_WORDS = "layer only one image holds"
+CACHE_LEGEND = [
+    (theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "", "CACHED: layer reused"),
+    (theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "", "first miss: the cache breaks here"),
+    (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", "built: every step after a miss"),
+    (theme.EMPTY_STEP, theme.EMPTY_STEP_EDGE, "- -", "dashed: no layer"),
+]
+FIRST_BUILD = "first build: no cache yet, so nothing to reuse · {built} built"
+FIRST_BUILD_MARK = "built (no cache yet)"
+FIRST_BUILD_LEGEND = (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", "built: no cache yet")
 #: History comment BuildKit writes on every row a Dockerfile step made.
 BUILDKIT_COMMENT = "buildkit.dockerfile.v0"
 
@@ -54,7 +66,7 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
         shared = len(names) > 1
         who = f"shared by {len(names)}" if shared else f"only {html.escape(names[0])}"
         label = (f"<<b>{theme.label_text(theme.step_text(entry.created_by or str()), max_label)}</b><br/>{human_size(layer.size)} · {who}"
-                 f' · <font face="monospace">{short_id(chain)}</font>>')
+                 f' · <font face="{theme.MONO}">{short_id(chain)}</font>>')
         graph.node(node_of[chain], label,
                    fillcolor=theme.SHARED if shared else theme.UNIQUE,
                    color=theme.SHARED_EDGE if shared else theme.UNIQUE_EDGE,
@@ -78,13 +90,11 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
     total = sum(image.size for image in images.values())
     sizes: dict[str, int] = {chain: made_by[chain][1].size for chain in holders}
     used = sum(sizes.values())
-    graph.attr(label=f"disk used {human_size(used)} (each layer stored once) · sum of image sizes "
-                     f"{human_size(total)} · saved {human_size(total - used)}",
-               labelloc="b", fontsize="12")
-    theme.add_legend(graph, [
-        (theme.SHARED, theme.SHARED_EDGE, "", "layer held by 2+ images: stored once"),
-        (theme.UNIQUE, theme.UNIQUE_EDGE, "", "layer only one image holds"),
-    ])
+    graph.attr(label=theme.caption(
+        [f"disk used <b>{human_size(used)}</b> (each layer stored once)",
+         f"sum of image sizes {human_size(total)} · saved {human_size(total - used)}"],
+        [(theme.SHARED, theme.SHARED_EDGE, "", SHARED_WORDS), (theme.UNIQUE, theme.UNIQUE_EDGE, "", UNIQUE_WORDS)],
+    ), labelloc="b")  # fmt: skip
     return graph
 
 
@@ -113,6 +123,7 @@ class _Tally:
     reused: int = 0
     reused_bytes: int = 0
     built: int = 0
+    marks: set[str] = field(default_factory=set)  # the legend entries the picture uses
 
 
 def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max_label: int = 44) -> Picture:
@@ -120,7 +131,9 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
 
     Why the first miss matters: a step's cache key includes its parent, so once one step is
     built again, every later step is too (the cascade), even if its own text is unchanged.
-    With ``previous`` the first miss also says what it was before.
+    With ``previous`` the first miss also says what it was before. Without ``previous`` and
+    with no step reused (a first build on a fresh host), there was no cache to miss: the
+    steps are just built, and the picture says so instead of naming a first miss.
     """
     graph = Picture("build_cache", graph_attr={**theme.GRAPH_ATTR, "rankdir": "BT", "ranksep": "0.18"},
                     node_attr=theme.NODE_ATTR)
@@ -128,20 +141,19 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
     steps = [s for s in result.steps if s.stage == final]
     base_rows, build_rows = _final_rows(result)
     _base_node(graph, steps[0] if steps else None, base_rows, max_label)
-    tally = _step_nodes(graph, steps, build_rows, previous, max_label)
+    first_build = previous is None and not any(s.cached for s in steps if s.index > 1)
+    tally = _step_nodes(graph, steps, build_rows, previous, max_label, first_build=first_build)
     order = ["base", *[f"s{n}" for n in range(len(build_rows))]]
     for lower, upper in zip(order, order[1:]):
         graph.edge(lower, upper, arrowhead="none", color=theme.MUTED)
-    caption = f"{theme.count(tally.reused, 'step')} reused ({human_size(tally.reused_bytes)} not rebuilt) · {tally.built} built"
+    text = f"{theme.count(tally.reused, 'step')} reused ({human_size(tally.reused_bytes)} not rebuilt) · {tally.built} built"
+    if first_build:
+        text = FIRST_BUILD.format(built=theme.count(tally.built, "step"))
     if previous is not None:
-        caption += f" · image {short_id(previous.image.image_id)} → {short_id(result.image.image_id)}"
-    graph.attr(label=caption, labelloc="t", fontsize="12")
-    theme.add_legend(graph, [
-        (theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "", "CACHED: layer reused"),
-        (theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "", "first miss: the cache breaks here"),
-        (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", "built: every step after a miss"),
-        (theme.EMPTY_STEP, theme.EMPTY_STEP_EDGE, "- -", "dashed: no layer"),
-    ])
+        text += f" · image {short_id(previous.image.image_id)} → {short_id(result.image.image_id)}"
+    shown = [FIRST_BUILD_LEGEND, CACHE_LEGEND[3]] if first_build else CACHE_LEGEND
+    legend = [item for item in shown if item[3] in tally.marks]
+    graph.attr(label=theme.caption([html.escape(text)], legend), labelloc="t")
     return graph
 
 
@@ -155,19 +167,20 @@ def _base_node(graph: Picture, from_step: StepLog | None, base_rows: list[Histor
 
 
 def _step_nodes(graph: Picture, steps: list[StepLog], build_rows: list[HistoryRow],
-                previous: BuildResult | None, max_label: int) -> _Tally:
+                previous: BuildResult | None, max_label: int, *, first_build: bool) -> _Tally:
     """One box per history row this build added (``s0``, ``s1``, ...), bottom first.
 
     A row that makes a layer is matched with the next cache step of the log; a config-only
     row (ENV, CMD, ...) has no cache step and is drawn dashed.
     """
-    first_miss = next((s for s in steps if s.index > 1 and not s.cached), None)
+    first_miss = None if first_build else next((s for s in steps if s.index > 1 and not s.cached), None)
     cache_steps = iter(s for s in steps if s.index > 1)
     tally = _Tally()
     after_miss = False
     for n, (entry, layer) in enumerate(build_rows):
         history_text = theme.step_text(entry.created_by or str())
         if _keyword(history_text) not in LAYER_STEPS:
+            tally.marks.add(CACHE_LEGEND[3][3])
             graph.node(f"s{n}", f'<<font color="{theme.MUTED}">{theme.label_text(history_text, max_label)}'
                                 f"<br/><i>config only: no layer, no cache step</i></font>>",
                        fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
@@ -178,15 +191,19 @@ def _step_nodes(graph: Picture, steps: list[StepLog], build_rows: list[HistoryRo
             tally.reused += 1
             tally.reused_bytes += layer.size if layer is not None else 0
             mark, fill, edge, pen = "CACHED (reused)", theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "1"
+            tally.marks.add(CACHE_LEGEND[0][3])
         elif step is first_miss:
             tally.built += 1
             after_miss = True
             why = _why_missed(step, previous) if step is not None else ""
             mark, fill, edge, pen = "FIRST MISS: built again", theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "3"
+            tally.marks.add(CACHE_LEGEND[1][3])
         else:
             tally.built += 1
-            mark = "built: its parent changed (cascade)" if after_miss else "built (nothing to reuse)"
+            mark = (FIRST_BUILD_MARK if first_build else
+                    "built: its parent changed (cascade)" if after_miss else "built (nothing to reuse)")  # fmt: skip
             fill, edge, pen = theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "1"
+            tally.marks.add(FIRST_BUILD_LEGEND[3] if first_build else CACHE_LEGEND[2][3])
         text = step.text if step else history_text
         size = human_size(layer.size) if layer is not None else "no layer"
         why_html = f"<br/><i>{html.escape(why)}</i>" if why else ""

@@ -1,8 +1,10 @@
 """Show a :class:`layerlab.compare.beside.Beside`: two columns, differing lines marked.
 
-HTML in Jupyter (CSS classes ``layerlab-beside``, ``-summary``, ``-command``, ``-sim``,
-``-engine``, ``-diff``), plain text everywhere else. A differing line is marked by a ``≠``
-in the gutter as well as by colour, so the mark survives colour blindness and plain text.
+HTML in Jupyter (CSS classes ``layerlab-beside-box``, ``-summary``, ``-command``, ``-pair``,
+``-sim``, ``-engine``, ``-line``, ``-diff``), plain text everywhere else. A differing line is
+marked by a ``≠`` in the gutter as well as by colour, so the mark survives colour blindness
+and plain text. The two sides of a command sit side by side where the column is wide
+enough for both, else one above the other: never wider than the column.
 """
 
 from __future__ import annotations
@@ -20,13 +22,19 @@ SIM_TITLE = "simulator (layerlab)"
 DIFF_MARK = "≠"
 
 
+def _line_counts(beside: Beside) -> tuple[int, int]:
+    """(output lines compared, lines that differ), over every command of the cell."""
+    pairs = [same for row in beside.rows for *_, same in row.pairs()]
+    return len(pairs), pairs.count(False)
+
+
 def summary(beside: Beside) -> str:
-    """``12 lines: both sides agree`` or ``12 lines: 2 differ (marked ≠)``."""
-    n, bad = len(beside.rows), len(beside.differing)
-    lines = f"{n} line{'s' * (n != 1)}"
+    """``2 commands, 12 lines of output: both sides agree`` or ``…: 2 lines differ (marked ≠)``."""
+    lines, bad = _line_counts(beside)
+    head = f"{theme.count(len(beside.rows), 'command')}, {theme.count(lines, 'line')} of output"
     if not bad:
-        return f"{lines}: both sides agree"
-    return f"{lines}: {bad} differ{'s' * (bad == 1)} (marked {DIFF_MARK})"
+        return f"{head}: both sides agree"
+    return f"{head}: {theme.count(bad, 'line')} differ{'s' * (bad == 1)} (marked {DIFF_MARK})"
 
 
 def beside_text(beside: Beside, width: int = 60) -> str:
@@ -42,42 +50,57 @@ def beside_text(beside: Beside, width: int = 60) -> str:
     return "\n".join(out)
 
 
+_BOX = "layerlab-beside"
+_MONO = "font-family:var(--jp-code-font-family,monospace);font-size:12px"
+#: Both sides of a command sit side by side when the longest line fits twice in the column,
+#: else one above the other (CSS grid, auto-fit); a line longer than its side wraps.
+_PAIR = _MONO + ";display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,{width}ch),1fr));gap:2px 1.5em"
 _STYLE = f"""<style>
-.layerlab-beside {{ border-collapse: collapse; font-size: 12px; }}
-.layerlab-beside th {{ text-align: left; padding: 2px 8px; border-bottom: 2px solid {theme.MUTED}; }}
-.layerlab-beside td {{ font-family: monospace; white-space: pre; padding: 0 8px; vertical-align: top; }}
-.layerlab-beside td.layerlab-beside-mark {{ padding: 0 2px; color: {theme.FIRST_MISS_EDGE}; font-weight: bold; }}
-.layerlab-beside tr.layerlab-beside-diff td {{ background: {theme.CACHE_MISS}; }}
-.layerlab-beside tr.layerlab-beside-command td {{ font-weight: bold; padding-top: 6px;
-  border-top: 1px solid #dddddd; background: transparent; }}
-.layerlab-beside-note {{ color: {theme.MUTED}; font-weight: normal; }}
-.layerlab-beside-summary {{ margin: 4px 0; }}
+.{_BOX}-line {{ white-space: pre-wrap; overflow-wrap: anywhere; padding-left: 1.4em; text-indent: -1.4em; }}
+.{_BOX}-diff {{ background: {theme.CACHE_MISS}; }}
+.{_BOX}-mark {{ color: {theme.FIRST_MISS_EDGE}; font-weight: bold; }}
 </style>"""
 
 
-def beside_html(beside: Beside) -> str:
-    """A table: the command, then simulator and engine line by line, differing rows marked."""
+def _side(title: str, lines: list[str | None], same: list[bool], css: str) -> str:
+    """One side of a command: its title, then its lines, each differing one marked ≠."""
     esc = html.escape
-    rows = []
+    body = "".join(
+        f"<div class='{_BOX}-line{'' if ok else f' {_BOX}-diff'}' style='text-align:left'>"
+        f"<span class='{_BOX}-mark'>{'  ' if ok else DIFF_MARK + ' '}</span>{esc(line or '')}</div>"
+        for line, ok in zip(lines, same)
+    )
+    return (
+        f"<div class='{_BOX}-{css}' style='min-width:0'><div style='color:{theme.MUTED};font-size:11px'>"
+        f"{esc(title)}</div><div style='{_MONO}'>{body}</div></div>"
+    )
+
+
+def beside_html(beside: Beside) -> str:
+    """Each command, then what the simulator and the engine printed, differing lines marked.
+
+    No table: JupyterLab right-aligns table cells and cannot stack a table's columns, while
+    two blocks per command can sit side by side or one above the other as the column allows.
+    """
+    esc = html.escape
+    longest = max([len(x or "") for row in beside.rows for a, b, _ in row.pairs() for x in (a, b)] + [20])
+    blocks = []
     for row in beside.rows:
-        note = f' <span class="layerlab-beside-note">({esc(row.note)})</span>' if row.note else ""
-        rows.append(
-            f'<tr class="layerlab-beside-command"><td></td><td colspan="2">$ {esc(row.command)}{note}</td></tr>'
+        pairs = row.pairs()
+        same = [ok for *_, ok in pairs]
+        note = f" <span style='color:{theme.MUTED};font-weight:normal'>({esc(row.note)})</span>" if row.note else ""
+        blocks.append(
+            f"<div class='{_BOX}-command' style='{_MONO};font-weight:bold;margin-top:0.6em;"
+            f"border-top:1px solid #dddddd;text-align:left'>$ {esc(row.command)}{note}</div>"
+            f"<div class='{_BOX}-pair' style='{_PAIR.format(width=longest + 3)}'>"
+            f"{_side(SIM_TITLE, [a for a, _, _ in pairs], same, 'sim')}"
+            f"{_side(beside.engine_label, [b for _, b, _ in pairs], same, 'engine')}</div>"
         )
-        for a, b, same in row.pairs():
-            cls = "" if same else ' class="layerlab-beside-diff"'
-            mark = "" if same else DIFF_MARK
-            rows.append(
-                f'<tr{cls}><td class="layerlab-beside-mark">{mark}</td>'
-                f'<td class="layerlab-beside-sim">{esc(a or "")}</td>'
-                f'<td class="layerlab-beside-engine">{esc(b or "")}</td></tr>'
-            )
     state = "agree" if not beside.differing else "differ"
     return (
-        f'{_STYLE}<div class="layerlab-beside-box layerlab-beside-{state}">'
-        f'<div class="layerlab-beside-summary">{esc(summary(beside))}</div>'
-        f'<table class="layerlab-beside"><thead><tr><th></th><th>{esc(SIM_TITLE)}</th>'
-        f"<th>{esc(beside.engine_label)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"{_STYLE}<div class='{_BOX}-box {_BOX}-{state}' style='text-align:left'>"
+        f"<div class='{_BOX}-summary' style='margin:4px 0'>{esc(summary(beside))}</div>"
+        f"{''.join(blocks)}</div>"
     )
 
 

@@ -30,7 +30,7 @@ def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) 
                 changes += f' <font color="{theme.WHITEOUT}">-{r.whiteouts + r.opaque_dirs}</font>'
             label = (
                 f"<<b>{text}</b><br/>{human_size(r.size)} · {changes} · "
-                f'<font face="monospace">{short_id(r.diff_id)}</font>>'
+                f'<font face="{theme.MONO}">{short_id(r.diff_id)}</font>>'
             )
             graph.node(f"s{n}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
         nodes.append(f"s{n}")

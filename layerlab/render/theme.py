@@ -1,12 +1,30 @@
-"""One visual language for every picture in the course: colours, legends, label text."""
+"""One visual language for every picture in the course: fonts, colours, legends, label text.
+
+Why one font family, named first: ``dot`` measures every label with the first family it
+finds and writes each run of text at the position those widths give, and the browser draws
+it in the first family *it* finds. DejaVu Sans (and DejaVu Sans Mono) is what Debian's
+graphviz pulls in (through fontconfig), what Chromium on the same machine draws with, and
+what conda-forge's ``dot`` finds in ``/usr/share/fonts``; Verdana (macOS, Windows) has
+close widths for a browser without it.
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import graphviz
 
-FONT = "Helvetica,Arial,sans-serif"
+FONT = "DejaVu Sans,Verdana,sans-serif"
+MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
+#: Text sizes in points (1 pt = 4/3 px at 100 %): body text, titles, and the smallest text
+#: any picture has (sub-labels, edge labels, legends): 10 pt is 13.3 px.
+TEXT_SIZE = "11"
+TITLE_SIZE = "12"
+SMALL_SIZE = "10"
+#: How wide a picture may be drawn, in points: a notebook column at 1280 px with
+#: JupyterLab's file browser open is about 848 px (636 pt); wider pictures are scaled down.
+MAX_WIDTH_PT = 630
 IMAGE_LAYER = "#cfe2f3"  # read-only, shared: cool blue
 IMAGE_LAYER_EDGE = "#3d85c6"
 EMPTY_STEP = "#ffffff"
@@ -23,8 +41,14 @@ WHITEOUT = "#cc0000"
 ADDED = "#38761d"
 MUTED = "#666666"
 
-GRAPH_ATTR = {"fontname": FONT, "bgcolor": "transparent", "nodesep": "0.15", "ranksep": "0.12"}
-NODE_ATTR = {"fontname": FONT, "fontsize": "11", "shape": "box", "style": "rounded,filled", "margin": "0.15,0.06"}
+GRAPH_ATTR = {"fontname": FONT, "fontsize": TITLE_SIZE, "bgcolor": "transparent", "nodesep": "0.15",
+              "ranksep": "0.12"}  # fmt: skip
+NODE_ATTR = {"fontname": FONT, "fontsize": TEXT_SIZE, "shape": "box", "style": "rounded,filled",
+             "margin": "0.15,0.06"}  # fmt: skip
+#: Edge labels in the same family as everything else (graphviz's default is Times).
+EDGE_ATTR = {"fontname": FONT, "fontsize": SMALL_SIZE, "fontcolor": MUTED}
+#: A cluster's label (a panel's or the legend's title).
+PANEL_ATTR = {"fontname": FONT, "fontsize": SMALL_SIZE, "style": "rounded", "color": PANEL_EDGE}
 
 # -- reuse pictures (shared layers, build cache) -------------------------------------------
 # Okabe-Ito hues (safe for the common colour-vision deficiencies) as borders, with light
@@ -44,27 +68,86 @@ BASE_EDGE = "#666666"
 IMAGE_NODE = "#ffffff"
 
 
-def legend_table(items: list[tuple[str, str, str, str]]) -> str:
-    """An HTML-like table (swatch + text per row) for a plaintext legend node.
+LegendItem = tuple[str, str, str, str]  # (fill, border, word shown in the swatch, meaning)
 
-    ``items``: (fill, border, style word shown in the swatch, meaning).
-    """
+
+def _legend_rows(items: Sequence[LegendItem], per_row: int) -> str:
+    """Swatch and meaning, ``per_row`` items a row, at the smallest text size."""
+    rows = []
+    for at in range(0, len(items), per_row):
+        cells = "".join(
+            f'<td bgcolor="{fill}" color="{edge}" border="1" width="28">{small(mark) if mark else ""}</td>'
+            f'<td align="left">{small(html.escape(text))}</td><td width="10"></td>'
+            for fill, edge, mark, text in items[at : at + per_row]
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return "".join(rows)
+
+
+def caption(lines: Sequence[str], items: Sequence[LegendItem] = (), *, per_row: int = 2) -> str:
+    """A graph label: ``lines`` (HTML, left-aligned), then the legend, ``per_row`` swatches
+    a row. As the graph's label it sits above or below the picture, never beside it, so a
+    legend adds no width and is in view wherever the picture is."""
+    span = 3 * per_row
+    rows = "".join(f'<tr><td colspan="{span}" align="left" balign="left">{line}</td></tr>' for line in lines)
+    table = '<table border="0" cellborder="0" cellspacing="2" cellpadding="1">'
+    return f"<{table}{rows}{_legend_rows(items, per_row)}</table>>"
+
+
+def key_table(terms: list[tuple[str, str]]) -> str:
+    """An HTML-like table for a plaintext node: each term (in monospace) and what it means."""
     rows = "".join(
-        f'<tr><td bgcolor="{fill}" color="{edge}" border="1" width="28">{mark}</td>'
-        f'<td align="left">{text}</td></tr>'
-        for fill, edge, mark, text in items
+        f'<tr><td align="left" valign="top">{mono(html.escape(term))}</td>'
+        f'<td align="left" balign="left">{html.escape(meaning)}</td></tr>'
+        for term, meaning in terms
     )
-    return f'<<table border="0" cellborder="0" cellspacing="3" cellpadding="2">{rows}</table>>'
+    return f'<<table border="0" cellborder="0" cellspacing="1" cellpadding="1">{rows}</table>>'
 
 
-def add_legend(graph: graphviz.Digraph, items: list[tuple[str, str, str, str]]) -> None:
-    """A small 'legend' cluster with one table node, so every picture explains its colours."""
-    with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", fontsize="10", fontcolor=MUTED, color=PANEL_EDGE, style="rounded")
-        legend.node("legend", legend_table(items), shape="plaintext", style="", fontsize="10")
+def add_key(graph: graphviz.Digraph, terms: list[tuple[str, str]], *, title: str = "") -> None:
+    """A 'what the names mean' cluster, so a picture explains its terms beside them."""
+    with graph.subgraph(name="cluster_key") as key:
+        key.attr(label=title or KEY_TITLE, fontcolor=MUTED, **PANEL_ATTR)
+        key.node("key", key_table(terms), shape="plaintext", style="", fontsize=SMALL_SIZE)
 
+
+KEY_TITLE = "what the names mean"
 
 # -- label text ----------------------------------------------------------------------------
+
+
+def mono(text: str) -> str:
+    """``text`` (already escaped) in the monospace family, for paths, ids and commands."""
+    return f'<font face="{MONO}">{text}</font>'
+
+
+def small(text: str, colour: str = "") -> str:
+    """``text`` (already escaped) at the smallest size, in ``colour`` if given."""
+    tint = f' color="{colour}"' if colour else ""
+    return f'<font point-size="{SMALL_SIZE}"{tint}>{text}</font>'
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` characters (a longer word
+    keeps a line of its own): HTML-like labels do not wrap by themselves."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def wrapped(text: str, width: int, *, max_lines: int = 3) -> str:
+    """``text`` escaped and wrapped for an HTML-like label (``<br/>`` between lines), at
+    most ``max_lines`` lines, the last one clipped with an ellipsis if there is more."""
+    lines = wrap(" ".join(text.split()), width)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], clip(" ".join(lines[max_lines - 1 :]), width)]
+    return "<br/>".join(html.escape(line) for line in lines)
 
 
 def clip(text: str, width: int) -> str:

@@ -39,7 +39,7 @@ def waste_stack(analysis: ImageAnalysis, *, max_label: int = 46) -> Picture:
         )
         label = (
             f"<<b>{row.index}: {text}</b><br/>{human_size(row.size)} stored · {marks} · "
-            f'<font face="monospace">{short_id(row.chain_id)}</font>{waste}>'
+            f'<font face="{theme.MONO}">{short_id(row.chain_id)}</font>{waste}>'
         )
         graph.node(
             f"l{row.index}",
@@ -63,7 +63,6 @@ def waste_stack(analysis: ImageAnalysis, *, max_label: int = 46) -> Picture:
                 label=f" {_FATE[fate]} {human_size(size)}",
                 color=theme.WHITEOUT,
                 fontcolor=theme.WHITEOUT,
-                fontname=theme.FONT,
                 fontsize="10",
                 constraint="false",
             )

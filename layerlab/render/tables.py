@@ -1,0 +1,62 @@
+"""Data as HTML tables (text left, numbers right, selectable), never as pictures of tables.
+
+JupyterLab right-aligns every table cell by default; each cell here says its alignment in
+its own ``style``, which also survives the sanitiser of a notebook that is not trusted yet.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Column", "html_table", "text_table"]
+
+_CELL = "padding:2px 8px;vertical-align:top;border-bottom:1px solid #dddddd"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column's heading, and whether it holds numbers (right-aligned)."""
+
+    heading: str
+    numeric: bool = False
+
+    @property
+    def align(self) -> str:
+        return "right" if self.numeric else "left"
+
+
+def html_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, css_class: str,
+               caption: str = "") -> str:  # fmt: skip
+    """A table of already-escaped HTML cells; ``caption`` (plain text) above it."""
+    head = "".join(
+        f"<th style='text-align:{c.align};{_CELL}'>{html.escape(c.heading)}</th>" for c in columns
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td style='text-align:{c.align};{_CELL}'>{cell}</td>" for c, cell in zip(columns, row))
+        + "</tr>"
+        for row in rows
+    )
+    title = (
+        f"<caption style='text-align:left;font-weight:bold;padding:4px 0'>{html.escape(caption)}</caption>"
+        if caption
+        else ""
+    )
+    return (
+        f"<table class='{css_class}' style='border-collapse:collapse;margin:0 0 1em 0;font-size:13px'>"
+        f"{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def text_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str:
+    """The same table as plain text, padded columns (numbers right-aligned)."""
+    widths = [max([len(c.heading), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            (cell.rjust(w) if c.numeric else cell.ljust(w)) for c, cell, w in zip(columns, cells, widths)
+        ).rstrip()
+
+    return "\n".join([line([c.heading for c in columns]), *(line(r) for r in rows)])
