@@ -31,7 +31,10 @@ def test_structure_and_first_build(lab: BuildLab) -> None:
         assert f"layerlab-buildlab-{cls}" in part._dom_classes
     assert lab.dockerfile.value == COURSE_DOCKERFILE
     assert lab.error.value == ""
-    assert "<svg" in lab.picture.value and "FIRST MISS" in lab.picture.value
+    assert "<svg" in lab.picture.value
+    # a fresh host: nothing was built before, so no miss and no cascade to name
+    assert "MISS" not in lab.picture.value and "cascade" not in lab.picture.value
+    assert "first build: no cache yet" in lab.picture.value
     assert "#4 DONE" in lab.build_log.value and "docker history lab-app" in lab.build_log.value
     assert lab.host.find("lab-app") is not None
 
@@ -48,6 +51,17 @@ def test_rebuild_after_edit_shows_cached_and_new_picture(lab: BuildLab) -> None:
     assert "COPY app.py /opt/source-code/" in shown
     assert "was: COPY . /opt/source-code" in shown
     assert "2 steps CACHED" in lab.status.value
+
+
+def test_pictures_side_by_side_as_the_notebook_says(lab: BuildLab) -> None:
+    """The stack left, the cache right, both right under the Build button and before the log."""
+    children = list(lab.children)
+    assert children.index(lab.picture) < children.index(lab.build_log)
+    shown = lab.picture.value
+    assert shown.index("layerlab-buildlab-stack") < shown.index("layerlab-buildlab-cache")
+    assert "display:flex" in shown and "flex-wrap:wrap" in shown
+    assert shown.count("max-width:100%") == 2  # each picture scales to its half
+    assert set(lab.pictures) == {"stack", "cache"}
 
 
 def test_unchanged_rebuild_is_all_cached(lab: BuildLab) -> None:

@@ -96,7 +96,7 @@ def test_chmod_of_a_big_file_copies_it_up_and_diff_shows_c(lab: ContainerLab) ->
     assert f"{BIG_FILE_SIZE:,} bytes (data) from image layer 2" in shown(lab.picture)
     assert f"{BIG_FILE_SIZE:,} bytes of data" in shown(lab.status)
     assert f"RW layer 0 → {BIG_FILE_SIZE:,} bytes" in shown(lab.status)
-    assert "<pre>C /data\nC /data/model.bin</pre>" in lab.diff_a.value
+    assert ">C /data\nC /data/model.bin</pre>" in lab.diff_a.value
     assert "SIZE</b> 50MB" in lab.diff_a.value
     # isolation: the second container sees the image's file, unchanged, and no diff
     assert "(no changes)" in lab.diff_b.value and "SIZE</b> 0B" in lab.diff_b.value
@@ -180,3 +180,25 @@ def test_reset_starts_two_fresh_containers(lab: ContainerLab) -> None:
     assert (lab.a.id, lab.b.id) != old and set(lab.host.containers) == {lab.a.id, lab.b.id}
     assert "(no changes)" in lab.diff_a.value and lab.a.size() == 0
     assert "nothing copied up yet" in lab.status.value
+
+
+def test_hint_is_the_command_filled_in_never_a_template() -> None:
+    """The hint shows what a shell user would type, with this path and argument: no {path}."""
+    lab = ContainerLab(Host(seed=0))
+    assert "chmod 600 /data/model.bin" in html.unescape(lab.hint.value)
+    lab.path.value = "/etc/app/app.conf"
+    lab.operation.value = "append"
+    lab.argument.value = "one more"
+    assert "echo one more &gt;&gt; /etc/app/app.conf" in lab.hint.value
+    for name in ("read", "delete", "mkdir", "write"):
+        lab.operation.value = name
+        assert "{" not in lab.hint.value and "}" not in lab.hint.value
+
+
+def test_the_pictures_after_apply_sit_side_by_side_and_scale() -> None:
+    lab = ContainerLab(Host(seed=0))
+    lab.apply()
+    shown = lab.picture.value
+    assert "flex-wrap:wrap" in shown and "overflow-x" not in shown
+    assert shown.count("max-width:100%") == 2
+    assert set(lab.pictures) == {"steps", "stack"} and lab.pictures["steps"].name == "copy_up"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 
+import ipywidgets
 import pytest
 
 pytest.importorskip("ipywidgets")
@@ -219,3 +221,17 @@ def test_which_driver_part(lab: DriverLab) -> None:
     lab.engine.value = " 29.0 "
     lab.choose_button.click()
     assert lab.choose_error.value == ""
+
+
+def test_choose_button_and_figures_table_fit() -> None:
+    """The button's words are not cut (it takes its own width, the row wraps), and the
+    figures are an HTML table with text left and byte counts right."""
+    lab = DriverLab(drivers=["overlay2", "vfs"])
+    assert lab.choose_button.description == "Which driver?"
+    assert lab.choose_button.layout.width == "auto"
+    row = next(c for c in lab.children if isinstance(c, ipywidgets.HBox) and lab.choose_button in c.children)
+    assert row.layout.flex_flow == "row wrap"
+    table = lab.table.value
+    assert re.search(r"<td style='text-align:right;[^']*'><span style='white-space:nowrap'>[\d,]+ B</span>", table)
+    assert re.search(r"<td style='text-align:left;[^']*'><b>overlay2</b>", table)
+    assert "overflow-x" not in lab.chart.value and "max-width:100%" in lab.chart.value

@@ -58,10 +58,20 @@ def test_container_stack_layers_in_order_with_mounts_beside(host: Host) -> None:
     assert "3.05MB" in node(
         graph, "l0"
     )  # busybox 1,131,168 + libc 1,922,136 + the small /etc files
-    assert "volume logs" in node(graph, "m0") and "at /var/log/app" in node(graph, "m0")
-    assert "4.1kB" in node(graph, "m0")  # populated from the image: app.log's 4,096 bytes
-    assert "m1" not in graph.source  # the engine's /etc bind mounts are not user mounts
+    mounts = node(graph, "mounts")  # one box, a row per mount, beside the RW layer
+    assert "volume logs" in mounts and "at /var/log/app" in mounts
+    assert "4.1kB" in mounts  # populated from the image: app.log's 4,096 bytes
+    assert mounts.count(" at ") == 1  # the engine's /etc bind mounts are not user mounts
+    assert "mounts -> rw" in graph.source
     assert "penwidth=3" not in graph.source
+
+
+def test_container_stack_marks_one_mount_row(host: Host) -> None:
+    c = host.run("cow-demo", name="a", volumes=["logs:/var/log/app", "/cache"])
+    graph = container_stack(c, mark="mount:/cache", mark_note="serves /cache")
+    rows = re.findall(r"<tr><td[^>]*>.*?</td></tr>", graph.source)
+    marked = [row for row in rows if 'border="2"' in row]
+    assert len(marked) == 1 and "/cache" in marked[0] and "serves /cache" in marked[0]
 
 
 def test_container_stack_marks_one_box_and_shows_rw_bytes(host: Host) -> None:

@@ -153,7 +153,7 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
         text += f" · image {short_id(previous.image.image_id)} → {short_id(result.image.image_id)}"
     shown = [FIRST_BUILD_LEGEND, CACHE_LEGEND[3]] if first_build else CACHE_LEGEND
     legend = [item for item in shown if item[3] in tally.marks]
-    graph.attr(label=theme.caption([html.escape(text)], legend), labelloc="t")
+    graph.attr(label=theme.caption([theme.wrapped(text, max(max_label, 40))], legend, per_row=1), labelloc="t")
     return graph
 
 
@@ -161,7 +161,7 @@ def _base_node(graph: Picture, from_step: StepLog | None, base_rows: list[Histor
     """The bottom box: the FROM line, with the base image's size and layer count."""
     layers = [layer for _, layer in base_rows if layer is not None]
     text = from_step.text if from_step else "FROM ?"
-    graph.node("base", f"<<b>{theme.label_text(text, max_label)}</b><br/>base image · "
+    graph.node("base", f"<<b>{theme.wrapped(text, max_label, max_lines=2)}</b><br/>base image · "
                        f"{human_size(sum(layer.size for layer in layers))} · {theme.count(len(layers), 'layer')}>",
                fillcolor=theme.BASE, color=theme.BASE_EDGE)
 
@@ -181,7 +181,7 @@ def _step_nodes(graph: Picture, steps: list[StepLog], build_rows: list[HistoryRo
         history_text = theme.step_text(entry.created_by or str())
         if _keyword(history_text) not in LAYER_STEPS:
             tally.marks.add(CACHE_LEGEND[3][3])
-            graph.node(f"s{n}", f'<<font color="{theme.MUTED}">{theme.label_text(history_text, max_label)}'
+            graph.node(f"s{n}", f'<<font color="{theme.MUTED}">{theme.wrapped(history_text, max_label, max_lines=2)}'
                                 f"<br/><i>config only: no layer, no cache step</i></font>>",
                        fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
             continue
@@ -207,7 +207,7 @@ def _step_nodes(graph: Picture, steps: list[StepLog], build_rows: list[HistoryRo
         text = step.text if step else history_text
         size = human_size(layer.size) if layer is not None else "no layer"
         why_html = f"<br/><i>{html.escape(why)}</i>" if why else ""
-        graph.node(f"s{n}", f"<<b>{theme.label_text(text, max_label)}</b><br/>{mark} · {size}{why_html}>",
+        graph.node(f"s{n}", f"<<b>{theme.wrapped(text, max_label, max_lines=2)}</b><br/>{mark} · {size}{why_html}>",
                    fillcolor=fill, color=edge, penwidth=pen,
                    style="rounded,filled" if layer is not None else "rounded,filled,dashed")
     return tally

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 
 from layerlab.analysis.inspect import layer_reports
 from layerlab.model.digest import short_id
@@ -14,12 +13,15 @@ from .picture import Picture
 
 
 def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) -> Picture:
-    """One box per history step: filled boxes are layers, dashed ones made no layer."""
+    """One box per history step: filled boxes are layers, dashed ones made no layer.
+
+    A step's text longer than ``max_label`` characters wraps onto a second line.
+    """
     graph = Picture("image", graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB"}, node_attr=theme.NODE_ATTR)
     reports = iter(layer_reports(image))
     nodes = []
     for n, (step, layer) in enumerate(image.steps()):
-        text = html.escape(theme.clip(step.created_by or "(no history)", max_label))
+        text = theme.wrapped(step.created_by or "(no history)", max_label, max_lines=2)
         if layer is None:
             label = f'<<font color="{theme.MUTED}">{text}<br/><i>no layer (config only)</i></font>>'
             graph.node(f"s{n}", label, fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
@@ -30,12 +32,12 @@ def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) 
                 changes += f' <font color="{theme.WHITEOUT}">-{r.whiteouts + r.opaque_dirs}</font>'
             label = (
                 f"<<b>{text}</b><br/>{human_size(r.size)} · {changes} · "
-                f'<font face="{theme.MONO}">{short_id(r.diff_id)}</font>>'
+                f"{theme.mono(short_id(r.diff_id))}>"
             )
             graph.node(f"s{n}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
         nodes.append(f"s{n}")
     heading = title or f"image {short_id(image.image_id)} · {human_size(image.size)} · {len(image.layers)} layers"
-    graph.node("title", f"<<b>{html.escape(heading)}</b>>", shape="plaintext", style="")
-    for upper, lower in zip(["title", *reversed(nodes)], reversed(nodes)):
+    graph.attr(label=f"<<b>{theme.wrapped(heading, max(max_label, 40))}</b>>", labelloc="t")
+    for upper, lower in zip(list(reversed(nodes)), list(reversed(nodes))[1:]):
         graph.edge(upper, lower, style="invis")
     return graph

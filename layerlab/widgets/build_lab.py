@@ -1,8 +1,10 @@
 """The build lab: edit a Dockerfile, press Build, see which layers the cache reused.
 
 ``BuildLab(host=None, dockerfile=..., files={...})`` shows a Textarea with the
-Dockerfile, a Build button, the layer stack and the build-cache picture (against the
-previous build of this lab), the build log (CACHED lines and all) and ``docker history``.
+Dockerfile, a Build button, then side by side the layer stack (left) and the build-cache
+picture (right, against the previous build of this lab), then the build log (CACHED lines
+and all) and ``docker history``. The pictures sit right under the Build button, so what a
+build did is in view after pressing it; each picture scales to its half of the column.
 Every failure (a bad Dockerfile line, an unsupported shell command, a missing COPY
 source, an unknown base image) shows up as one message in the error area; the host is
 left as it was, because ``Host.build`` stores nothing unless every step succeeded.
@@ -26,9 +28,9 @@ from layerlab.build.builder import BuildResult
 from layerlab.build.context import BuildContext
 from layerlab.engine.host import Host
 from layerlab.model.errors import LayerlabError
-from layerlab.render import build_cache, image_stack
+from layerlab.render import Picture, build_cache, image_stack
 
-from .css import part
+from .css import PRE, part
 from .errors import error_html, guard
 
 __all__ = ["COURSE_DOCKERFILE", "COURSE_FILES", "BuildLab"]
@@ -44,6 +46,11 @@ ENTRYPOINT FLASK_APP=/opt/source-code/app.py flask run
 COURSE_FILES: dict[str, str] = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
 
 _BOX = "layerlab-buildlab"  # the widget's CSS class; a part's is _BOX + "-<part>"
+#: The words of the lab, in one place.
+STACK_TITLE = "{tag} · layer stack"
+PICTURE_TITLES = {"stack": "left: the image's layers", "cache": "right: what the cache reused"}
+#: Step texts wrap at this many characters, so the two pictures fit side by side.
+LABEL_WIDTH = 30
 
 
 class BuildLab(w.VBox):
@@ -62,6 +69,7 @@ class BuildLab(w.VBox):
         self.last: BuildResult | None = None
         self.previous: BuildResult | None = None
         self.seconds: list[float] = []  # kernel time of each build + redraw, for measurements
+        self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.dockerfile = part(w.Textarea(value=dockerfile, rows=max(6, dockerfile.count("\n") + 2),
                                           layout=w.Layout(width="100%")), _BOX, "dockerfile")
         self.build_button = part(w.Button(description="Build", button_style="primary", icon="gears"),
@@ -95,19 +103,23 @@ class BuildLab(w.VBox):
 
     # -- rendering ---------------------------------------------------------------------
     def _redraw(self, result: BuildResult) -> None:
-        stack = image_stack(result.image, title=f"{self.tag} · layer stack").to_html()
-        cache = build_cache(result, self.previous).to_html()
-        self.picture.value = (
-            '<div style="display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start">'
-            f'<div class="{_BOX}-stack">{stack}</div><div class="{_BOX}-cache">{cache}</div></div>'
+        self.pictures = {
+            "stack": image_stack(result.image, title=STACK_TITLE.format(tag=self.tag), max_label=LABEL_WIDTH),
+            "cache": build_cache(result, self.previous, max_label=LABEL_WIDTH),
+        }
+        halves = "".join(
+            f'<div class="{_BOX}-{name}" style="flex:1 1 20em;min-width:0">'
+            f'<div style="font-weight:bold">{html.escape(PICTURE_TITLES[name])}</div>{picture.to_html()}</div>'
+            for name, picture in self.pictures.items()
         )
+        self.picture.value = f'<div style="display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start">{halves}</div>'
         reused = len(result.cached_steps)
         self.status.value = (f"<span class='{_BOX}-status'>built <code>{html.escape(self.tag)}</code>: "
                              f"{reused} step{'s' * (reused != 1)} CACHED</span>")
         self.build_log.value = (
-            f"<b>build log</b><pre>{html.escape(result.log)}</pre>"
+            f"<b>build log</b>{PRE}{html.escape(result.log)}</pre>"
             f"<b>$ docker history {html.escape(self.tag)}</b>"
-            f"<pre>{html.escape(self.host.history(self.tag))}</pre>"
+            f"{PRE}{html.escape(self.host.history(self.tag))}</pre>"
         )
 
     def _show_error(self, message: str) -> None:

@@ -32,15 +32,19 @@ from layerlab.model.errors import LayerlabError
 from layerlab.model.lookup import lookup
 from layerlab.model.operation import OPERATIONS, Outcome, apply, describe
 from layerlab.model.units import human_size
-from layerlab.render import container_stack, copy_up_steps, path_lookup
+from layerlab.render import Picture, container_stack, copy_up_steps, path_lookup
 
-from .css import part
+from .css import PRE, part
 from .errors import error_html, guard
 
 __all__ = ["ContainerLab"]
 
 _BOX = "layerlab-containerlab"  # the widget's CSS class; a part's is _BOX + "-<part>"
 DEMO_IMAGE = "cow-demo"
+#: The words of the lab, in one place.
+HINT_TYPED = "as a shell user would type it"
+HINT_ARGUMENT = "argument: {argument}"
+HINT_NO_ARGUMENT = "no argument"
 
 
 class ContainerLab(w.VBox):
@@ -68,6 +72,7 @@ class ContainerLab(w.VBox):
         self.volumes = list(volumes)
         self.last: Outcome | None = None
         self.seconds: list[float] = []  # wall time of each Apply, for measurements
+        self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.a, self.b = self._start()
         controls = self._controls(operation, path, argument)
         self.hint = w.HTML("")
@@ -79,7 +84,7 @@ class ContainerLab(w.VBox):
         self.isolation = part(w.HTML(""), _BOX, "isolation")
         diffs = w.HBox(
             [self.diff_a, self.diff_b],
-            layout=w.Layout(justify_content="flex-start", grid_gap="2em"),
+            layout=w.Layout(justify_content="flex-start", grid_gap="0 2em", flex_flow="row wrap"),
         )
         super().__init__(
             children=[controls, self.hint, self.error, self.status, self.picture, diffs,
@@ -108,7 +113,8 @@ class ContainerLab(w.VBox):
         self.reset_button = part(w.Button(description="Reset", icon="undo"), _BOX, "reset")
         self.apply_button.on_click(lambda _b: guard(self.apply, self._show_error))
         self.reset_button.on_click(lambda _b: guard(self.reset, self._show_error))
-        self.operation.observe(self._on_operation, names="value")
+        for box in (self.operation, self.path, self.argument):
+            box.observe(self._on_operation, names="value")
         return w.HBox(
             [self.operation, self.path, self.argument, self.apply_button, self.reset_button],
             layout=w.Layout(flex_flow="row wrap"),
@@ -133,15 +139,13 @@ class ContainerLab(w.VBox):
 
     # -- actions -----------------------------------------------------------------------
     def _on_operation(self, _change: object = None) -> None:
+        """The command a shell user would type, filled with the path and argument chosen."""
         spec = OPERATIONS[self.operation.value]
-        arg = (
-            f" · argument: {html.escape(spec.argument)} (e.g. <code>{html.escape(spec.example)}</code>)"
-            if spec.argument
-            else " · no argument"
-        )
+        arg = self.argument.value.strip() or spec.example
+        command = spec.shell.format(path=self.path.value.strip() or "/", arg=arg)
+        needs = HINT_ARGUMENT.format(argument=spec.argument) if spec.argument else HINT_NO_ARGUMENT
         self.hint.value = (
-            f"<span class='{_BOX}-hint'>as a shell user would type it: "
-            f"<code>{html.escape(spec.shell)}</code>{arg}</span>"
+            f"<span class='{_BOX}-hint'>{HINT_TYPED}: <code>{html.escape(command)}</code> · {html.escape(needs)}</span>"
         )
 
     def apply(self) -> Outcome | None:
@@ -175,17 +179,13 @@ class ContainerLab(w.VBox):
         found = lookup(self.a, path)
         served = found.served_by
         mark = None if served is None else (served.key if served.key != "mount" else None)
-        stack = container_stack(
-            self.a, mark=mark, mark_note=f"serves {found.real}" if mark else ""
-        ).to_html()
-        first = (
-            copy_up_steps(outcome).to_html()
-            if outcome is not None
-            else path_lookup(self.a, path, result=found).to_html()
-        )
-        self.picture.value = (
-            f'<div class="{_BOX}-steps" style="overflow-x:auto">{first}</div>'
-            f'<div class="{_BOX}-stack">{stack}</div>'
+        stack = container_stack(self.a, mark=mark, mark_note=f"serves {found.real}" if mark else "")
+        first = copy_up_steps(outcome) if outcome is not None else path_lookup(self.a, path, result=found)
+        self.pictures = {"steps": first, "stack": stack}
+        self.picture.value = (  # side by side where the column is wide enough, else one above the other
+            '<div style="display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start">'
+            f'<div class="{_BOX}-steps" style="flex:1 1 22em;min-width:0">{first.to_html()}</div>'
+            f'<div class="{_BOX}-stack" style="flex:1 1 22em;min-width:0">{stack.to_html()}</div></div>'
         )
         if outcome is None:
             self.status.value = (
@@ -211,7 +211,7 @@ class ContainerLab(w.VBox):
     def _diff_panel(self, c: Container) -> str:
         text = c.diff_text() or "(no changes)"
         return (
-            f"<b>$ docker diff {html.escape(c.name)}</b><pre>{html.escape(text)}</pre>"
+            f"<b>$ docker diff {html.escape(c.name)}</b>{PRE}{html.escape(text)}</pre>"
             f"<b>SIZE</b> {human_size(c.size())} (virtual {human_size(c.virtual_size())})"
         )
 

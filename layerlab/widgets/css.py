@@ -10,7 +10,10 @@ from typing import TypeVar
 
 import ipywidgets as w
 
-__all__ = ["part"]
+__all__ = ["PRE", "part"]
+
+#: A ``<pre>`` that wraps a line longer than its column instead of scrolling sideways.
+PRE = "<pre style='white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px'>"
 
 Widget = TypeVar("Widget", bound=w.DOMWidget)
 

@@ -28,6 +28,7 @@ import ipywidgets as w
 from layerlab.compare.lines import DATA_ROOT, Command
 from layerlab.compare.walk import DataRootWalk, WalkError, parse_line
 from layerlab.dataroot import DataRoot, Node, RootDiff
+from layerlab.render import Picture
 from layerlab.render.dataroot import MARKS, TreeRow, short_name, tree_picture, tree_rows
 
 from .css import part
@@ -72,6 +73,7 @@ class DataRootExplorer(w.VBox):
         self.top: str | None = None  # a tree line can focus the picture on a sub-directory
         self.selected: str | None = None
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
+        self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self._quiet = False  # set while the list's options are replaced
         self.steps_view = part(w.HTML(""), _BOX, "steps")
         self.position = part(w.HTML(""), _BOX, "position")
@@ -220,10 +222,8 @@ class DataRootExplorer(w.VBox):
         rows = tree_rows(root, max_depth=self.depth.value, since=before, top=self.top,
                          open_paths=[kept] if kept else [], diff=diff)  # fmt: skip
         picture = tree_picture(root, rows, diff=diff, top=self.top, selected=kept)
-        self.picture.value = (  # scaled to the notebook's width; the labels stay text
-            f"<div class='{_BOX}-svg'><style>.{_BOX}-svg svg{{max-width:100%;height:auto}}</style>"
-            f"{picture.to_html()}</div>"
-        )
+        self.pictures = {"tree": picture}
+        self.picture.value = f"<div class='{_BOX}-svg'>{picture.to_html()}</div>"  # scaled to the column
         self._draw_listing(rows)
         self._draw_steps()
         self._draw_output(diff)
@@ -267,7 +267,9 @@ class DataRootExplorer(w.VBox):
             else f"in the data root: {diff.summary()}"
         )
         printed = (
-            f"<pre style='margin:0.2em 0'>{html.escape(step.output)}</pre>" if step.output else ""
+            f"<pre style='margin:0.2em 0;white-space:pre-wrap;overflow-wrap:anywhere'>{html.escape(step.output)}</pre>"
+            if step.output
+            else ""
         )
         failed = (
             "" if step.ok else f" <b style='color:{ERROR_COLOUR}'>(docker refused: nothing changed)</b>"

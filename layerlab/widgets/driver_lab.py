@@ -27,7 +27,9 @@ from layerlab.drivers import DRIVERS, WORKLOADS, CostRow, Workload, compare_cost
 from layerlab.drivers.choice import Choice, explain_choice
 from layerlab.drivers.custom import custom_workload
 from layerlab.model.errors import LayerlabError
+from layerlab.render import Picture
 from layerlab.render.drivers import binary_size, cost_chart, exact_bytes
+from layerlab.render.tables import Column, html_table
 
 from .css import part
 from .errors import error_html, guard
@@ -39,41 +41,36 @@ CUSTOM = "custom"
 #: Backing filesystems the choice part offers (what ``docker info`` calls "Backing Filesystem").
 FILESYSTEMS = ("ext4", "xfs", "btrfs", "zfs", "tmpfs", "nfs", "overlay", "ecryptfs")
 DEFAULT_DRIVERS = ("overlay2", "btrfs", "zfs", "vfs")
+#: The words of the lab, in one place.
+CHOOSE = "Which driver?"
+CHOOSE_TITLE = "Which driver would the engine pick?"
 
 
 def _cell(n: int) -> str:
     readable = binary_size(n)
     extra = "" if readable == f"{n} B" else f"<br/><small>{readable}</small>"
-    return f"<td style='text-align:right'>{exact_bytes(n)}{extra}</td>"
+    return f"<span style='white-space:nowrap'>{exact_bytes(n)}</span>{extra}"
+
+
+#: The figures table's columns: text left, byte counts right.
+FIGURE_COLUMNS = [
+    Column("driver"), Column("COW unit"), Column("image layers", True), Column("containers", True),
+    Column("total disk", True), Column("copied", True), Column("written", True),
+]  # fmt: skip
 
 
 def cost_table(rows: Iterable[CostRow]) -> str:
     """The chart's figures as an HTML table: exact bytes and binary units, one row per driver."""
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "driver",
-            "COW unit",
-            "image layers",
-            "containers",
-            "total disk",
-            "copied",
-            "written",
-        )
-    )
     body = []
     for r in rows:
         if r.error:
-            body.append(
-                f"<tr><td>{html.escape(r.driver)}</td><td colspan='6'>cannot run: {html.escape(r.error)}</td></tr>"
-            )
+            cells = ["" for _ in FIGURE_COLUMNS[2:]]
+            cells[0] = f"cannot run: {html.escape(r.error)}"
+            body.append([f"<b>{html.escape(r.driver)}</b>", r.cow_unit, *cells])
             continue
-        cells = "".join(
-            _cell(n) for n in (r.image_disk, r.containers_disk, r.total_disk, r.copied, r.written)
-        )
-        body.append(f"<tr><td><b>{html.escape(r.driver)}</b></td><td>{r.cow_unit}</td>{cells}</tr>")
-    style = "<style>.layerlab-driverlab-figures td, .layerlab-driverlab-figures th {padding: 2px 10px}</style>"
-    return f"{style}<table class='{_BOX}-figures'><tr>{head}</tr>{''.join(body)}</table>"
+        body.append([f"<b>{html.escape(r.driver)}</b>", r.cow_unit,
+                     *(_cell(n) for n in (r.image_disk, r.containers_disk, r.total_disk, r.copied, r.written))])  # fmt: skip
+    return html_table(FIGURE_COLUMNS, body, css_class=f"{_BOX}-figures")
 
 
 class DriverLab(w.VBox):
@@ -86,6 +83,7 @@ class DriverLab(w.VBox):
         **kwargs: Any,
     ) -> None:
         self.seconds: list[float] = []  # kernel-side time of each redraw, for measurements
+        self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.drivers: tuple[str, ...] = ()
         self.workload: Workload | None = None
         self.choice: Choice | None = None
@@ -107,16 +105,22 @@ class DriverLab(w.VBox):
         options = [(f"{wl.description}", name) for name, wl in WORKLOADS.items()]
         options.append(("custom: N containers each append bytes to one file", CUSTOM))
         self.workload_picker = part(
-            w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em")), _BOX, "workload"
+            w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em", max_width="100%")), _BOX,
+            "workload"
         )
         wide = {"description_width": "initial"}
-        self.containers = part(w.Text(value="10", description="containers", style=wide), _BOX, "containers")
-        self.file_size = part(w.Text(value="1 GiB", description="file size", style=wide), _BOX, "file-size")
+        short = w.Layout(width="13em")
+        self.containers = part(w.Text(value="10", description="containers", style=wide, layout=short), _BOX,
+                               "containers")  # fmt: skip
+        self.file_size = part(w.Text(value="1 GiB", description="file size", style=wide,
+                                     layout=w.Layout(width="13em")), _BOX, "file-size")  # fmt: skip
         self.bytes_written = part(
-            w.Text(value="1 B", description="each appends", style=wide), _BOX, "bytes-written"
+            w.Text(value="1 B", description="each appends", style=wide, layout=w.Layout(width="13em")), _BOX,
+            "bytes-written"
         )
         self.compare_button = part(w.Button(description="Compare", button_style="primary"), _BOX, "compare")
-        self.custom = part(w.HBox([self.containers, self.file_size, self.bytes_written]), _BOX, "custom")
+        self.custom = part(w.HBox([self.containers, self.file_size, self.bytes_written],
+                                  layout=w.Layout(flex_flow="row wrap")), _BOX, "custom")  # fmt: skip
         self.error = part(w.HTML(""), _BOX, "error")
         self.chart = part(w.HTML(""), _BOX, "chart")
         self.table = part(w.HTML(""), _BOX, "table")
@@ -129,7 +133,7 @@ class DriverLab(w.VBox):
             w.HBox(list(self.boxes.values()), layout=w.Layout(flex_flow="row wrap")),
             w.HTML("<b>Workload</b>"),
             self.workload_picker,
-            w.HBox([self.custom, self.compare_button]),
+            w.HBox([self.custom, self.compare_button], layout=w.Layout(flex_flow="row wrap")),
             self.error,
             self.chart,
             self.table,
@@ -137,17 +141,24 @@ class DriverLab(w.VBox):
 
     def _choice_part(self) -> list[w.Widget]:
         """Backing filesystem, engine and kernel version, rootless: which driver, and why."""
-        self.fs = part(w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs"), _BOX, "fs")
-        self.engine = part(w.Text(value="29.0", description="Engine"), _BOX, "engine")
-        self.kernel = part(w.Text(value="6.1", description="kernel"), _BOX, "kernel")
-        self.rootless = part(w.Checkbox(value=False, description="rootless", indent=False), _BOX, "rootless")
-        self.choose_button = part(w.Button(description="Which driver?", button_style="info"), _BOX, "choose")
+        narrow = {"description_width": "initial"}
+        self.fs = part(w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs", style=narrow,
+                                  layout=w.Layout(width="12em")), _BOX, "fs")  # fmt: skip
+        self.engine = part(w.Text(value="29.0", description="Engine", style=narrow, layout=w.Layout(width="10em")),
+                           _BOX, "engine")  # fmt: skip
+        self.kernel = part(w.Text(value="6.1", description="kernel", style=narrow, layout=w.Layout(width="9em")),
+                           _BOX, "kernel")  # fmt: skip
+        self.rootless = part(w.Checkbox(value=False, description="rootless", indent=False,
+                                        layout=w.Layout(width="auto")), _BOX, "rootless")  # fmt: skip
+        self.choose_button = part(w.Button(description=CHOOSE, button_style="info",
+                                           layout=w.Layout(width="auto", min_width="10em")), _BOX, "choose")  # fmt: skip
         self.choose_error = part(w.HTML(""), _BOX, "choose-error")
         self.answer = part(w.HTML(""), _BOX, "choice")
         self.choose_button.on_click(lambda _b: guard(self.choose, self._show_choose_error))
         return [
-            w.HTML("<b>Which driver would the engine pick?</b>"),
-            w.HBox([self.fs, self.engine, self.kernel, self.rootless, self.choose_button]),
+            w.HTML(f"<b>{CHOOSE_TITLE}</b>"),
+            w.HBox([self.fs, self.engine, self.kernel, self.rootless, self.choose_button],
+                   layout=w.Layout(flex_flow="row wrap", grid_gap="0.3em 1em", align_items="center")),
             self.choose_error,
             self.answer,
         ]
@@ -181,7 +192,8 @@ class DriverLab(w.VBox):
             return False
         self.drivers, self.workload = drivers, workload
         self.error.value = ""
-        self.chart.value = f"<div style='overflow-x:auto'>{chart.to_html()}</div>"
+        self.pictures = {"chart": chart}
+        self.chart.value = chart.to_html()  # scaled to the column, its legend below it
         self.table.value = cost_table(rows)
         self.seconds.append(time.process_time() - started)
         return True

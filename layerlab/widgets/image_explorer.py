@@ -27,7 +27,7 @@ from layerlab.model.errors import LayerlabError
 from layerlab.model.fs import is_within, normalize_path
 from layerlab.model.image import Image
 from layerlab.model.units import human_size
-from layerlab.render import theme
+from layerlab.render import Picture, theme
 from layerlab.render.waste import waste_stack
 
 from .css import part
@@ -50,6 +50,7 @@ class ImageExplorer(w.VBox):
         self.max_rows = max_rows
         self.analyses: list[ImageAnalysis] = []
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
+        self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.path = part(
             w.Text(placeholder="path to a docker save .tar or an OCI layout", layout=w.Layout(width="60%")),
             _BOX, "path",
@@ -150,7 +151,8 @@ class ImageExplorer(w.VBox):
             f"<b style='color:{theme.WHITEOUT}'>{human_size(figures.wasted_bytes)}</b> · efficiency "
             f"<b>{figures.efficiency:.1%}</b> = final_bytes / total_bytes</div>"
         )
-        self.picture.value = waste_stack(analysis).to_html()
+        self.pictures = {"waste": waste_stack(analysis)}
+        self.picture.value = self.pictures["waste"].to_html()
         options = [
             (
                 f"{r.index}: {theme.clip(r.created_by or '(no history)', 60)} · {human_size(r.size)}",
