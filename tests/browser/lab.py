@@ -47,6 +47,28 @@ LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 KERNEL_IDLE = re.compile(r"\(ipykernel\)\s*\|\s*Idle")
+#: What a learner has: a 1280x900 window with JupyterLab's file browser open beside the notebook.
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def notebook_dir() -> Path:
+    """The notebooks under test: $LAYERLAB_NOTEBOOKS (any checkout's), else this checkout's."""
+    wanted = os.environ.get("LAYERLAB_NOTEBOOKS")
+    return Path(wanted).resolve() if wanted else Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def package_root(notebooks: Path) -> Path:
+    """The checkout whose layerlab those notebooks use: theirs if it has one, else this one."""
+    theirs = notebooks.parent
+    return (
+        theirs
+        if (theirs / "layerlab" / "__init__.py").is_file()
+        else Path(__file__).resolve().parents[2]
+    )
+
+
+NOTEBOOK_DIR = notebook_dir()
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 def skip_or_fail(reason: str) -> None:
@@ -81,6 +103,8 @@ class LabServer:
     root_dir: Path
     state_dir: Path
     log_path: Path
+    #: The checkout whose ``layerlab`` the kernel imports (the notebooks' own, by default).
+    package_root: Path = field(default_factory=lambda: Path(__file__).resolve().parents[2])
     port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     process: subprocess.Popen | None = None
@@ -97,8 +121,8 @@ class LabServer:
         env["JUPYTERLAB_WORKSPACES_DIR"] = str(self.state_dir / "workspaces")
         env["IPYTHONDIR"] = str(self.state_dir / "ipython")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        # The kernel must import this checkout's layerlab even if it is not installed.
-        repo = str(Path(__file__).resolve().parents[2])
+        # The kernel must import the notebooks' own layerlab even if it is not installed.
+        repo = str(self.package_root)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH", "")) if p)
         return env
 
@@ -225,3 +249,20 @@ def run_all_cells(page: Any) -> None:
     """Menu Run -> Run All Cells, as a learner would."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+
+
+def show_file_browser(page: Any) -> None:
+    """Open the left sidebar's file browser if it is not open: the column a learner has."""
+    tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']")
+    if "lm-mod-current" not in (tab.get_attribute("class") or ""):
+        tab.click()
+    page.locator(".jp-FileBrowser").first.wait_for(state="visible")
+
+
+#: Widget views render asynchronously: wait until none says it is still loading.
+WIDGETS_SETTLED = """() => ![...document.querySelectorAll('.jp-OutputArea-output')]
+  .some(o => /Loading widget/.test(o.textContent || ''))"""
+
+#: The open notebook's tab carries jp-mod-dirty when JupyterLab thinks it has unsaved changes.
+NOTEBOOK_DIRTY = """() => !!document.querySelector(
+  '#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current.jp-mod-dirty')"""

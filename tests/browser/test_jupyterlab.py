@@ -1,157 +1,137 @@
-"""Every notebook runs cleanly in a real JupyterLab, and the first exercise answers.
+"""Every notebook as a learner sees it in JupyterLab 4: 1280x900, the file browser open.
 
-One private JupyterLab per session (temp config dirs, random token, free port) serves
-``notebooks/``; headless Chromium opens each notebook, runs all cells through the menu,
-and checks for tracebacks and widgets that failed to render. Screenshots go to
-``$LAYERLAB_ARTIFACTS`` (default: a pytest temp dir). Skips without Chromium or
-Playwright, unless ``LAYERLAB_REQUIRE_BROWSER=1``.
+One private JupyterLab (temp config dirs, random token, free port) serves the notebooks;
+headless Chromium opens each one in a fresh workspace, reads it before anything runs,
+runs all cells from the menu, reads it again and uses one widget. Each test judges one
+promise of the course on that one visit, and says which cell breaks it and by how much:
+
+- the notebook opens clean (not marked modified);
+- before running it reads like a page: no Python repr, and every exercise and lab says
+  "Run this cell";
+- no code cell holds an exercise's answer, hint or explanation;
+- Run All leaves no error output and every widget renders;
+- every output fits its column: nothing wider, nothing scrolling sideways, no text cut;
+- no raw Python (reprs, sets, unfilled templates) in what Run All shows;
+- one widget or exercise per notebook works (``checks/``), and still fits after use.
+
+Screenshots and a report (``learner-view.md``/``.json``: the widest output per notebook and
+every finding) go to ``$LAYERLAB_ARTIFACTS`` (default: a pytest temp dir). Notebooks come
+from ``$LAYERLAB_NOTEBOOKS`` if set (the kernel then imports that checkout's layerlab).
+Skips without Chromium, Playwright or JupyterLab, unless ``LAYERLAB_REQUIRE_BROWSER=1``.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import re
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from . import findings
 from .checks import find_check
 from .lab import (
     ALL_PROMPTS_DONE,
-    CHROMIUM_ARGS,
-    ERROR_OUTPUTS,
-    RUN_FINISHED,
+    NOTEBOOK_DIR,
+    NOTEBOOKS,
     WIDGET_OUTPUTS,
-    LabServer,
     code_cell_count,
-    find_chromium,
-    run_all_cells,
-    skip_or_fail,
-    wait_kernel_idle,
+    package_root,
 )
+from .learner_view import outputs, read_cells
+from .report import Report
+from .sources import answer_keywords, course_secrets, secrets_in_code, widget_cells
+from .visit import Visit, shoot_outputs
 
 pytestmark = pytest.mark.browser
 
-#: $LAYERLAB_NOTEBOOKS lets the harness itself be tried on scratch notebooks.
-NOTEBOOK_DIR = Path(
-    os.environ.get("LAYERLAB_NOTEBOOKS") or Path(__file__).resolve().parents[2] / "notebooks"
-)
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-RUN_TIMEOUT_MS = 180_000
+
+def _fail_on(found: list[findings.Finding], summary: str) -> None:
+    if found:
+        pytest.fail(f"{summary} ({len(found)}):\n" + "\n".join(f"- {f}" for f in found),
+                    pytrace=False)  # fmt: skip
+
+
+def test_opens_clean(visited: Visit, report: Report) -> None:
+    name = visited.notebook.name
+    found = []
+    if visited.modified_on_open:
+        found.append(findings.Finding("modified on open", 0,
+            f"{name} is marked modified as soon as it opens: closing it asks to save"))  # fmt: skip
+    report.add(name, "opens clean", found)
+    _fail_on(found, f"{name} is not clean when it opens")
+
+
+def test_reads_like_a_page_before_running(visited: Visit, report: Report) -> None:
+    """Before the kernel runs anything: no repr, and exercises and labs say to run them."""
+    name = visited.notebook.name
+    shown = outputs(visited.opened)
+    found = findings.raw_python(name, shown, when="before running")
+    found += findings.unreadable_widgets(name, shown, widget_cells(visited.notebook))
+    report.add(name, "before running", found)
+    _fail_on(found, f"{name} does not read like a page before running")
 
 
 @pytest.fixture(scope="session")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where screenshots and the server log go (CI uploads $LAYERLAB_ARTIFACTS)."""
-    wanted = os.environ.get("LAYERLAB_ARTIFACTS")
-    path = Path(wanted) if wanted else tmp_path_factory.mktemp("browser-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def secrets() -> list:
+    return course_secrets(package_root(NOTEBOOK_DIR))
 
 
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    if importlib.util.find_spec("playwright") is None:
-        skip_or_fail("the Python package 'playwright' is not installed (pip install playwright)")
-    if importlib.util.find_spec("jupyterlab") is None:
-        skip_or_fail("JupyterLab is not installed (pip install 'jupyterlab>=4,<5')")
-    path = find_chromium()
-    if path is None:
-        skip_or_fail("no Chromium found (apt-get install chromium, or set LAYERLAB_CHROMIUM)")
-    return path  # type: ignore[return-value]
-
-
-@pytest.fixture(scope="session")
-def lab(
-    chromium_path: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LabServer]:
-    server = LabServer(
-        root_dir=NOTEBOOK_DIR,
-        state_dir=tmp_path_factory.mktemp("jupyter-state"),
-        log_path=artifacts / "jupyterlab.log",
-    )
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture()
-def page(browser: Any, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    console: list[str] = []
-    page.on(
-        "console",
-        lambda msg: console.append(f"{msg.type}: {msg.text}") if msg.type == "error" else None,
-    )
-    try:
-        yield page
-    finally:
-        name = re.sub(r"[^\w.-]+", "_", request.node.name)
-        try:
-            page.screenshot(path=str(artifacts / f"{name}-final.png"))
-        except Exception:  # noqa: BLE001, S110 - a screenshot must not hide the real failure
-            pass
-        if console:
-            (artifacts / f"{name}-console.txt").write_text("\n".join(console), encoding="utf-8")
-        context.close()
-
-
-def open_and_run(page: Any, lab: LabServer, notebook: Path, artifacts: Path) -> float:
-    """Open ``notebook``, run all cells from the menu, wait for idle; return seconds taken."""
-    start = time.perf_counter()
-    page.goto(lab.notebook_url(notebook.name, workspace=notebook.stem))
-    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-    wait_kernel_idle(page)
-    run_all_cells(page)
-    expected = code_cell_count(notebook)
-    page.wait_for_function(RUN_FINISHED, arg=expected, timeout=RUN_TIMEOUT_MS)
-    wait_kernel_idle(page, timeout_ms=RUN_TIMEOUT_MS)
-    # Widget views render asynchronously after the kernel went idle.
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('.jp-OutputArea-output')]"
-        ".some(o => /Loading widget/.test(o.textContent || ''))",
-        timeout=30_000,
-    )
-    page.screenshot(path=str(artifacts / f"{notebook.stem}-after-run.png"))
-    return time.perf_counter() - start
-
-
-@pytest.mark.skipif(not NOTEBOOKS, reason="notebooks/ holds no notebooks yet")
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_cleanly(page: Any, lab: LabServer, notebook: Path, artifacts: Path) -> None:
-    seconds = open_and_run(page, lab, notebook, artifacts)
-    errors = page.evaluate(ERROR_OUTPUTS)
-    assert not errors, f"{notebook.name} shows errors after Run All:\n" + "\n---\n".join(errors)
-    assert page.evaluate(ALL_PROMPTS_DONE, code_cell_count(notebook)), (
-        f"{notebook.name}: not every code cell got an execution count"
-    )
-    widgets = page.evaluate(WIDGET_OUTPUTS)
-    broken = [w["text"] for w in widgets if not w["rendered"]]
-    assert not broken, f"{notebook.name}: {len(broken)} widget(s) did not render: {broken}"
-    print(f"{notebook.name}: ran in {seconds:.1f} s, {len(widgets)} widget(s)")
+def test_no_answer_in_code_cells(notebook: Path, secrets: list, report: Report) -> None:
+    """Read from the .ipynb (what the code cells show); needs no browser."""
+    found = answer_keywords(notebook) + secrets_in_code(notebook, secrets)
+    report.add(notebook.name, "answers in code", found)
+    _fail_on(found, f"{notebook.name} shows answers in its code cells")
 
-    check = find_check(notebook)
-    if check is not None:
-        check(page, artifacts)
+
+def test_runs_without_errors(visited: Visit, report: Report) -> None:
+    name = visited.notebook.name
+    found = findings.errors(name, outputs(visited.ran))
+    report.add(name, "errors", found)
+    _fail_on(found, f"{name} shows errors after Run All")
+    page = visited.page
+    assert page.evaluate(ALL_PROMPTS_DONE, code_cell_count(visited.notebook)), (
+        f"{name}: not every code cell got an execution count"
+    )
+    broken = [w["text"] for w in page.evaluate(WIDGET_OUTPUTS) if not w["rendered"]]
+    assert not broken, f"{name}: {len(broken)} widget(s) did not render: {broken}"
+    seconds = ", ".join(f"{k} {v:.1f} s" for k, v in visited.seconds.items())
+    print(f"{name}: {seconds}")
+
+
+def test_every_output_fits_its_column(visited: Visit, report: Report) -> None:
+    name = visited.notebook.name
+    shown = outputs(visited.ran)
+    report.measured(name, findings.widest(shown))
+    found = findings.fit(name, shown)
+    report.add(name, "fits the column", found)
+    _fail_on(found, f"{name} has outputs that do not fit their column")
+
+
+def test_no_raw_python_after_running(visited: Visit, report: Report) -> None:
+    name = visited.notebook.name
+    found = findings.raw_python(name, outputs(visited.ran), when="after Run All")
+    report.add(name, "raw Python", found)
+    _fail_on(found, f"{name} shows raw Python after Run All")
+
+
+def test_one_widget_works(visited: Visit, artifacts: Path) -> None:
+    """The notebook's check in ``checks/`` uses one of its labs or exercises."""
+    check = find_check(visited.notebook)
+    if check is None:
+        pytest.skip(f"no check for {visited.notebook.name} in tests/browser/checks/")
+    check(visited.page, artifacts)
+
+
+def test_the_used_widget_still_fits(visited: Visit, report: Report) -> None:
+    """After ``test_one_widget_works``: the labs and exercises it used still fit (e.g. a
+    picture redrawn after Apply). What did not fit already after Run All is not repeated."""
+    name = visited.notebook.name
+    when = "after using it"
+    widgets = ("lab", "exercise")
+    used = [o for o in outputs(read_cells(visited.page)) if o.kind in widgets]
+    visited.screenshots += shoot_outputs(visited.page, used, visited.shots, suffix="-used")
+    ran = [o for o in outputs(visited.ran) if o.kind in widgets]
+    known = {f.message for f in findings.fit(name, ran, when=when)}  # reported after Run All
+    found = [f for f in findings.fit(name, used, when=when) if f.message not in known]
+    report.add(name, "fits after use", found)
+    _fail_on(found, f"{name}: a lab or exercise no longer fits after use")

@@ -1,0 +1,118 @@
+"""One JupyterLab server and one Chromium for the whole browser suite; one visit a notebook.
+
+``visit`` is parametrised by notebook at session scope, so pytest runs every test of one
+notebook against the same visit (opened, read, Run All) before it opens the next.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .lab import (
+    CHROMIUM_ARGS,
+    NOTEBOOK_DIR,
+    NOTEBOOKS,
+    VIEWPORT,
+    LabServer,
+    find_chromium,
+    package_root,
+    skip_or_fail,
+)
+from .report import Report
+from .visit import Visit, visit
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots, the report and the server log go (CI uploads $LAYERLAB_ARTIFACTS)."""
+    wanted = os.environ.get("LAYERLAB_ARTIFACTS")
+    path = Path(wanted) if wanted else tmp_path_factory.mktemp("browser-artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def report(artifacts: Path) -> Iterator[Report]:
+    report = Report(artifacts)
+    yield report
+    if report.notebooks:
+        report.write()
+        print(f"\nlearner's view report: {artifacts / 'learner-view.md'}")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if importlib.util.find_spec("playwright") is None:
+        skip_or_fail("the Python package 'playwright' is not installed (pip install playwright)")
+    if importlib.util.find_spec("jupyterlab") is None:
+        skip_or_fail("JupyterLab is not installed (pip install 'jupyterlab>=4,<5')")
+    path = find_chromium()
+    if path is None:
+        skip_or_fail("no Chromium found (apt-get install chromium, or set LAYERLAB_CHROMIUM)")
+    return path  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def lab(
+    chromium_path: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LabServer]:
+    server = LabServer(
+        root_dir=NOTEBOOK_DIR,
+        state_dir=tmp_path_factory.mktemp("jupyter-state"),
+        log_path=artifacts / "jupyterlab.log",
+        package_root=package_root(NOTEBOOK_DIR),
+    )
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session", params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def visited(
+    request: pytest.FixtureRequest, lab: LabServer, browser: Any, artifacts: Path, report: Report
+) -> Iterator[Visit]:
+    """The notebook opened in a fresh window, read before and after Run All."""
+    notebook: Path = request.param
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    try:
+        seen = visit(page, lab, notebook, artifacts)
+        entry = report.notebook(notebook.name)
+        entry.seconds.update(seen.seconds)
+        entry.screenshots = seen.screenshots
+        yield seen
+    finally:
+        shots = artifacts / "learner-view" / notebook.stem
+        shots.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(shots / "last.png"))
+        except Exception:  # noqa: BLE001, S110 - a screenshot must not hide the real failure
+            pass
+        if console:
+            (shots / "console.txt").write_text("\n".join(console), encoding="utf-8")
+        context.close()
