@@ -289,18 +289,18 @@ def _label(row: TreeRow, explain: bool) -> str:
         return f'<<i><font color="{theme.MUTED}">… {row.hidden} more</font></i>>'
     node = row.node
     name = node.path if row.depth == 0 else node.name
-    name = short_name(name, 40 if row.depth == 0 else 16)
+    name = short_name(name, 30 if row.depth == 0 else 14)
     text = f"<b>{html.escape(name)}{'/' if node.is_dir else ''}</b>"
     if node.kind == "symlink":
-        text += f" → {theme.label_text(node.content or '', 34)}"
+        text += f"<br/>→ {theme.label_text(node.content or '', 24)}"
     if row.status:
         colour = {"added": NEW_EDGE, "changed": CHANGED_EDGE, "removed": REMOVED_EDGE}[row.status]
         text += f' <font color="{colour}"><b>{MARKS[row.status]}</b></font>'
     if row.changes_inside:
         text += f'<br/><font color="{NEW_EDGE}">{theme.count(row.changes_inside, "change")} inside</font>'
     if explain:
-        text += f"<br/>{theme.small(theme.wrapped(node.explanation, 34, max_lines=2), theme.MUTED)}"
+        text += f"<br/>{theme.small(theme.wrapped(node.explanation, 26, max_lines=3), theme.MUTED)}"
     content = node.content
     if node.kind == "file" and content and "\n" not in content.strip() and len(content) <= 90:
-        text += f'<br/><font face="{theme.MONO}" point-size="{theme.SMALL_SIZE}">= {theme.label_text(content, 44)}</font>'
+        text += f'<br/><font face="{theme.MONO}" point-size="{theme.SMALL_SIZE}">= {theme.label_text(content, 26)}</font>'
     return f"<{text}>"

@@ -1,5 +1,6 @@
 """One image from its config to its directories: config -> diff_ids -> chain ids ->
-cache-ids -> layer directories (and overlay2's short links), one row per layer.
+cache-ids -> layer directories (and overlay2's short links), top to bottom, one column per
+layer, each row headed by what it holds (so the picture grows down, not off the page).
 
 The first columns are computed from content (sha256), the last ones are names the daemon
 made up: that is why a directory's name says nothing about what it holds.
@@ -23,8 +24,9 @@ __all__ = ["identities"]
 
 #: The bottom caption: how chain ids are made, and what the two colours mean.
 CAPTION = (
-    "chain id [0] = diff_id [0]; chain id [n] = sha256(chain id [n-1] + ' ' + diff_id [n]) "
-    "over the full 'sha256:…' strings · blue: computed from content, orange: made up by the daemon"
+    "chain id [0] = diff_id [0]; chain id [n] = sha256(chain id [n-1] + ' ' + diff_id [n])",
+    "over the full 'sha256:…' strings",
+    "blue: computed from content · orange: made up by the daemon",
 )
 _GREY = f'<font point-size="{theme.SMALL_SIZE}" color="{theme.MUTED}">'
 
@@ -39,7 +41,7 @@ def identities(source: DataRoot | Host, image_ref: str, *, store: str = "overlay
     containerd = root.store == "containerd"
     graph = Picture(
         "identities",
-        graph_attr={**theme.GRAPH_ATTR, "rankdir": "LR", "ranksep": "0.35", "nodesep": "0.12"},
+        graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB", "ranksep": "0.3", "nodesep": "0.12"},
         node_attr={**theme.NODE_ATTR, "fontsize": "10"},
         edge_attr={"color": theme.MUTED},
     )
@@ -47,12 +49,18 @@ def identities(source: DataRoot | Host, image_ref: str, *, store: str = "overlay
     for layer in ident.layers:
         _layer_row(graph, layer, containerd)
     _headings(graph, ident, containerd)
-    graph.attr(label=CAPTION, labelloc="b", fontsize="11")
+    graph.attr(label=theme.caption([html.escape(line) for line in CAPTION]), labelloc="b", labeljust="l")
     return graph
 
 
 def _digest(value: str) -> str:
     return html.escape(value[:19] + "…")
+
+
+def _short_path(directory: str) -> str:
+    """``overlay2/63cadb3645f9afe9…``: the store's folder and the directory's name, cut."""
+    parent, _, name = _tail(directory, 2).rpartition("/")
+    return f"{parent}/{short_name(name, 16)}" if parent else short_name(name, 16)
 
 
 def _tail(path: str, parts: int = 3) -> str:
@@ -101,7 +109,7 @@ def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
     holds = "fs/ work/" if containerd else "diff/ link" + (" lower work/" if layer.lower else "")
     graph.node(
         f"dir{i}",
-        f"<<b>{html.escape(short_name(_tail(layer.directory, 2), 34))}/</b><br/>"
+        f"<<b>{html.escape(_short_path(layer.directory))}/</b><br/>"
         f'<font point-size="{theme.SMALL_SIZE}">{holds} · {layer.size:,} B</font>>',
         fillcolor=DIR_FILL,
         color=theme.EMPTY_STEP_EDGE,
@@ -114,7 +122,7 @@ def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
             f"chain{i - 1}",
             f"chain{i}",
             style="dashed",
-            label="sha256(parent + ' ' + diff_id)",
+            label="sha256(parent\\n+ ' ' + diff_id)",
             constraint="false",
         )
     graph.edge(f"chain{i}", f"cache{i}", label="key" if containerd else "cache-id")
@@ -130,7 +138,7 @@ def _cache_label(layer: LayerIdentity, containerd: bool) -> str:
             f"{theme.small('a counter, in metadata.db')}>"
         )
     return (
-        f'<<b>cache-id</b><br/><font face="{theme.MONO}">{html.escape(short_name(layer.cache_id, 25))}</font>'
+        f'<<b>cache-id</b><br/><font face="{theme.MONO}">{html.escape(short_name(layer.cache_id, 18))}</font>'
         f"<br/>{_GREY}the file layerdb/…/cache-id</font>>"
     )
 
@@ -138,7 +146,7 @@ def _cache_label(layer: LayerIdentity, containerd: bool) -> str:
 def _short_link(graph: Picture, layer: LayerIdentity) -> None:
     """overlay2's l/<short> link to the layer's diff directory (and its lower chain)."""
     i = layer.index
-    lower = "<br/>lower: " + theme.label_text(layer.lower, 34) if layer.lower else ""
+    lower = "<br/>lower: " + theme.label_text(layer.lower, 26) if layer.lower else ""
     graph.node(
         f"link{i}",
         f'<<b>l/{html.escape(layer.link or "")}</b><br/><font point-size="{theme.SMALL_SIZE}">→ '

@@ -21,7 +21,7 @@ from . import theme
 from .drivers import bytes_label, cow_text
 from .picture import Picture
 
-__all__ = ["EDGE_WORDS", "LAYER_DIRS", "layer_layout"]
+__all__ = ["EDGE_WORDS", "LAYER_DIRS", "TERMS", "layer_layout"]
 
 #: (directory of layer ``i`` of ``n`` under the data root, what it holds); layer 1 is the bottom.
 LayerDirs = Callable[[str, int, int], tuple[str, list[str]]]
@@ -94,6 +94,18 @@ LAYER_DIRS: dict[str, LayerDirs] = {
         "vfs/dir/{cid}/", "copy of {parent}, then this layer's changes", "this layer's files"
     ),
 }
+#: What each name the pictures use means, explained under the picture: all of them for
+#: overlay2 (and fuse-overlayfs, its layout), the first and last for the other drivers.
+TERMS = (
+    ("<cache-id N>", "layer N's directory (N counts from the bottom): a random name the daemon made up"),
+    ("diff/", "the layer's own files: what it added or changed, deletions as whiteouts"),
+    ("link", "a file holding the layer's short name"),
+    ("<short N>", "layer N's short name: a 26-character link in l/ to its diff/, so mount options stay short"),
+    ("lower", "a file naming the layers below, top first, as l/<short> links: overlayfs's lowerdir"),
+    ("work/", "an empty directory overlayfs needs beside an upper directory (its copy-up scratch space)"),
+    ("committed", "a marker file: a child layer was made on top of this one"),
+    ("<mount-id>", "a container's layer directory; <mount-id>-init holds what Docker writes (/etc/hosts...)"),
+)
 #: What ties a layer to the one below it, by driver (drawn on the dashed edges).
 EDGE_WORDS = {
     "overlay2": "lower", "fuse-overlayfs": "lower", "overlay": "hard links", "aufs": "parent",
@@ -138,6 +150,8 @@ def layer_layout(driver: str | StorageDriver, image: Image | Sequence[Layer]) ->
         style="rounded,filled,dashed",
     )
     graph.edge("root", "container", color=theme.MUTED, arrowhead="none", style="dashed")
+    shown = TERMS if drv.name in ("overlay2", "fuse-overlayfs") else [TERMS[0], TERMS[-1]]
+    graph.attr(label=theme.caption([], terms=shown), labelloc="b", labeljust="l")
     return graph
 
 

@@ -84,31 +84,27 @@ def _legend_rows(items: Sequence[LegendItem], per_row: int) -> str:
     return "".join(rows)
 
 
-def caption(lines: Sequence[str], items: Sequence[LegendItem] = (), *, per_row: int = 2) -> str:
-    """A graph label: ``lines`` (HTML, left-aligned), then the legend, ``per_row`` swatches
-    a row. As the graph's label it sits above or below the picture, never beside it, so a
-    legend adds no width and is in view wherever the picture is."""
+def _key_rows(terms: Sequence[tuple[str, str]], span: int) -> str:
+    """``what the names mean``, then each term (monospace) and its meaning."""
+    if not terms:
+        return ""
+    head = f'<tr><td colspan="{span}" align="left"><b>{small(html.escape(KEY_TITLE))}</b></td></tr>'
+    return head + "".join(
+        f'<tr><td align="left" valign="top">{small(mono(html.escape(term)))}</td>'
+        f'<td colspan="{span - 1}" align="left" balign="left">{small(html.escape(meaning))}</td></tr>'
+        for term, meaning in terms
+    )
+
+
+def caption(lines: Sequence[str], items: Sequence[LegendItem] = (), *, per_row: int = 2,
+            terms: Sequence[tuple[str, str]] = ()) -> str:  # fmt: skip
+    """A graph label: ``lines`` (HTML, left-aligned), the legend (``per_row`` swatches a
+    row), then what the picture's names mean. As the graph's label it sits above or below
+    the picture, never beside it, so it adds no width and is in view wherever the picture is."""
     span = 3 * per_row
     rows = "".join(f'<tr><td colspan="{span}" align="left" balign="left">{line}</td></tr>' for line in lines)
     table = '<table border="0" cellborder="0" cellspacing="2" cellpadding="1">'
-    return f"<{table}{rows}{_legend_rows(items, per_row)}</table>>"
-
-
-def key_table(terms: list[tuple[str, str]]) -> str:
-    """An HTML-like table for a plaintext node: each term (in monospace) and what it means."""
-    rows = "".join(
-        f'<tr><td align="left" valign="top">{mono(html.escape(term))}</td>'
-        f'<td align="left" balign="left">{html.escape(meaning)}</td></tr>'
-        for term, meaning in terms
-    )
-    return f'<<table border="0" cellborder="0" cellspacing="1" cellpadding="1">{rows}</table>>'
-
-
-def add_key(graph: graphviz.Digraph, terms: list[tuple[str, str]], *, title: str = "") -> None:
-    """A 'what the names mean' cluster, so a picture explains its terms beside them."""
-    with graph.subgraph(name="cluster_key") as key:
-        key.attr(label=title or KEY_TITLE, fontcolor=MUTED, **PANEL_ATTR)
-        key.node("key", key_table(terms), shape="plaintext", style="", fontsize=SMALL_SIZE)
+    return f"<{table}{rows}{_legend_rows(items, per_row)}{_key_rows(terms, span)}</table>>"
 
 
 KEY_TITLE = "what the names mean"
