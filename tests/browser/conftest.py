@@ -116,3 +116,4 @@ def visited(
         if console:
             (shots / "console.txt").write_text("\n".join(console), encoding="utf-8")
         context.close()
+        lab.shut_down_kernels()

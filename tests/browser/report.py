@@ -67,13 +67,19 @@ class Report:
     def markdown(self) -> str:
         checks = sorted({c for nb in self.notebooks.values() for c in nb.findings})
         lines = ["# The learner's view (JupyterLab 4, 1280x900, file browser open)", "",
-                 "| notebook | column | widest output | " + " | ".join(checks) + " |",
-                 "|---|---:|---|" + "---:|" * len(checks)]  # fmt: skip
+                 "Findings per check (`-`: not run); seconds to open (kernel idle) and to Run All.", "",
+                 "| notebook | column | widest output | " + " | ".join(checks) + " | open, run s |",
+                 "|---|---:|---|" + "---:|" * len(checks) + "---:|"]  # fmt: skip
         for name, nb in sorted(self.notebooks.items()):
             w = nb.widest
             widest = f"{w['px']} px, cell {w['cell']} ({w['kind']}: {w['what']})" if w else "-"
             counts = [str(len(nb.findings[c])) if c in nb.findings else "-" for c in checks]
-            lines.append(f"| {name} | {nb.column or '-'} | {widest} | " + " | ".join(counts) + " |")
+            took = ", ".join(f"{nb.seconds[k]:.1f}" for k in ("open", "run all") if k in nb.seconds)
+            lines.append(
+                f"| {name} | {nb.column or '-'} | {widest} | "
+                + " | ".join(counts)
+                + f" | {took or '-'} |"
+            )
         for name, nb in sorted(self.notebooks.items()):
             found = [f for check in checks for f in nb.findings.get(check, [])]
             if found:
