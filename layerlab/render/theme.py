@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-import graphviz
 
 FONT = "DejaVu Sans,Verdana,sans-serif"
 MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
