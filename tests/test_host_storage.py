@@ -8,6 +8,7 @@ import pytest
 from layerlab.dataroot import DataRoot, DataRootError
 from layerlab.drivers import DRIVERS, DriverError
 from layerlab.engine.host import Host
+from layerlab.engine.profile import ProfileError
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 
@@ -92,7 +93,7 @@ def test_without_a_driver_the_engine_version_chooses_on_the_backing_filesystem()
     assert Host(backing_fs="ext4", engine_version="24.0").storage_driver == "overlay2"
     with pytest.raises(DriverError, match="needs a btrfs backing filesystem"):
         Host(storage_driver="btrfs", backing_fs="ext4")
-    with pytest.raises(DriverError, match="not a version number"):
+    with pytest.raises(ProfileError, match="not an engine version: 'latest'"):
         Host(engine_version="latest")
 
 

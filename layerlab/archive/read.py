@@ -17,21 +17,15 @@ from typing import Any
 from layerlab.model.digest import MAX_CHAIN_DEPTH, check_digest, sha256_digest
 from layerlab.model.errors import ArchiveError, DigestMismatch, LayerlabError, LimitExceeded
 from layerlab.model.image import Image
+from layerlab.model.oci import Descriptor, ImageTarget
 
 from .blobs import DEFAULT_LIMITS, Limits, ReadLayer, read_layer_blob
+from .oci_index import IndexedImage, IndexWalker
 from .progress import byte_progress
 from .store import BlobStore, check_name, open_store
 
 _BLOB_NAME = re.compile(r"^blobs/sha256/([0-9a-f]{64})$")
 _LEGACY_CONFIG = re.compile(r"^([0-9a-f]{64})\.json$")
-INDEX_TYPES = {
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-}
-MANIFEST_TYPES = {
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-}
 
 
 @dataclass
@@ -46,12 +40,14 @@ class LayerInfo:
 
 @dataclass
 class ArchivedImage:
-    """An image found in an archive, with the tags the archive gave it."""
+    """An image found in an archive, with the tags the archive gave it; ``target`` is what
+    its ``index.json`` entry points to (an OCI archive; the containerd store's image id)."""
 
     image: Image
     tags: list[str] = field(default_factory=list)
     layer_info: list[LayerInfo] = field(default_factory=list)
     format: str = ""
+    target: ImageTarget | None = None
 
     def __repr__(self) -> str:
         return f"<ArchivedImage {self.image.image_id[7:19]} tags={self.tags} format={self.format}>"
@@ -172,14 +168,29 @@ class _Reader:
                 raise ArchiveError(f"{self.store.label}: manifest.json entry {n} RepoTags is not a list of names")
             plans.append((config, layers, tags))
         total = sum(self.store.size(p) for _, layers, _ in plans for p in set(layers))
+        indexed = {found.doc.get("config", {}).get("digest"): found for found in self._indexed()}
         out = []
         with byte_progress(total, f"reading {self.store.label}", self.progress) as tick:
             for config, layers, tags in plans:
                 image, info = self._image(
                     config, layers, _named_digest(config), [_named_digest(p) for p in layers], tick
                 )
-                out.append(ArchivedImage(image, list(tags), info, fmt))
+                found = indexed.get(image.image_id)
+                target = _target(found, image) if found is not None else None
+                out.append(ArchivedImage(image, list(tags), info, fmt, target))
         return out
+
+    def _indexed(self) -> list[IndexedImage]:
+        """The images ``index.json`` names, if the archive has one (Engine 25+ saves)."""
+        if not self.store.exists("index.json"):
+            return []
+        return self._walker().walk(self._json("index.json", "index"))
+
+    def _walker(self) -> IndexWalker:
+        def read(digest: str) -> bytes:
+            return self.store.read_small(_blob(digest), self.limits.max_json_bytes)
+
+        return IndexWalker(read, self.store.label, self._descriptor)
 
     # -- OCI layout -------------------------------------------------------------
     def oci_layout(self) -> list[ArchivedImage]:
@@ -187,22 +198,20 @@ class _Reader:
             layout = self._json("oci-layout", "oci-layout")
             if not isinstance(layout, dict) or "imageLayoutVersion" not in layout:
                 raise ArchiveError(f"{self.store.label}: oci-layout has no imageLayoutVersion")
-        index = self._json("index.json", "index")
-        manifests: list[tuple[dict[str, Any], list[str]]] = []
-        self._collect(index, "index.json", manifests, depth=0)
+        found = self._walker().walk(self._json("index.json", "index"))
         plans = []
-        for manifest, tags in manifests:
-            config = self._descriptor(manifest.get("config"), "manifest config")
-            layers = manifest.get("layers")
+        for item in found:
+            config = self._descriptor(item.doc.get("config"), "manifest config")
+            layers = item.doc.get("layers")
             if not isinstance(layers, list):
                 raise ArchiveError(f"{self.store.label}: image manifest has no layers list")
-            plans.append((config, [self._descriptor(d, "layer") for d in layers], tags))
-        total = sum(self.store.size(_blob(d)) for _, layers, _ in plans for d in layers)
+            plans.append((config, [self._descriptor(d, "layer") for d in layers], item))
+        total = sum(self.store.size(_blob(d)) for _, layers, _ in plans for d in set(layers))
         out = []
         with byte_progress(total, f"reading {self.store.label}", self.progress) as tick:
-            for config, layers, tags in plans:
+            for config, layers, item in plans:
                 image, info = self._image(_blob(config), [_blob(d) for d in layers], config, list(layers), tick)
-                out.append(ArchivedImage(image, tags, info, "oci-layout"))
+                out.append(ArchivedImage(image, item.tags, info, "oci-layout", _target(item, image)))
         return out
 
     def _descriptor(self, desc: Any, what: str) -> str:
@@ -223,41 +232,15 @@ class _Reader:
             )
         return digest
 
-    def _collect(self, index: Any, name: str, out: list[tuple[dict[str, Any], list[str]]], depth: int) -> None:
-        if depth > 4:
-            raise ArchiveError(f"{self.store.label}: image indexes nested too deeply")
-        if not isinstance(index, dict) or not isinstance(index.get("manifests"), list):
-            raise ArchiveError(f"{self.store.label}: {name} has no manifests list")
-        for desc in index["manifests"]:
-            digest = self._descriptor(desc, "manifest")
-            data = self.store.read_small(_blob(digest), self.limits.max_json_bytes)
-            if sha256_digest(data) != digest:
-                raise DigestMismatch(f"{self.store.label}: manifest blob does not hash to {digest}")
-            try:
-                doc = json.loads(data)
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                raise ArchiveError(f"{self.store.label}: manifest {digest[:19]} is not valid JSON: {err}") from None
-            media = desc.get("mediaType") or (doc.get("mediaType") if isinstance(doc, dict) else None)
-            if media in INDEX_TYPES or (isinstance(doc, dict) and "manifests" in doc):
-                self._collect(doc, digest, out, depth + 1)
-                continue
-            if media not in MANIFEST_TYPES and not (isinstance(doc, dict) and "layers" in doc):
-                raise ArchiveError(f"{self.store.label}: unsupported manifest media type {media!r}")
-            annotations = desc.get("annotations") or {}
-            tags = [
-                annotations[k]
-                for k in ("io.containerd.image.name", "org.opencontainers.image.ref.name")
-                if isinstance(annotations.get(k), str)
-            ]
-            out.append((doc, [_familiar(t) for t in tags[:1]]))
 
 
-def _familiar(name: str) -> str:
-    """``docker.io/library/busybox:1`` as the docker CLI shows it: ``busybox:1``."""
-    for prefix in ("docker.io/library/", "docker.io/"):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+def _target(found: IndexedImage, image: Image) -> ImageTarget:
+    """What the archive's ``index.json`` entry points to, with every document read."""
+    doc = found.doc
+    config = Descriptor.from_json(doc["config"])
+    layers = tuple(Descriptor.from_json(d) for d in doc.get("layers") or [])
+    documents = {**found.documents, config.digest: image.config_bytes}
+    return ImageTarget(found.top, found.manifest, config, layers, documents, tuple(found.attestation))
 
 
 def _blob(digest: str) -> str:

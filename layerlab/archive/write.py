@@ -7,12 +7,11 @@ target and renamed into place at the end, so an error leaves nothing half-writte
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,7 +21,7 @@ from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 from layerlab.model.reference import full_ref
 
-from .blobs import ChunkStream
+from .engine_save import SavedImage, save_archive
 from .progress import byte_progress
 from .staging import staged_dir, staged_file
 
@@ -45,54 +44,15 @@ def _normalise(images: TaggedImages) -> list[tuple[Image, list[str]]]:
     return list(rows.values())
 
 
-def _add(tar: tarfile.TarFile, name: str, size: int, chunks: Iterator[bytes] | bytes, mode: int = 0o644) -> None:
-    info = tarfile.TarInfo(name)
-    info.size, info.mode = size, mode
-    stream = io.BufferedReader(ChunkStream(iter((chunks,)) if isinstance(chunks, bytes) else chunks), 1 << 20)
-    tar.addfile(info, stream)  # type: ignore[arg-type]
-
-
-def _add_dir(tar: tarfile.TarFile, name: str) -> None:
-    info = tarfile.TarInfo(name)
-    info.type, info.mode = tarfile.DIRTYPE, 0o755
-    tar.addfile(info)
-
-
 def save_docker_archive(images: TaggedImages, path: str | Path, *, progress: bool | None = None) -> Path:
-    """A ``docker save`` archive in the classic layout (``manifest.json``, ``<id>/layer.tar``).
+    """A ``docker save`` archive as Engine 20.10 writes it (``manifest.json``, ``repositories``,
+    ``<v1 id>/{VERSION,json,layer.tar}``: :mod:`.engine_save`).
 
     Engines of every version load it; the image id and diff_ids stay the same because the
     config bytes and layer tars are written exactly.
     """
-    rows = _normalise(images)
-    path = Path(path)
-    layers: dict[str, Layer] = {l.diff_id: l for image, _ in rows for l in image.layers}
-    total = sum(l.tar_size for l in layers.values())
-    manifest = []
-    with staged_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        with byte_progress(total, f"writing {path.name}", progress) as tick:
-            for diff_id, layer in layers.items():
-                hexid = diff_id.removeprefix("sha256:")
-                _add_dir(tar, hexid)
-                _add(tar, f"{hexid}/VERSION", 3, b"1.0")
-                _add(tar, f"{hexid}/layer.tar", layer.tar_size, _ticking(layer.tar_chunks(), tick))
-        for image, tags in rows:
-            config_name = image.image_id.removeprefix("sha256:") + ".json"
-            _add(tar, config_name, len(image.config_bytes), image.config_bytes)
-            manifest.append({
-                "Config": config_name,
-                "RepoTags": tags or None,
-                "Layers": [l.diff_id.removeprefix("sha256:") + "/layer.tar" for l in image.layers],
-            })
-        data = json.dumps(manifest, separators=(",", ":")).encode()
-        _add(tar, "manifest.json", len(data), data)
-    return path
-
-
-def _ticking(chunks: Iterator[bytes], tick) -> Iterator[bytes]:  # type: ignore[no-untyped-def]
-    for chunk in chunks:
-        tick(len(chunk))
-        yield chunk
+    rows = [SavedImage(image, tags) for image, tags in _normalise(images)]
+    return save_archive(rows, path, format="docker-archive", progress=progress)
 
 
 def save_oci_layout(

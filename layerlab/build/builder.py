@@ -32,7 +32,9 @@ from .config import CONFIG_STEPS
 from .context import BuildContext
 from .copying import copy_step
 from .dockerfile import (
+    BUILDKIT_0_8,
     DockerfileError,
+    BuildKit,
     Instruction,
     Stage,
     expand,
@@ -83,6 +85,7 @@ class _Build:
     steps: list[StepLog] = field(default_factory=list)
     new_cache: dict[str, Layer | None] = field(default_factory=dict)
     shown_bases: set[str] = field(default_factory=set)
+    buildkit: BuildKit = BUILDKIT_0_8
 
 
 def build(
@@ -94,8 +97,10 @@ def build(
     build_args: Mapping[str, str] | None = None,
     target: str | None = None,
     tag: str | None = None,
+    buildkit: BuildKit = BUILDKIT_0_8,
 ) -> BuildResult:
-    """Build an image from a context; raise BuildError (with the line) and leave no trace on failure."""
+    """Build an image from a context; raise BuildError (with the line) and leave no trace on failure.
+    ``buildkit``: the BuildKit whose history text and RUN layers to make (the engine profile's)."""
     started = time.perf_counter()
     cache = cache if cache is not None else BuildCache()
     text = dockerfile if dockerfile is not None else context.dockerfile
@@ -106,7 +111,8 @@ def build(
     if target is not None and target not in [s.name for s in stages]:
         raise BuildError(f"target stage {target!r} not found (stages: {', '.join(s.name or str(s.index) for s in stages)})")
     last = next((s.index for s in stages if target is not None and s.name == target), len(stages) - 1)
-    run = _Build(context, resolve_image, cache, build_args or {}, _global_args(instructions, build_args or {}))
+    run = _Build(context, resolve_image, cache, build_args or {}, _global_args(instructions, build_args or {}),
+                 buildkit=buildkit)
     needed = _needed_stages(stages, last)
     final, base_rows = None, 0
     for stage in stages[: last + 1]:
@@ -189,14 +195,15 @@ def _needed_stages(stages: list[Stage], last: int) -> set[int]:
     return needed
 
 
-def _created_by(instruction: Instruction, state: StageState) -> str | None:
+def _created_by(run: _Build, instruction: Instruction, state: StageState) -> str | None:
     return history_text(instruction, shell=tuple(state.shell), env=state.scope, workdir=state.workdir,
-                        build_args=run_build_args(state.declared, state.env))
+                        build_args=run_build_args(state.declared, state.env), buildkit=run.buildkit,
+                        build_arg_values=run.build_args, meta_args=state.meta_args)
 
 
 def _config_step(run: _Build, instruction: Instruction, state: StageState) -> None:
     """A step that changes only the config: a history row with ``empty_layer``, never cached."""
-    created_by = _created_by(instruction, state)
+    created_by = _created_by(run, instruction, state)
     CONFIG_STEPS[instruction.keyword](instruction, state, state.scope, run.build_args)
     if created_by is not None:
         state.history.append(HistoryEntry(created_by=created_by, empty_layer=True, comment="buildkit.dockerfile.v0"))
@@ -205,7 +212,7 @@ def _config_step(run: _Build, instruction: Instruction, state: StageState) -> No
 def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, log: StepLog) -> None:
     """RUN, COPY, ADD or WORKDIR: reuse the cached layer for its key, or make it."""
     word, scope = instruction.keyword, state.scope
-    created_by = _created_by(instruction, state)
+    created_by = _created_by(run, instruction, state)
     expanded = expand(instruction.args, scope, escape=instruction.escape) if word != "RUN" else instruction.args
     layer_expected = makes_layer(instruction, workdir=state.workdir, env=scope)
     step_key, make_layer = _step(instruction, expanded, state, run)
@@ -235,7 +242,7 @@ def _step(instruction: Instruction, expanded: str, state: StageState,
           run: _Build) -> tuple[Any, Callable[[], Layer | None]]:
     """The step's cache key material and a function that makes its layer."""
     if instruction.keyword == "RUN":
-        return run_step(instruction, state)
+        return run_step(instruction, state, keep_stub_dir=run.buildkit.keeps_stub_dir)
     if instruction.keyword == "WORKDIR":
         return _workdir_step(resolve_workdir(expanded, state.workdir), state)
     return copy_step(instruction, expanded, state, run.context, run.built)

@@ -22,20 +22,24 @@ from .placing import owner_ids
 from .state import StageState
 
 #: Files the runtime mounts into every RUN step; missing ones are created as stubs (and
-#: with them /etc), then removed: that is why RUN layers of FROM scratch images list etc/.
+#: with them /etc), then removed: that is why RUN layers of FROM scratch images list etc/
+#: on Engine 20.10 (BuildKit 0.8); BuildKit 0.25 (Engine 28) removes that etc/ too.
 MOUNT_STUBS = ("etc/resolv.conf", "etc/hosts")
 #: Mount points runc creates when the image lacks them; they stay in the layer.
 MOUNT_POINTS = ("dev", "proc", "sys")
 
 
-def run_step(instruction: Instruction, state: StageState) -> tuple[Any, Callable[[], Layer | None]]:
-    """RUN: its cache key material and a function that runs it and returns its layer."""
+def run_step(instruction: Instruction, state: StageState, *,
+             keep_stub_dir: bool = True) -> tuple[Any, Callable[[], Layer | None]]:
+    """RUN: its cache key material and a function that runs it and returns its layer
+    (``keep_stub_dir``: the directory made for the mount stubs stays, as BuildKit 0.8 leaves it)."""
     env, cwd, shell = state.scope, state.workdir, list(state.shell)
     user = state.config.get("User") or ""
     argv = instruction.json_form
 
     def run() -> Layer | None:
         fs = Overlay(state.layers)
+        made_etc = not fs.exists("/etc")
         stubs = _add_mount_stubs(fs)
         result = _execute(fs, instruction, shell, env=env, cwd=cwd, user=owner_ids(fs, user) if user else (0, 0))
         if result.status != 0:
@@ -46,6 +50,8 @@ def run_step(instruction: Instruction, state: StageState) -> tuple[Any, Callable
             )
         for stub in stubs:
             fs.unlink("/" + stub)
+        if made_etc and not keep_stub_dir and fs.is_dir("/etc") and not fs.listdir("/etc"):
+            fs.rmdir("/etc")
         return fs.diff()
 
     return ("RUN", argv or instruction.args, sorted(env.items()), cwd, user, shell), run

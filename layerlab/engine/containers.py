@@ -54,7 +54,7 @@ class ContainerStore:
         return sorted(self.by_id.values(), key=lambda c: -c.created)
 
     def made_from(self, image_id: str) -> list[HostContainer]:
-        return [c for c in self.by_id.values() if c.image.image_id == image_id]
+        return [c for c in self.by_id.values() if c.image_id == image_id]
 
     def using_volume(self, name: str) -> list[HostContainer]:
         return [c for c in self.by_id.values() if any(v.name == name for v in c.volumes)]
@@ -66,9 +66,11 @@ class ContainerStore:
     def create(self, image: Image, image_ref: str, command: str | Sequence[str] | None = None, *,
                name: str | None = None, volumes: Sequence[str] = (),
                mounts: Sequence[str | Mapping[str, Any]] = (), env: Sequence[str] = (),
-               workdir: str | None = None, entrypoint: Sequence[str] | None = None) -> HostContainer:
+               workdir: str | None = None, entrypoint: Sequence[str] | None = None,
+               image_id: str | None = None) -> HostContainer:
         """``docker create``: the container with its mounts, registered, not started.
-        ``command`` is argv, or a string split as the docker CLI splits its arguments."""
+        ``command`` is argv, or a string split as the docker CLI splits its arguments;
+        ``image_id`` the image's id in the store (default: its config digest)."""
         if name is not None and any(c.name == name for c in self.by_id.values()):
             raise HostError(f'Error response from daemon: Conflict. The container name "/{name}" is already in use')
         config = image.config.get("config") or {}
@@ -81,6 +83,7 @@ class ContainerStore:
             container_id, name, image, [make_mount(s, self._volumes, self._host_dirs) for s in specs],
             image_ref=image_ref, command=argv, env=[*image.env, *env], workdir=workdir or "",
             created=next(self._clock))
+        container.image_id = image_id or image.image_id
         self.by_id[container_id] = container
         return container
 

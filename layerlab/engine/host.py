@@ -1,13 +1,17 @@
 """The simulated Docker host: one object a notebook creates, with the docker CLI's verbs.
 
-Its verbs print what the docker CLI prints (ids, sizes, column layout), so a course can
-show ``docker history`` or ``docker system df -v`` for images that live only in the model.
+Its verbs print what the docker CLI prints (ids, sizes, column layout) for the engine the
+host plays (:mod:`.profile`: Engine 20.10, Engine 28 with the classic store, Engine 28
+with the containerd image store), so a course can show ``docker history`` or ``docker
+system df -v`` for images that live only in the model.
 :class:`Host` is a facade; each concern lives in its own module:
 
-- images and tags: :mod:`.images`; ``save`` / ``load``: :mod:`.transfer`
+- images and tags: :mod:`.images`; what the containerd store names them by: :mod:`.targets`;
+  ``save`` / ``load``: :mod:`.transfer`; ``image inspect``: :mod:`.inspect`
 - containers: :mod:`.containers`, the commands they run: :mod:`.processes`,
   their ``-v`` / ``--mount`` flags: :mod:`.mounts`; volumes: :mod:`.volumes`
-- ``docker system df``: :mod:`.usage`; what the CLI prints: :mod:`.cli_text`
+- sizes per image store: :mod:`.sizes`; ``docker system df``: :mod:`.usage` and
+  :mod:`.usage_containerd`; what the CLI prints: :mod:`.cli_text`
 - the storage driver and its disk costs: :mod:`.storage`; the random directory ids of
   the data root: :mod:`.storage_ids`
 """
@@ -15,15 +19,17 @@ show ``docker history`` or ``docker system df -v`` for images that live only in 
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from layerlab.archive import save_docker_archive
 from layerlab.build.builder import BuildCache, BuildResult, build
 from layerlab.build.context import BuildContext
 from layerlab.model.container import Container
 from layerlab.model.image import Image
+from layerlab.model.oci import imported_manifest
 from layerlab.model.overlay import Overlay
 from layerlab.model.reference import full_ref
 from layerlab.model.volume import Volume
@@ -32,44 +38,56 @@ from layerlab.shell import ShellResult
 from . import cli_text
 from .containers import ContainerStore, committed_image
 from .errors import HostError
-from .images import ImageRecord, ImageStore
+from .images import ImageRecord, ImageStore, Replaced
+from .inspect import inspect_image
 from .mounts import host_dir
 from .names import NameSource
 from .processes import HostContainer
-from .storage import DEFAULT_ENGINE, DiskUsage, HostStorage, disk_usage
+from .profile import EngineProfile, resolve_profile
+from .storage import DiskUsage, disk_usage, host_storage
 from .storage_ids import StorageIds
-from .transfer import ArchiveCopies, loaded_lines
+from .sizes import cache_records
+from .targets import SEEDED_START, built_target, known_blobs, plain_target
+from .times import created_ago
+from .transfer import ArchiveCopies, loaded_lines, save_images
 from .usage import ImageUsage, SystemDf, Usage, layer_usage, system_df
+from .usage_containerd import containerd_system_df
 from .volumes import VolumeStore
 
 __all__ = ["Host", "HostError", "ImageUsage", "SystemDf", "Usage"]
 
-
 class Host:
-    """A daemon in the model. ``use_catalogue``: ``FROM`` names not built here come from
-    the catalogue of base images. ``seed`` makes container ids, generated names and the
-    data root's random ids the same every run (None: random).
+    """A daemon in the model. ``engine``: the profile it plays (a name from
+    :data:`~.profile.PROFILES` or an :class:`~.profile.EngineProfile`; default
+    ``$LAYERLAB_ENGINE``, else Engine 20.10), kept as ``host.profile``. ``use_catalogue``:
+    ``FROM`` names not built here come from the catalogue of base images. ``seed`` makes
+    container ids, generated names, the data root's random ids and the build ids of the
+    containerd store the same every run (None: random).
 
-    ``storage_driver`` (``dockerd --storage-driver``; None: the one ``engine_version``
-    picks on ``backing_fs``, overlay2 on ext4) is checked as the daemon checks it: an
-    unknown or removed driver raises :class:`~layerlab.drivers.DriverError`, a deprecated
-    one records the warning ``docker info`` prints (``host.warnings``).
+    ``engine_version`` plays another release by the same rules (``24.0``: Engine 28's);
+    ``storage_driver`` and ``backing_fs``: :func:`~.storage.host_storage` (a removed driver
+    is refused, naming the release that removed it and what replaced it).
     """
 
-    def __init__(self, *, use_catalogue: bool = True, seed: int | None = None, storage_driver: str | None = None,
-                 engine_version: str = DEFAULT_ENGINE, backing_fs: str | None = None) -> None:
+    def __init__(self, *, engine: str | EngineProfile | None = None, use_catalogue: bool = True,
+                 seed: int | None = None, storage_driver: str | None = None, engine_version: str | None = None,
+                 backing_fs: str | None = None) -> None:
+        #: the engine this host plays, and its validated storage (a snapshotter: costed as its graph driver)
+        self.profile, self.storage = host_storage(resolve_profile(engine, engine_version), storage_driver, backing_fs)
+        profile = self.profile
         self.use_catalogue = use_catalogue
         self.seed = seed
-        #: the validated driver, engine version and backing filesystem
-        self.storage = HostStorage.configure(storage_driver, engine_version, backing_fs)
-        self.storage_driver = self.storage.name
-        self.engine_version = engine_version
+        self.storage_driver = profile.storage_driver
+        self.engine_version = profile.version
         self.backing_fs = self.storage.backing_fs
+        #: what "now" is for CREATED columns and the containerd store's build times
+        self.now = SEEDED_START if seed is not None else datetime.now(timezone.utc)
         self.build_cache = BuildCache()
         #: stable random cache-ids, mount-ids and short links for the data root (seeded with the host)
         self.storage_ids = StorageIds(seed)
         clock, names = itertools.count(), NameSource(seed)
-        self.image_store = ImageStore(clock)
+        self._builds = random.Random(f"buildkit:{seed}") if seed is not None else random.SystemRandom()
+        self.image_store = ImageStore(clock, containerd=profile.containerd)
         self.volume_store = VolumeStore(names)
         #: directories on the host, by path, for bind mounts (:meth:`host_dir`)
         self.host_dirs: dict[str, Overlay] = {}
@@ -108,25 +126,47 @@ class Host:
     def find(self, ref: str) -> Image | None:
         return self.image_store.find(ref)
 
+    def image_id(self, ref: str) -> str:
+        """The id ``docker images`` shows for ``ref``: the config digest (classic store) or
+        the digest of what the name points to (containerd store)."""
+        return self.image_store.id_of(ref)
+
     def tags_of(self, image_id: str) -> list[str]:
         return self.image_store.tags_of(image_id)
 
     def add(self, image: Image, tag: str | None = None) -> Image:
-        """Store an image (once) and tag it."""
-        self.image_store.add(image, tag)
-        self._observe()
+        """Store an image (once) and tag it (with the containerd store: one OCI manifest)."""
+        self._store(image, tag, self._plain(image))
         return image
 
+    def _plain(self, image: Image) -> Any:
+        return plain_target(image, known_blobs(self.image_store.targets())) if self.profile.containerd else None
+
+    def _store(self, image: Image, tag: str | None, target: Any, *, made_here: bool = False,
+               replaced: Replaced = "dangling") -> ImageRecord:
+        in_use = [c.image_id for c in self.containers.values()]
+        record = self.image_store.add(image, tag, target=target, made_here=made_here, replaced=replaced,
+                                      in_use=in_use)
+        self._observe()
+        return record
+
     def build(self, context: Any, tag: str | None = None, *, dockerfile: str | None = None,
-              build_args: dict[str, str] | None = None, target: str | None = None) -> BuildResult:
-        """``docker build``: the image is stored and tagged only if every step succeeded."""
+              build_args: dict[str, str] | None = None, target: str | None = None,
+              provenance: bool = True) -> BuildResult:
+        """``docker build``: the image is stored and tagged only if every step succeeded.
+        With the containerd store it is BuildKit's index with a provenance attestation (a
+        new image id every build, cached or not), or one manifest with ``provenance=False``."""
         if not isinstance(context, BuildContext):
             context = BuildContext.from_dir(Path(context), dockerfile or "Dockerfile")
             dockerfile = None
         result = build(context, resolve_image=self._base_image, cache=self.build_cache, dockerfile=dockerfile,
-                       build_args=build_args, target=target, tag=full_ref(tag) if tag else None)
+                       build_args=build_args, target=target, tag=full_ref(tag) if tag else None,
+                       buildkit=self.profile.buildkit)
         self.storage_ids.note_built(result.image)
-        self.add(result.image, tag)
+        stored = built_target(result.image, full_ref(tag) if tag else None, known_blobs(self.image_store.targets()),
+                              attest=provenance, ids=self._builds, started=self.now + timedelta(seconds=len(self.images)),
+                              build_args=build_args) if self.profile.containerd else None
+        self._store(result.image, tag, stored, made_here=True, replaced="dropped")
         return result
 
     def _base_image(self, ref: str) -> Image | None:
@@ -139,38 +179,45 @@ class Host:
     def rmi(self, ref: str, *, force: bool = False) -> list[str]:
         """``docker rmi``: untag; delete the image when no tag is left. Lines as docker prints.
         An image a container (running or not) was made from is refused without ``force``;
-        a missing one too, except with ``force`` (nothing printed, as the 20.10 CLI does)."""
-        if force and self.find(ref) is None:
+        a missing one too, except with ``force`` (nothing printed, as the 20.10 CLI does).
+        The classic store also prints the layers it frees; the containerd store never does."""
+        if force and self.image_store.record(ref) is None:
             return []
-        image = self.image(ref)
+        image_id = self.image_store.id_of(ref)
         self._observe()
-        users = self.container_store.made_from(image.image_id)
-        lines, last_name = self.image_store.untag(ref, force=force, users=users)
-        if not last_name:
-            return lines
-        stored = list(self.storage_ids.layer_store(self))
-        lines += self.image_store.delete(image.image_id)
-        kept = self.storage_ids.layer_store(self)
-        # the layers no image, container or build cache holds any more go too, top first
-        return lines + [f"Deleted: {chain}" for chain in reversed(stored) if chain not in kept]
+        users = self.container_store.made_from(image_id)
+        lines, delete = self.image_store.untag(ref, force=force, users=users)
+        if delete:
+            stored = list(self.storage_ids.layer_store(self))
+            lines += self.image_store.delete(image_id)
+            kept = self.storage_ids.layer_store(self)  # classic: the layers nothing holds any more go, top first
+            lines += [] if self.profile.containerd else [f"Deleted: {c}" for c in reversed(stored) if c not in kept]
+        return lines
 
     def save(self, refs: list[str], path: str | Path) -> Path:
-        return save_docker_archive({r: self.image_store.daemon_image(r, r) for r in refs}, path)
+        """``docker save``: the archive this host's engine writes (:mod:`layerlab.archive.engine_save`)."""
+        return save_images(self.image_store, refs, path, self.profile.save_format, self.archive_copies.blob)
 
     def load(self, path: str | Path) -> list[str]:
         """``docker load``: every image of the archive, with its tags. Lines as docker prints.
-        The host reads its own copy of the archive (:class:`~.transfer.ArchiveCopies`)."""
+        The host reads its own copy of the archive (:class:`~.transfer.ArchiveCopies`); with
+        the containerd store the image keeps the id its ``index.json`` gave it."""
         lines: list[str] = []
         for archived in self.archive_copies.read(Path(path)):
-            self.add(archived.image)
+            target = (archived.target or imported_manifest(archived.image)) if self.profile.containerd else None
+            record = self._store(archived.image, None, target)
             for tag in archived.tags:
-                self.tags[full_ref(tag)] = archived.image.image_id
-            lines += loaded_lines(archived)
+                self.image_store.add(archived.image, tag, target=target)
+            lines += loaded_lines(archived, record.image_id)
         self._observe()
         return lines
 
     def inspect(self, ref: str) -> dict[str, Any]:
-        return self.image_store.inspect(ref)
+        """``docker image inspect``: every field this host's engine prints (:mod:`.inspect`)."""
+        record = self.image_store.record(ref) or self.image_store.daemon_record(self.image_store.id_of(ref))
+        self._observe()
+        cache_ids = [self.storage_ids.cache_id(c) for c in record.image.chain_ids]
+        return inspect_image(record, self.tags_of(record.image_id), self.profile, cache_ids, self.now)
 
     # -- containers and volumes ------------------------------------------------------------------
     def container(self, ref: str | Container) -> HostContainer:
@@ -188,7 +235,8 @@ class Host:
         ending in ``sleep N`` / ``tail -f`` stays running). ``command`` is argv, or a string
         split as the docker CLI splits its arguments. The output is in ``container.output``."""
         container = self.container_store.create(self.image(image), image, command, name=name, volumes=volumes,
-                                                mounts=mounts, env=env, workdir=workdir, entrypoint=entrypoint)
+                                                mounts=mounts, env=env, workdir=workdir, entrypoint=entrypoint,
+                                                image_id=self.image_store.id_of(image))
         container.auto_remove = rm
         self._observe()
         container.start()
@@ -214,7 +262,9 @@ class Host:
     def commit(self, container: str | Container, repo_tag: str | None = None, *,
                message: str | None = None) -> Image:
         """``docker commit``: the container's image plus its RW layer (:func:`~.containers.committed_image`)."""
-        return self.add(committed_image(self.container(container), message), repo_tag)
+        image = committed_image(self.container(container), message)
+        self._store(image, repo_tag, self._plain(image), made_here=True)
+        return image
 
     def volume_create(self, name: str | None = None, *, anonymous: bool = False) -> Volume:
         """``docker volume create [NAME]``: creating an existing name returns it (as docker does)."""
@@ -235,24 +285,30 @@ class Host:
 
     # -- what docker prints -------------------------------------------------------------------------
     def ps_rows(self, *, all: bool = False, size: bool = False) -> list[dict[str, str]]:  # noqa: A002
-        return cli_text.ps_rows(self.containers.values(), all=all, size=size)
+        return cli_text.ps_rows(self.containers.values(), all=all, size=size, containerd=self.profile.containerd)
 
     def ps(self, *, all: bool = False, size: bool = False) -> str:  # noqa: A002
-        """``docker ps [-a] [-s]``; SIZE is ``RW bytes (virtual image + RW bytes)``."""
+        """``docker ps [-a] [-s]``; SIZE is ``RW (virtual image + RW)`` as this engine counts it."""
         return cli_text.ps_table(self.ps_rows(all=all, size=size), size=size)
 
     def history_rows(self, ref: str) -> list[dict[str, str]]:
         """``docker history``: newest first; only the top row names an image (BuildKit builds)."""
-        return cli_text.history_rows(self.image_store.daemon_image(ref))
+        record = self.image_store.daemon_record(ref)
+        return cli_text.history_rows(record.image, record.image_id, self._created(record),
+                                     containerd=self.profile.containerd)
 
     def history(self, ref: str, *, no_trunc: bool = False) -> str:
-        return cli_text.history_table(self.history_rows(ref), no_trunc=no_trunc)
+        return cli_text.history_table(self.history_rows(ref), no_trunc=no_trunc, full_id=self.image_id(ref))
 
-    def image_rows(self) -> list[dict[str, str]]:
-        return cli_text.image_rows(self.image_store)
+    def _created(self, record: ImageRecord) -> str:
+        return created_ago(str(record.image.config.get("created") or ""), self.now, made_here=record.made_here)
 
-    def images_table(self) -> str:
-        return cli_text.table(self.image_rows(), cli_text.IMAGES_COLUMNS)
+    def image_rows(self, *, digests: bool = False, no_trunc: bool = False) -> list[dict[str, str]]:
+        return cli_text.image_rows(self.image_store, self._created, digests=digests, no_trunc=no_trunc)
+
+    def images_table(self, *, digests: bool = False, no_trunc: bool = False) -> str:
+        """``docker images [--digests] [--no-trunc]``."""
+        return cli_text.images_table(self.image_rows(digests=digests, no_trunc=no_trunc), digests=digests)
 
     def volume_ls(self) -> str:
         return cli_text.volume_table(self.volumes.values())
@@ -260,7 +316,16 @@ class Host:
     def docker_info_lines(self, root: str = "/var/lib/docker") -> list[str]:
         """``docker info``'s counts, storage driver lines and root dir, then its warnings."""
         return cli_text.docker_info(list(self.containers.values()), len(self.images), self.storage,
-                                    len(self.layer_usage()), root)
+                                    len(self.layer_usage()), self.profile, root)
+
+    def builder_prune(self) -> str:
+        """``docker builder prune -af``: BuildKit's cache records of built layers go (the
+        layers an image still uses stay with it). Printed as this engine's client prints it."""
+        records = cache_records(self.storage_ids.layer_store(self), self.build_cache, self.storage_ids,
+                                self.profile.containerd)
+        self.build_cache.clear()
+        self._observe()
+        return cli_text.builder_prune(records, as_table=self.profile.prune_table)
 
     # -- space -----------------------------------------------------------------------------------
     def layer_usage(self) -> dict[str, int]:
@@ -268,28 +333,24 @@ class Host:
         return layer_usage(self.image_store.images())
 
     def system_df(self) -> SystemDf:
-        """What ``docker system df`` counts (the daemon's disk-usage report, Engine 20.10: :mod:`.usage`)."""
-        images = {image_id: record.image for image_id, record in self.images.items()}
-        return system_df(images, self.tags, list(self.containers.values()), list(self.volumes.values()),
-                         self.build_cache.layers.values())
+        """What ``docker system df`` counts, by this engine's image store (:mod:`.usage`)."""
+        count = containerd_system_df if self.profile.containerd else system_df
+        return count(self.images, self.tags, list(self.containers.values()), list(self.volumes.values()),
+                     self.build_cache.layers.values())
 
     def system_df_text(self, verbose: bool = False) -> str:
-        """``docker system df [-v]`` as the 20.10 CLI lays it out (docker/cli formatter/disk_usage.go)."""
+        """``docker system df [-v]`` as the CLI lays it out (docker/cli formatter/disk_usage.go)."""
         if not verbose:
             return cli_text.system_df_table(self.system_df())
         return cli_text.system_df_verbose(self.system_df(), self.image_store, list(self.containers.values()),
-                                          self.volumes.values())
+                                          self.volumes.values(), self.profile)
 
     def disk_usage(self) -> DiskUsage:
         """Disk the storage driver really uses for image layers and containers.
 
-        Not what ``docker system df`` or ``docker ps -s`` print: those report each layer's
-        *content* (the bytes of its changes; a container's writable-layer files), the same
-        on every driver. The driver decides what that content costs: overlay2 stores each
-        layer's changes once and copies a whole file up on its first change; btrfs/zfs
-        keep only the blocks a write touched; vfs keeps a full copy of the filesystem for
-        every layer and two (-init and writable) for every container.
-        """
+        Not what ``docker system df`` or ``docker ps -s`` print with the classic store (each
+        layer's *content*, the same on every driver): what that content costs on the driver
+        (whole-file copy-up on overlay2, changed blocks on btrfs/zfs, full copies on vfs)."""
         return disk_usage(self.image_store.images(), self.containers.values(), self.storage.driver)
 
     def __repr__(self) -> str:

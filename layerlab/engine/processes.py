@@ -49,11 +49,14 @@ def keeps_running(command: Sequence[str]) -> bool:
 class HostContainer(Container):
     """A container on a simulated host: the model's container plus what ran in it.
 
-    ``output`` holds every result, the command's first (``docker logs`` reads it)."""
+    ``output`` holds every result, the command's first (``docker logs`` reads it);
+    ``image_id`` the id of its image in the host's store (the config digest in the classic
+    store, the index or manifest digest in the containerd store)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.output: list[ShellResult] = []
+        self.image_id = self.image.image_id
 
     def exec(self, command: str | Sequence[str], *, env: Sequence[str] = ()) -> ShellResult:
         """Run a command (argv, or a string split like the docker CLI splits it) inside."""

@@ -14,6 +14,7 @@ each layer's changes, the files in a container's writable layer), identical on e
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from layerlab.drivers.choice import check_version
 from layerlab.drivers.status import version_at_least
 from layerlab.model.container import Container
 from layerlab.model.image import Image
+
+from .profile import SNAPSHOTTERS, EngineProfile
 
 DEFAULT_ENGINE = "20.10"
 DEFAULT_BACKING_FS = "extfs"
@@ -68,6 +71,22 @@ class HostStorage:
                 raise DriverError(f"the {found.name} storage driver does not start here: {why}")
         return cls(found, engine_version, fs, _warnings(found, engine_version))
 
+    @classmethod
+    def for_profile(cls, profile: EngineProfile, driver: str | None = None,
+                    backing_fs: str | None = None) -> HostStorage:
+        """The storage of a host playing ``profile``: ``driver`` as :meth:`configure` takes it
+        (classic store), or a snapshotter (containerd store), checked and costed as the graph
+        driver it implements (``overlayfs``: overlay2, ``native``: vfs)."""
+        if not profile.containerd:
+            return cls.configure(driver, profile.version, backing_fs)
+        snapshotter = driver or profile.storage_driver
+        if snapshotter not in SNAPSHOTTERS:
+            raise DriverError(
+                f"the containerd image store runs a snapshotter, not a graph driver: {snapshotter!r} "
+                f"(supported: {', '.join(SNAPSHOTTERS)})"
+            )
+        return cls.configure(SNAPSHOTTERS[snapshotter], profile.version, backing_fs)
+
     @property
     def name(self) -> str:
         return self.driver.name
@@ -98,6 +117,22 @@ class HostStorage:
         # vfs prints no status lines; btrfs, zfs, devicemapper print build- and pool-specific
         # ones (library versions, pool names) that the model does not invent
         return lines
+
+
+def host_storage(profile: EngineProfile, driver: str | None = None,
+                 backing_fs: str | None = None) -> tuple[EngineProfile, HostStorage]:
+    """The profile a host plays with the driver it runs, and that driver checked.
+
+    ``driver`` (``dockerd --storage-driver``; None: the one the engine picks on
+    ``backing_fs``, overlay2 on ext4; with the containerd store the snapshotter,
+    ``overlayfs`` or ``native``) is checked as the daemon checks it: an unknown or removed
+    driver raises :class:`~layerlab.drivers.DriverError` (with the version that removed it
+    and what replaced it), a deprecated one records the warning ``docker info`` prints.
+    """
+    storage = HostStorage.for_profile(profile, driver, backing_fs)
+    if not profile.containerd:
+        return dataclasses.replace(profile, storage_driver=storage.name), storage
+    return dataclasses.replace(profile, storage_driver=driver or profile.storage_driver), storage
 
 
 def _warnings(driver: StorageDriver, engine_version: str) -> tuple[str, ...]:

@@ -14,12 +14,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from layerlab.model.container import Container
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 from layerlab.model.reference import tags_of
 from layerlab.model.volume import Volume
+
+
+class _HasImage(Protocol):
+    @property
+    def image(self) -> Image: ...
 
 
 @dataclass(frozen=True)
@@ -67,16 +73,17 @@ def layer_usage(images: Iterable[Image]) -> dict[str, int]:
     return usage
 
 
-def system_df(images: Mapping[str, Image], tags: Mapping[str, str], containers: Sequence[Container],
+def system_df(records: Mapping[str, _HasImage], tags: Mapping[str, str], containers: Sequence[Container],
               volumes: Sequence[Volume], cached: Iterable[Layer | None]) -> SystemDf:
-    """The four rows and the per-image table, from what a host holds (``images`` by id,
+    """The four rows and the per-image table, from what a host holds (image records by id,
     ``tags`` naming them, ``cached``: the build cache's layers)."""
+    images = {image_id: record.image for image_id, record in records.items()}
     per_image = per_image_usage(images, tags, containers)
     return SystemDf(
         images=_images_usage(images, per_image),
         containers=Usage(len(containers), sum(c.running for c in containers), sum(c.size() for c in containers),
                          sum(c.size() for c in containers if not c.running)),
-        volumes=_volumes_usage(volumes, containers),
+        volumes=volumes_usage(volumes, containers),
         build_cache=_cache_usage(images, cached),
         per_image=per_image,
     )
@@ -101,7 +108,7 @@ def _images_usage(images: Mapping[str, Image], per_image: Sequence[ImageUsage]) 
     return Usage(len(images), sum(1 for i in per_image if i.containers), size, size - in_use)
 
 
-def _volumes_usage(volumes: Sequence[Volume], containers: Sequence[Container]) -> Usage:
+def volumes_usage(volumes: Sequence[Volume], containers: Sequence[Container]) -> Usage:
     mounted = {v.name for c in containers for v in c.volumes}
     return Usage(len(volumes), sum(1 for v in volumes if v.name in mounted), sum(v.size() for v in volumes),
                  sum(v.size() for v in volumes if v.name not in mounted))

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from layerlab.build.dockerfile import (
+    BUILDKIT_0_8,
+    BUILDKIT_0_25,
     DEFAULT_SHELL,
     SUPPORTED,
     DockerfileError,
@@ -224,6 +226,34 @@ def test_history_text_examples():
     )
 
 
+# What Engine 28.5 (BuildKit 0.25) wrote for these instructions: `docker history --no-trunc
+# --format '{{.CreatedBy}}'` of images built on it, with the classic and the containerd store
+# alike (the same rows on both).
+def test_history_text_of_buildkit_0_25():
+    new = {"buildkit": BUILDKIT_0_25}
+    # COPY --chmod=644 --chown=5 a.txt /c1/  ->  flags shown, --chown first
+    assert history_text(one("COPY --chmod=644 --chown=5 a.txt /c1/"), **new) == "COPY --chown=5 --chmod=644 a.txt /c1/ # buildkit"
+    assert history_text(one("ADD --chown=2:3 b.txt /c7/"), **new) == "ADD --chown=2:3 b.txt /c7/ # buildkit"
+    # --link, --from and --keep-git-dir are never shown
+    assert history_text(one("COPY --link --chown=7 a.txt /c5/"), **new) == "COPY --chown=7 a.txt /c5/ # buildkit"
+    assert history_text(one("COPY --from=base --chown=1 /bin/busybox /c6/bb"), **new) == (
+        "COPY --chown=1 /bin/busybox /c6/bb # buildkit")
+    # EXPOSE 80 443/udp 8000-8001/tcp  ->  EXPOSE [443/udp 80/tcp 8000/tcp 8001/tcp]
+    assert history_text(one("EXPOSE 80 443/udp 8000-8001/tcp"), **new) == "EXPOSE [443/udp 80/tcp 8000/tcp 8001/tcp]"
+    # HEALTHCHECK --interval=5s --start-interval=2s CMD true: the start interval comes fourth
+    assert history_text(one("HEALTHCHECK --interval=5s --start-interval=2s CMD true"), **new) == (
+        'HEALTHCHECK &{["CMD-SHELL" "true"] "5s" "0s" "0s" "2s" \'\\x00\'}')
+    assert history_text(one("HEALTHCHECK NONE"), **new) == 'HEALTHCHECK &{["NONE"] "0s" "0s" "0s" "0s" \'\\x00\'}'
+    # ARG shows the value in effect: --build-arg VERSION=2.0 over the default; a global ARG
+    given = {"VERSION": "2.0", "NODEFAULT": "nd"}
+    meta = {"BASE": "scratch"}
+    shown = [history_text(one(f"ARG {a}"), build_arg_values=given, meta_args=meta, **new)
+             for a in ("BASE", "VERSION=1.0", "NODEFAULT", "UNSET")]
+    assert shown == ["ARG BASE=scratch", "ARG VERSION=2.0", "ARG NODEFAULT=nd", "ARG UNSET"]
+    # BuildKit 0.8 (Engine 20.10) wrote the ARG as it stands, and no COPY flags
+    assert history_text(one("ARG BASE"), meta_args=meta, buildkit=BUILDKIT_0_8) == "ARG BASE"
+
+
 def test_makes_layer():
     assert makes_layer(one("RUN x")) and makes_layer(one("COPY a b"))
     assert makes_layer(one("WORKDIR /app")) and not makes_layer(one("WORKDIR /"))
@@ -284,7 +314,7 @@ CMD echo shell cmd
 """
 
 
-def predicted_history(text: str) -> list[tuple[str, bool]]:
+def predicted_history(text: str, buildkit=BUILDKIT_0_8) -> list[tuple[str, bool]]:
     """(created_by, makes a layer) for the last stage, walking it as BuildKit does."""
     stages = split_stages(parse_dockerfile(text))
     stage = stages[-1]
@@ -296,7 +326,8 @@ def predicted_history(text: str) -> list[tuple[str, bool]]:
     for ins in stage.instructions:
         scope = {**args, **env}
         text_ = history_text(
-            ins, shell=shell, env=scope, build_args=run_build_args(declared, env), workdir=workdir
+            ins, shell=shell, env=scope, build_args=run_build_args(declared, env), workdir=workdir,
+            buildkit=buildkit, meta_args=stage.meta_args,
         )
         if text_ is not None:
             rows.append((text_, makes_layer(ins, workdir=workdir, env=scope)))
@@ -334,4 +365,4 @@ def test_history_text_matches_buildkit(engine, tmp_path):
         (h["created_by"], not h.get("empty_layer", False))
         for h in _config_history(tmp_path / "image.tar")
     ]
-    assert real == predicted_history(ENGINE_DOCKERFILE)
+    assert real == predicted_history(ENGINE_DOCKERFILE, engine.profile().buildkit)

@@ -43,9 +43,24 @@ CMD ["echo", "x"] ; CMD echo shell     CMD ["echo" "x"] ; CMD ["/bin/sh" "-c" "e
 ONBUILD RUN echo onbuild               (no history entry at all)                           --
 =====================================  ==================================================  ===========
 
-Newer BuildKit releases print HEALTHCHECK with one more duration (start interval); the
-rest is unchanged as far as the BuildKit source shows. ``tests/build/test_dockerfile.py``
-rebuilds this table on a real engine (``pytest -m engine``). :func:`history_text` keeps one
+Docker Engine 28.5 (BuildKit 0.25 built in) writes the same rows but four
+(:data:`BUILDKIT_0_25`, measured on 28.5 with the classic and the containerd store alike):
+
+=====================================  ==================================================
+Dockerfile                             created_by on Engine 28.5
+=====================================  ==================================================
+COPY --chmod=644 --chown=5 a /c1/      COPY --chown=5 --chmod=644 a /c1/ # buildkit
+                                       (--chown, then --chmod; ADD too; never --from,
+                                       --link, --keep-git-dir)
+EXPOSE 80 443/udp 8080/tcp             EXPOSE [443/udp 80/tcp 8080/tcp] (sorted as text)
+HEALTHCHECK --interval=5s CMD ["true"] HEALTHCHECK &{["CMD" "true"] "5s" "0s" "0s" "0s"
+                                       '\\x00'} (the start interval after the start period)
+ARG V=1.0 (--build-arg V=2.0) ;        ARG V=2.0 ; ARG BASE=scratch: the value in effect
+ARG BASE (global ARG BASE=scratch)     (--build-arg, else the default, else the global ARG)
+=====================================  ==================================================
+
+``tests/build/test_dockerfile.py`` rebuilds both tables on a real engine (``pytest -m
+engine``, the BuildKit taken from the engine's version). :func:`history_text` keeps one
 small function a row kind, looked up by keyword.
 """
 
@@ -56,6 +71,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .errors import DockerfileError
+from .buildkit import BUILDKIT_0_8, BuildKit
 from .gofmt import go_duration, go_quote, go_quote_list, go_quote_rune, parse_duration
 from .instructions import DEFAULT_SHELL, Instruction, json_array
 from .words import expand, expand_words, parse_env_pairs
@@ -93,6 +109,9 @@ class _Row:
     build_args: Sequence[tuple[str, str]]
     workdir: str
     env: Mapping[str, str] = field(default_factory=dict)
+    buildkit: BuildKit = BUILDKIT_0_8
+    build_arg_values: Mapping[str, str] = field(default_factory=dict)
+    meta_args: Mapping[str, str | None] = field(default_factory=dict)
 
     @property
     def keyword(self) -> str:
@@ -130,7 +149,9 @@ def _run(row: _Row) -> str:
 
 
 def _copy(row: _Row) -> str:
-    return f"{row.keyword} {' '.join(row.words())} # buildkit"
+    flags = row.instruction.flags
+    shown = [f"--{f}={expand(flags[f], row.env)}" for f in ("chown", "chmod") if f in flags and row.buildkit.copy_flags]
+    return f"{row.keyword} {' '.join([*shown, *row.words()])} # buildkit"
 
 
 def _command(row: _Row) -> str:
@@ -146,11 +167,17 @@ def _env_or_label(row: _Row) -> str:
 
 
 def _arg(row: _Row) -> str:
-    return "ARG " + " ".join(k if v is None else f"{k}={v}" for k, v in row.pairs())
+    pairs = row.pairs()
+    if row.buildkit.arg_values:  # the value in effect, as the builder's ARG step takes it
+        pairs = [(k, row.build_arg_values.get(k, v if v is not None else row.meta_args.get(k))) for k, v in pairs]
+    return "ARG " + " ".join(k if v is None else f"{k}={v}" for k, v in pairs)
 
 
 def _expose(row: _Row) -> str:
-    return "EXPOSE map[" + " ".join(f"{p}:{{}}" for p in port_specs(row.words())) + "]"
+    ports = sorted(port_specs(row.words()))
+    if row.buildkit.expose_list:
+        return f"EXPOSE [{' '.join(ports)}]"
+    return "EXPOSE map[" + " ".join(f"{p}:{{}}" for p in ports) + "]"
 
 
 def _volume(row: _Row) -> str:
@@ -170,7 +197,7 @@ def _maintainer(row: _Row) -> str:
 
 
 def _healthcheck(row: _Row) -> str:
-    return "HEALTHCHECK " + _healthcheck_text(row.instruction)
+    return "HEALTHCHECK " + _healthcheck_text(row.instruction, row.buildkit.start_interval)
 
 
 #: The history text of each instruction kind; ONBUILD writes no history, FROM's base brings its own.
@@ -190,6 +217,9 @@ def history_text(
     build_args: Sequence[tuple[str, str]] = (),
     workdir: str = "/",
     env: Mapping[str, str] | None = None,
+    buildkit: BuildKit = BUILDKIT_0_8,
+    build_arg_values: Mapping[str, str] | None = None,
+    meta_args: Mapping[str, str | None] | None = None,
 ) -> str | None:
     """The ``created_by`` BuildKit writes for this instruction (see the module docstring).
 
@@ -198,13 +228,16 @@ def history_text(
     instead gives the already-substituted value (WORKDIR, USER, STOPSIGNAL; COPY, ADD,
     EXPOSE and VOLUME split it on whitespace). ``build_args`` are the RUN prefix pairs from
     :func:`run_build_args`; ``workdir`` the working directory before a WORKDIR; ``shell``
-    the SHELL in effect (shell-form RUN, CMD, ENTRYPOINT). ONBUILD and FROM write no
-    history row: ``None``.
+    the SHELL in effect (shell-form RUN, CMD, ENTRYPOINT). ``buildkit`` is the BuildKit
+    whose text to write (:data:`BUILDKIT_0_8`: Engine 20.10; :data:`BUILDKIT_0_25`: 28.5);
+    the newer one shows an ARG's value in effect, from ``build_arg_values`` (``--build-arg``)
+    and ``meta_args`` (the global ARGs). ONBUILD and FROM write no history row: ``None``.
     """
     handler = HISTORY.get(instruction.keyword)
     if handler is None:
         return None
-    return handler(_Row(instruction, shell, expanded_args, build_args, workdir, env or {}))
+    return handler(_Row(instruction, shell, expanded_args, build_args, workdir, env or {}, buildkit,
+                        build_arg_values or {}, meta_args or {}))
 
 
 def port_specs(ports: Iterable[str]) -> list[str]:
@@ -221,8 +254,9 @@ def port_specs(ports: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
-def _healthcheck_text(ins: Instruction) -> str:
-    """``%q`` of BuildKit's HealthConfig: ``&{[test] "interval" "timeout" "start" 'retries'}``."""
+def _healthcheck_text(ins: Instruction, start_interval: bool = False) -> str:
+    """``%q`` of BuildKit's HealthConfig: ``&{[test] "interval" "timeout" "start" 'retries'}``
+    (newer ones: ``"start interval"`` after ``"start"``)."""
     first, _, rest = ins.args.partition(" ")
     if first.upper() == "NONE":
         test = ["NONE"]
@@ -230,7 +264,8 @@ def _healthcheck_text(ins: Instruction) -> str:
         rest = rest.strip()
         exec_form = json_array(rest)
         test = ["CMD", *exec_form] if exec_form is not None else ["CMD-SHELL", rest]
-    durations = [parse_duration(ins.flags[f]) if f in ins.flags else 0 for f in ("interval", "timeout", "start-period")]
+    names = ("interval", "timeout", "start-period", "start-interval")[: 4 if start_interval else 3]
+    durations = [parse_duration(ins.flags[f]) if f in ins.flags else 0 for f in names]
     retries = int(ins.flags.get("retries", "0"))
     fields = [go_quote_list(test), *(go_quote(go_duration(d)) for d in durations), go_quote_rune(retries)]
     return "&{" + " ".join(fields) + "}"
