@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding
+from .learner_view import OutputView
 
 #: Keywords that put an exercise's answer or its explanation into a code cell.
 ANSWER_KEYWORDS = re.compile(r"\b(answer|explanation|hints?|accept)\s*=(?!=)")
@@ -25,9 +26,10 @@ ANSWER_KEYWORDS = re.compile(r"\b(answer|explanation|hints?|accept)\s*=(?!=)")
 EXERCISE_CALL = re.compile(r"^(exercise|MultipleChoice|ShortAnswer)\(", re.MULTILINE)
 LAB_CALL = re.compile(r"^(?:(\w+) = )?[A-Z]\w*(?:Lab|Explorer)\(", re.MULTILINE)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-#: Shorter secrets than these would match ordinary code ("2", "vfs"), so they are not looked for.
+#: Shorter secrets than these would match ordinary code ("2", "vfs", "bs=1024"), so they are
+#: not looked for.
 MIN_TEXT = 20
-MIN_DIGITS = 3
+MIN_DIGITS = 5
 
 
 @dataclass(frozen=True)
@@ -170,12 +172,36 @@ def _phrase(text: str) -> re.Pattern[str]:
 
 
 def secrets_in_code(notebook: Path, secrets: list[Secret]) -> list[Finding]:
-    """Cells whose code holds an exercise's answer, hint or explanation."""
+    """Cells whose code holds the answer, a hint or the explanation of an exercise asked in
+    this notebook (an id such as ``04-chmod`` names its notebook; other ids count anywhere)."""
     found = []
     for cell in code_cells(notebook):
-        for secret in secrets:
+        for secret in asked_in(notebook.name, secrets):
             if secret.pattern.search(cell.source):
                 found.append(Finding("answer in code", cell.number,
                     f"{notebook.name} cell {cell.number}: the code holds the {secret.what} of "
+                    f"exercise {secret.exercise}: {secret.text[:80]!r}"))  # fmt: skip
+    return found
+
+
+def asked_in(notebook: str, secrets: list[Secret]) -> list[Secret]:
+    """The secrets of exercises asked in ``notebook`` (by the id's two digits; others: all)."""
+    number = notebook[:2]
+    return [s for s in secrets if not s.exercise[:2].isdigit() or s.exercise[:2] == number]
+
+
+def secrets_on_screen(
+    notebook: str, shown: list[OutputView], secrets: list[Secret]
+) -> list[Finding]:
+    """Outputs other than the exercises themselves that print an exercise's answer, hint or
+    explanation: Run All put it on screen next to the question."""
+    found = []
+    for out in shown:
+        if out.kind == "exercise":
+            continue  # an exercise reveals its proof after an attempt, not before
+        for secret in asked_in(notebook, secrets):
+            if secret.pattern.search(out.text):
+                found.append(Finding("answer on screen", out.cell,
+                    f"{notebook} {out.where} ({out.kind}, after Run All) shows the {secret.what} of "
                     f"exercise {secret.exercise}: {secret.text[:80]!r}"))  # fmt: skip
     return found

@@ -15,7 +15,13 @@ import pytest
 from . import findings
 from .lab import VIEWPORT
 from .learner_view import OutputView, Problem, outputs, read_cells
-from .sources import answer_keywords, course_secrets, secrets_in_code, widget_cells
+from .sources import (
+    answer_keywords,
+    course_secrets,
+    secrets_in_code,
+    secrets_on_screen,
+    widget_cells,
+)
 
 
 def view(
@@ -138,15 +144,23 @@ def test_the_course_data_s_answers_are_found_in_code(tmp_path: Path) -> None:
         "        self.answer, self.explanation, self.options, self.hints = answer, explanation, options, hints\n"
         "EXERCISES = {'05-btrfs': Ex(12288, 'Bytes 0 to 9,999 touch blocks 0, 1 and 2 (each 4,096 bytes).'),\n"
         "             '05-vfs': Ex(1, 'No copy-on-write.', options=('0 B', 'About 4 MiB: two full copies'),\n"
-        "                          hints={0: 'Does vfs have copy-on-write at all, even for a new layer?'})}\n"
+        "                          hints={0: 'Does vfs have copy-on-write at all, even for a new layer?'}),\n"
+        "             '04-append': Ex(4096, 'An append keeps the old content: 4096 bytes copied up.')}\n"
     )  # fmt: skip
     secrets = course_secrets(tmp_path)
     assert {(s.exercise, s.what) for s in secrets} == {
-        ("05-btrfs", "answer"), ("05-btrfs", "explanation"), ("05-vfs", "answer"), ("05-vfs", "hint")}  # fmt: skip
+        ("05-btrfs", "answer"), ("05-btrfs", "explanation"), ("05-vfs", "answer"), ("05-vfs", "hint"),
+        ("04-append", "explanation")}  # 4096: too short a number to look for in code  # fmt: skip
     nb = _notebook(tmp_path / "05.ipynb", 'exercise("05-btrfs")', "print(12,288)",
-                   "note = ('Bytes 0 to 9,999 touch '\n        'blocks 0, 1 and 2')", "size = 122880", "x = 'About 4 MiB: two full copies'")  # fmt: skip
+                   "note = ('Bytes 0 to 9,999 touch '\n        'blocks 0, 1 and 2')", "size = 122880", "x = 'About 4 MiB: two full copies'",
+                   "# An append keeps the old content: notebook 04 asked that")  # fmt: skip
     assert [(f.cell, f.message.split("the code holds the ")[1][:20]) for f in secrets_in_code(nb, secrets)] == [
         (2, "answer of exercise 0"), (3, "explanation of exerc"), (5, "answer of exercise 0")]  # fmt: skip
+    shown = [view(cell=4, text="btrfs writes 12,288 bytes of new blocks"),
+             view(cell=6, kind="exercise", text="✓ Right. btrfs wrote 12,288 bytes"),
+             view(cell=8, text="copied up 4,096 bytes")]  # fmt: skip
+    assert [f.cell for f in secrets_on_screen("05.ipynb", shown, secrets)] == [4]
+    assert secrets_on_screen("06.ipynb", shown, secrets) == []  # 05's exercises are not asked there
 
 
 # -- the measuring script, in Chromium -------------------------------------------------

@@ -8,7 +8,8 @@ promise of the course on that one visit, and says which cell breaks it and by ho
 - the notebook opens clean (not marked modified);
 - before running it reads like a page: no Python repr, and every exercise and lab says
   "Run this cell";
-- no code cell holds an exercise's answer, hint or explanation;
+- no code cell holds an exercise's answer, hint or explanation, and no output of Run All
+  outside the exercises prints one;
 - Run All leaves no error output and every widget renders;
 - every output fits its column: nothing wider, nothing scrolling sideways, no text cut;
 - no raw Python (reprs, sets, unfilled templates) in what Run All shows;
@@ -38,7 +39,13 @@ from .lab import (
 )
 from .learner_view import outputs, read_cells
 from .report import Report
-from .sources import answer_keywords, course_secrets, secrets_in_code, widget_cells
+from .sources import (
+    answer_keywords,
+    course_secrets,
+    secrets_in_code,
+    secrets_on_screen,
+    widget_cells,
+)
 from .visit import Visit, shoot_outputs
 
 pytestmark = pytest.mark.browser
@@ -81,6 +88,15 @@ def test_no_answer_in_code_cells(notebook: Path, secrets: list, report: Report) 
     found = answer_keywords(notebook) + secrets_in_code(notebook, secrets)
     report.add(notebook.name, "answers in code", found)
     _fail_on(found, f"{notebook.name} shows answers in its code cells")
+
+
+def test_no_answer_on_screen_after_run_all(visited: Visit, secrets: list, report: Report) -> None:
+    """What proves an answer is revealed by its exercise after an attempt, never printed by
+    Run All beside the question."""
+    name = visited.notebook.name
+    found = secrets_on_screen(name, outputs(visited.ran), secrets)
+    report.add(name, "answers on screen", found)
+    _fail_on(found, f"{name} prints answers after Run All, outside its exercises")
 
 
 def test_runs_without_errors(visited: Visit, report: Report) -> None:
