@@ -1,11 +1,15 @@
 """The graph type every renderer returns, and how it shows itself in a notebook.
 
-Two fixes between ``dot`` and the page live here, so no renderer has to think of them:
+Three fixes between ``dot`` and the page live here, so no renderer has to think of them:
 
 * Spaces at the start or end of a run of text, and double spaces, are written as no-break
   spaces. ``dot`` places each run of an HTML-like label (``<b>3 B</b> on disk``) at the
   width it measured *with* the space, but SVG collapses a leading space, so the page showed
   "3 Bon disk" and "image layer 2serves".
+* A run followed by another on the same line is told the width ``dot`` gave it
+  (``textLength``). ``dot`` measures with hinted glyph widths, rounded to whole pixels (a
+  digit of DejaVu Sans at 10 pt: 6 pt instead of 6.36), so a run of digits or hex is drawn
+  up to 5 % wider than ``dot`` left room for, and ran into the next run.
 * A picture scales down to its column (``max-width: 100%``, height in proportion) instead of
   running off the page; a click shows it at full size, scrolling sideways.
 """
@@ -61,9 +65,34 @@ def _keep_spaces(match: re.Match[str]) -> str:
     return start + _EDGE_SPACES.sub("\u00a0", text) + end
 
 
+_GROUP = re.compile(r"<g id=\"[^\"]*\" class=\"(?:node|edge|cluster|graph)\">.*?</g>", re.S)
+_RUN_START = re.compile(r'<text text-anchor="start" x="([-\d.]+)" y="([-\d.]+)"')
+
+
+def _fit_runs(group: re.Match[str]) -> str:
+    """In one node (or edge, cluster, graph label): each run that another run follows on the
+    same line gets the width ``dot`` left it, up to where the next run starts."""
+    text = group.group(0)
+    runs = list(_RUN_START.finditer(text))
+    widths = {}
+    for run, after in zip(runs, runs[1:]):
+        x, y, next_x, next_y = float(run[1]), run[2], float(after[1]), after[2]
+        if y == next_y and next_x > x:
+            widths[run.start()] = f'{run.group(0)} textLength="{next_x - x:g}" lengthAdjust="spacing"'
+    if not widths:
+        return text
+    out, at = [], 0
+    for run in runs:
+        if run.start() in widths:
+            out += [text[at : run.start()], widths[run.start()]]
+            at = run.end()
+    return "".join([*out, text[at:]])
+
+
 def svg_for_page(svg: str) -> str:
-    """``dot``'s SVG with every space it measured kept on the page (see the module doc)."""
-    return _TEXT_RUN.sub(_keep_spaces, svg)
+    """``dot``'s SVG as the page must draw it: every space it measured kept, and every run of
+    text that another follows drawn in the width it measured (see the module doc)."""
+    return _GROUP.sub(_fit_runs, _TEXT_RUN.sub(_keep_spaces, svg))
 
 
 def _data_uri(svg: str) -> str:
