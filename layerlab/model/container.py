@@ -225,5 +225,5 @@ class Container:
         self.fs.link(src, dst, cwd=cwd)
 
     def __repr__(self) -> str:
-        return (f"<Container {self.name} {self.id[:12]} {self.status}, {len(self.mounts)} mounts, "
-                f"{self.size():,} bytes in the RW layer>")
+        mounts = f"{len(self.mounts)} mount{'s' * (len(self.mounts) != 1)}"
+        return f"container {self.name} ({self.id[:12]}), {self.status}: {mounts}, {self.size():,} bytes in its RW layer"

@@ -172,7 +172,8 @@ class Image:
         return list((self.config.get("config") or {}).get("Env") or [])
 
     def __repr__(self) -> str:
-        return f"<Image {self.image_id[7:19]} {len(self.layers)} layers, {self.size:,} bytes>"
+        layers = f"{len(self.layers)} layer{'s' * (len(self.layers) != 1)}"
+        return f"image {self.image_id[7:19]}: {layers}, {self.size:,} bytes"
 
 
 def _parse_config(data: bytes) -> dict[str, Any]:

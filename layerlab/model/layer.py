@@ -117,10 +117,10 @@ class Layer:
         return len(self.entries) + len(self.whiteouts) + len(self.opaque)
 
     def __repr__(self) -> str:
-        return (
-            f"<Layer {self.diff_id[7:19]} {len(self.entries)} entries, "
-            f"{len(self.whiteouts)} whiteouts, {len(self.opaque)} opaque, {self.size:,} bytes>"
-        )
+        whiteouts = f"{len(self.whiteouts)} whiteout{'s' * (len(self.whiteouts) != 1)}"
+        opaque = f"{len(self.opaque)} opaque director{'y' if len(self.opaque) == 1 else 'ies'}"
+        entries = f"{len(self.entries)} entr{'y' if len(self.entries) == 1 else 'ies'}"
+        return f"layer {self.diff_id[7:19]}: {entries}, {whiteouts}, {opaque}, {self.size:,} bytes"
 
     # -- tar form ------------------------------------------------------------
     def tar_chunks(self) -> Iterator[bytes]:

@@ -94,6 +94,10 @@ class Outcome:
     def source_of(self, record: CopyUp) -> str:
         return self.source_labels.get(record.layer, f"layer {record.layer}")
 
+    def __repr__(self) -> str:
+        return (f"{self.command}: {self.result or self.summary()}; "
+                f"RW layer {self.size_before:,} → {self.size_after:,} bytes")
+
     def summary(self) -> str:
         if not self.copy_ups:
             return "no copy-up"

@@ -41,6 +41,10 @@ class CopyUp:
     layer: int
     reason: str
 
+    def __repr__(self) -> str:
+        data = f"{self.bytes:,} bytes of data" if self.bytes else "metadata only, no data"
+        return f"copy-up of /{self.path.lstrip('/')}: {data}, from lower layer {self.layer} (0 is the bottom): {self.reason}"
+
 
 @dataclass(frozen=True)
 class Checkpoint:
