@@ -354,4 +354,8 @@ class Host:
         return disk_usage(self.image_store.images(), self.containers.values(), self.storage.driver)
 
     def __repr__(self) -> str:
-        return f"<Host {len(self.images)} images, {len(self.tags)} tags, {len(self.build_cache)} cache records>"
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'s' * (n != 1)}"
+
+        return (f"a simulated Docker host: {count(len(self.images), 'image')}, {count(len(self.tags), 'tag')}, "
+                f"{count(len(self.containers), 'container')}, {count(len(self.build_cache), 'build cache record')}")
