@@ -1,9 +1,15 @@
-"""Which Docker Engine to talk to, decided in one place; and a private one for tests.
+"""Which Docker Engine to talk to, decided in one place; and private ones for tests.
 
 The engine is the one named (``--host``), else ``$LAYERLAB_DOCKER_HOST``, else
 ``$DOCKER_HOST``, else, where the caller allows it, the default socket; it counts only
 if it answers. The CLI, ``%%docker --beside``, the engine tests and
 ``scripts/record-engine-outputs`` all ask :func:`find_engine`.
+
+Several engines at once (CI runs Engine 20.10, 28 and 28 with the containerd image store
+side by side) are named by profile in ``$LAYERLAB_ENGINES``:
+``20.10=/tmp/ll-20,28=/tmp/ll-28,28-containerd=unix:///tmp/ll-28c/docker.sock``, each a
+``scripts/private-dockerd`` folder (its ``env`` names the engine's client and DOCKER_CONFIG)
+or a ``DOCKER_HOST`` (:func:`named_engines`, :func:`engine_at`).
 """
 
 from __future__ import annotations
@@ -12,9 +18,18 @@ import os
 import subprocess
 from pathlib import Path
 
+from .clients import read_env_file
 from .engine import Engine, EngineError, EngineUnavailable
 
-__all__ = ["DEFAULT_SOCKET", "PrivateDockerd", "engine_from_env", "find_engine", "host_from_env"]
+__all__ = [
+    "DEFAULT_SOCKET",
+    "PrivateDockerd",
+    "engine_at",
+    "engine_from_env",
+    "find_engine",
+    "host_from_env",
+    "named_engines",
+]
 
 #: Where a packaged engine listens.
 DEFAULT_SOCKET = Path("/var/run/docker.sock")
@@ -56,13 +71,56 @@ def engine_from_env(timeout: float = 5.0) -> Engine | None:
     return find_engine(timeout=timeout)[0]
 
 
+def named_engines(spec: str | None = None) -> dict[str, str]:
+    """``$LAYERLAB_ENGINES`` (or ``spec``) as {profile name: folder or DOCKER_HOST}."""
+    text = os.environ.get("LAYERLAB_ENGINES", "") if spec is None else spec
+    named: dict[str, str] = {}
+    for item in text.replace("\n", ",").split(","):
+        if not item.strip():
+            continue
+        name, sep, where = item.partition("=")
+        if not sep or not name.strip() or not where.strip():
+            raise EngineUnavailable(
+                f"LAYERLAB_ENGINES: {item.strip()!r} is not NAME=WHERE "
+                "(e.g. 28-containerd=/tmp/ll-28c or 28=unix:///tmp/ll-28/docker.sock)"
+            )
+        named[name.strip()] = where.strip()
+    return named
+
+
+def engine_at(where: str) -> Engine:
+    """The engine of a ``scripts/private-dockerd`` folder (its client and DOCKER_CONFIG as
+    its ``env`` names them), or at a ``DOCKER_HOST`` such as ``unix:///run/docker.sock``."""
+    if "://" in where:
+        return Engine(where)
+    env = read_env_file(Path(where) / "env")
+    if not env.get("DOCKER_HOST"):
+        raise EngineUnavailable(f"{where}/env names no DOCKER_HOST (is an engine running there?)")
+    return Engine(
+        env["DOCKER_HOST"],
+        cli=env.get("LAYERLAB_DOCKER_CLI") or None,
+        config=env.get("DOCKER_CONFIG") or None,
+    )
+
+
 class PrivateDockerd:
     """A throw-away engine that ``scripts/private-dockerd`` runs in the folder ``where``
-    (a clone of the repository has the script; it needs root and dockerd)."""
+    (a clone of the repository has the script; it needs root and dockerd). ``prefix``:
+    the engine installed there (``scripts/install-engine``), else the system's;
+    ``image_store``: ``classic`` or ``containerd``."""
 
-    def __init__(self, script: Path, where: Path) -> None:
+    def __init__(
+        self,
+        script: Path,
+        where: Path,
+        *,
+        prefix: Path | None = None,
+        image_store: str | None = None,
+    ) -> None:
         self.script = Path(script)
         self.where = Path(where)
+        self.prefix = prefix
+        self.image_store = image_store
 
     def start(self, timeout: float = 120) -> Engine:
         """Start it and wait until it answers (:class:`EngineUnavailable` if it does not)."""
@@ -74,15 +132,23 @@ class PrivateDockerd:
         if proc.returncode != 0 or host is None:
             self.stop()
             raise EngineUnavailable(f"the private dockerd did not start:\n{proc.stderr.strip()}")
-        return Engine(host)
+        return engine_at(str(self.where))
 
     def stop(self, timeout: float = 120) -> None:
         """Stop it and remove its folder (nothing happens when it is not running)."""
         self._call("stop", timeout)
 
     def _call(self, action: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ)
+        for name in ("LAYERLAB_DOCKER_CLI", "LAYERLAB_ENGINE_PREFIX", "LAYERLAB_IMAGE_STORE"):
+            env.pop(name, None)  # the engine asked for here, not the caller's
+        if self.prefix is not None:
+            env["LAYERLAB_ENGINE_PREFIX"] = str(self.prefix)
+        if self.image_store is not None:
+            env["LAYERLAB_IMAGE_STORE"] = self.image_store
         return subprocess.run(
             [str(self.script), action, str(self.where)],
+            env=env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

@@ -7,7 +7,8 @@ errors we show are docker's own words.
 
 Every call targets ``Engine.host`` explicitly (``DOCKER_HOST`` in the child's
 environment, ``DOCKER_CONTEXT`` removed), so a private test daemon and the user's own
-daemon are never confused.
+daemon are never confused; and runs the engine's own client (:mod:`.clients`), so what
+docker prints is what that engine's users see.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .clients import NO_CLIENT, Client, candidate_clients, choose_client
+from .errors import EngineError, EngineUnavailable
+
+if TYPE_CHECKING:
+    from layerlab.engine.profile import EngineProfile
 
 __all__ = ["Engine", "EngineError", "EngineUnavailable", "find_docker_cli"]
 
@@ -27,6 +34,11 @@ DEFAULT_TIMEOUT = 120.0
 BUILD_TIMEOUT = 900.0
 #: How many lines of docker's stderr an EngineError quotes.
 STDERR_LINES = 15
+#: Said when a client without its buildx plugin refuses a BuildKit build.
+NO_BUILDX = (
+    "{cli} builds with BuildKit through its buildx plugin, and finds none: set DOCKER_CONFIG to a "
+    "directory whose cli-plugins/ holds docker-buildx (scripts/private-dockerd writes one: DIR/config)"
+)
 
 _UNREACHABLE_HINTS = (
     "Cannot connect to the Docker daemon",
@@ -38,44 +50,17 @@ _UNREACHABLE_HINTS = (
 )
 
 
-class EngineError(Exception):
-    """A docker command failed; the message names the command and quotes docker's stderr."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        cmd: list[str] | None = None,
-        returncode: int | None = None,
-        stderr: str = "",
-    ) -> None:
-        super().__init__(message)
-        self.cmd = cmd
-        self.returncode = returncode
-        self.stderr = stderr
-
-
-class EngineUnavailable(EngineError):
-    """No docker client, or the daemon at ``host`` does not answer."""
-
-
 def find_docker_cli() -> str:
-    """The docker client to run: ``$LAYERLAB_DOCKER_CLI``, else ``/usr/bin/docker``, else PATH.
-
-    ``/usr/bin/docker`` (Debian's docker.io) comes first because a newer client earlier on
-    PATH may refuse BuildKit builds when the buildx plugin is missing.
-    """
+    """Any installed docker client (``$LAYERLAB_DOCKER_CLI`` first), for callers with no
+    engine in mind; an :class:`Engine` drives its engine with its own client
+    (:func:`~layerlab.real.clients.choose_client`)."""
     configured = os.environ.get("LAYERLAB_DOCKER_CLI")
     if configured:
         return configured
-    if os.path.exists("/usr/bin/docker"):
-        return "/usr/bin/docker"
-    found = shutil.which("docker")
-    if found:
-        return found
-    raise EngineUnavailable(
-        "no docker client found: install docker.io (or docker-ce-cli) or set LAYERLAB_DOCKER_CLI"
-    )
+    found = candidate_clients() or ([shutil.which("docker")] if shutil.which("docker") else [])
+    if not found:
+        raise EngineUnavailable(NO_CLIENT)
+    return str(found[0])
 
 
 def _tail(text: str, lines: int = STDERR_LINES) -> str:
@@ -90,15 +75,41 @@ def _json_lines(text: str) -> list[dict[str, Any]]:
 class Engine:
     """One Docker Engine, addressed by a ``DOCKER_HOST`` value such as ``unix:///tmp/d/docker.sock``."""
 
-    def __init__(self, host: str, *, cli: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        host: str,
+        *,
+        cli: str | None = None,
+        config: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         self.host = host
-        self.cli = cli or find_docker_cli()
         self.timeout = timeout
+        #: The client and its DOCKER_CONFIG: as given, else chosen on first use.
+        self._client = Client(cli, config) if cli else None
+        self._profile: EngineProfile | None = None
         #: Progress output (stderr) of the latest ``build``: shows which steps were CACHED.
         self.last_build_log = ""
 
     def __repr__(self) -> str:
         return f"Engine(host={self.host!r}, cli={self.cli!r})"
+
+    @property
+    def client(self) -> Client:
+        """The engine's own docker client (asks the engine its version the first time)."""
+        if self._client is None:
+            self._client = choose_client(self.host, self._server_version)
+        return self._client
+
+    @property
+    def cli(self) -> str:
+        return self.client.path
+
+    def _server_version(self, cli: str) -> str:
+        out = self._run("version", "--format", "{{.Server.Version}}", cli=cli).stdout.strip()
+        if not out:
+            raise EngineUnavailable(f"docker at {self.host} did not report a server version")
+        return out
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -108,6 +119,8 @@ class Engine:
         for name in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
             env.pop(name, None)
         env["DOCKER_HOST"] = self.host
+        if self._client is not None and self._client.config:
+            env["DOCKER_CONFIG"] = self._client.config
         env.update(extra or {})
         return env
 
@@ -116,9 +129,10 @@ class Engine:
         *args: str,
         timeout: float | None = None,
         env: dict[str, str] | None = None,
+        cli: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run ``docker ARGS`` against this host; raise EngineError unless it exits 0."""
-        cmd = [self.cli, *args]
+        cmd = [cli or self.cli, *args]
         shown = f"DOCKER_HOST={self.host} " + shlex.join(cmd)
         limit = self.timeout if timeout is None else timeout
         try:
@@ -190,7 +204,13 @@ class Engine:
         args += extra_args or []
         args.append(str(context))
         env = {"DOCKER_BUILDKIT": "1" if buildkit else "0"}
-        proc = self._run(*args, timeout=BUILD_TIMEOUT, env=env)
+        try:
+            proc = self._run(*args, timeout=BUILD_TIMEOUT, env=env)
+        except EngineError as err:
+            if "buildx component is missing" not in err.stderr:
+                raise
+            raise EngineError(f"{err}\n{NO_BUILDX.format(cli=self.cli)}", cmd=err.cmd,
+                              returncode=err.returncode, stderr=err.stderr) from None
         self.last_build_log = proc.stderr + proc.stdout
         return str(self.inspect_image(tag)["Id"])
 
@@ -250,6 +270,15 @@ class Engine:
     def info(self) -> dict[str, Any]:
         """``docker info`` (Driver, DockerRootDir, ...): where and how the engine stores layers."""
         return json.loads(self._run("info", "--format", "{{json .}}").stdout)
+
+    def profile(self) -> EngineProfile:
+        """The simulator's profile of this engine (version, image store, storage driver),
+        read once from ``docker info``."""
+        if self._profile is None:
+            from layerlab.engine.profile import profile_from_info
+
+            self._profile = profile_from_info(self.info())
+        return self._profile
 
     def export_filesystem(self, image: str, path: Path) -> None:
         """``docker create`` + ``docker export``: a container's merged filesystem as a tar."""
