@@ -13,10 +13,12 @@ import pytest
 from layerlab.course import NOTEBOOKS, Notebook
 from layerlab.course.instructor import instructor_view, write_instructor_view
 from layerlab.course.map import course_map, course_minutes
+from layerlab.course.exercises import EXERCISES
 from layerlab.course.source import (
     Cell,
     CourseSourceError,
     exercise_calls,
+    inline_exercises,
     markdown_links,
     python_source,
     read_cells,
@@ -67,45 +69,45 @@ def test_magics_are_blanked_and_cell_magics_are_not_python() -> None:
     assert python_source(text) == text
 
 
-def test_exercise_calls_bind_arguments_to_their_names() -> None:
+def test_exercise_calls_read_the_id_and_the_objects_passed() -> None:
     calls = exercise_calls(
         code(
-            "import layerlab as ll\n"
-            "q = ll.exercise.MultipleChoice('Q?', ['a', 'b'], 1, 'because', misconception='chmod-is-free')",
-            "%load_ext x\ndisplay(ShortAnswer('How many?', answer=str(3 + 1), explanation='four'))",
+            "from layerlab.widgets import exercise\nexercise('04-chmod', result=chmod, host=h)",
+            "%load_ext x\nw = exercise(\"00-delete-later\")\nprint('exercise(')",
+            "exercise(NAMES[0])",
         )
     )
-    assert [(c.kind, c.cell, c.line) for c in calls] == [("MultipleChoice", 0, 2), ("ShortAnswer", 1, 2)]  # fmt: skip
-    mc, sa = calls
-    assert mc.literal("options") == ["a", "b"] and mc.literal("answer") == 1
-    assert mc.literal("misconception") == "chmod-is-free"
-    assert sa.arguments["answer"].literal is False
-    assert sa.arguments["answer"].source == "str(3 + 1)"
-    assert sa.literal("question") == "How many?"
+    assert [(c.exercise_id, c.cell, c.line, c.objects) for c in calls] == [
+        ("04-chmod", 0, 2, ("result", "host")),
+        ("00-delete-later", 1, 2, ()),
+        (None, 2, 1, ()),
+    ]
+    assert calls[2].id_source == "NAMES[0]"
 
 
 def test_exercise_calls_follow_import_aliases_and_ignore_other_calls() -> None:
     calls = exercise_calls(
         code(
-            "from layerlab.course.exercise import MultipleChoice as MC",
-            "MC('Q?', ['a', 'b'], 'a', 'e')\nprint('MultipleChoice(')\nChoice('x')",
+            "from layerlab.widgets import exercise as ask_me\nfrom elsewhere import thing as exercises",
+            "ask_me('01-rmi', walk=walk)\nexercises('x')\nexercise_calls('y')",
         )
     )
-    assert [(c.kind, c.cell) for c in calls] == [("MultipleChoice", 1)]
-    calls = exercise_calls(
-        code(
-            "from layerlab.widgets import ShortAnswer as SA\nfrom elsewhere import MultipleChoice as MC",
-            "SA('Q?', 'a', 'e')\nMC('x')",
-        )
-    )
-    assert [(c.kind, c.cell) for c in calls] == [("ShortAnswer", 1)]
+    assert [(c.exercise_id, c.cell) for c in calls] == [("01-rmi", 1)]
+
+
+def test_inline_exercises_are_found_where_they_are() -> None:
+    cells = code("x = 1", "MultipleChoice('Q?', ['a', 'b'], 1, 'e')\nll.widgets.ShortAnswer('Q', 'a', 'e')")
+    assert inline_exercises(cells) == ["cell 1, line 1: MultipleChoice(...)", "cell 1, line 2: ShortAnswer(...)"]
+    assert inline_exercises(code("exercise('04-chmod')")) == []
 
 
 def test_exercise_calls_report_bad_cells_by_position() -> None:
     with pytest.raises(CourseSourceError, match=r"nb.ipynb: cell 1 is not valid Python \(line 2"):
         exercise_calls(code("x = 1", "y = 2\ny = (", ""), "nb.ipynb")
-    with pytest.raises(CourseSourceError, match=r"cell 0, line 1: ShortAnswer\(\.\.\.\) has wrong arguments"):  # fmt: skip
-        exercise_calls(code("ShortAnswer('only a question')"), "nb.ipynb")
+    with pytest.raises(CourseSourceError, match=r"cell 0, line 1: exercise\(\.\.\.\) takes one id"):
+        exercise_calls(code("exercise()"), "nb.ipynb")
+    with pytest.raises(CourseSourceError, match=r"with \*\*objects cannot be read"):
+        exercise_calls(code("exercise('04-chmod', **things)"), "nb.ipynb")
 
 
 def test_markdown_links_skip_code() -> None:
@@ -124,44 +126,57 @@ FIRST, SECOND = NOTEBOOKS[0], NOTEBOOKS[1]
 
 
 def course_dir(tmp_path: Path) -> Path:
-    """A notebooks directory holding the first two notebooks of the course, made up here."""
+    """A notebooks directory holding the first two notebooks of the course, made up here, that
+    pose two of the course's real exercises."""
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     notebook(
         nbs / FIRST.file,
         ("markdown", f"# First\n\nNext: [the second]({SECOND.file}). A [layer](glossary.md#layer), "
                      "`[kept](as-is.md)`, [web](https://docs.docker.com/)."),
-        ("code", "from layerlab.course.exercise import MultipleChoice, ShortAnswer\nimport os"),
-        ("code", "MultipleChoice(\n    'Which is right?',\n    options=['wrong one', 'right one', 'other'],\n"
-                 "    answer=1,\n    explanation='Because it is.',\n    hints={0: 'Think again.'},\n"
-                 "    misconception='chmod-is-free',\n)"),
+        ("code", "from layerlab.widgets import exercise"),
+        ("code", "exercise('00-delete-later')"),
         ("markdown", "Between the exercises."),
-        ("code", "ShortAnswer('How many bytes?', answer='4096', explanation='One block.', "
-                 "accept=['4 KiB'], check=lambda s: s == 'four')"),
-        ("code", "ShortAnswer('Where?', answer=os.getcwd(), explanation='Here.')"),
+        ("code", "x = 1\nexercise('04-append-bytes', append=a, overwrite=o)"),
     )  # fmt: skip
     notebook(nbs / SECOND.file, ("markdown", "# Second"), ("code", "x = 1"))
     return nbs
 
 
+MC = EXERCISES["00-delete-later"]
+SA = EXERCISES["04-append-bytes"]
+
+
 def test_instructor_page_shows_each_answer_after_its_exercise(tmp_path: Path) -> None:
     page = instructor_view(course_dir(tmp_path))[FIRST.file.replace(".ipynb", ".md")]
-    mc = page.index("'Which is right?'")
-    mc_answer = page.index("**Answer to exercise 00.1** (multiple choice)")
+    call = page.index("exercise('00-delete-later')")
+    mc_answer = page.index("**Answer to exercise 00.1** (`00-delete-later`, multiple choice)")
     between = page.index("Between the exercises.")
-    assert mc < mc_answer < between
+    assert call < mc_answer < between
     block = page[mc_answer:between]
-    assert "**Right answer:** option 1, right one" in block
-    assert "1. ✓ **right one**" in block and "0. wrong one" in block
-    assert "**Explanation:** Because it is." in block
-    assert "- wrong one: Think again." in block
-    assert "`chmod-is-free`: “chmod is free”" in block
+    right = MC.options[MC.answer_index]
+    assert f"**Right answer:** option {MC.answer_index}, {right}" in block
+    assert f"{MC.answer_index}. ✓ **{right}**" in block
+    for i in MC.wrong_options:  # every wrong option, with its hint
+        assert f"{i}. {MC.options[i]}" in block and f"- {MC.options[i]}: {MC.hints[i]}" in block
+    assert "**Explanation:** Layers are read-only." in block
+    assert "`delete-shrinks-image`: “Deleting a file in a later layer shrinks the image”" in block
+    assert f"**What proves it** (shown after an attempt): {MC.proof.title}." in block
     sa = page[page.index("**Answer to exercise 00.2**") :]
-    assert "**Right answer:** 4096" in sa and "Also accepted: `4 KiB`" in sa
-    assert "custom check: `lambda s: s == 'four'`" in sa
-    computed = page[page.index("**Answer to exercise 00.3**") :]
-    assert "**Right answer:** computed in the notebook: `os.getcwd()`" in computed
+    assert "**Right answer:** 4096" in sa and f"- {SA.hint}" in sa
+    assert "(from the notebook's `append`, `overwrite`)" in sa
     assert '<a id="exercise-00-1"></a>' in page
+
+
+def test_instructor_page_keeps_course_text_out_of_html(tmp_path: Path) -> None:
+    """`<image id>` in prose would be an unknown HTML tag to a Markdown viewer; in code it stays."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    notebook(nbs / FIRST.file, ("code", "exercise('01-pull-dirs', walk=walk)"))
+    assert "imagedb/content/sha256/<image id>" in EXERCISES["01-pull-dirs"].explanation
+    page = instructor_view(nbs)[FIRST.file.replace(".ipynb", ".md")]
+    assert "imagedb/content/sha256/&lt;image id>" in page
+    assert "sha256/<image id>" not in page
 
 
 def test_instructor_page_relinks_for_its_folder(tmp_path: Path) -> None:
@@ -175,21 +190,24 @@ def test_instructor_page_relinks_for_its_folder(tmp_path: Path) -> None:
 def test_answer_key_lists_every_answer_and_where_misconceptions_are_met(tmp_path: Path) -> None:
     key = instructor_view(course_dir(tmp_path))["answer-key.md"]
     page = FIRST.file.replace(".ipynb", ".md")
-    assert f"[**00.1**]({page}#exercise-00-1) Which is right?" in key
-    assert "**Answer:** option 1, right one · misconception `chmod-is-free`" in key
-    assert f"| `chmod-is-free` | chmod is free | on overlay2 it copies the whole file up into the container layer | [00.1]({page}#exercise-00-1) |" in key  # fmt: skip
+    assert f"[**00.1**]({page}#exercise-00-1) `00-delete-later` The Dockerfile goes on" in key
+    right = MC.options[MC.answer_index]
+    assert f"**Answer:** option {MC.answer_index}, {right} · misconception `delete-shrinks-image`" in key
+    assert f"[**00.2**]({page}#exercise-00-2) `04-append-bytes`" in key
+    assert f"| `delete-shrinks-image` | Deleting a file in a later layer shrinks the image | it only whites it out; the bytes stay in the earlier layer | [00.1]({page}#exercise-00-1) |" in key  # fmt: skip
     assert "| `virtual-sizes-add-up` | Virtual sizes add up |" in key
     assert key.count("none yet") == 11
     assert f"## [{SECOND.label}]" in key and "No exercises." in key
 
 
-def test_an_invalid_exercise_stops_the_view_naming_where(tmp_path: Path) -> None:
+def test_an_unknown_or_computed_exercise_stops_the_view_naming_where(tmp_path: Path) -> None:
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    notebook(
-        nbs / FIRST.file, ("code", "x = 1"), ("code", "MultipleChoice('Q', ['a', 'b'], 'c', 'e')")
-    )
-    with pytest.raises(CourseSourceError, match=rf"{FIRST.file}: cell 1, line 1: .*'c' is not one of the options"):  # fmt: skip
+    notebook(nbs / FIRST.file, ("code", "x = 1"), ("code", "exercise('04-chmd')"))
+    with pytest.raises(CourseSourceError, match=rf"{FIRST.file}: cell 1, line 1: There is no exercise '04-chmd'. Notebook 04's exercises are: 04-chmod, "):  # fmt: skip
+        instructor_view(nbs)
+    notebook(nbs / FIRST.file, ("code", "exercise(name)"))
+    with pytest.raises(CourseSourceError, match=r"cell 0, line 1: exercise\(name\) names no id"):
         instructor_view(nbs)
 
 

@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "layerlab"
 EDGE = ("layerlab.render", "layerlab.widgets", "layerlab.real", "layerlab.magic")
 FOREIGN = ("graphviz", "ipywidgets", "IPython", "ipykernel", "jupyterlab")
-NOT_MODEL = {"cli", "cli_analyze", "magic", "__main__", "render", "widgets", "real"}
+NOT_MODEL = {"cli", "cli_analyze", "magic", "__main__", "render", "course", "widgets", "real"}
 
 
 def model_modules() -> list[str]:

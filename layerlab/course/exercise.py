@@ -1,11 +1,13 @@
 """Predict-then-check exercises, as plain logic.
 
-A notebook asks a question *before* it shows the answer in code: the learner commits
-to a prediction, then the notebook proves or disproves it. This module holds only the
-checking logic, so it can be tested without Jupyter and knows nothing of how it is shown;
-notebooks import the same classes from :mod:`layerlab.widgets`, where they display as
-their widget. ``check`` never raises on learner input: whatever is typed or clicked comes
-back as a :class:`Feedback` that says what was wrong and what is expected.
+A notebook asks a question *before* it shows the answer: the learner commits to a
+prediction, then the model proves or disproves it. This module holds only the checking
+logic, so it can be tested without Jupyter and knows nothing of how it is shown. The
+course's own exercises are data in :mod:`layerlab.course.exercises`, each with an ``id``
+(``"04-chmod"``) and a :class:`~layerlab.course.proof.Proof`; a notebook shows one with
+``exercise("04-chmod")`` from :mod:`layerlab.widgets`. ``check`` never raises on learner
+input: whatever is typed or clicked comes back as a :class:`Feedback` that says what was
+wrong and what is expected.
 """
 
 from __future__ import annotations
@@ -17,8 +19,28 @@ from dataclasses import dataclass
 from typing import Union
 
 from . import MISCONCEPTIONS
+from .proof import Proof
 
-__all__ = ["Exercise", "Feedback", "MultipleChoice", "ShortAnswer", "normalise_text"]
+__all__ = ["MESSAGES", "Exercise", "Feedback", "MultipleChoice", "ShortAnswer", "normalise_text"]
+
+#: Every sentence a learner or an author reads from this module, in one place.
+MESSAGES = {
+    "correct": "Correct!",
+    "wrong_option": "Not quite: try another option.",
+    "wrong_text": "Not quite: try again.",
+    "wrong_hint": "Not quite. {hint}",
+    "choose_first": "Choose one of the options first, then press Check.",
+    "not_an_option": "{given} is not one of the options: choose one of the {n} options "
+                     "(or give its number 0–{last}).",
+    "type_first": "Type an answer first, then press Check or Enter.",
+    "not_typed": "Expected a typed answer (text or a number), got {kind}.",
+    "broken": "Could not check {given}: the exercise's {part} failed ({error}). "
+              "This is a bug in the exercise, not your answer.",
+    "could_not_check": "Could not check this answer ({error}).",
+    "unknown_misconception": "unknown misconception {slug!r}; known: {known}",
+    "bad_id": "exercise id {id!r} is not NN-words-with-dashes (like '04-chmod')",
+}  # fmt: skip
+_ID = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: What a custom checker of a :class:`ShortAnswer` may return.
 CheckResult = Union[bool, "Feedback", str, None]
@@ -66,26 +88,46 @@ def _echo(value: object) -> str:
     return repr(text)
 
 
+def _broken(given: str, part: str, exc: Exception) -> Feedback:
+    """The learner's answer could not be judged because the exercise itself failed."""
+    error = f"{type(exc).__name__}: {exc}"
+    return Feedback(False, MESSAGES["broken"].format(given=_echo(given), part=part, error=error))
+
+
 def _short(text: str, limit: int = 50) -> str:
     text = _SPACES.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Exercise:
-    """What every exercise has: a question, an explanation and ``check``."""
+    """What every exercise has: a question, an explanation and ``check``; the course's own
+    also an ``id`` (``"04-chmod"``: notebook number, then words) and a ``proof``."""
 
     question: str
     explanation: str
     #: Slug of the :data:`layerlab.course.MISCONCEPTIONS` entry this exercise confronts.
     misconception: str | None = None
+    id: str | None = None
+    #: What proves the answer, shown after the learner's attempt.
+    proof: Proof | None = None
 
-    def _set_misconception(self, slug: str | None) -> None:
-        if slug is not None:
-            if slug not in MISCONCEPTIONS:
-                raise ValueError(
-                    f"unknown misconception {slug!r}; known: {', '.join(MISCONCEPTIONS)}"
-                )
+    def _set_course_data(
+        self, slug: str | None, exercise_id: str | None, proof: Proof | None
+    ) -> None:
+        if slug is not None and slug not in MISCONCEPTIONS:
+            raise ValueError(
+                MESSAGES["unknown_misconception"].format(slug=slug, known=", ".join(MISCONCEPTIONS))
+            )
+        if exercise_id is not None and not _ID.match(exercise_id):
+            raise ValueError(MESSAGES["bad_id"].format(id=exercise_id))
         self.misconception = slug
+        self.id = exercise_id
+        self.proof = proof
+
+    @property
+    def notebook_number(self) -> int | None:
+        """The number of the notebook an ``id`` names (``"04-chmod"`` is in notebook 4)."""
+        return int(self.id[:2]) if self.id else None
 
     def check(self, answer: object) -> Feedback:  # pragma: no cover - interface
         raise NotImplementedError
@@ -113,8 +155,10 @@ class MultipleChoice(Exercise):
         hints: Mapping[str | int, str] | None = None,
         *,
         misconception: str | None = None,
+        id: str | None = None,  # noqa: A002 - the exercise's name in the course
+        proof: Proof | None = None,
     ) -> None:
-        self._set_misconception(misconception)
+        self._set_course_data(misconception, id, proof)
         self.question = str(question)
         self.options: tuple[str, ...] = tuple(str(o) for o in options)
         self.explanation = str(explanation)
@@ -158,27 +202,34 @@ class MultipleChoice(Exercise):
                 return self._index_of(int(choice.strip()))
         return None
 
+    @property
+    def wrong_options(self) -> list[int]:
+        """The indexes of every option that is not the answer."""
+        return [i for i in range(len(self.options)) if i != self.answer_index]
+
     def check(self, answer: object) -> Feedback:
         """Feedback on one choice (option text or 0-based index); never raises."""
         try:
             if answer is None or (isinstance(answer, str) and not answer.strip()):
-                return Feedback(False, "Choose one of the options first, then press Check.")
+                return Feedback(False, MESSAGES["choose_first"])
             index = self._index_of(answer)
             if index is None:
                 n = len(self.options)
                 return Feedback(
                     False,
-                    f"{_echo(answer)} is not one of the options: choose one of the {n} "
-                    f"options (or give its number 0–{n - 1}).",
+                    MESSAGES["not_an_option"].format(given=_echo(answer), n=n, last=n - 1),
                 )
             if index == self.answer_index:
-                return Feedback(True, "Correct!")
+                return Feedback(True, MESSAGES["correct"])
             hint = self.hints.get(index)
             return Feedback(
-                False, f"Not quite. {hint}" if hint else "Not quite: try another option."
+                False,
+                MESSAGES["wrong_hint"].format(hint=hint) if hint else MESSAGES["wrong_option"],
             )
         except Exception as exc:  # noqa: BLE001 - check must never raise
-            return Feedback(False, f"Could not check this answer ({type(exc).__name__}: {exc}).")
+            return Feedback(
+                False, MESSAGES["could_not_check"].format(error=f"{type(exc).__name__}: {exc}")
+            )
 
     def __repr__(self) -> str:
         # No answer here: a learner printing the exercise should not see it.
@@ -210,8 +261,10 @@ class ShortAnswer(Exercise):
         check: Callable[[str], CheckResult] | None = None,
         hint: str = "",
         misconception: str | None = None,
+        id: str | None = None,  # noqa: A002 - the exercise's name in the course
+        proof: Proof | None = None,
     ) -> None:
-        self._set_misconception(misconception)
+        self._set_course_data(misconception, id, proof)
         self.question = str(question)
         self.answer = str(answer)
         self.explanation = str(explanation)
@@ -244,43 +297,35 @@ class ShortAnswer(Exercise):
         return False
 
     def _wrong(self) -> Feedback:
-        return Feedback(False, f"Not quite. {self.hint}" if self.hint else "Not quite: try again.")
+        hint = self.hint
+        return Feedback(
+            False, MESSAGES["wrong_hint"].format(hint=hint) if hint else MESSAGES["wrong_text"]
+        )
 
     def check(self, answer: object) -> Feedback:
         """Feedback on one typed answer; never raises."""
         if answer is None or not isinstance(answer, (str, int, float)) or isinstance(answer, bool):
-            return Feedback(
-                False,
-                f"Expected a typed answer (text or a number), got {type(answer).__name__}.",
-            )
+            return Feedback(False, MESSAGES["not_typed"].format(kind=type(answer).__name__))
         text = str(answer).strip()
         if not text:
-            return Feedback(False, "Type an answer first, then press Check or Enter.")
+            return Feedback(False, MESSAGES["type_first"])
         try:
             if self._matches(text):
-                return Feedback(True, "Correct!")
+                return Feedback(True, MESSAGES["correct"])
         except Exception as exc:  # noqa: BLE001 - a broken normaliser must not break the page
-            return Feedback(
-                False,
-                f"Could not check {_echo(text)}: the exercise's normaliser failed "
-                f"({type(exc).__name__}: {exc}). This is a bug in the exercise, not your answer.",
-            )
+            return _broken(text, "normaliser", exc)
         if self.custom_check is None:
             return self._wrong()
         try:
             verdict = self.custom_check(text)
         except Exception as exc:  # noqa: BLE001
-            return Feedback(
-                False,
-                f"Could not check {_echo(text)}: the exercise's checker failed "
-                f"({type(exc).__name__}: {exc}). This is a bug in the exercise, not your answer.",
-            )
+            return _broken(text, "checker", exc)
         if isinstance(verdict, Feedback):
             return verdict
         if isinstance(verdict, str):
             return Feedback(False, verdict or self._wrong().message)
         if verdict:
-            return Feedback(True, "Correct!")
+            return Feedback(True, MESSAGES["correct"])
         return self._wrong()
 
     def __repr__(self) -> str:

@@ -1,21 +1,21 @@
 """The instructor view: every notebook's text and code with each exercise's answer after it.
 
-Generated from the notebooks themselves, so it never drifts from what learners see.
-Answers are read, not run: each exercise call's arguments are evaluated with
-:func:`ast.literal_eval` and handed to the real exercise class, so the answer shown is
-the one ``check`` accepts (an option given by index is shown as its text), and an
-exercise that would fail in the notebook fails here too. Nothing in a notebook is
-executed; an argument that is not a literal (a computed answer, a custom checker) is
-shown as the source code that computes it.
+Generated from the notebooks and the course data together, so it never drifts from what
+learners see: each ``exercise("04-chmod")`` call a notebook makes is found by its syntax
+(nothing in a notebook is executed) and answered from :mod:`layerlab.course.exercises`,
+the same objects the widget checks against: question, options, right answer, the hint for
+every wrong option, explanation, the misconception met and what proves the answer.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import MISCONCEPTIONS, NOTEBOOKS, Notebook, exercise
+from . import MISCONCEPTIONS, NOTEBOOKS, Notebook
+from .exercise import Exercise, MultipleChoice, ShortAnswer
+from .exercises import UnknownExercise, find
 from .source import (
     Cell,
     CourseSourceError,
@@ -41,28 +41,18 @@ COMMAND = "layerlab course instructor instructor/"
 ANSWER_KEY = "answer-key.md"
 
 _GENERATED = re.compile(r"^\d\d-.*\.md$")
-_CALLABLES = ("check", "normalise")  # functions: shown as code, never evaluated
 _MD_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 _HTML_TARGET = re.compile(r"""(\b(?:href|src)\s*=\s*["'])([^"']+)""")
 
 
 @dataclass(frozen=True)
 class ExerciseAnswer:
-    """What an instructor needs about one exercise. Computed values are given as code."""
+    """One exercise as a notebook poses it: where, and the course's data for it."""
 
     notebook: Notebook
     number: int
     call: ExerciseCall
-    question: str
-    answer: str
-    explanation: str
-    options: tuple[str, ...] = ()
-    answer_index: int | None = None
-    accepted: tuple[str, ...] = ()
-    hints: tuple[str, ...] = ()
-    custom_check: str | None = None
-    misconception: str | None = None
-    computed: tuple[str, ...] = field(default=())
+    exercise: Exercise
 
     @property
     def label(self) -> str:
@@ -73,109 +63,84 @@ class ExerciseAnswer:
         """The answer's anchor on its notebook's page."""
         return f"exercise-{self.notebook.number:02d}-{self.number}"
 
+    @property
+    def answer(self) -> str:
+        """The right answer as the key prints it: ``option 2, <text>`` or the typed answer."""
+        ex = self.exercise
+        if isinstance(ex, MultipleChoice):
+            return f"option {ex.answer_index}, {ex.answer}"
+        return ex.answer_text
+
 
 def instructor_file(notebook: Notebook) -> str:
     """The instructor view's file name for a notebook: ``NN-name.md``."""
     return notebook.file.removesuffix(".ipynb") + ".md"
 
 
-def _answer(notebook: Notebook, number: int, call: ExerciseCall) -> ExerciseAnswer:
-    """The answer to one exercise call: read from its literals, or partly shown as code."""
-    computed = tuple(
-        name for name, arg in call.arguments.items() if not arg.literal and name not in _CALLABLES
-    )
-    if computed:
-        return _partly_computed(notebook, number, call, computed)
-    kwargs = {name: arg.value for name, arg in call.arguments.items() if name not in _CALLABLES}
-    try:
-        ex = getattr(exercise, call.kind)(**kwargs)
-    except (ValueError, TypeError) as err:
-        raise CourseSourceError(
-            f"{notebook.file}: {call.where}: {call.kind}(...) is not a valid exercise: {err}"
-        ) from None
-    if isinstance(ex, exercise.MultipleChoice):
-        hints = tuple(f"{ex.options[i]}: {h}" for i, h in sorted(ex.hints.items()))
-        return ExerciseAnswer(
-            notebook, number, call, ex.question, ex.answer_text, ex.explanation,
-            options=ex.options, answer_index=ex.answer_index, hints=hints,
-            misconception=ex.misconception,
-        )  # fmt: skip
-    assert isinstance(ex, exercise.ShortAnswer)
-    return ExerciseAnswer(
-        notebook, number, call, ex.question, ex.answer_text, ex.explanation,
-        accepted=ex.accept, hints=(ex.hint,) if ex.hint else (), custom_check=_custom_check(call),
-        misconception=ex.misconception,
-    )  # fmt: skip
-
-
-def _custom_check(call: ExerciseCall) -> str | None:
-    """The source of a custom ``check=`` function, if the call passes one."""
-    check = call.arguments.get("check")
-    return check.source if check is not None and not check.literal else None
-
-
-def _partly_computed(
-    notebook: Notebook, number: int, call: ExerciseCall, computed: tuple[str, ...]
-) -> ExerciseAnswer:
-    """An exercise whose question, answer or options the notebook computes when it runs:
-    what is literal is shown as it is, the rest as the code that computes it."""
-
-    def text(name: str) -> str:
-        arg = call.arguments.get(name)
-        if arg is None:
-            return ""
-        return str(arg.value) if arg.literal else f"computed in the notebook: `{arg.source}`"
-
-    options = call.literal("options", ())
-    misconception = call.literal("misconception")
-    return ExerciseAnswer(
-        notebook, number, call, text("question"), text("answer"), text("explanation"),
-        options=tuple(map(str, options)) if isinstance(options, (list, tuple)) else (),
-        custom_check=_custom_check(call),
-        misconception=misconception if isinstance(misconception, str) else None,
-        computed=computed,
-    )  # fmt: skip
-
-
 def answers(notebook: Notebook, cells: list[Cell]) -> list[ExerciseAnswer]:
     """The answers to a notebook's exercises, in order."""
-    calls = exercise_calls(cells, notebook.file)
-    return [_answer(notebook, i, call) for i, call in enumerate(calls, 1)]
+    found = []
+    for number, call in enumerate(exercise_calls(cells, notebook.file), 1):
+        where = f"{notebook.file}: {call.where}"
+        if call.exercise_id is None:
+            raise CourseSourceError(
+                f"{where}: exercise({call.id_source}) names no id the course can read"
+            )
+        try:
+            found.append(ExerciseAnswer(notebook, number, call, find(call.exercise_id)))
+        except UnknownExercise as err:
+            raise CourseSourceError(f"{where}: {err}") from None
+    return found
+
+
+def _md(text: str) -> str:
+    """Course text in Markdown: ``<chain id>`` must not be read as an HTML tag (code is kept)."""
+    pieces = re.split(r"(`[^`]*`)", text)
+    return "".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(pieces))
 
 
 def _quote(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
 
 
+def _hints(ex: Exercise) -> list[str]:
+    if isinstance(ex, MultipleChoice):
+        return [_md(f"{ex.options[i]}: {ex.hints[i]}") for i in ex.wrong_options if i in ex.hints]
+    assert isinstance(ex, ShortAnswer)
+    return [_md(ex.hint)] if ex.hint else []
+
+
 def _answer_block(a: ExerciseAnswer) -> str:
-    kind = "multiple choice" if a.call.kind == "MultipleChoice" else "short answer"
-    parts = [f'<a id="{a.anchor}"></a>**Answer to exercise {a.label}** ({kind})']
-    if a.misconception:
-        m = MISCONCEPTIONS.get(a.misconception)
-        belief = f": “{m.belief}”" if m else " (not a known misconception)"
-        parts.append(f"Confronts the misconception `{a.misconception}`{belief}.")
-    parts.append(f"**Question:** {a.question}")
-    if a.options:
+    ex = a.exercise
+    kind = "multiple choice" if isinstance(ex, MultipleChoice) else "short answer"
+    parts = [f'<a id="{a.anchor}"></a>**Answer to exercise {a.label}** (`{ex.id}`, {kind})']
+    if ex.misconception:
+        m = MISCONCEPTIONS[ex.misconception]
+        parts.append(f"Confronts the misconception `{ex.misconception}`: “{m.belief}”.")
+    parts.append(f"**Question:** {_md(ex.question)}")
+    if isinstance(ex, MultipleChoice):
         parts.append(
             "\n".join(
-                f"{i}. {'✓ **' + o + '**' if i == a.answer_index else o}"
-                for i, o in enumerate(a.options)
+                f"{i}. {'✓ **' + _md(o) + '**' if i == ex.answer_index else _md(o)}"
+                for i, o in enumerate(ex.options)
             )
         )
-    if a.answer_index is not None:
-        parts.append(f"**Right answer:** option {a.answer_index}, {a.answer}")
-    else:
-        parts.append(f"**Right answer:** {a.answer}")
-    if a.accepted:
-        parts.append("Also accepted: " + ", ".join(f"`{s}`" for s in a.accepted))
-    if a.custom_check:
-        parts.append(f"Other answers are judged by a custom check: `{a.custom_check}`")
-    parts.append(f"**Explanation:** {a.explanation}")
-    if a.hints:
-        label = "Hints for wrong options" if a.options else "Hint after a wrong answer"
-        parts.append(f"{label}:\n" + "\n".join(f"- {h}" for h in a.hints))
-    if a.computed:
-        parts.append("Computed when the notebook runs: " + ", ".join(f"`{n}`" for n in a.computed))
+    parts.append(f"**Right answer:** {_md(a.answer)}")
+    if isinstance(ex, ShortAnswer) and ex.accept:
+        parts.append("Also accepted: " + ", ".join(f"`{s}`" for s in ex.accept))
+    parts.append(f"**Explanation:** {_md(ex.explanation)}")
+    hints = _hints(ex)
+    if hints:
+        label = (
+            "Hints for wrong options"
+            if isinstance(ex, MultipleChoice)
+            else "Hint after a wrong answer"
+        )
+        parts.append(f"{label}:\n" + "\n".join(f"- {h}" for h in hints))
+    if ex.proof is not None:
+        given = ", ".join(f"`{n}`" for n in ex.proof.needs)
+        made = f" (from the notebook's {given})" if given else ""
+        parts.append(f"**What proves it** (shown after an attempt): {_md(ex.proof.title)}{made}.")
     return _quote("\n\n".join(parts))
 
 
@@ -251,13 +216,11 @@ def _key(written: list[tuple[Notebook, list[ExerciseAnswer]]]) -> str:
         if not found:
             lines.append("No exercises.")
         for a in found:
-            answer = (
-                f"option {a.answer_index}, {a.answer}" if a.answer_index is not None else a.answer
-            )
-            meets = f" · misconception `{a.misconception}`" if a.misconception else ""
+            slug = a.exercise.misconception
+            meets = f" · misconception `{slug}`" if slug else ""
             lines.append(
-                f"[**{a.label}**]({instructor_file(nb)}#{a.anchor}) {_one_line(a.question)}  \n"
-                f"**Answer:** {_one_line(answer)}{meets}"
+                f"[**{a.label}**]({instructor_file(nb)}#{a.anchor}) `{a.exercise.id}` "
+                f"{_one_line(_md(a.exercise.question))}  \n**Answer:** {_one_line(_md(a.answer))}{meets}"
             )
         parts.append("\n\n".join(lines))
     missing = [nb for nb in NOTEBOOKS if nb.file not in present]
@@ -266,8 +229,8 @@ def _key(written: list[tuple[Notebook, list[ExerciseAnswer]]]) -> str:
     met: dict[str, list[str]] = {}
     for _, found in written:
         for a in found:
-            if a.misconception:
-                met.setdefault(a.misconception, []).append(
+            if a.exercise.misconception:
+                met.setdefault(a.exercise.misconception, []).append(
                     f"[{a.label}]({instructor_file(a.notebook)}#{a.anchor})"
                 )
     rows = ["## Misconceptions and the exercises that meet them", "",

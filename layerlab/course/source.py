@@ -2,14 +2,13 @@
 
 The course checks and the instructor view both need to know what a notebook *says*
 without running it. Notebooks are read as plain JSON; code cells are parsed with
-:mod:`ast` after IPython's magics are blanked out, so an exercise call is found by its
-syntax, never by a regular expression over code.
+:mod:`ast` after IPython's magics are blanked out, so an ``exercise("04-chmod")`` call is
+found by its syntax, never by a regular expression over code.
 """
 
 from __future__ import annotations
 
 import ast
-import inspect
 import json
 import re
 from dataclasses import dataclass
@@ -17,27 +16,27 @@ from pathlib import Path
 
 from layerlab.model.errors import LayerlabError
 
-from . import exercise
-
 __all__ = [
-    "EXERCISE_KINDS",
+    "EXERCISE_FUNCTION",
     "EXERCISE_MODULES",
-    "Argument",
+    "INLINE_KINDS",
     "Cell",
     "CourseSourceError",
     "ExerciseCall",
     "exercise_calls",
+    "inline_exercises",
     "markdown_lines",
     "markdown_links",
     "python_source",
     "read_cells",
 ]
 
-#: The exercise classes a notebook may call (their arguments are those of
-#: :mod:`layerlab.course.exercise`'s classes).
-EXERCISE_KINDS = ("MultipleChoice", "ShortAnswer")
-#: Where a notebook imports them from: the widgets that show them, or the plain logic.
-EXERCISE_MODULES = ("layerlab.widgets", "layerlab.widgets.exercise", "layerlab.course.exercise")
+#: The function a notebook poses an exercise with: ``exercise("04-chmod", lab=lab)``.
+EXERCISE_FUNCTION = "exercise"
+#: Where a notebook imports it from.
+EXERCISE_MODULES = ("layerlab.widgets", "layerlab.widgets.exercise")
+#: Exercise classes that would put a question and its answer into a notebook's own code.
+INLINE_KINDS = ("MultipleChoice", "ShortAnswer")
 
 # [text](target) and <a href="target"> / <img src="target">; a target has no spaces.
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -59,31 +58,19 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Argument:
-    """One argument of an exercise call: its source text and, if it is a literal, its value."""
-
-    source: str
-    value: object = None
-    literal: bool = False
-
-
-@dataclass(frozen=True)
 class ExerciseCall:
-    """``MultipleChoice(...)`` or ``ShortAnswer(...)`` as written in a code cell.
+    """``exercise("04-chmod", result=chmod)`` as written in a code cell.
 
-    ``arguments`` maps each parameter name of the class (positional arguments bound to
-    their names) to what was passed.
+    ``exercise_id`` is the id when it is a string literal (else None, with ``id_source``
+    the code that computes it); ``objects`` are the names of the keyword arguments, the
+    objects the exercise's proof is given.
     """
 
-    kind: str
+    exercise_id: str | None
     cell: int
     line: int
-    arguments: dict[str, Argument]
-
-    def literal(self, name: str, default: object = None) -> object:
-        """The literal value passed as ``name``, else ``default``."""
-        arg = self.arguments.get(name)
-        return arg.value if arg is not None and arg.literal else default
+    objects: tuple[str, ...] = ()
+    id_source: str = ""
 
     @property
     def where(self) -> str:
@@ -126,54 +113,9 @@ def python_source(code: str) -> str | None:
     )
 
 
-def _exercise_names(trees: list[ast.Module]) -> dict[str, str]:
-    """Local names that mean an exercise class: the class names, and ``as`` aliases of
-    them imported from one of :data:`EXERCISE_MODULES`."""
-    names = {kind: kind for kind in EXERCISE_KINDS}
-    for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module in EXERCISE_MODULES:
-                for alias in node.names:
-                    if alias.name in EXERCISE_KINDS and alias.asname:
-                        names[alias.asname] = alias.name
-    return names
-
-
-def _kind(func: ast.expr, names: dict[str, str]) -> str | None:
-    if isinstance(func, ast.Name):
-        return names.get(func.id)
-    if isinstance(func, ast.Attribute) and func.attr in EXERCISE_KINDS:
-        return func.attr
-    return None
-
-
-def _argument(node: ast.expr, source: str) -> Argument:
-    text = ast.get_source_segment(source, node) or ast.unparse(node)
-    try:
-        return Argument(text, ast.literal_eval(node), True)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return Argument(text)
-
-
-def _bind(kind: str, call: ast.Call, source: str, where: str) -> dict[str, Argument]:
-    """The call's arguments bound to the parameter names of the exercise class."""
-    signature = inspect.signature(getattr(exercise, kind))
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(
-        k.arg is None for k in call.keywords
-    ):
-        raise CourseSourceError(f"{where}: {kind}(...) with *args or **kwargs cannot be read")
-    args = [_argument(a, source) for a in call.args]
-    kwargs = {k.arg: _argument(k.value, source) for k in call.keywords if k.arg}
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError as err:
-        raise CourseSourceError(f"{where}: {kind}(...) has wrong arguments: {err}") from None
-    return dict(bound.arguments)
-
-
-def exercise_calls(cells: list[Cell], name: str = "notebook") -> list[ExerciseCall]:
-    """Every exercise call in the code cells, in order; ``name`` labels errors."""
-    parsed: list[tuple[Cell, str, ast.Module]] = []
+def _parsed(cells: list[Cell], name: str) -> list[tuple[Cell, str, ast.Module]]:
+    """Every Python code cell with its source and syntax tree; ``name`` labels errors."""
+    parsed = []
     for cell in cells:
         if cell.kind != "code":
             continue
@@ -186,17 +128,79 @@ def exercise_calls(cells: list[Cell], name: str = "notebook") -> list[ExerciseCa
             raise CourseSourceError(
                 f"{name}: cell {cell.index} is not valid Python (line {err.lineno}: {err.msg})"
             ) from None
+    return parsed
+
+
+def _exercise_names(trees: list[ast.Module]) -> set[str]:
+    """Local names that mean :data:`EXERCISE_FUNCTION`: its own name, and ``as`` aliases of it
+    imported from one of :data:`EXERCISE_MODULES`."""
+    names = {EXERCISE_FUNCTION}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in EXERCISE_MODULES:
+                for alias in node.names:
+                    if alias.name == EXERCISE_FUNCTION and alias.asname:
+                        names.add(alias.asname)
+    return names
+
+
+def _calls(tree: ast.Module, wanted: set[str] | tuple[str, ...]) -> list[ast.Call]:
+    """Calls of a bare name in ``wanted`` (or an attribute of that name), in source order."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if isinstance(func, ast.Attribute)
+            else ""
+        )
+        if name in wanted:
+            found.append(node)
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+
+def exercise_calls(cells: list[Cell], name: str = "notebook") -> list[ExerciseCall]:
+    """Every ``exercise(...)`` call in the code cells, in order; ``name`` labels errors."""
+    parsed = _parsed(cells, name)
     names = _exercise_names([tree for _, _, tree in parsed])
     calls: list[ExerciseCall] = []
     for cell, source, tree in parsed:
-        nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _kind(n.func, names)]
-        for node in sorted(nodes, key=lambda n: (n.lineno, n.col_offset)):
-            kind = _kind(node.func, names)
-            assert kind is not None
+        for node in _calls(tree, names):
             where = f"{name}: cell {cell.index}, line {node.lineno}"
-            arguments = _bind(kind, node, source, where)
-            calls.append(ExerciseCall(kind, cell.index, node.lineno, arguments))
+            if len(node.args) != 1 or any(isinstance(a, ast.Starred) for a in node.args):
+                raise CourseSourceError(
+                    f'{where}: exercise(...) takes one id, like exercise("04-chmod")'
+                )
+            if any(k.arg is None for k in node.keywords):
+                raise CourseSourceError(f"{where}: exercise(...) with **objects cannot be read")
+            first = node.args[0]
+            literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            calls.append(
+                ExerciseCall(
+                    first.value if literal else None,  # type: ignore[union-attr]
+                    cell.index,
+                    node.lineno,
+                    tuple(k.arg for k in node.keywords if k.arg),
+                    ""
+                    if literal
+                    else (ast.get_source_segment(source, first) or ast.unparse(first)),
+                )
+            )
     return calls
+
+
+def inline_exercises(cells: list[Cell], name: str = "notebook") -> list[str]:
+    """Where a code cell builds an exercise itself (``MultipleChoice(...)``), putting its
+    answer on the page: "cell N, line L: MultipleChoice(...)" for each."""
+    return [
+        f"cell {cell.index}, line {node.lineno}: {node.func.id if isinstance(node.func, ast.Name) else node.func.attr}(...)"  # type: ignore[union-attr]
+        for cell, _, tree in _parsed(cells, name)
+        for node in _calls(tree, INLINE_KINDS)
+    ]
 
 
 def markdown_lines(text: str) -> list[tuple[str, bool]]:

@@ -1,0 +1,128 @@
+"""Notebook 02 · Layers and reuse: which steps make layers, deleting later, the build cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from layerlab.render import build_cache, image_stack
+
+from ..exercise import MultipleChoice, ShortAnswer
+from ..proof import Part, Printed, Proof, Said, expect
+
+__all__ = ["EXERCISES"]
+
+
+def _layer_count(build: Any, host: Any) -> list[Part]:
+    made = [step for step in build.steps if step.layer is not None]
+    expect(
+        len(build.steps) == 4 and len(made) == 3,
+        "the course app's build has 4 steps, 3 make a layer",
+    )
+    return [
+        Printed(build.log),
+        Said(
+            "The log numbers the steps `[1/4]` to `[4/4]`: `FROM` and the three steps that change "
+            "files. `ENTRYPOINT` is not a build step at all. The image, base at the bottom:"
+        ),
+        image_stack(build.image),
+        Said(
+            "Read it from the bottom up: the **base** layer (120 MB), the **apt** layer (~300 MB: "
+            "package lists plus Python and what it pulls in), the **pip** layer (~7 MB), the "
+            "**source** layer (a few hundred bytes: `app.py` and the `Dockerfile`, because `COPY .` "
+            "copies the whole context), and the **ENTRYPOINT** row, dashed: 0 B, no layer. "
+            "`docker history` says the same, newest first:"
+        ),
+        Printed(host.history(build.tag)),
+    ]
+
+
+LAYER_COUNT = ShortAnswer(
+    "The Dockerfile has five instructions. How many layers does `docker build` add on top of the "
+    "ubuntu:16.04 base? (a number)",
+    answer=3,
+    explanation=(
+        "Only steps that change the filesystem make a layer: the two RUN steps and the COPY. "
+        "FROM starts from the base's layers and adds none of its own; ENTRYPOINT only sets the "
+        "image config, so it gets a history row marked empty_layer and 0 B, not a layer."
+    ),
+    hint="Which instructions change files, and which only change the image's settings?",
+    misconception="every-line-a-layer",
+    id="02-layer-count",
+    proof=Proof("The build, its image and its history", _layer_count, needs=("build", "host")),
+)
+
+
+def _clean_later(host: Any) -> list[Part]:
+    later, same = host.image("clean-later"), host.image("clean-same-step")
+    expect(later.size > same.size, "cleaning up in a later RUN should leave the bigger image")
+    return [
+        Printed(host.history("clean-later")),
+        Printed(host.history("clean-same-step")),
+        Said(
+            "The `rm` layer of `clean-later` is 0 B, and its apt layer still carries the ~40 MB of "
+            "package lists: the image is as big as if nothing was deleted. Only `clean-same-step` "
+            "is smaller, because the lists never reached a layer."
+        ),
+    ]
+
+
+CLEAN_LATER = MultipleChoice(
+    "Image A (`clean-later`) runs `apt-get install` and then, in a second RUN, "
+    "`rm -rf /var/lib/apt/lists/*`. Image B (`clean-same-step`) does the same in one RUN. "
+    "Which is smaller?",
+    options=[
+        "They are the same size: both delete the lists",
+        "B: in A the lists are still stored in the apt layer",
+        "A: its extra layer records the deletion and frees the space",
+    ],
+    answer=1,
+    explanation=(
+        "Layers are read-only once built. A later `rm` cannot take bytes out of an earlier layer: "
+        "it adds a *whiteout* that hides the files in the merged view, while the apt layer still "
+        "stores them. Only cleaning up in the same RUN keeps them out of every layer."
+    ),
+    hints={
+        0: "Both merged filesystems lack the lists, but is that what an image's size counts?",
+        2: "Can a new layer change the bytes an earlier, read-only layer stores?",
+    },
+    misconception="delete-shrinks-image",
+    id="02-clean-later",
+    proof=Proof("docker history of both images", _clean_later, needs=("host",)),
+)
+
+
+def _touch(touched: Any, chmodded: Any) -> list[Part]:
+    built = [step for step in touched.steps if not step.text.startswith("FROM")]
+    expect(all(step.cached for step in built), "a touched source should keep every step CACHED")
+    return [
+        Printed(touched.log),
+        Said(
+            "The touched build reused every step. The chmod build (mode 755 instead of 644) broke the "
+            "cache at the `COPY`, the first miss, drawn with a thick border:"
+        ),
+        build_cache(chmodded, touched),
+    ]
+
+
+TOUCH_CACHE = MultipleChoice(
+    "You run `touch app.py` (same bytes, new modification time) and build my-app again. The COPY step…",
+    options=[
+        "is CACHED: the bytes and permissions did not change",
+        "runs again: the file changed on disk",
+        "runs again, and so does the apt step below it",
+    ],
+    answer=0,
+    explanation=(
+        "BuildKit's key for COPY is a checksum of the sources' names, types, permission bits and "
+        "bytes, never their mtimes. `touch` keeps the cache; `chmod`, which changes the mode, busts it."
+    ),
+    hints={
+        1: "What exactly does the COPY cache key hash: the bytes and modes, or the timestamps too?",
+        2: "A cache miss only ever affects the steps after it, never the ones before.",
+    },
+    misconception="touch-busts-copy-cache",
+    id="02-touch-cache",
+    proof=Proof("The touched build, then a chmod-ed one", _touch, needs=("touched", "chmodded")),
+)
+
+EXERCISES = (LAYER_COUNT, CLEAN_LATER, TOUCH_CACHE)
