@@ -3,7 +3,7 @@
 Each module composes pictures (:mod:`layerlab.render`) and model calls into an ipywidgets
 view; the logic it shows lives below (the exercises' checking in
 :mod:`layerlab.course.exercise`, the model in :mod:`layerlab.model`), testable without a
-browser. Notebooks import from here: ``from layerlab.widgets import BuildLab, MultipleChoice``.
+browser. Notebooks import from here: ``from layerlab.widgets import BuildLab, exercise``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from .build_lab import BuildLab
 from .container_lab import ContainerLab
 from .dataroot_explorer import DataRootExplorer
 from .driver_lab import DriverLab
-from .exercise import ExerciseWidget, MultipleChoice, ShortAnswer, ask, display_exercise
+from .exercise import ExerciseWidget, MultipleChoice, ShortAnswer, ask, display_exercise, exercise
+from .fallback import Fallback, ReadableBeforeRun
 from .image_explorer import ImageExplorer
 
 __all__ = [
-    "BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "ImageExplorer",
-    "MultipleChoice", "ShortAnswer", "ask", "display_exercise",
+    "BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "Fallback", "ImageExplorer",
+    "MultipleChoice", "ReadableBeforeRun", "ShortAnswer", "ask", "display_exercise", "exercise",
 ]  # fmt: skip
