@@ -1,5 +1,6 @@
 """The course as one: every notebook present, linked in order, timed, with goals; one
-glossary whose anchors every link finds; every misconception met by an exercise; the
+glossary whose anchors every link finds; every exercise posed once, from the course data, in
+its own notebook, given what its proof needs; every misconception met by an exercise; the
 instructor view and the course maps up to date.
 
 Each failure lists exactly what is missing and where. Notebooks are read as source
@@ -9,16 +10,20 @@ Each failure lists exactly what is missing and where. Notebooks are read as sour
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from layerlab.course import MISCONCEPTIONS, NOTEBOOKS, Notebook
+from layerlab.course.exercises import EXERCISES
 from layerlab.course.instructor import COMMAND, instructor_view
 from layerlab.course.map import course_map
 from layerlab.course.source import (
     CourseSourceError,
+    ExerciseCall,
     exercise_calls,
+    inline_exercises,
     markdown_links,
     read_cells,
 )
@@ -213,45 +218,82 @@ def test_relative_links_lead_to_existing_files() -> None:
     _fail_if(problems, "relative links lead nowhere")
 
 
-# (d) misconceptions ---------------------------------------------------------------------
+# (d) exercises and misconceptions --------------------------------------------------------
 
 
-def _misconception_uses() -> tuple[dict[str, list[str]], list[str]]:
-    """slug -> where it is met, and the problems found on the way."""
-    met: dict[str, list[str]] = {}
+def _calls() -> tuple[list[tuple[Notebook, ExerciseCall]], list[str]]:
+    """Every ``exercise(...)`` call of the present notebooks, and the problems found reading them."""
+    found: list[tuple[Notebook, ExerciseCall]] = []
     problems = []
     for nb in _present():
         try:
-            calls = exercise_calls(read_cells(NOTEBOOK_DIR / nb.file), nb.file)
+            cells = read_cells(NOTEBOOK_DIR / nb.file)
+            found += [(nb, call) for call in exercise_calls(cells, nb.file)]
+            problems += [f"{nb.file} {where}" for where in inline_exercises(cells, nb.file)]
         except CourseSourceError as err:
             problems.append(str(err))
+    return found, problems
+
+
+def test_notebooks_pose_exercises_only_from_course_data() -> None:
+    _, inline = _calls()
+    _fail_if(
+        inline,
+        "notebook cells build exercises themselves, putting the answer in the code: define them in "
+        "layerlab/course/exercises/ and show them with exercise(\"NN-name\")",
+    )
+
+
+def test_every_exercise_call_names_an_exercise_of_its_own_notebook() -> None:
+    calls, _ = _calls()
+    problems = []
+    for nb, call in calls:
+        where = f"{nb.file} {call.where}"
+        if call.exercise_id is None:
+            problems.append(f"{where}: exercise({call.id_source}) is not a literal id")
+        elif call.exercise_id not in EXERCISES:
+            problems.append(f"{where}: no exercise {call.exercise_id!r} in layerlab/course/exercises")
+        elif EXERCISES[call.exercise_id].notebook_number != nb.number:
+            problems.append(f"{where}: {call.exercise_id!r} belongs to notebook {call.exercise_id[:2]}")
+    _fail_if(problems, "exercise calls that name no exercise of their notebook")
+
+
+def test_every_course_exercise_is_posed_once() -> None:
+    calls, _ = _calls()
+    posed = Counter(call.exercise_id for _, call in calls)
+    present = {nb.number for nb in _present()}
+    problems = [
+        f"{ex_id}: posed {posed[ex_id]} times" if posed[ex_id] else f"{ex_id}: posed by no notebook"
+        for ex_id, ex in EXERCISES.items()
+        if ex.notebook_number in present and posed[ex_id] != 1
+    ]
+    _fail_if(problems, "course exercises not posed exactly once")
+
+
+def test_every_exercise_call_passes_what_its_proof_needs() -> None:
+    """A proof that lacks an object shows a message instead of the model's answer."""
+    calls, _ = _calls()
+    problems = []
+    for nb, call in calls:
+        ex = EXERCISES.get(call.exercise_id or "")
+        if ex is None or ex.proof is None:
             continue
-        for call in calls:
-            arg = call.arguments.get("misconception")
-            if arg is None:
-                continue
-            where = f"{nb.file} {call.where}"
-            if not arg.literal or not isinstance(arg.value, str):
-                problems.append(f"{where}: misconception={arg.source} is not a string literal")
-            elif arg.value not in MISCONCEPTIONS:
-                problems.append(f"{where}: unknown misconception {arg.value!r}")
-            else:
-                met.setdefault(arg.value, []).append(where)
-    return met, problems
+        wanted, given = set(ex.proof.needs), set(call.objects)
+        if wanted != given:
+            problems.append(
+                f"{nb.file} {call.where}: {call.exercise_id} needs {sorted(wanted)}, passes {sorted(given)}"
+            )
+    _fail_if(problems, "exercise calls that do not pass what the proof needs")
 
 
-def test_exercises_name_only_known_misconceptions() -> None:
-    _, problems = _misconception_uses()
-    _fail_if(problems, f"bad misconception= arguments (known: {', '.join(MISCONCEPTIONS)})")
-
-
-def test_every_misconception_is_met_by_an_exercise() -> None:
-    met, _ = _misconception_uses()
+def test_every_misconception_is_met_by_a_posed_exercise() -> None:
+    calls, _ = _calls()
+    met = {EXERCISES[c.exercise_id].misconception for _, c in calls if c.exercise_id in EXERCISES}
     missing = [f"{slug} (“{m.belief}”)" for slug, m in MISCONCEPTIONS.items() if slug not in met]
     _fail_if(
         missing,
-        'misconceptions are met by no exercise: pass misconception="<slug>" to the '
-        "MultipleChoice/ShortAnswer that confronts each",
+        "misconceptions met by no exercise a notebook poses: give misconception=\"<slug>\" to the "
+        "exercise in layerlab/course/exercises/ that confronts each",
     )
 
 

@@ -1,4 +1,6 @@
-"""Stored notebooks are what nbval compares: complete, and free of run-specific noise.
+"""Stored notebooks are what nbval compares: complete, and free of run-specific noise; they
+open clean in JupyterLab (nothing to save), and before they run every exercise reads as its
+question.
 
 Run ``scripts/run-notebooks`` to fix a failure here.
 """
@@ -6,6 +8,7 @@ Run ``scripts/run-notebooks`` to fix a failure here.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,76 @@ def test_no_machine_paths(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     found = [m for m in MACHINE_PATHS if m in text]
     assert not found, f"{path.name} contains absolute paths of this machine: {found}"
+
+
+# -- a notebook opens clean in JupyterLab ---------------------------------------------------
+# JupyterLab marks a notebook modified (closing it asks to save) when anything it writes on
+# opening differs from the file: nbformat's upgrades (cell ids, nbformat 4.5) and the kernel's
+# language_info and kernelspec, which it sets as soon as the kernel starts. Seen in a browser:
+# with language_info's "version" stripped, every notebook was modified the moment its kernel
+# was idle.
+
+
+def _kernel_language_info() -> dict:
+    """What the course's kernel (ipykernel, this Python) reports, as JupyterLab stores it."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    return json.loads(json.dumps(IPythonKernel.language_info))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_saving_as_jupyter_does_changes_nothing(path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    from nbformat.validator import normalize
+
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    assert (nb.nbformat, nb.nbformat_minor) >= (4, 5), f"{path.name}: nbformat {nb.nbformat}.{nb.nbformat_minor} gets upgraded on open ({FIX})"  # fmt: skip
+    assert all(cell.get("id") for cell in nb.cells), f"{path.name}: cells without ids get new ones on open ({FIX})"  # fmt: skip
+    changes, _ = normalize(json.loads(text))
+    assert changes == 0, f"{path.name}: nbformat normalises {changes} thing(s) ({FIX})"
+    assert nbformat.writes(nb) + "\n" == text, f"{path.name}: saving it from Jupyter would rewrite it ({FIX})"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_kernel_metadata_is_what_the_kernel_writes(path: Path) -> None:
+    pytest.importorskip("ipykernel")
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    meta = _load(path)["metadata"]
+    assert meta.get("language_info") == _kernel_language_info(), (
+        f"{path.name}: language_info differs from what the kernel reports, so JupyterLab changes "
+        f"it on open ({FIX} with the course's Python)"
+    )
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    wanted = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+    assert meta.get("kernelspec") == wanted, f"{path.name}: kernelspec {meta.get('kernelspec')} is not {wanted}"
+
+
+# -- before the kernel runs, a notebook reads like a page -----------------------------------
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: A Python repr where a learner should read a sentence: ``ExerciseWidget(MultipleChoice(...``.
+REPR = re.compile(r"^\w*(Widget|Lab|Explorer|Choice|Answer)\(|^<\w+[ :]")
+
+
+def _exercise_outputs(path: Path) -> list[tuple[int, dict]]:
+    cells = _load(path)["cells"]
+    return [
+        (i, output)
+        for i, cell in enumerate(cells)
+        if cell["cell_type"] == "code" and "exercise(" in "".join(cell["source"])
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_exercise_reads_as_its_question_before_running(path: Path) -> None:
+    found = _exercise_outputs(path)
+    assert found, f"{path.name}: no stored exercise output ({FIX})"
+    for cell, output in found:
+        page = "".join(output["data"].get("text/markdown", ""))
+        plain = "".join(output["data"].get("text/plain", ""))
+        assert "Run this cell to answer" in page, f"{path.name} cell {cell}: no readable Markdown fallback"
+        assert not REPR.search(plain), f"{path.name} cell {cell}: stores a repr: {plain[:80]!r}"
+        assert "⚠" not in plain, f"{path.name} cell {cell}: its proof could not be shown: {plain[-300:]}"
