@@ -56,3 +56,18 @@ def test_error_html_escapes_and_says_what_was_kept() -> None:
     assert "layerlab-x-error-body" in box and "&lt;b&gt;bad&lt;/b&gt;" in box
     assert "⚠ Cannot build:" in box and "<i>Nothing changed.</i>" in box
     assert "<i>" not in error_html("layerlab-x", "bad")
+
+
+def test_every_lab_reads_as_a_page_before_its_cell_runs() -> None:
+    """An untrusted notebook shows a widget's text/markdown: a title and "Run this cell to
+    use …", never ipywidgets' repr."""
+    from layerlab.engine.host import Host
+    from layerlab.widgets import BuildLab, ContainerLab, DataRootExplorer, DriverLab, ImageExplorer
+
+    for lab in (BuildLab(Host()), ContainerLab(Host(seed=0)), DriverLab(), DataRootExplorer(),
+                ImageExplorer()):  # fmt: skip
+        bundle = lab._repr_mimebundle_()
+        markdown, plain = bundle["text/markdown"], bundle["text/plain"]
+        assert "Run this cell to use the" in markdown and "Run this cell to use the" in plain
+        assert "(" not in plain.splitlines()[0] and "=" not in plain and "VBox" not in plain
+        assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget is still there

@@ -31,6 +31,7 @@ from layerlab.model.errors import LayerlabError
 from layerlab.render import Picture, build_cache, image_stack
 
 from .css import PRE, part
+from .fallback import Fallback, ReadableBeforeRun, run_to_use
 from .errors import error_html, guard
 
 __all__ = ["COURSE_DOCKERFILE", "COURSE_FILES", "BuildLab"]
@@ -53,7 +54,7 @@ PICTURE_TITLES = {"stack": "left: the image's layers", "cache": "right: what the
 LABEL_WIDTH = 30
 
 
-class BuildLab(w.VBox):
+class BuildLab(ReadableBeforeRun, w.VBox):
     """A Dockerfile editor wired to a simulated host; each Build redraws what was reused.
 
     The Dockerfile in the textarea is part of the build context (as with ``docker build .``),
@@ -127,6 +128,12 @@ class BuildLab(w.VBox):
         self.error.value = error_html(_BOX, message, title="Build failed",
                                       note=f"Nothing was stored or tagged{kept}.")
         self.status.value = ""
+
+    def fallback(self) -> Fallback:
+        """What the lab's output reads like before its cell runs."""
+        return Fallback("Build lab", ("Edit a Dockerfile, press Build: the image's layers on the left, what the build "
+                                      "cache reused on the right, then the build log and `docker history`.",),
+                        action=run_to_use("the build lab"))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<BuildLab {self.tag!r}: {len(self.seconds)} builds>"

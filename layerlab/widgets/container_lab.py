@@ -35,6 +35,7 @@ from layerlab.model.units import human_size
 from layerlab.render import Picture, container_stack, copy_up_steps, path_lookup
 
 from .css import PRE, part
+from .fallback import Fallback, ReadableBeforeRun, run_to_use
 from .errors import error_html, guard
 
 __all__ = ["ContainerLab"]
@@ -47,7 +48,7 @@ HINT_ARGUMENT = "argument: {argument}"
 HINT_NO_ARGUMENT = "no argument"
 
 
-class ContainerLab(w.VBox):
+class ContainerLab(ReadableBeforeRun, w.VBox):
     """Two containers of one image; operations on the first, the second shows isolation."""
 
     def __init__(
@@ -221,6 +222,13 @@ class ContainerLab(w.VBox):
             note=f"Nothing changed: the container is as it was. Operations: {', '.join(OPERATIONS)}; "
             "paths are absolute paths inside the container.",
         )  # fmt: skip
+
+    def fallback(self) -> Fallback:
+        """What the lab's output reads like before its cell runs."""
+        return Fallback("Container lab", (f"Two containers of `{self.image_ref}`: pick an operation and a path, press "
+                                          "Apply, and see copy-on-write step by step, the first container's layers, "
+                                          "`docker diff` of both, and what the second one still sees.",),
+                        action=run_to_use("the container lab"))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<ContainerLab {self.image_ref!r}: {len(self.seconds)} operations applied>"

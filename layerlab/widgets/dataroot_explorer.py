@@ -32,6 +32,7 @@ from layerlab.render import Picture
 from layerlab.render.dataroot import MARKS, TreeRow, short_name, tree_picture, tree_rows
 
 from .css import part
+from .fallback import Fallback, ReadableBeforeRun, run_to_use
 from .errors import ERROR_COLOUR, error_html, guard
 
 __all__ = ["COURSE_COMMANDS", "DataRootExplorer"]
@@ -55,7 +56,7 @@ MAX_DEPTH = 8
 NBSP = "\u00a0"
 
 
-class DataRootExplorer(w.VBox):
+class DataRootExplorer(ReadableBeforeRun, w.VBox):
     """Docker commands stepped through on a simulated host, the data root drawn after each."""
 
     def __init__(
@@ -301,6 +302,12 @@ class DataRootExplorer(w.VBox):
         self.error.value = error_html(
             _BOX, message, note="Nothing changed: the steps and the picture are as they were."
         )
+
+    def fallback(self) -> Fallback:
+        """What the explorer's output reads like before its cell runs."""
+        return Fallback("Data-root explorer", ("Step through docker commands with Back and Next and watch "
+                                               "`/var/lib/docker` change: what each command added, changed or removed.",),
+                        action=run_to_use("the data-root explorer"))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<DataRootExplorer step {self.walk.position} of {len(self.walk.commands)}>"

@@ -32,6 +32,7 @@ from layerlab.render.drivers import binary_size, cost_chart, exact_bytes
 from layerlab.render.tables import Column, html_table
 
 from .css import part
+from .fallback import Fallback, ReadableBeforeRun, run_to_use
 from .errors import error_html, guard
 
 __all__ = ["FILESYSTEMS", "DriverLab"]
@@ -73,7 +74,7 @@ def cost_table(rows: Iterable[CostRow]) -> str:
     return html_table(FIGURE_COLUMNS, body, css_class=f"{_BOX}-figures")
 
 
-class DriverLab(w.VBox):
+class DriverLab(ReadableBeforeRun, w.VBox):
     """Storage drivers compared on one workload, and the driver an engine would choose."""
 
     def __init__(
@@ -229,6 +230,12 @@ class DriverLab(w.VBox):
     def _show_choose_error(self, message: str) -> None:
         kept = "The answer below is for the last good input." if self.choice else ""
         self.choose_error.value = error_html(_BOX, message, title="Cannot choose", note=kept)
+
+    def fallback(self) -> Fallback:
+        """What the lab's output reads like before its cell runs."""
+        return Fallback("Driver lab", ("Tick storage drivers and pick a workload: a chart and a table of what it costs "
+                                       "on disk with each; then ask which driver an engine would pick, and why.",),
+                        action=run_to_use("the driver lab"))  # fmt: skip
 
     def __repr__(self) -> str:
         shown = self.workload.name if self.workload else "nothing"

@@ -31,6 +31,7 @@ from layerlab.render import Picture, theme
 from layerlab.render.waste import waste_stack
 
 from .css import part
+from .fallback import Fallback, ReadableBeforeRun, run_to_use
 from .errors import error_html, guard
 
 __all__ = ["ImageExplorer"]
@@ -41,7 +42,7 @@ _MARK_COLOUR = {"A": theme.ADDED, "M": "#b45f06", "D": theme.WHITEOUT, "": theme
 Source = str | Path | Image | ImageAnalysis
 
 
-class ImageExplorer(w.VBox):
+class ImageExplorer(ReadableBeforeRun, w.VBox):
     """Pick a layer, see its tree with A / M / D marks; errors appear inside the widget."""
 
     def __init__(
@@ -209,6 +210,12 @@ class ImageExplorer(w.VBox):
             note="Supported: a docker save .tar (any engine), an OCI layout directory or .tar; "
             f"paths inside the image like /etc.{kept}",
         )  # fmt: skip
+
+    def fallback(self) -> Fallback:
+        """What the explorer's output reads like before its cell runs."""
+        return Fallback("Image explorer", ("Pick an image and a layer: its files marked A (added), M (modified) or D "
+                                           "(removed), its largest files, and what the image wastes.",),
+                        action=run_to_use("the image explorer"))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<ImageExplorer {len(self.analyses)} images>"
