@@ -72,7 +72,7 @@ class BuildLab(ReadableBeforeRun, w.VBox):
         self.seconds: list[float] = []  # kernel time of each build + redraw, for measurements
         self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.dockerfile = part(w.Textarea(value=dockerfile, rows=max(6, dockerfile.count("\n") + 2),
-                                          layout=w.Layout(width="100%")), _BOX, "dockerfile")
+                                          layout=w.Layout(width="calc(100% - 8px)")), _BOX, "dockerfile")
         self.build_button = part(w.Button(description="Build", button_style="primary", icon="gears"),
                                  _BOX, "build")
         self.build_button.on_click(lambda _b: guard(self.build, self._show_error))
