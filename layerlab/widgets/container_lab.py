@@ -183,10 +183,10 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         stack = container_stack(self.a, mark=mark, mark_note=f"serves {found.real}" if mark else "")
         first = copy_up_steps(outcome) if outcome is not None else path_lookup(self.a, path, result=found)
         self.pictures = {"steps": first, "stack": stack}
-        self.picture.value = (  # side by side where the column is wide enough, else one above the other
+        self.picture.value = (  # side by side where both fit at full size, else one above the other
             '<div style="display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start">'
-            f'<div class="{_BOX}-steps" style="flex:1 1 22em;min-width:0">{first.to_html()}</div>'
-            f'<div class="{_BOX}-stack" style="flex:1 1 22em;min-width:0">{stack.to_html()}</div></div>'
+            f'<div class="{_BOX}-steps" style="flex:1 1 36em;min-width:0">{first.to_html()}</div>'
+            f'<div class="{_BOX}-stack" style="flex:1 1 36em;min-width:0">{stack.to_html()}</div></div>'
         )
         if outcome is None:
             self.status.value = (
