@@ -43,3 +43,25 @@ def test_docker_info_says_which_profile_plays_the_host(info: dict, name: str, ve
 def test_a_docker_info_without_a_version_is_refused() -> None:
     with pytest.raises(ProfileError, match="no engine version"):
         profile_from_info({"Driver": "overlay2"})
+
+
+def test_a_version_plays_by_the_rules_of_its_generation() -> None:
+    from layerlab.engine.profile import profile_for, resolve_profile
+
+    assert profile_for("19.03").name == "20.10" and profile_for("23.0").name == "28"
+    assert profile_for("29.1.2", "containerd").version == "29.1"
+    with pytest.raises(ProfileError, match="Engine 20.10 has no containerd image store: it came with Engine 24.0"):
+        profile_for("20.10", "containerd")
+    assert resolve_profile("28-containerd", "29.0").version == "29.0"
+    with pytest.raises(ProfileError, match="pick engine='28'"):
+        resolve_profile("20.10", "28.5")
+
+
+def test_what_each_profile_does_differently() -> None:
+    # the table in layerlab/engine/profile.py, each row measured on the three engines
+    old, new, c8d = (PROFILES[n] for n in ("20.10", "28", "28-containerd"))
+    assert (old.save_format, new.save_format, c8d.save_format) == ("docker-archive", "oci+docker-archive", "oci")
+    assert old.inspect_legacy and not new.inspect_legacy and not c8d.inspect_legacy
+    assert (old.prune_table, new.prune_table) == (False, True)
+    assert old.buildkit.name.startswith("BuildKit 0.8") and new.buildkit == c8d.buildkit
+    assert c8d.layer_driver == "overlay2" and new.layer_driver == "overlay2"

@@ -55,6 +55,8 @@ from .state import StageState, cache_key
 __all__ = ["BuildCache", "BuildError", "BuildResult", "ImageResolver", "StepLog", "build"]
 
 FILESYSTEM = {"RUN", "COPY", "ADD", "WORKDIR"}
+#: what a FROM scratch stage's config starts with (Engine 20.10 and 28 alike)
+DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 ImageResolver = Callable[[str], Image | None]
 
@@ -168,8 +170,8 @@ def _base_state(stage: Stage, run: _Build) -> StageState:
     base = expand(stage.base, run.global_args)
     if base in run.built:
         return run.built[base].fork()
-    if base == "scratch":
-        return StageState([], [], {"Env": []}, cache_key("scratch"))
+    if base == "scratch":  # BuildKit gives every stage the default PATH and / as its WORKDIR
+        return StageState([], [], {"Env": [DEFAULT_PATH], "WorkingDir": "/"}, cache_key("scratch"))
     image = run.resolve_image(base)
     if image is None:
         raise BuildError(f"line {stage.line}: FROM {base}: no such image here")

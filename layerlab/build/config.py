@@ -34,6 +34,7 @@ def _label(ins: Instruction, state: StageState, variables: dict[str, str], build
 
 def _cmd(ins: Instruction, state: StageState, variables: dict[str, str], build_args: Mapping[str, str]) -> None:
     state.config["Cmd"] = _command(ins, state)
+    state.config["ArgsEscaped"] = True  # BuildKit 0.8 and 0.25 both set it for CMD (not ENTRYPOINT)
     state.cmd_set = True
 
 

@@ -69,4 +69,5 @@ class StageState:
             labels=config.get("Labels"),
             exposed_ports=list(config.get("ExposedPorts", {})),
             volumes=list(config.get("Volumes", {})),
+            args_escaped=bool(config.get("ArgsEscaped")),
         )

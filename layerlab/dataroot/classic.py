@@ -1,5 +1,6 @@
 """``/var/lib/docker`` with the overlay2 graph driver and the classic image store, as
-Docker Engine 20.10 lays it out (checked by tests/engine/test_dataroot_engine.py).
+Docker Engine 20.10 and 28 lay it out (checked by tests/engine/test_dataroot_engine.py;
+what differs between the two: :mod:`.skeleton`).
 
 Three stores that only meet through ids: the image store (``image/overlay2``: configs by
 image id, layers by chain id, tags), the driver's directories (``overlay2/``: one random
@@ -37,7 +38,7 @@ def repositories_json(host: Host) -> str:
 def classic_layout(host: Host, ids: StorageIds, root: str) -> tuple[NodeSet, list[ImageIdentity]]:
     """Every node of the classic data root, and each image's identity chain."""
     out = NodeSet()
-    daemon_skeleton(out, root, "overlay2", had_containers=ids.had_containers)
+    daemon_skeleton(out, root, "overlay2", had_containers=ids.had_containers, profile=host.profile)
     store = ids.layer_store(host)
     image_base = f"{root}/image/overlay2"
     out.file(

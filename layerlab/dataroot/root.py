@@ -50,11 +50,16 @@ class DataRoot:
 
     @classmethod
     def from_host(
-        cls, host: Host, store: str = "overlay2", *, root: str = DEFAULT_ROOT
+        cls, host: Host, store: str | None = None, *, root: str = DEFAULT_ROOT,
+        containerd_root: str | None = None,
     ) -> DataRoot:
-        """The data root a real engine would have after the same commands, for the classic
-        image store with overlay2 (``"overlay2"``) or the containerd image store
-        (``"containerd"``, the default of fresh Engine 29+ installs)."""
+        """The data root a real engine would have after the same commands: the host's own
+        image store (its profile), or ``store``: ``"overlay2"`` (the classic store) or
+        ``"containerd"`` (the containerd image store, the default of fresh Engine 29+
+        installs). ``containerd_root``: where containerd keeps images with that store:
+        ``/var/lib/containerd`` (None; dockerd using the system's containerd), ``"managed"``
+        (``<root>/containerd/daemon``: dockerd running its own containerd) or a path."""
+        store = store or ("containerd" if host.profile.containerd else "overlay2")
         if store not in STORES:
             raise DataRootError(f"unknown image store {store!r} (supported: {', '.join(STORES)})")
         root = "/" + root.strip("/")
@@ -72,10 +77,10 @@ class DataRoot:
             return cls(nodes.nodes, "overlay2", identities, _info(host, store, root), (root,))
         from .containerd import containerd_layout
 
-        nodes, identities = containerd_layout(host, host.storage_ids, root, CONTAINERD_ROOT)
-        return cls(
-            nodes.nodes, "containerd", identities, _info(host, store, root), (root, CONTAINERD_ROOT)
-        )
+        ctrd = _containerd_root(root, containerd_root)
+        nodes, identities = containerd_layout(host, host.storage_ids, root, ctrd)
+        roots = (root,) if ctrd.startswith(root + "/") else (root, ctrd)
+        return cls(nodes.nodes, "containerd", identities, _info(host, store, root), roots)
 
     # -- reading ----------------------------------------------------------------------------
     def _path(self, path: str) -> str:
@@ -138,9 +143,20 @@ class DataRoot:
         return f"<DataRoot {self.store} {len(self.nodes)} nodes>"
 
 
+def _containerd_root(root: str, wanted: str | None) -> str:
+    """Where containerd keeps its root: the system's, dockerd's own, or a path given."""
+    if wanted is None:
+        return CONTAINERD_ROOT
+    if wanted == "managed":
+        return f"{root}/containerd/daemon"
+    if not wanted.startswith("/"):
+        raise DataRootError(f"containerd_root: an absolute path or 'managed', not {wanted!r}")
+    return "/" + wanted.strip("/")
+
+
 def _info(host: Host, store: str, root: str) -> list[str]:
     lines = host.docker_info_lines(root)
-    if store == "overlay2":
+    if store == "overlay2" or host.profile.containerd:
         return lines
     # the containerd image store: the snapshotter replaces the graph driver
     start = lines.index(f"Storage Driver: {host.storage_driver}")

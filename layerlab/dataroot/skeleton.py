@@ -1,31 +1,51 @@
-"""What dockerd creates in its data root at its first start, before any image or container."""
+"""What dockerd creates in its data root at its first start, before any image or container.
+
+Per engine (``find DIR/root`` on Engine 20.10 and 28.5, both stores): Engine 28 adds
+``engine-id`` and BuildKit's ``history.db`` and drops ``trust/`` and ``plugins/storage``;
+with the containerd image store there is no ``image/`` (nor ``overlay2/``), and BuildKit
+keeps ``cache.db``, ``history_c8d.db`` and ``containerd-overlayfs/`` (its metadata; its
+snapshots are containerd's).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .nodeset import NodeSet
+
+if TYPE_CHECKING:
+    from layerlab.engine.profile import EngineProfile
 
 DAEMON = "dockerd (at its first start)"
 
 
 def daemon_skeleton(
-    out: NodeSet, root: str, image_dir: str | None, *, had_containers: bool = False
+    out: NodeSet, root: str, image_dir: str | None, *, had_containers: bool = False,
+    profile: EngineProfile | None = None,
 ) -> None:
     """What dockerd creates at its first start, and ``layerdb/mounts`` once a container existed.
 
     ``image_dir`` names the classic image store's directory (``image/overlay2``); None with
-    the containerd image store, which keeps images outside the data root.
+    the containerd image store, which keeps images outside the data root. ``profile``: the
+    engine (None: Engine 20.10).
     """
+    modern = profile is not None and profile.at_least("23.0")
     out.dir(root, "Docker's data root (--data-root): everything the daemon keeps", DAEMON)
-    _buildkit(out, root)
+    if profile is not None and profile.containerd:
+        _buildkit_containerd(out, root)
+    else:
+        _buildkit(out, root, history=modern)
     out.dir(
         f"{root}/containers", "one directory per container: its config, logs and /etc files", DAEMON
     )
     if image_dir:
         _image_store(out, root, image_dir, had_containers)
-    _the_rest(out, root)
+    if modern:
+        out.file(f"{root}/engine-id", "this daemon's id (docker info ID), made at its first start", DAEMON)
+    _the_rest(out, root, old=not modern)
 
 
-def _buildkit(out: NodeSet, root: str) -> None:
+def _buildkit(out: NodeSet, root: str, *, history: bool) -> None:
     """BuildKit's state: cache records, content store, scratch space for RUN steps."""
     out.dir(
         f"{root}/buildkit",
@@ -37,6 +57,7 @@ def _buildkit(out: NodeSet, root: str) -> None:
         ("containerdmeta.db", "BuildKit's content metadata (bolt db)"),
         ("metadata_v2.db", "cache record metadata (bolt db)"),
         ("snapshots.db", "BuildKit's snapshot records (bolt db)"),
+        *([("history.db", "build history: docker buildx history ls (bolt db)")] if history else []),
     ):
         out.file(f"{root}/buildkit/{name}", what, DAEMON)
     out.dir(
@@ -45,6 +66,21 @@ def _buildkit(out: NodeSet, root: str) -> None:
         DAEMON,
     )
     out.dir(f"{root}/buildkit/executor", "scratch space for RUN steps", DAEMON)
+
+
+def _buildkit_containerd(out: NodeSet, root: str) -> None:
+    """BuildKit with the containerd image store: its records here, its snapshots in containerd."""
+    b = f"{root}/buildkit"
+    out.dir(b, "BuildKit's state: cache records; its layers are containerd snapshots", DAEMON)
+    out.file(f"{b}/cache.db", "build cache records (bolt db)", DAEMON)
+    out.file(f"{b}/history_c8d.db", "build history: docker buildx history ls (bolt db)", DAEMON)
+    out.dir(f"{b}/executor", "scratch space for RUN steps", DAEMON)
+    w = f"{b}/containerd-overlayfs"
+    out.dir(w, "BuildKit's worker on containerd's overlayfs snapshotter", DAEMON)
+    out.file(f"{w}/metadata_v2.db", "cache record metadata: which containerd snapshot is which step (bolt db)",
+             DAEMON)
+    out.dir(f"{w}/cachemounts", "RUN --mount=type=cache directories", DAEMON)
+    out.file(f"{w}/workerid", "the worker's id", DAEMON)
 
 
 def _image_store(out: NodeSet, root: str, image_dir: str, had_containers: bool) -> None:
@@ -85,17 +121,19 @@ def _image_store(out: NodeSet, root: str, image_dir: str, had_containers: bool) 
     out.dir(f"{base}/layerdb/tmp", "scratch space while a layer is being registered", DAEMON)
 
 
-def _the_rest(out: NodeSet, root: str) -> None:
-    """Networks, plugins, runtimes, swarm, scratch space, trust and volumes."""
+def _the_rest(out: NodeSet, root: str, *, old: bool = True) -> None:
+    """Networks, plugins, runtimes, swarm, scratch space, volumes (and on old engines trust)."""
     out.dir(f"{root}/network", "libnetwork's state", DAEMON)
     out.file(f"{root}/network/files/local-kv.db", "networks and endpoints (bolt db)", DAEMON)
     out.dir(f"{root}/plugins", "managed plugins (docker plugin install)", DAEMON)
-    out.dir(f"{root}/plugins/storage/ingest", "plugin blobs being downloaded", DAEMON)
+    if old:
+        out.dir(f"{root}/plugins/storage/ingest", "plugin blobs being downloaded", DAEMON)
     out.dir(f"{root}/plugins/tmp", "plugin scratch space", DAEMON)
     out.dir(f"{root}/runtimes", "OCI runtimes configured in daemon.json", DAEMON)
     out.dir(f"{root}/swarm", "swarm mode state (empty unless docker swarm init)", DAEMON)
     out.dir(f"{root}/tmp", "the daemon's scratch space (docker load unpacks archives here)", DAEMON)
-    out.dir(f"{root}/trust", "Docker Content Trust data (only engines before 23.0 make it)", DAEMON)
+    if old:
+        out.dir(f"{root}/trust", "Docker Content Trust data (only engines before 23.0 make it)", DAEMON)
     out.dir(f"{root}/volumes", "the local volume driver: one directory per volume", DAEMON)
     out.file(
         f"{root}/volumes/metadata.db", "volume names, drivers, labels and options (bolt db)", DAEMON

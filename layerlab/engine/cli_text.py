@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 from layerlab.model.digest import short_id
 from layerlab.model.image import Image
@@ -25,7 +26,7 @@ from .processes import HostContainer
 from .profile import EngineProfile
 from .sizes import container_size, container_virtual_size, image_size, layer_size
 from .storage import HostStorage
-from .times import NOW
+from .times import NOW, created_ago
 from .usage import SystemDf, Usage
 
 PS_COLUMNS = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
@@ -84,14 +85,15 @@ def ps_table(rows: Sequence[dict[str, str]], *, size: bool = False) -> str:
 
 
 # -- images -------------------------------------------------------------------------------------
-def history_rows(image: Image, image_id: str, created: str, *, containerd: bool = False) -> list[dict[str, str]]:
+def history_rows(image: Image, image_id: str, now: datetime, *, containerd: bool = False) -> list[dict[str, str]]:
     """``docker history``: newest first; only the top row names an image (BuildKit builds).
-    A layer's SIZE is its files' bytes, or its snapshot's blocks with the containerd store."""
+    A layer's SIZE is its files' bytes, or its snapshot's blocks with the containerd store;
+    CREATED is the row's own time (a step built here has none: less than a second ago)."""
     rows = []
     for n, (step, layer) in enumerate(reversed(image.steps())):
         rows.append({
             "IMAGE": short_id(image_id) if n == 0 else "<missing>",
-            "CREATED": created,
+            "CREATED": created_ago(step.created or "", now, made_here=step.created is None),
             "CREATED BY": step.created_by,
             "SIZE": human_size(layer_size(layer, containerd)),
             "COMMENT": step.comment or "",
@@ -159,7 +161,8 @@ def _df_row(kind: str, usage: Usage) -> dict[str, str]:
 
 
 def system_df_verbose(df: SystemDf, store: ImageStore, containers: Sequence[HostContainer],
-                      volumes: Iterable[Volume], profile: EngineProfile) -> str:
+                      volumes: Iterable[Volume], profile: EngineProfile,
+                      created_text: Callable[[ImageRecord], str] = lambda record: NOW) -> str:
     """``docker system df -v``: images, containers, volumes and the build cache, each a table.
     An image's SIZE has 4 significant digits on 20.10, 3 on 28 (``2.102MB`` / ``2.1MB``)."""
     created = {image_id: record.created for image_id, record in store.records.items()}
@@ -168,7 +171,8 @@ def system_df_verbose(df: SystemDf, store: ImageStore, containers: Sequence[Host
         for tag in item.tags[:1] or ["<none>:<none>"]:  # the CLI shows the first tag only
             repository, name = split_tag(tag)
             image_rows.append({"REPOSITORY": repository, "TAG": name, "IMAGE ID": short_id(item.image_id),
-                               "CREATED": NOW, "SIZE": human_size(item.size, profile.df_image_digits),
+                               "CREATED": created_text(store.records[item.image_id]),
+                               "SIZE": human_size(item.size, profile.df_image_digits),
                                "SHARED SIZE": human_size(item.shared, 4), "UNIQUE SIZE": human_size(item.unique, 4),
                                "CONTAINERS": str(item.containers)})
     newest = sorted(containers, key=lambda c: -c.created)

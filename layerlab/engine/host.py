@@ -48,15 +48,15 @@ from .storage import DiskUsage, disk_usage, host_storage
 from .storage_ids import StorageIds
 from .sizes import cache_records
 from .targets import SEEDED_START, built_target, known_blobs, plain_target
-from .times import created_ago
 from .transfer import ArchiveCopies, loaded_lines, save_images
+from .views import PrintedViews
 from .usage import ImageUsage, SystemDf, Usage, layer_usage, system_df
 from .usage_containerd import containerd_system_df
 from .volumes import VolumeStore
 
 __all__ = ["Host", "HostError", "ImageUsage", "SystemDf", "Usage"]
 
-class Host:
+class Host(PrintedViews):
     """A daemon in the model. ``engine``: the profile it plays (a name from
     :data:`~.profile.PROFILES` or an :class:`~.profile.EngineProfile`; default
     ``$LAYERLAB_ENGINE``, else Engine 20.10), kept as ``host.profile``. ``use_catalogue``:
@@ -283,41 +283,6 @@ class Host:
         """``docker volume prune -f`` on Engine 20.10: every volume no container uses."""
         return self.volume_store.prune(in_use=self.container_store.volumes_in_use())
 
-    # -- what docker prints -------------------------------------------------------------------------
-    def ps_rows(self, *, all: bool = False, size: bool = False) -> list[dict[str, str]]:  # noqa: A002
-        return cli_text.ps_rows(self.containers.values(), all=all, size=size, containerd=self.profile.containerd)
-
-    def ps(self, *, all: bool = False, size: bool = False) -> str:  # noqa: A002
-        """``docker ps [-a] [-s]``; SIZE is ``RW (virtual image + RW)`` as this engine counts it."""
-        return cli_text.ps_table(self.ps_rows(all=all, size=size), size=size)
-
-    def history_rows(self, ref: str) -> list[dict[str, str]]:
-        """``docker history``: newest first; only the top row names an image (BuildKit builds)."""
-        record = self.image_store.daemon_record(ref)
-        return cli_text.history_rows(record.image, record.image_id, self._created(record),
-                                     containerd=self.profile.containerd)
-
-    def history(self, ref: str, *, no_trunc: bool = False) -> str:
-        return cli_text.history_table(self.history_rows(ref), no_trunc=no_trunc, full_id=self.image_id(ref))
-
-    def _created(self, record: ImageRecord) -> str:
-        return created_ago(str(record.image.config.get("created") or ""), self.now, made_here=record.made_here)
-
-    def image_rows(self, *, digests: bool = False, no_trunc: bool = False) -> list[dict[str, str]]:
-        return cli_text.image_rows(self.image_store, self._created, digests=digests, no_trunc=no_trunc)
-
-    def images_table(self, *, digests: bool = False, no_trunc: bool = False) -> str:
-        """``docker images [--digests] [--no-trunc]``."""
-        return cli_text.images_table(self.image_rows(digests=digests, no_trunc=no_trunc), digests=digests)
-
-    def volume_ls(self) -> str:
-        return cli_text.volume_table(self.volumes.values())
-
-    def docker_info_lines(self, root: str = "/var/lib/docker") -> list[str]:
-        """``docker info``'s counts, storage driver lines and root dir, then its warnings."""
-        return cli_text.docker_info(list(self.containers.values()), len(self.images), self.storage,
-                                    len(self.layer_usage()), self.profile, root)
-
     def builder_prune(self) -> str:
         """``docker builder prune -af``: BuildKit's cache records of built layers go (the
         layers an image still uses stay with it). Printed as this engine's client prints it."""
@@ -343,7 +308,7 @@ class Host:
         if not verbose:
             return cli_text.system_df_table(self.system_df())
         return cli_text.system_df_verbose(self.system_df(), self.image_store, list(self.containers.values()),
-                                          self.volumes.values(), self.profile)
+                                          self.volumes.values(), self.profile, self.created_text)
 
     def disk_usage(self) -> DiskUsage:
         """Disk the storage driver really uses for image layers and containers.

@@ -58,6 +58,8 @@ class ImageStore:
         self.records: dict[str, ImageRecord] = {}
         self.tags: dict[str, str] = {}
         self.containerd = containerd
+        #: every build's index (containerd store): BuildKit's build history keeps its documents
+        self.history: list[ImageTarget] = []
         self._clock = clock
 
     # -- lookups ----------------------------------------------------------------------------
@@ -130,6 +132,8 @@ class ImageStore:
         in ``in_use``, a list of image ids, still uses it)."""
         record = ImageRecord(image, next(self._clock), target, made_here)
         record = self.records.setdefault(record.image_id, record)
+        if made_here and target is not None and target.attestation and target not in self.history:
+            self.history.append(target)
         if tag:
             before = self.tags.get(full_ref(tag))
             self.tags[full_ref(tag)] = record.image_id

@@ -59,6 +59,12 @@ class Holdings(Protocol):
     def build_cache(self) -> _HasLayers: ...
 
 
+def buildkit_key(chain: str) -> str:
+    """The key of BuildKit's own snapshot of a layer it built (containerd store): BuildKit
+    keeps one per cache record besides the image's unpacked snapshot of the same layer."""
+    return "buildkit/" + chain
+
+
 @dataclass
 class StoredLayer:
     """A layer in the layer store: its changeset, its parent's chain id, who made it."""
@@ -149,8 +155,11 @@ class StorageIds:
         for stored in self.layers.values():
             if stored.parent is not None:
                 self.committed.add(self.cache_id(stored.parent))
-        for chain in list(self.layers):
+        cached = {id(layer) for layer in host.build_cache.layers.values() if layer is not None}
+        for chain, stored in list(self.layers.items()):
             self.cache_id(chain)
+            if stored.built and id(stored.layer) in cached:  # BuildKit's snapshot first (containerd store)
+                self.snapshot_number(buildkit_key(chain))
             self.snapshot_number(chain)
         for container in sorted(host.containers.values(), key=lambda c: c.created):
             for key in (container.id + "-init", container.id):
@@ -177,6 +186,8 @@ class StorageIds:
         for chain, stored in self.layers.items():
             if stored.built and id(stored.layer) in cached:
                 wanted.add(chain)
+            else:
+                self.snapshot_numbers.pop(buildkit_key(chain), None)
         for chain in list(wanted):
             parent = self.layers[chain].parent if chain in self.layers else None
             while parent is not None and parent not in wanted:
@@ -184,6 +195,7 @@ class StorageIds:
                 parent = self.layers[parent].parent
         for chain in [c for c in self.layers if c not in wanted]:
             del self.layers[chain]
+            self.snapshot_numbers.pop(buildkit_key(chain), None)
             cache = self.cache_ids.pop(chain, None)
             if cache is not None:
                 self.links.pop(cache, None)

@@ -95,8 +95,10 @@ class Image:
         architecture: str = "amd64",
         os: str = "linux",
         created: str = EPOCH,
+        args_escaped: bool = False,
     ) -> Image:
-        """Make an image from layers, writing its config the way BuildKit lays it out."""
+        """Make an image from layers, writing its config the way BuildKit lays it out
+        (``args_escaped``: BuildKit's ``ArgsEscaped: true``, which it writes for CMD)."""
         layers = tuple(layers)
         if history is None:
             history = [HistoryEntry(created_by=f"layer {i}", created=created) for i in range(len(layers))]
@@ -122,6 +124,8 @@ class Image:
             run["WorkingDir"] = working_dir
         if labels:
             run["Labels"] = dict(labels)
+        if args_escaped:
+            run["ArgsEscaped"] = True
         config = {
             "architecture": architecture,
             "config": run,

@@ -43,9 +43,8 @@ def container_config(run: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def _v1_fields(image: Image, top: bool) -> dict[str, Any]:
+def _v1_fields(config: Mapping[str, Any], top: bool) -> dict[str, Any]:
     """The V1Image fields CreateID hashes (Go's field order, ``omitempty`` honoured)."""
-    config = image.config
     if not top:
         return {"created": EPOCH, "container_config": container_config(None)}
     out: dict[str, Any] = {}
@@ -67,13 +66,15 @@ def _v1_fields(image: Image, top: bool) -> dict[str, Any]:
     return out
 
 
-def v1_layers(image: Image) -> list[tuple[str, str]]:
-    """Each layer's v1 id (64 hex) and its ``json`` document, bottom first."""
+def v1_layers(image: Image | Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Each layer's v1 id (64 hex) and its ``json`` document, bottom first, for an image (or
+    its parsed config: the ids depend on nothing else)."""
+    config = image.config if isinstance(image, Image) else image
     out: list[tuple[str, str]] = []
     parent = ""
-    chains = chain_ids(image.diff_ids)
+    chains = chain_ids(list(config["rootfs"]["diff_ids"]))
     for i, chain in enumerate(chains):
-        fields = _v1_fields(image, top=i == len(chains) - 1)
+        fields = _v1_fields(config, top=i == len(chains) - 1)
         keyed: dict[str, Any] = {**fields, "layer_id": chain}
         if parent:
             keyed["parent"] = "sha256:" + parent
@@ -82,8 +83,8 @@ def v1_layers(image: Image) -> list[tuple[str, str]]:
         if parent:
             head["parent"] = parent
         doc = {**head, **fields}
-        if "os" not in doc and image.config.get("os"):
-            doc["os"] = image.config["os"]  # set after the id is made (moby tarexport/save.go)
+        if "os" not in doc and config.get("os"):
+            doc["os"] = config["os"]  # set after the id is made (moby tarexport/save.go)
         out.append((v1_id, go_json(_ordered(doc))))
         parent = v1_id
     return out

@@ -1,0 +1,151 @@
+"""containerd's root with the containerd image store: the content store and the snapshots.
+
+Where it is: ``/var/lib/containerd`` when dockerd uses the system's containerd (Debian and
+Docker's packages), ``<data-root>/containerd/daemon`` when dockerd starts its own (static
+binaries, Docker in Docker); ``--data-root`` does not move the first (moby#50517).
+
+What is in it (Engine 28.5, ``find`` of the root after the course's build, two containers):
+
+- ``io.containerd.content.v1.content/blobs/sha256/``: every blob by digest: each image's
+  index, manifests, config, gzip layer blobs, attestation; the documents of every build
+  stay after ``docker rmi`` and ``builder prune`` (namespace ``moby_history``: build
+  history), layer blobs go with the last image or cache record that holds them;
+- ``io.containerd.snapshotter.v1.overlayfs/snapshots/<N>/{fs,work}``: unpacked layers,
+  numbered as they are made: BuildKit's own snapshot of each layer a build made (until
+  ``docker builder prune``), then each image's (key ``sha256:<chain id>``), then each
+  container's ``<id>-init`` and ``<id>``; ``metadata.db`` maps keys to numbers;
+- ``io.containerd.metadata.v1.bolt/meta.db``: images by name, leases, namespaces;
+- ``io.containerd.runtime.v2.task/moby/<id>``: one directory per running container.
+
+So a built image is on disk three times until the build cache is pruned: BuildKit's
+snapshots, the image's snapshots, and the compressed blobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerlab.engine.storage_ids import StorageIds, StoredLayer, buildkit_key
+from layerlab.model.container import Container
+from layerlab.model.oci import Descriptor, ImageTarget, layer_descriptor
+
+from .nodeset import NodeSet
+
+if TYPE_CHECKING:
+    from layerlab.engine.host import Host
+
+CONTENT = "io.containerd.content.v1.content"
+SNAPSHOTTER = "io.containerd.snapshotter.v1.overlayfs"
+CTRD = "containerd (image store)"
+UNPACK = "unpacking an image (docker build / pull / load)"
+BUILDKIT = "docker build (BuildKit's cache, until docker builder prune)"
+
+
+def snapshot_dir(ctrd: str, number: int) -> str:
+    return f"{ctrd}/{SNAPSHOTTER}/snapshots/{number}"
+
+
+def containerd_root(out: NodeSet, host: Host, ids: StorageIds, ctrd: str,
+                    targets: Mapping[str, ImageTarget]) -> str:
+    """containerd's root (module doc); the path of its blob directory."""
+    out.dir(ctrd, "containerd's root: with the containerd image store, images live here", CTRD)
+    out.file(f"{ctrd}/io.containerd.metadata.v1.bolt/meta.db",
+             "containerd's metadata (bolt db): images by name, namespaces moby and moby_history, leases", CTRD)
+    out.dir(f"{ctrd}/tmpmounts", "where containerd mounts snapshots for a moment (unpacking)", CTRD)
+    out.dir(f"{ctrd}/io.containerd.runtime.v2.task/moby", "running containers' tasks (namespace moby)", CTRD)
+    for c in host.containers.values():
+        if c.running:
+            out.dir(f"{ctrd}/io.containerd.runtime.v2.task/moby/{c.id}", f"{c.name}'s task while it runs",
+                    "docker start")
+    store = ids.layer_store(host)
+    blobs = _content(out, host, store, ctrd, targets)
+    _snapshots(out, host, ids, store, ctrd)
+    return blobs
+
+
+def _content(out: NodeSet, host: Host, store: Mapping[str, StoredLayer], ctrd: str,
+             targets: Mapping[str, ImageTarget]) -> str:
+    """Every blob the content store holds now, each once."""
+    blobs = f"{ctrd}/{CONTENT}/blobs/sha256"
+    out.dir(f"{ctrd}/{CONTENT}", "the content store: every blob by its digest", CTRD)
+    out.dir(f"{ctrd}/{CONTENT}/ingest", "blobs being written (a pull or load in progress)", CTRD)
+    out.dir(blobs, "indexes, manifests, configs, layer blobs, attestations: each named by its sha256", CTRD)
+    for image_id, target in targets.items():
+        tags = ", ".join(host.tags_of(image_id)) or "an untagged image"
+        for desc in target.blobs():
+            _blob(out, blobs, desc, _what(target, desc, tags), "docker build / pull / load",
+                  target.documents.get(desc.digest))
+    for target in host.image_store.history:
+        for desc in target.blobs():
+            if desc.digest in target.documents:
+                _blob(out, blobs, desc, "a document of an earlier build: BuildKit's build history keeps it "
+                      "(namespace moby_history), even after docker rmi and builder prune", "docker build",
+                      target.documents[desc.digest])
+    cached = {id(layer) for layer in host.build_cache.layers.values() if layer is not None}
+    for stored in store.values():
+        if stored.built and id(stored.layer) in cached:
+            _blob(out, blobs, layer_descriptor(stored.layer), "a layer blob BuildKit's cache keeps", BUILDKIT)
+    return blobs
+
+
+def _blob(out: NodeSet, blobs: str, desc: Descriptor, what: str, made: str, data: bytes | None = None) -> None:
+    """One blob (a document's text is its content: an index, a manifest, a config)."""
+    path = f"{blobs}/{desc.digest.removeprefix('sha256:')}"
+    if path not in out.nodes:
+        text = data.decode("utf-8", "replace") if data is not None else None
+        out.file(path, f"{what} ({desc.size:,} bytes, {desc.media_type})", made, text)
+
+
+def _what(target: ImageTarget, desc: Descriptor, tags: str) -> str:
+    if desc.digest == target.image_id:
+        return f"what {tags} points to: its digest is the image id"
+    if desc.digest == target.manifest.digest:
+        return f"the image manifest of {tags} (linux/amd64)"
+    if desc.digest == target.config.digest:
+        return f"the config of {tags} (its digest was the image id in the classic store)"
+    if desc in target.attestation:
+        return f"the provenance attestation of {tags} (BuildKit's, made at every build)"
+    return f"a compressed layer of {tags} (kept besides its unpacked snapshot)"
+
+
+def _snapshots(out: NodeSet, host: Host, ids: StorageIds, store: Mapping[str, StoredLayer], ctrd: str) -> None:
+    """BuildKit's snapshots, the images' snapshots, the containers' (module doc)."""
+    snaps = f"{ctrd}/{SNAPSHOTTER}"
+    out.dir(snaps, "the overlayfs snapshotter: unpacked layers and containers' writable layers", CTRD)
+    out.file(f"{snaps}/metadata.db", "snapshot keys (chain ids, container ids, BuildKit ids), parents, numbers",
+             CTRD)
+    out.dir(f"{snaps}/snapshots", "one numbered directory per snapshot; the number counts up, it is no id", CTRD)
+    cached = {id(layer) for layer in host.build_cache.layers.values() if layer is not None}
+    in_images = {c for r in host.images.values() for c in r.image.chain_ids}
+    in_images |= {c for ct in host.containers.values() for c in ct.image.chain_ids}
+    for chain, stored in store.items():
+        if stored.built and id(stored.layer) in cached:
+            _layer_snapshot(out, ctrd, ids.snapshot_number(buildkit_key(chain)), stored,
+                            f"BuildKit's snapshot of a layer it built (key: its cache record id {ids.cache_id(chain)})",
+                            BUILDKIT)
+        if chain in in_images:
+            _layer_snapshot(out, ctrd, ids.snapshot_number(chain), stored,
+                            f"an image's unpacked layer (key: sha256:{chain[7:19]}…, its chain id)", UNPACK)
+    for c in sorted(host.containers.values(), key=lambda c: c.created):
+        _container_snapshots(out, ids, c, ctrd)
+
+
+def _layer_snapshot(out: NodeSet, ctrd: str, number: int, stored: StoredLayer, what: str, made: str) -> None:
+    d = snapshot_dir(ctrd, number)
+    out.dir(d, what, made)
+    out.dir(f"{d}/fs", "the layer's files, as overlay2's diff/ held them", made)
+    out.layer_files(f"{d}/fs", stored.layer, "this layer", made)
+    out.dir(f"{d}/work", "overlayfs's workdir (made while the snapshot was active)", made)
+
+
+def _container_snapshots(out: NodeSet, ids: StorageIds, c: Container, ctrd: str) -> None:
+    """Docker's two snapshots per container: the -init layer (committed) and the writable one."""
+    made = f"docker run / create ({c.name})"
+    for key, layer, what in ((f"{c.id}-init", c.init_layer, "the -init layer"),
+                             (c.id, c.rw.diff(), f"{c.name}'s writable layer")):
+        d = snapshot_dir(ctrd, ids.snapshot_number(key))
+        out.dir(d, f"{what} (snapshot key {key[:12]}…{'-init' if key.endswith('-init') else ''})", made)
+        out.dir(f"{d}/fs", "the overlay upperdir" if key == c.id else "what Docker's initlayer makes", made)
+        out.layer_files(f"{d}/fs", layer, what, made)
+        out.dir(f"{d}/work", "overlayfs's workdir", made)
