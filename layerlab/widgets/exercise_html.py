@@ -168,6 +168,6 @@ def proof_html(heading: str, title: str, parts: Sequence[Part]) -> str:
     """What proves the answer, under ``heading`` ("Check with the model") and its title."""
     return (
         "<div class='layerlab-proof-body' style='border-top:1px solid #cccccc;margin-top:8px;"
-        f"padding-top:6px'><div class='layerlab-proof-title'><b>{html.escape(heading)}:</b> "
+        f"padding-top:6px;line-height:1.45'><div class='layerlab-proof-title'><b>{html.escape(heading)}:</b> "
         f"{_inline(title)}</div>{parts_html(parts)}</div>"
     )

@@ -243,10 +243,11 @@ def _rmi(walk: Any) -> list[Part]:
         _step(walk),
         dataroot_tree(walk.root(), since=walk.before(), max_depth=2),
         Said(
-            "Dashed boxes are REMOVED: alpine's config, its layer record, its directory under "
-            "`overlay2/` and its short link, because no image holds the layer any more. "
-            "`repositories.json` is CHANGED: the tag is gone. course-app's layers stay: they came "
-            "from a build, and they belong to an image that still exists."
+            "The dashed box is REMOVED: alpine's layer directory under `overlay2/`, with all the "
+            "files inside it. The folded directories hide the rest: in `image/overlay2/` the "
+            "config, the layer record and the tag in `repositories.json`, in `overlay2/l/` the "
+            "short link. No image holds the layer any more. course-app's layers stay: they "
+            "belong to an image that still exists."
         ),
     ]
 
