@@ -246,7 +246,8 @@ def test_overlay2_layout() -> None:
     text = text_of(layer_layout("overlay2", three_layers()))
     assert "overlay2/<cache-id 3>/" in text and "lower · l/<short 2>:l/<short 1>" in text
     assert "<short 1> → ../<cache-id 1>/diff" in text
-    assert text.count("committed") == 2  # layers 1 and 2 have a child, 3 has none
+    assert text.count("committed · a child layer exists") == 2  # layers 1 and 2 have a child, 3 has none
+    assert "what the names mean" in text and "overlayfs's lowerdir" in text  # the key under it
     for size in (5000, 3 * MiB, 5):
         assert bytes_label(size) in text
 
