@@ -30,6 +30,7 @@ from layerlab.model.overlay import FsError, Overlay
 
 from .config import CONFIG_STEPS
 from .context import BuildContext
+from .differ import compared_with_lower
 from .copying import copy_step
 from .dockerfile import (
     BUILDKIT_0_8,
@@ -88,6 +89,7 @@ class _Build:
     new_cache: dict[str, Layer | None] = field(default_factory=dict)
     shown_bases: set[str] = field(default_factory=set)
     buildkit: BuildKit = BUILDKIT_0_8
+    compare_lower: bool = False
 
 
 def build(
@@ -100,9 +102,12 @@ def build(
     target: str | None = None,
     tag: str | None = None,
     buildkit: BuildKit = BUILDKIT_0_8,
+    compare_lower: bool = False,
 ) -> BuildResult:
     """Build an image from a context; raise BuildError (with the line) and leave no trace on failure.
-    ``buildkit``: the BuildKit whose history text and RUN layers to make (the engine profile's)."""
+    ``buildkit``: the BuildKit whose history text and RUN layers to make (the engine profile's);
+    ``compare_lower``: leave out of each layer what the layers below hold (the containerd
+    image store's differ: :mod:`.differ`)."""
     started = time.perf_counter()
     cache = cache if cache is not None else BuildCache()
     text = dockerfile if dockerfile is not None else context.dockerfile
@@ -114,7 +119,7 @@ def build(
         raise BuildError(f"target stage {target!r} not found (stages: {', '.join(s.name or str(s.index) for s in stages)})")
     last = next((s.index for s in stages if target is not None and s.name == target), len(stages) - 1)
     run = _Build(context, resolve_image, cache, build_args or {}, _global_args(instructions, build_args or {}),
-                 buildkit=buildkit)
+                 buildkit=buildkit, compare_lower=compare_lower)
     needed = _needed_stages(stages, last)
     final, base_rows = None, 0
     for stage in stages[: last + 1]:
@@ -229,6 +234,8 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
             log.layer = make_layer() if layer_expected else None
         except FsError as err:
             raise BuildError(f"line {instruction.line}: {word}: {err}") from None
+        if log.layer is not None and run.compare_lower:
+            log.layer = compared_with_lower(log.layer, state.layers)
         run.new_cache[key] = log.layer
     state.key = key
     if word == "WORKDIR":

@@ -161,7 +161,7 @@ class Host(PrintedViews):
             dockerfile = None
         result = build(context, resolve_image=self._base_image, cache=self.build_cache, dockerfile=dockerfile,
                        build_args=build_args, target=target, tag=full_ref(tag) if tag else None,
-                       buildkit=self.profile.buildkit)
+                       buildkit=self.profile.buildkit, compare_lower=self.profile.containerd)
         self.storage_ids.note_built(result.image)
         stored = built_target(result.image, full_ref(tag) if tag else None, known_blobs(self.image_store.targets()),
                               attest=provenance, ids=self._builds, started=self.now + timedelta(seconds=len(self.images)),

@@ -1,0 +1,44 @@
+"""What goes into a step's layer in each image store (the containerd store's differ compares
+with the layers below). The expected layers are Engine 28.5's for the same RUN steps, from
+``test_run_steps_change_layers_as_the_engine_does[28-containerd]`` (tests/build/test_shell.py),
+which runs them on the engine: a hard link to a file below adds only the new name, as a plain
+file; a directory removed and made again is whiteouts, not an opaque directory."""
+
+from __future__ import annotations
+
+from layerlab.build.differ import compared_with_lower
+from layerlab.model.fs import Dir, File, Hardlink
+from layerlab.model.layer import Layer
+from layerlab.model.overlay import Overlay
+from layerlab.shell import run_shell
+
+BASE = Layer({"data": Dir(), "data/keep": Dir(), "data/keep/k.txt": File(content=b"k\n"),
+              "data/old": Dir(), "data/old/a.txt": File(content=b"a\n"), "data/old/b.txt": File(content=b"b\n")})
+
+
+def step(command: str) -> tuple[Layer, Layer]:
+    """(the classic store's layer, the containerd store's layer) for one RUN."""
+    fs = Overlay([BASE])
+    assert run_shell(fs, command, env={"PATH": "/bin"}).status == 0
+    layer = fs.diff()
+    return layer, compared_with_lower(layer, [BASE])
+
+
+def test_a_hard_link_to_a_file_below_adds_only_the_new_name() -> None:
+    classic, c8d = step("ln /data/keep/k.txt /data/hard")
+    assert set(classic.entries) == {"data", "data/hard", "data/keep", "data/keep/k.txt"}
+    assert isinstance(classic.entries["data/keep/k.txt"], Hardlink)
+    assert set(c8d.entries) == {"data", "data/hard"} and isinstance(c8d.entries["data/hard"], File)
+    assert c8d.entries["data/hard"].content.read() == b"k\n"
+
+
+def test_a_directory_made_again_is_whiteouts_not_an_opaque_directory() -> None:
+    classic, c8d = step("rm -rf /data/old && mkdir /data/old && echo n > /data/old/new.txt")
+    assert classic.opaque == {"data/old"} and not classic.whiteouts
+    assert not c8d.opaque and c8d.whiteouts == {"data/old/a.txt", "data/old/b.txt"}
+    assert set(c8d.entries) == {"data", "data/old", "data/old/new.txt"}
+
+
+def test_a_change_that_changes_nothing_leaves_nothing() -> None:
+    classic, c8d = step("chmod 644 /data/keep/k.txt")
+    assert "data/keep/k.txt" in classic.entries and c8d.is_empty
