@@ -1,7 +1,9 @@
-"""One JupyterLab server and one Chromium for the whole browser suite; one visit a notebook.
+"""One JupyterLab server and one Chromium for all notebooks; one visit a notebook.
 
-``visit`` is parametrised by notebook at session scope, so pytest runs every test of one
-notebook against the same visit (opened, read, Run All) before it opens the next.
+``visited`` is parametrised by notebook at module scope, so pytest runs every test of one
+notebook against the same visit (opened, read, Run All) before it opens the next. The
+browser lives as long as one test module: a module that drives Playwright itself (its own
+``sync_playwright``) then runs after this one's has stopped, never inside it.
 """
 
 from __future__ import annotations
@@ -50,18 +52,18 @@ def report(artifacts: Path) -> Iterator[Report]:
 def chromium_path() -> str:
     if importlib.util.find_spec("playwright") is None:
         skip_or_fail("the Python package 'playwright' is not installed (pip install playwright)")
-    if importlib.util.find_spec("jupyterlab") is None:
-        skip_or_fail("JupyterLab is not installed (pip install 'jupyterlab>=4,<5')")
     path = find_chromium()
     if path is None:
         skip_or_fail("no Chromium found (apt-get install chromium, or set LAYERLAB_CHROMIUM)")
     return path  # type: ignore[return-value]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(
     chromium_path: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LabServer]:
+    if importlib.util.find_spec("jupyterlab") is None:
+        skip_or_fail("JupyterLab is not installed (pip install 'jupyterlab>=4,<5')")
     server = LabServer(
         root_dir=NOTEBOOK_DIR,
         state_dir=tmp_path_factory.mktemp("jupyter-state"),
@@ -75,7 +77,7 @@ def lab(
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -89,7 +91,7 @@ def browser(chromium_path: str) -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture(scope="session", params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def visited(
     request: pytest.FixtureRequest, lab: LabServer, browser: Any, artifacts: Path, report: Report
 ) -> Iterator[Visit]:

@@ -125,8 +125,3 @@ def errors(notebook: str, outs: list[OutputView]) -> list[Finding]:
             found.append(Finding("error output", out.cell,
                 f"{notebook} {out.where}: {_quote(failed.group(0))}"))  # fmt: skip
     return found
-
-
-def widest(outs: list[OutputView]) -> OutputView | None:
-    """The output whose content reaches furthest right (the first, if several tie)."""
-    return max(outs, key=lambda o: o.widest, default=None)

@@ -64,6 +64,13 @@ READ_CELLS = """(tol) => {
       if (right > widest) { widest = right; widestWhat = describe(e); }
     }
     if (scrolled > widest + tol) { widest = scrolled; widestWhat = 'content of ' + widestWhat; }
+    // The largest picture at its own size (a Graphviz SVG's viewBox is in pt), however it is shown.
+    let natural = 0;
+    for (const img of o.querySelectorAll('img')) natural = Math.max(natural, img.naturalWidth || 0);
+    for (const svg of o.querySelectorAll('svg')) {
+      const box = svg.viewBox && svg.viewBox.baseVal;
+      if (box && box.width) natural = Math.max(natural, box.width * 4 / 3);
+    }
     for (const input of o.querySelectorAll('input[placeholder]')) {
       if (input.value || !input.placeholder || input.clientWidth === 0) continue;
       const s = getComputedStyle(input);
@@ -79,6 +86,7 @@ READ_CELLS = """(tol) => {
       kind: kindOf(o),
       text: (o.innerText || '').slice(0, 4000),
       column, widest: Math.round(widest), widest_what: widestWhat, problems,
+      natural: Math.round(natural),
       tag,
     };
   };
@@ -121,6 +129,7 @@ class OutputView:
     widest_what: str
     tag: str  # data-learner-view, to find the element again
     problems: tuple[Problem, ...] = ()
+    natural: int = 0  # px of its largest picture at full size (0: no picture)
 
     @property
     def where(self) -> str:

@@ -45,13 +45,18 @@ class Report:
     def notebook(self, name: str) -> NotebookReport:
         return self.notebooks.setdefault(name, NotebookReport(name))
 
-    def measured(self, name: str, widest: OutputView | None) -> None:
-        if widest is None:
+    def measured(self, name: str, shown: list[OutputView]) -> None:
+        """The widest output on screen, and the largest picture at its own size (scaled
+        down to the column if it is wider)."""
+        if not shown:
             return
+        widest = max(shown, key=lambda o: o.widest)
+        largest = max(shown, key=lambda o: o.natural)
         entry = self.notebook(name)
         entry.column = widest.column
         entry.widest = {"px": widest.widest, "cell": widest.cell, "prompt": widest.prompt,
-                        "kind": widest.kind, "what": widest.widest_what}  # fmt: skip
+                        "kind": widest.kind, "what": widest.widest_what,
+                        "largest_picture_px": largest.natural, "largest_picture_cell": largest.cell}  # fmt: skip
 
     def add(self, name: str, check: str, found: list[Finding]) -> None:
         """Record what ``check`` found in ``name`` (an empty list records a pass)."""
@@ -73,6 +78,8 @@ class Report:
         for name, nb in sorted(self.notebooks.items()):
             w = nb.widest
             widest = f"{w['px']} px, cell {w['cell']} ({w['kind']}: {w['what']})" if w else "-"
+            if w and w["largest_picture_px"]:
+                widest += f"; largest picture {w['largest_picture_px']} px at full size (cell {w['largest_picture_cell']})"
             counts = [str(len(nb.findings[c])) if c in nb.findings else "-" for c in checks]
             took = ", ".join(f"{nb.seconds[k]:.1f}" for k in ("open", "run all") if k in nb.seconds)
             lines.append(

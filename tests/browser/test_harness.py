@@ -172,7 +172,8 @@ button{width:40px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}</st
 <div class="jp-NotebookPanel">
  <div class="jp-Cell jp-CodeCell"><div class="jp-InputPrompt">[4]:</div>
   <div class="jp-OutputArea-output" data-mime-type="image/svg+xml">
-   <img style="width:2009px;height:20px;display:block"></div></div>
+   <img style="width:2009px;height:20px;display:block">
+   <svg viewBox="0 0 600 30" style="width:100%;display:block"></svg></div></div>
  <div class="jp-Cell jp-MarkdownCell"><p>text</p></div>
  <div class="jp-Cell jp-CodeCell"><div class="jp-InputPrompt">[5]:</div>
   <div class="jp-OutputArea-output"><div class="jupyter-widgets layerlab-driverlab">
@@ -199,6 +200,7 @@ def test_the_measuring_script_sees_what_a_learner_sees(browser: Any) -> None:
             "img",
         )
         assert [p.kind for p in picture.problems] == ["scrolls"]
+        assert picture.natural == 800  # the svg's 600 pt at its own size, though drawn 848 px wide
         assert lab.kind == "lab" and not lab.too_wide
         kinds = {p.kind: p for p in lab.problems}
         assert set(kinds) == {"ellipsis", "placeholder", "scrolls"}

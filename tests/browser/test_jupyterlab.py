@@ -117,7 +117,7 @@ def test_runs_without_errors(visited: Visit, report: Report) -> None:
 def test_every_output_fits_its_column(visited: Visit, report: Report) -> None:
     name = visited.notebook.name
     shown = outputs(visited.ran)
-    report.measured(name, findings.widest(shown))
+    report.measured(name, shown)
     found = findings.fit(name, shown)
     report.add(name, "fits the column", found)
     _fail_on(found, f"{name} has outputs that do not fit their column")
