@@ -60,7 +60,8 @@ def test_structure_and_css_classes() -> None:
     assert isinstance(wid, ExerciseWidget)
     assert "layerlab-exercise" in wid._dom_classes
     assert "layerlab-feedback" in classes(wid) and "layerlab-pending" in classes(wid)
-    assert wid.choice is not None and wid.choice.options == ("smaller", "the same size or bigger")
+    assert wid.choice is not None
+    assert wid.choice._options_labels == ("smaller", "the same size or bigger")
     assert wid.choice.value is None  # no pre-selected answer: the learner must commit
     assert wid.check_button.description == "Check" and wid.feedback.value == ""
     assert "layerlab-check" in wid.check_button._dom_classes
@@ -103,6 +104,16 @@ def test_feedback_is_never_colour_alone() -> None:
     assert "Not quite." in seen["wrong"] and "Correct!" in seen["correct"] and "The answer:" in seen["revealed"]
     borders = {re.search(r"border-left:5px solid (#\w+)", body).group(1) for body in seen.values()}
     assert len(borders) == 3
+
+
+def test_option_labels_are_plain_text() -> None:
+    """RadioButtons show text as it is: `code` backticks are dropped from the label only."""
+    ex = MultipleChoice("q", ["`sha256:<hex>` strings", "bare hex"], 0, "e")
+    wid = ExerciseWidget(ex)
+    assert wid.choice._options_labels == ("sha256:<hex> strings", "bare hex")
+    wid.choice.label = "sha256:<hex> strings"  # what a click on the label does
+    wid.check_button.click()
+    assert wid.state == "correct"
 
 
 def test_check_with_nothing_chosen_explains_and_unlocks_nothing() -> None:
@@ -325,3 +336,11 @@ def test_interactions_are_fast() -> None:
     wid.reveal_button.click()
     per_click = (time.perf_counter() - start) / 21
     assert per_click < 0.1, f"{per_click * 1000:.1f} ms per interaction"
+
+
+def test_tables_right_align_numbers_and_sizes() -> None:
+    from layerlab.widgets.exercise_html import table_html
+
+    html = table_html(Table(("layer", "stored", "step"), ((4, "1.05MB", "COPY tool.bin"), (5, "0B", "RUN chmod"))))
+    assert "text-align:right'>stored</th>" in html and "text-align:right'>1.05MB</td>" in html
+    assert "text-align:left'>COPY tool.bin</td>" in html and "text-align:right'>4</td>" in html

@@ -22,6 +22,7 @@ and themes find the parts.
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -64,6 +65,7 @@ STATE_CLASSES = (
 _LEADS = (MESSAGES["correct"], MESSAGES["wrong_option"], MESSAGES["wrong_text"], "Not quite.")
 
 _BOX = "layerlab"  # exercise parts are named layerlab-<part>
+_CODE = re.compile(r"`([^`]*)`")
 
 
 def _emphasise(message: str) -> str:
@@ -152,9 +154,9 @@ class ExerciseWidget(ReadableBeforeRun, w.VBox):
     def _answer_input(self, exercise: Exercise) -> w.Widget:
         """RadioButtons for multiple choice (nothing chosen), a Text box for a short answer."""
         if isinstance(exercise, plain.MultipleChoice):
-            self.choice = w.RadioButtons(
-                options=list(exercise.options), value=None, layout=w.Layout(width="auto")
-            )
+            # Labels are plain text: `code` backticks would show as they are.
+            labels = [(_CODE.sub(r"\1", option), option) for option in exercise.options]
+            self.choice = w.RadioButtons(options=labels, value=None, layout=w.Layout(width="auto"))
             return part(self.choice, _BOX, "choice")
         self.text = w.Text(
             placeholder=TEXT["placeholder"], layout=w.Layout(width="100%", max_width="24em")

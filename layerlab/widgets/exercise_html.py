@@ -16,7 +16,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import graphviz
+
 from layerlab.course.proof import Part, Picture, Printed, Said, Table
+from layerlab.render.picture import figure_html
 
 from .errors import ERROR_COLOUR
 
@@ -36,6 +39,8 @@ _ITALIC = re.compile(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 _CODE_STYLE = "background:#f2f2f2;padding:0 3px;border-radius:3px"
 _CELL = "padding:2px 10px 2px 0;border-bottom:1px solid #dddddd;vertical-align:top"
+#: A table cell that reads as a number: 12,288 · 1.05MB · 4.0 MiB · 0B.
+_NUMBER = re.compile(r"^-?[\d.,]+\s?([KMGT]i?B|[kMGT]B|B|%)?$")
 
 
 @dataclass(frozen=True)
@@ -127,13 +132,19 @@ def _cell(tag: str, value: str | int, right: bool) -> str:
     return f"<{tag} style='{_CELL};text-align:{'right' if right else 'left'}'>{text}</{tag}>"
 
 
+def _is_number(value: str | int) -> bool:
+    return isinstance(value, int) or bool(_NUMBER.match(str(value).strip()))
+
+
 def table_html(table: Table) -> str:
-    """Text columns left-aligned, columns of numbers right-aligned (their heading too)."""
-    numeric = [bool(table.rows) and all(isinstance(row[i], int) for row in table.rows)
-               for i in range(len(table.columns))]  # fmt: skip
+    """Text columns left-aligned, columns of numbers and sizes right-aligned (their heading too)."""
+    numeric = [
+        bool(table.rows) and all(_is_number(row[i]) for row in table.rows)
+        for i in range(len(table.columns))
+    ]
     head = "".join(_cell("th", c, numeric[i]) for i, c in enumerate(table.columns))
     body = "".join(
-        "<tr>" + "".join(_cell("td", v, isinstance(v, int)) for v in row) + "</tr>"
+        "<tr>" + "".join(_cell("td", v, numeric[i]) for i, v in enumerate(row)) + "</tr>"
         for row in table.rows
     )
     return (
@@ -153,10 +164,22 @@ def _part_html(part: Part) -> str:
     if isinstance(part, Table):
         return table_html(part)
     if isinstance(part, Picture):
-        return f"<div class='layerlab-proof-picture' style='max-width:100%'>{part.to_html()}</div>"
+        return f"<div class='layerlab-proof-picture' style='max-width:100%'>{_picture(part)}</div>"
     raise TypeError(
         f"a proof part must be Said, Printed, Table or a picture, not {type(part).__name__}"
     )
+
+
+def _picture(picture: Picture) -> str:
+    """A picture scaled to the column, full size on a click, as the notebook shows pictures;
+    without Graphviz's ``dot``, what the picture shows instead (its source and how to install)."""
+    svg = getattr(picture, "svg", None)
+    if callable(svg):
+        try:
+            return figure_html(svg(), getattr(picture, "description", "a picture"))
+        except graphviz.ExecutableNotFound:
+            pass
+    return picture.to_html()
 
 
 def parts_html(parts: Sequence[Part]) -> str:

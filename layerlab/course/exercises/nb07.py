@@ -15,6 +15,7 @@ from ..proof import Part, Printed, Proof, Said, Table, expect
 __all__ = ["EXERCISES"]
 
 TOOL_BYTES = 1_048_576  # the notebook's 1 MiB tool.bin
+_FORMULA_LINES = FORMULA.replace("; ", "\n")  # one definition per line
 
 
 def _chmod_layer(analysis: Any) -> list[Part]:
@@ -81,7 +82,7 @@ def _reclaim(analysis: Any) -> list[Part]:
     )
     return [
         Printed(
-            f"{FORMULA}\n"
+            f"{_FORMULA_LINES}\n"
             f"total {f.total_bytes:,}  final {f.final_bytes:,}  wasted {f.wasted_bytes:,}  "
             f"efficiency {f.efficiency:.3f}\n"
             f"dive: wasted {f.dive_wasted_bytes:,}  efficiency {f.dive_efficiency:.3f}"
