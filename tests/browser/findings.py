@@ -110,18 +110,22 @@ def unreadable_widgets(
     return found
 
 
-def errors(notebook: str, outs: list[OutputView]) -> list[Finding]:
-    """Tracebacks, stderr that names an error, widgets the renderer could not show."""
+def errors(notebook: str, outs: list[OutputView], when: str = "after Run All") -> list[Finding]:
+    """Tracebacks, stderr that names an error, widgets the renderer could not show, and
+    widgets showing their own error box."""
     found = []
     for out in outs:
+        for box in out.error_boxes:
+            found.append(Finding("error output", out.cell,
+                f"{notebook} {out.where} ({when}): the {out.kind} shows an error: {_quote(box, 300)}"))  # fmt: skip
         if out.mime == STDERR and ERROR_TEXT.search(out.text):
             found.append(Finding("error output", out.cell,
-                f"{notebook} {out.where}: stderr {_quote(out.text, 400)}"))  # fmt: skip
+                f"{notebook} {out.where} ({when}): stderr {_quote(out.text, 400)}"))  # fmt: skip
         elif "Traceback (most recent call last)" in out.text:
             found.append(Finding("error output", out.cell,
-                f"{notebook} {out.where}: a traceback in a {_thing(out)}: {_quote(out.text, 400)}"))  # fmt: skip
+                f"{notebook} {out.where} ({when}): a traceback in a {_thing(out)}: {_quote(out.text, 400)}"))  # fmt: skip
         failed = WIDGET_FAILED.search(out.text)
         if failed:
             found.append(Finding("error output", out.cell,
-                f"{notebook} {out.where}: {_quote(failed.group(0))}"))  # fmt: skip
+                f"{notebook} {out.where} ({when}): {_quote(failed.group(0))}"))  # fmt: skip
     return found

@@ -87,6 +87,9 @@ READ_CELLS = """(tol) => {
       text: (o.innerText || '').slice(0, 4000),
       column, widest: Math.round(widest), widest_what: widestWhat, problems,
       natural: Math.round(natural),
+      // a widget's own error box (layerlab's are "<box>-error-body"), shown only when non-empty
+      error_boxes: [...o.querySelectorAll('[class*="-error-body"]')]
+        .map(e => (e.innerText || '').trim()).filter(Boolean),
       tag,
     };
   };
@@ -130,6 +133,7 @@ class OutputView:
     tag: str  # data-learner-view, to find the element again
     problems: tuple[Problem, ...] = ()
     natural: int = 0  # px of its largest picture at full size (0: no picture)
+    error_boxes: tuple[str, ...] = ()  # what the widgets' error boxes say
 
     @property
     def where(self) -> str:
@@ -157,6 +161,7 @@ def read_cells(page: Any) -> list[CellView]:
                 cell=raw["number"],
                 prompt=raw["prompt"],
                 problems=tuple(Problem(**p) for p in out.pop("problems")),
+                error_boxes=tuple(out.pop("error_boxes")),
                 **out,
             )
             for out in raw["outputs"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding
-from .learner_view import OutputView
+from .learner_view import TOLERANCE_PX, OutputView
 
 
 @dataclass
@@ -23,6 +23,7 @@ class NotebookReport:
     seconds: dict[str, float] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
     screenshots: list[str] = field(default_factory=list)
+    shown: list[OutputView] = field(default_factory=list)  # every output measured
 
     def as_json(self) -> dict:
         return {
@@ -47,12 +48,14 @@ class Report:
 
     def measured(self, name: str, shown: list[OutputView]) -> None:
         """The widest output on screen, and the largest picture at its own size (scaled
-        down to the column if it is wider)."""
-        if not shown:
-            return
-        widest = max(shown, key=lambda o: o.widest)
-        largest = max(shown, key=lambda o: o.natural)
+        down to the column if it is wider), over every call for ``name`` (after Run All,
+        after Show me)."""
         entry = self.notebook(name)
+        entry.shown += shown
+        if not entry.shown:
+            return
+        widest = max(entry.shown, key=lambda o: o.widest)
+        largest = max(entry.shown, key=lambda o: o.natural)
         entry.column = widest.column
         entry.widest = {"px": widest.widest, "cell": widest.cell, "prompt": widest.prompt,
                         "kind": widest.kind, "what": widest.widest_what,
@@ -78,6 +81,8 @@ class Report:
         for name, nb in sorted(self.notebooks.items()):
             w = nb.widest
             widest = f"{w['px']} px, cell {w['cell']} ({w['kind']}: {w['what']})" if w else "-"
+            if w and w["px"] <= (nb.column or 0) + TOLERANCE_PX:
+                widest = f"{w['px']} px: none wider than the column"
             if w and w["largest_picture_px"]:
                 widest += f"; largest picture {w['largest_picture_px']} px at full size (cell {w['largest_picture_cell']})"
             counts = [str(len(nb.findings[c])) if c in nb.findings else "-" for c in checks]

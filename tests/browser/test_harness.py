@@ -108,8 +108,9 @@ def test_tracebacks_and_failed_widgets_are_errors() -> None:
         view(cell=2, mime=findings.STDERR, text="ModuleNotFoundError: No module named 'x'"),
         view(cell=4, kind="lab", text="Error displaying widget: model not found"),
         view(cell=5, mime=findings.STDERR, text="progress: 3 of 9 layers"),
+        view(cell=7, kind="exercise", error_boxes=("⚠ Could not show the proof: no such layer",)),
     ]
-    assert [f.cell for f in findings.errors("01.ipynb", shown)] == [2, 4]
+    assert [f.cell for f in findings.errors("01.ipynb", shown)] == [2, 4, 7]
 
 
 # -- sources ---------------------------------------------------------------------------
@@ -180,6 +181,7 @@ button{width:40px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}</st
    <button class="layerlab-driverlab-choose">Which driver?</button>
    <input class="layerlab-driverlab-engine" style="width:60px" placeholder="an engine version, e.g. 20.10">
    <div class="layerlab-driverlab-custom" style="width:300px;overflow-x:auto"><div style="width:500px">x</div></div>
+   <div class="layerlab-driverlab-error-body">⚠ Cannot compare</div><div class="layerlab-driverlab-choose-error-body"></div>
   </div></div></div>
 </div>"""
 
@@ -202,6 +204,7 @@ def test_the_measuring_script_sees_what_a_learner_sees(browser: Any) -> None:
         assert [p.kind for p in picture.problems] == ["scrolls"]
         assert picture.natural == 800  # the svg's 600 pt at its own size, though drawn 848 px wide
         assert lab.kind == "lab" and not lab.too_wide
+        assert lab.error_boxes == ("⚠ Cannot compare",) and picture.error_boxes == ()
         kinds = {p.kind: p for p in lab.problems}
         assert set(kinds) == {"ellipsis", "placeholder", "scrolls"}
         assert kinds["ellipsis"].text == "Which driver?" and kinds["ellipsis"].room < 40

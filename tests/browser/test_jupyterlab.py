@@ -13,7 +13,8 @@ promise of the course on that one visit, and says which cell breaks it and by ho
 - Run All leaves no error output and every widget renders;
 - every output fits its column: nothing wider, nothing scrolling sideways, no text cut;
 - no raw Python (reprs, sets, unfilled templates) in what Run All shows;
-- one widget or exercise per notebook works (``checks/``), and still fits after use.
+- one widget or exercise per notebook works (``checks/``), and still fits after use;
+- every exercise opened with Show me shows its proof fitting, without error or raw Python.
 
 Screenshots and a report (``learner-view.md``/``.json``: the widest output per notebook and
 every finding) go to ``$LAYERLAB_ARTIFACTS`` (default: a pytest temp dir). Notebooks come
@@ -46,6 +47,7 @@ from .sources import (
     secrets_on_screen,
     widget_cells,
 )
+from .reveal import reveal_every_proof
 from .visit import Visit, shoot_outputs
 
 pytestmark = pytest.mark.browser
@@ -151,3 +153,22 @@ def test_the_used_widget_still_fits(visited: Visit, report: Report) -> None:
     found = [f for f in findings.fit(name, used, when=when) if f.message not in known]
     report.add(name, "fits after use", found)
     _fail_on(found, f"{name}: a lab or exercise no longer fits after use")
+
+
+def test_every_revealed_proof_fits(visited: Visit, report: Report) -> None:
+    """After Show me on every exercise (:mod:`.reveal`): each proof fits its column and shows
+    no error and no raw Python. What was already found after Run All is not repeated."""
+    name = visited.notebook.name
+    when = "after Show me"
+    count = reveal_every_proof(visited.page)
+    revealed = [o for o in outputs(read_cells(visited.page)) if o.kind == "exercise"]
+    assert len({o.cell for o in revealed}) == count, "an exercise's output went missing"
+    visited.screenshots += shoot_outputs(visited.page, revealed, visited.shots, suffix="-revealed")
+    report.measured(name, revealed)
+    ran = [o for o in outputs(visited.ran) if o.kind == "exercise"]
+    known = {f.message for f in findings.fit(name, ran, when=when)}
+    found = [f for f in findings.fit(name, revealed, when=when) if f.message not in known]
+    found += findings.errors(name, revealed, when=when)
+    found += findings.raw_python(name, revealed, when=when)
+    report.add(name, "revealed proofs", found)
+    _fail_on(found, f"{name}: {count} exercises opened with Show me, not every proof reads well")
