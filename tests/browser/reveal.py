@@ -20,6 +20,8 @@ SOME_ANSWER = "0"
 
 def reveal_every_proof(page: Any) -> int:
     """Open every exercise of the visible notebook with Show me; return how many there were."""
+    from playwright.sync_api import Error as PlaywrightError  # only where a browser runs
+
     exercises = page.locator(EXERCISES)
     count = exercises.count()
     for i in range(count):
@@ -31,7 +33,14 @@ def reveal_every_proof(page: Any) -> int:
         else:
             exercise.locator(".layerlab-answer input").fill(SOME_ANSWER)
         exercise.locator(".layerlab-check").click()
-        exercise.locator(".layerlab-reveal").click(timeout=WAIT_MS)  # enabled after the attempt
-        exercise.locator(".layerlab-feedback.layerlab-revealed").wait_for(timeout=WAIT_MS)
+        try:
+            exercise.locator(".layerlab-reveal").click(timeout=WAIT_MS)  # enabled by the attempt
+            exercise.locator(".layerlab-feedback.layerlab-revealed").wait_for(timeout=WAIT_MS)
+        except PlaywrightError as exc:
+            said = exercise.locator(".layerlab-feedback").first.inner_text().strip()
+            raise AssertionError(
+                f"exercise {i + 1} of {count} did not open with Show me after an attempt "
+                f"(it says {said[:200]!r}): {str(exc).splitlines()[0]}"
+            ) from None
     wait_kernel_idle(page)  # every update of the proofs has reached the page
     return count
