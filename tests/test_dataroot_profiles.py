@@ -107,3 +107,16 @@ def test_where_containerd_keeps_its_root(where: str | None, expected: str) -> No
     assert f"{expected}/io.containerd.content.v1.content/blobs/sha256/{INDEX[7:]}" in root
     with pytest.raises(DataRootError, match="an absolute path or 'managed'"):
         DataRoot.from_host(lab("28-containerd"), containerd_root="relative/dir")
+
+
+def test_a_committed_image_is_marked_built_locally_from_engine_26_on() -> None:
+    # 28-05-commit (tests/engine/test_dataroot_engine.py on Engine 28.5): imagedb/metadata/
+    # sha256/<committed id>/builtLocally; Engine 20.10 has no such file (moby added it in 26.0)
+    for engine, marked in (("20.10", False), ("28", True)):
+        host = Host(engine=engine, seed=1)
+        host.add(lab_image(), "lab:1")
+        host.run("lab:1", ["sh", "-c", "echo v > /version"], name="c")
+        image = host.commit("c", "committed:1")
+        meta = f"{R}/image/overlay2/imagedb/metadata/sha256/{image.image_id[7:]}"
+        assert (f"{meta}/builtLocally" in DataRoot.from_host(host)) == marked
+        assert f"{meta}/parent" in DataRoot.from_host(host)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from layerlab.model.digest import MAX_CHAIN_DEPTH, check_digest, sha256_digest
-from layerlab.model.errors import ArchiveError, DigestMismatch, LayerlabError, LimitExceeded
+from layerlab.model.digest import check_digest, sha256_digest
+from layerlab.model.errors import ArchiveError, DigestMismatch, LayerlabError
 from layerlab.model.image import Image
 from layerlab.model.oci import Descriptor, ImageTarget
 
@@ -123,11 +123,6 @@ class _Reader:
             assert isinstance(diff_ids, list)
         except Exception:  # noqa: BLE001 - any malformed config gets the same message
             raise ArchiveError(f"{self.store.label}: config {config_name} has no valid rootfs.diff_ids") from None
-        if len(layer_names) > MAX_CHAIN_DEPTH:
-            raise LimitExceeded(
-                f"{self.store.label}: {len(layer_names)} layers, deeper than a Docker Engine allows "
-                f"(max {MAX_CHAIN_DEPTH}, 'max depth exceeded')"
-            )
         if len(diff_ids) != len(layer_names):
             raise ArchiveError(
                 f"{self.store.label}: config lists {len(diff_ids)} diff_ids but the manifest lists "

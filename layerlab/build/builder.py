@@ -22,6 +22,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from layerlab.model.image import HistoryEntry, Image
@@ -62,17 +63,27 @@ DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 ImageResolver = Callable[[str], Image | None]
 
 
+def go_time(when: datetime) -> str:
+    """A time as BuildKit writes it (Go's RFC 3339 with nanoseconds, UTC); the model's
+    clock has microseconds, so the last three digits are a fixed 417 (no trailing zero)."""
+    utc = when.astimezone(timezone.utc)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond:06d}417Z"
+
+
 @dataclass
 class BuildCache:
-    """Cache keys to the layer each step made (None: a step that made no change)."""
+    """Cache keys to the layer each step made (None: a step that made no change), and when
+    each was made (a cached step keeps its time, so a cached rebuild writes the same config)."""
 
     layers: dict[str, Layer | None] = field(default_factory=dict)
+    created: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.layers)
 
     def clear(self) -> None:
         self.layers.clear()
+        self.created.clear()
 
 
 @dataclass
@@ -90,6 +101,14 @@ class _Build:
     shown_bases: set[str] = field(default_factory=set)
     buildkit: BuildKit = BUILDKIT_0_8
     compare_lower: bool = False
+    when: datetime | None = None
+    new_created: dict[str, str] = field(default_factory=dict)
+
+    def stamp(self) -> str | None:
+        """The time of a step made now: the build's start, a millisecond later per step made."""
+        if self.when is None:
+            return None
+        return go_time(self.when + timedelta(milliseconds=len(self.new_created) + 1))
 
 
 def build(
@@ -103,11 +122,13 @@ def build(
     tag: str | None = None,
     buildkit: BuildKit = BUILDKIT_0_8,
     compare_lower: bool = False,
+    when: datetime | None = None,
 ) -> BuildResult:
     """Build an image from a context; raise BuildError (with the line) and leave no trace on failure.
     ``buildkit``: the BuildKit whose history text and RUN layers to make (the engine profile's);
     ``compare_lower``: leave out of each layer what the layers below hold (the containerd
-    image store's differ: :mod:`.differ`)."""
+    image store's differ: :mod:`.differ`); ``when``: when the build started, so each
+    history row and the config get BuildKit's times (None: no times, 1970 for the config)."""
     started = time.perf_counter()
     cache = cache if cache is not None else BuildCache()
     text = dockerfile if dockerfile is not None else context.dockerfile
@@ -119,7 +140,7 @@ def build(
         raise BuildError(f"target stage {target!r} not found (stages: {', '.join(s.name or str(s.index) for s in stages)})")
     last = next((s.index for s in stages if target is not None and s.name == target), len(stages) - 1)
     run = _Build(context, resolve_image, cache, build_args or {}, _global_args(instructions, build_args or {}),
-                 buildkit=buildkit, compare_lower=compare_lower)
+                 buildkit=buildkit, compare_lower=compare_lower, when=when)
     needed = _needed_stages(stages, last)
     final, base_rows = None, 0
     for stage in stages[: last + 1]:
@@ -127,6 +148,7 @@ def build(
             final, base_rows = _build_stage(run, stage)
     assert final is not None
     cache.layers.update(run.new_cache)  # only a successful build feeds the cache
+    cache.created.update(run.new_created)
     names = {stage.index: stage.name for stage in stages if stage.name}
     return BuildResult(final.image(), run.steps, tag, time.perf_counter() - started, base_rows, names)
 
@@ -212,8 +234,9 @@ def _config_step(run: _Build, instruction: Instruction, state: StageState) -> No
     """A step that changes only the config: a history row with ``empty_layer``, never cached."""
     created_by = _created_by(run, instruction, state)
     CONFIG_STEPS[instruction.keyword](instruction, state, state.scope, run.build_args)
-    if created_by is not None:
-        state.history.append(HistoryEntry(created_by=created_by, empty_layer=True, comment="buildkit.dockerfile.v0"))
+    if created_by is not None:  # BuildKit dates a config row with the last step's time
+        state.history.append(HistoryEntry(created_by=created_by, empty_layer=True, comment="buildkit.dockerfile.v0",
+                                          created=state.time))
 
 
 def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, log: StepLog) -> None:
@@ -229,7 +252,11 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
     log.cached = key in run.cache.layers or key in run.new_cache
     if log.cached:
         log.layer = run.cache.layers[key] if key in run.cache.layers else run.new_cache[key]
+        state.time = run.cache.created.get(key) or run.new_created.get(key)
     else:
+        state.time = run.stamp()
+        if state.time is not None:
+            run.new_created[key] = state.time
         try:
             log.layer = make_layer() if layer_expected else None
         except FsError as err:
@@ -243,7 +270,7 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
     if log.layer is not None:
         state.layers.append(log.layer)
     state.history.append(HistoryEntry(created_by=created_by or log.text, empty_layer=log.layer is None,
-                                      comment="buildkit.dockerfile.v0"))
+                                      comment="buildkit.dockerfile.v0", created=state.time))
     run.steps.append(log)
 
 

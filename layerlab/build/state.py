@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from layerlab.model.image import HistoryEntry, Image
+from layerlab.model.image import EPOCH, HistoryEntry, Image
 from layerlab.model.layer import Layer
 
 from .dockerfile import DEFAULT_SHELL
@@ -31,6 +31,7 @@ class StageState:
     cmd_set: bool = False
     declared: list[tuple[str, str | None]] = field(default_factory=list)
     meta_args: dict[str, str | None] = field(default_factory=dict)
+    time: str | None = None  #: when the last filesystem step was made (BuildKit dates config rows with it)
 
     @property
     def scope(self) -> dict[str, str]:
@@ -70,4 +71,5 @@ class StageState:
             exposed_ports=list(config.get("ExposedPorts", {})),
             volumes=list(config.get("Volumes", {})),
             args_escaped=bool(config.get("ArgsEscaped")),
+            created=self.history[-1].created or EPOCH if self.history else EPOCH,
         )

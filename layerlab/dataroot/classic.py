@@ -97,6 +97,13 @@ def _images(out: NodeSet, host: Host, ids: StorageIds, base: str) -> None:
                 "docker commit",
                 parent,
             )
+        if parent and host.profile.at_least("26.0"):  # moby image/store.go SetBuiltLocally (26.0+)
+            out.file(
+                f"{base}/imagedb/metadata/sha256/{hexid}/builtLocally",
+                "one byte (0x01): made on this host, so the classic builder may use it as its cache",
+                "docker commit",
+                "\x01",
+            )
 
 
 def _commit_parent(host: Host, image: object) -> str | None:

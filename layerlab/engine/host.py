@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from .profile import EngineProfile, resolve_profile
 from .storage import DiskUsage, disk_usage, host_storage
 from .storage_ids import StorageIds
 from .sizes import cache_records
-from .targets import SEEDED_START, built_target, known_blobs, plain_target
+from .targets import MODEL_NOW, built_target, known_blobs, plain_target
 from .transfer import ArchiveCopies, loaded_lines, save_images
 from .views import PrintedViews
 from .usage import ImageUsage, SystemDf, Usage, layer_usage, system_df
@@ -80,13 +80,14 @@ class Host(PrintedViews):
         self.storage_driver = profile.storage_driver
         self.engine_version = profile.version
         self.backing_fs = self.storage.backing_fs
-        #: what "now" is for CREATED columns and the containerd store's build times
-        self.now = SEEDED_START if seed is not None else datetime.now(timezone.utc)
+        #: "now" for CREATED columns, and when builds happen (fixed: ids stay the same every run)
+        self.now = MODEL_NOW
         self.build_cache = BuildCache()
         #: stable random cache-ids, mount-ids and short links for the data root (seeded with the host)
         self.storage_ids = StorageIds(seed)
         clock, names = itertools.count(), NameSource(seed)
         self._builds = random.Random(f"buildkit:{seed}") if seed is not None else random.SystemRandom()
+        self._build_clock = itertools.count(1)  # seconds after ``now`` each build starts
         self.image_store = ImageStore(clock, containerd=profile.containerd)
         self.volume_store = VolumeStore(names)
         #: directories on the host, by path, for bind mounts (:meth:`host_dir`)
@@ -159,12 +160,13 @@ class Host(PrintedViews):
         if not isinstance(context, BuildContext):
             context = BuildContext.from_dir(Path(context), dockerfile or "Dockerfile")
             dockerfile = None
+        started = self.now + timedelta(seconds=next(self._build_clock))
         result = build(context, resolve_image=self._base_image, cache=self.build_cache, dockerfile=dockerfile,
                        build_args=build_args, target=target, tag=full_ref(tag) if tag else None,
-                       buildkit=self.profile.buildkit, compare_lower=self.profile.containerd)
+                       buildkit=self.profile.buildkit, compare_lower=self.profile.containerd, when=started)
         self.storage_ids.note_built(result.image)
         stored = built_target(result.image, full_ref(tag) if tag else None, known_blobs(self.image_store.targets()),
-                              attest=provenance, ids=self._builds, started=self.now + timedelta(seconds=len(self.images)),
+                              attest=provenance, ids=self._builds, started=started,
                               build_args=build_args) if self.profile.containerd else None
         self._store(result.image, tag, stored, made_here=True, replaced="dropped")
         return result

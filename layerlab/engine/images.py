@@ -23,7 +23,8 @@ from typing import Literal
 
 from layerlab.build.catalogue import CatalogueError, base_image
 from layerlab.model.container import Container
-from layerlab.model.digest import short_id
+from layerlab.model.digest import MAX_CHAIN_DEPTH, short_id
+from layerlab.model.errors import LimitExceeded
 from layerlab.model.image import Image
 from layerlab.model.oci import ImageTarget
 from layerlab.model.reference import full_ref, is_id_of, tags_of
@@ -130,6 +131,9 @@ class ImageStore:
         """Store an image (once) and tag it. With the containerd store, an image whose last
         tag this one takes is ``replaced`` (kept dangling, or dropped unless a container
         in ``in_use``, a list of image ids, still uses it)."""
+        if not self.containerd and len(image.layers) > MAX_CHAIN_DEPTH:  # the classic layer store's limit
+            raise LimitExceeded(f"{len(image.layers)} layers: deeper than the classic image store allows "
+                                f"(max {MAX_CHAIN_DEPTH}, 'max depth exceeded'; the containerd store has no limit)")
         record = ImageRecord(image, next(self._clock), target, made_here)
         record = self.records.setdefault(record.image_id, record)
         if made_here and target is not None and target.attestation and target not in self.history:

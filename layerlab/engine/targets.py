@@ -24,8 +24,9 @@ from layerlab.model.image import Image
 from layerlab.model.oci import Descriptor, ImageTarget, layer_descriptor, single_manifest
 
 _BASE36 = string.digits + string.ascii_lowercase
-#: Times in a seeded host's provenance count from here (an unseeded host uses the clock).
-SEEDED_START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+#: The model's clock: every host's "now"; its builds start a second apart after it, so
+#: image configs (and ids) are the same every run, and a cached rebuild keeps its times.
+MODEL_NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def known_blobs(targets: Iterable[ImageTarget | None]) -> dict[str, Descriptor]:

@@ -13,7 +13,8 @@ _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 #: diff_id of an empty layer: a tar of 1024 zero bytes (two end-of-archive blocks).
 EMPTY_LAYER_DIFF_ID = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
 
-#: The layer store refuses chains this deep ("max depth exceeded").
+#: The classic store's layer store refuses chains deeper than this ("max depth exceeded");
+#: the containerd image store has no such limit.
 MAX_CHAIN_DEPTH = 125
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .digest import MAX_CHAIN_DEPTH, chain_ids, check_digest, image_id
-from .errors import ArchiveError, LayerlabError, LimitExceeded
+from .digest import chain_ids, check_digest, image_id
+from .errors import ArchiveError, LayerlabError
 from .layer import Layer
 from .tree import Tree
 
@@ -66,11 +66,6 @@ class Image:
         if len(listed) != len(self.layers):
             raise ArchiveError(
                 f"config lists {len(listed)} diff_ids but the image has {len(self.layers)} layers"
-            )
-        if len(listed) > MAX_CHAIN_DEPTH:
-            raise LimitExceeded(
-                f"{len(listed)} layers: deeper than a Docker Engine allows "
-                f"(max {MAX_CHAIN_DEPTH}, 'max depth exceeded')"
             )
         for i, (want, layer) in enumerate(zip(listed, self.layers)):
             if layer.diff_id != want:
