@@ -91,14 +91,24 @@ def browser(chromium_path: str) -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture(scope="module")
+def window(browser: Any) -> Iterator[Any]:
+    """One browser profile for all notebooks: JupyterLab's scripts load from its cache after
+    the first notebook (each notebook still gets its own page and a fresh workspace)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def visited(
-    request: pytest.FixtureRequest, lab: LabServer, browser: Any, artifacts: Path, report: Report
+    request: pytest.FixtureRequest, lab: LabServer, window: Any, artifacts: Path, report: Report
 ) -> Iterator[Visit]:
-    """The notebook opened in a fresh window, read before and after Run All."""
+    """The notebook opened in a fresh page and workspace, read before and after Run All."""
     notebook: Path = request.param
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+    page = window.new_page()
     page.set_default_timeout(30_000)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
@@ -117,5 +127,5 @@ def visited(
             pass
         if console:
             (shots / "console.txt").write_text("\n".join(console), encoding="utf-8")
-        context.close()
+        page.close()
         lab.shut_down_kernels()
