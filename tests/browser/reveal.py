@@ -18,12 +18,19 @@ EXERCISES = ".jp-NotebookPanel:not(.lm-mod-hidden) .layerlab-exercise"
 SOME_ANSWER = "0"
 
 
+class NoShowMe(Exception):
+    """These exercises have no Show me button (a course from before it existed)."""
+
+
 def reveal_every_proof(page: Any) -> int:
-    """Open every exercise of the visible notebook with Show me; return how many there were."""
+    """Open every exercise of the visible notebook with Show me; return how many there were.
+    Raises :class:`NoShowMe` at once if the exercises have no such button."""
     from playwright.sync_api import Error as PlaywrightError  # only where a browser runs
 
     exercises = page.locator(EXERCISES)
     count = exercises.count()
+    if count and exercises.locator(".layerlab-reveal").count() == 0:
+        raise NoShowMe(f"{count} exercises, none with a Show me button")
     for i in range(count):
         exercise = exercises.nth(i)
         exercise.scroll_into_view_if_needed()
