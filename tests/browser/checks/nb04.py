@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import WAIT_MS, wait_changed
+from .common import WAIT_MS, wait_changed, wait_text
 
 BIG_FILE_SIZE = 50_000_000  # /data/model.bin in cow_image()
 
@@ -31,8 +31,11 @@ def check(page: Any, artifacts: Path) -> None:
         f"{BIG_FILE_SIZE:,} bytes" in picture.inner_text()
         or f"{BIG_FILE_SIZE:,}" in picture.inner_html()
     )
-    status = lab.locator(".layerlab-containerlab-status").inner_text()
-    assert f"{BIG_FILE_SIZE:,} bytes of data" in status, status
+    # the status and the diffs are widgets of their own: their updates may come after the picture's
+    wait_text(
+        page, lab.locator(".layerlab-containerlab-status"), f"{BIG_FILE_SIZE:,} bytes of data"
+    )
+    wait_text(page, lab.locator(".layerlab-containerlab-diff-a"), "C /data/model.bin")
     diff_a = lab.locator(".layerlab-containerlab-diff-a").inner_text()
     assert "C /data/model.bin" in diff_a and "C /data" in diff_a, diff_a
     assert "(no changes)" in lab.locator(".layerlab-containerlab-diff-b").inner_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .common import WAIT_MS, wait_changed
+from .common import WAIT_MS, wait_changed, wait_text
 
 
 def check(page: Any, artifacts: Path) -> None:
@@ -20,6 +20,8 @@ def check(page: Any, artifacts: Path) -> None:
         ".layerlab-containerlab-apply"
     ).click()  # the notebook preset: append to /var/log/app/app.log
     wait_changed(page, picture, before)
+    # the status is a widget of its own: its update may come after the picture's
+    wait_text(page, lab.locator(".layerlab-containerlab-status"), "no copy-up")
     status = lab.locator(".layerlab-containerlab-status").inner_text()
     assert "no copy-up" in status and "/var/log/app/app.log" in status, status
     assert "(no changes)" in lab.locator(".layerlab-containerlab-diff-a").inner_text()
