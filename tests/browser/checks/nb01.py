@@ -54,7 +54,7 @@ def check(page: Any, artifacts: Path) -> None:
     # its name is a random cache-id, not the layer's diff-id (the sha256 of its tar)
     tar = b"".join(base_image("alpine:3.20").layers[0].tar_chunks())
     assert hashlib.sha256(tar).hexdigest() not in layer_dirs[0]
-    assert "docker pull alpine:3.20" in lab.locator(".layerlab-dataroot-output").inner_text()
+    wait_text(page, lab.locator(".layerlab-dataroot-output"), "docker pull alpine:3.20")
 
     # pick the new directory in the list: its explanation and maker show
     select = lab.locator(".layerlab-dataroot-list select")

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import WAIT_MS, wait_changed
+from .common import WAIT_MS, wait_changed, wait_text
 
 
 def check(page: Any, artifacts: Path) -> None:
@@ -33,6 +33,7 @@ def check(page: Any, artifacts: Path) -> None:
     assert after != before
     assert "COPY app.py /opt/source-code/" in picture.inner_text()
     assert "FIRST MISS" in picture.inner_text()
+    wait_text(page, log, "CACHED")  # the log is a widget of its own, updated after the picture
     log_text = log.inner_text()
     assert log_text.count("CACHED") == 2, log_text
     assert lab.locator(".layerlab-buildlab-error").inner_text().strip() == ""
