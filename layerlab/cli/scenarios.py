@@ -1,9 +1,13 @@
 """``layerlab play`` and ``layerlab compare``: run scenarios of docker commands on the simulated
-host, on a real Docker Engine, or on both to report where they differ."""
+host, on a real Docker Engine, or on both to report where they differ.
+
+``compare`` needs no flags beyond the engine's address: the simulator plays that engine
+(version, image store, storage driver from its ``docker info``), driven by its own client."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,13 +17,18 @@ if TYPE_CHECKING:
     from layerlab.real.engine import Engine
 
 HOST_HELP = "the engine's DOCKER_HOST (default: $DOCKER_HOST)"
+ENGINE_HELP = "the engine the simulated host plays: {names} (default: $LAYERLAB_ENGINE, else {default})"
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from layerlab.engine.profile import DEFAULT_PROFILE, PROFILES
+
     p = sub.add_parser("play", help="run a scenario of docker commands on the simulated host (or --real)")
     p.add_argument("scenario", type=Path)
     p.add_argument("--real", action="store_true", help="run it on a real Docker Engine instead")
-    p.add_argument("--host", help=HOST_HELP)
+    p.add_argument("--host", help=HOST_HELP + "; implies --real")
+    p.add_argument("--engine", metavar="PROFILE",
+                   help=ENGINE_HELP.format(names=", ".join(PROFILES), default=DEFAULT_PROFILE))
     p.set_defaults(run=play)
 
     p = sub.add_parser("compare", help="run scenarios on the simulator and a real engine; report differences")
@@ -29,20 +38,32 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def _engine(host: str | None) -> Engine:
+    """The engine that answers at ``host`` (or $DOCKER_HOST); says which it is, and which
+    client drives it, on stderr."""
     from layerlab.real.discovery import find_engine
 
     engine, reason = find_engine(host)
     if engine is None:
         raise LayerlabError(f"{reason}: set DOCKER_HOST or pass --host (e.g. unix:///var/run/docker.sock)")
+    profile = engine.profile()
+    print(f"layerlab: {profile.describe()} at {engine.host}, driven by {engine.cli}", file=sys.stderr)
+    if engine.client.notice:
+        print(f"layerlab: {engine.client.notice}", file=sys.stderr)
     return engine
 
 
 def play(args: argparse.Namespace, progress: bool | None) -> int:
     from layerlab.compare.scenario import play as play_scenario
+    from layerlab.engine.profile import get_profile
     from layerlab.real.engine import EngineError
 
+    real = args.real or args.host is not None
+    if real and args.engine:
+        raise LayerlabError("--engine picks the engine the simulator plays: with --real or --host the engine is real")
     try:
-        return 0 if play_scenario(args.scenario, engine=_engine(args.host) if args.real else None) else 1
+        engine = _engine(args.host) if real else None
+        profile = None if real else get_profile(args.engine)
+        return 0 if play_scenario(args.scenario, engine=engine, profile=profile) else 1
     except EngineError as err:
         raise LayerlabError(str(err).splitlines()[0]) from None
 

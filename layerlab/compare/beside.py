@@ -6,6 +6,10 @@ glance what the model gets right and where it differs. Without an engine, ``besi
 takes the engine's side from a recording kept in the repo (:mod:`.recording`): what an
 engine printed for the very same lines, normalised the same way. ``record`` makes one.
 
+The simulator column plays the engine of the other column: live, the engine's own
+profile (read from its ``docker info``); recorded, the learner's profile
+(``$LAYERLAB_ENGINE``), whose recording is shown, labelled with the engine it came from.
+
 Every line runs on both sides even after a failure, so the two columns stay line for line.
 A FROM scratch build with RUN steps runs busybox, which the model cannot: as ``compare``
 does, it is built on the engine and loaded into the simulator (:mod:`.engine_builds`; with
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from layerlab.engine.host import Host
+from layerlab.engine.profile import EngineProfile
 
 from .arguments import made_tags
 from .engine_builds import build_on_engine, needs_engine
@@ -32,7 +37,7 @@ from .lines import Command, ScenarioError, parse_scenario, split_verb
 from .real_side import RealSide
 from .recording import Recording, find_recorded
 from .scenario import clean_engine
-from .simulated import SimulatedSide
+from .simulated import SimulatedSide, host_playing, plays, profile_of
 from .transcript import normalise_output
 
 __all__ = [
@@ -137,13 +142,16 @@ class Column:
 
 
 class EngineRun(Column):
-    """The engine's column across cells: one :class:`RealSide`, and the engine's version."""
+    """The engine's column across cells: one :class:`RealSide`, the engine's version and
+    profile, and a simulated host playing that profile. :meth:`close` removes what the
+    cells' lines made on the engine (noted line by line), and the side's temp folder."""
 
     def __init__(self, engine: Any, base: Path) -> None:
-        self.real = RealSide(Path(base), engine)
+        self.real = RealSide(Path(base), engine, track=True)
         super().__init__(self.real, base)
         self.engine = engine
         self._version: str | None = None
+        self._host: Host | None = None
 
     @property
     def version(self) -> str:
@@ -151,13 +159,42 @@ class EngineRun(Column):
             self._version = str(self.engine.version().get("Version", "unknown"))
         return self._version
 
+    @property
+    def profile(self) -> EngineProfile:
+        return self.engine.profile()  # type: ignore[no-any-return]
+
+    @property
+    def label(self) -> str:
+        """``Docker Engine 28.5.2+dfsg4 (containerd image store, overlayfs)``."""
+        return f"Docker Engine {self.version} ({storage_words(self.profile)})"
+
+    def host_for(self, host: Host | None) -> Host:
+        """``host`` if it plays this engine's profile, else the run's own host that does."""
+        if host is not None and plays(host, self.profile):
+            return host
+        if self._host is None:
+            self._host = host_playing(self.profile)
+        return self._host
+
+    def close(self) -> None:
+        """Remove the containers, images and volumes the lines made, and the temp folder."""
+        self.real.close()
+
+
+def storage_words(profile: EngineProfile) -> str:
+    """``containerd image store, overlayfs`` / ``classic image store, overlay2``."""
+    return f"{'containerd' if profile.containerd else 'classic'} image store, {profile.storage_driver}"
+
 
 def beside_live(
-    cell: str, host: Host, engine_run: EngineRun, *, tags: set[str] | None = None
+    cell: str, host: Host | None, engine_run: EngineRun, *, tags: set[str] | None = None
 ) -> Beside:
-    """Run the cell's lines on ``host`` and on the engine, each line on both sides."""
+    """Run the cell's lines on the simulator and on the engine, each line on both sides.
+
+    The simulator is ``host`` if it plays the engine's profile, else the run's own host
+    that does (:meth:`EngineRun.host_for`), so both columns are the same engine."""
     commands = cell_commands(cell)
-    simulated = SimulatedSide(engine_run.base, host)
+    simulated = SimulatedSide(engine_run.base, engine_run.host_for(host))
     sim = Column(simulated, engine_run.base, tags)
     rows = []
     for command in commands:
@@ -168,15 +205,16 @@ def beside_live(
         sim.note_made(command)
         rows.append(BesideRow(command.text, [ENGINE_ONLY], engine_run.lines(command, built),
                               "FROM scratch: built on the engine, loaded into the simulator", compared=False))
-    return Beside(rows, f"Docker Engine {engine_run.version}")
+    return Beside(rows, engine_run.label)
 
 
 def beside_recorded(
     cell: str, host: Host, directory: Path, base: Path, *, tags: set[str] | None = None
 ) -> Beside:
-    """Run the cell on ``host``; the engine's side from the recording of the same lines."""
+    """Run the cell on ``host``; the engine's side from the recording of the same lines by
+    the engine ``host`` plays (its profile's recording)."""
     commands = cell_commands(cell)
-    recording, outputs = find_recorded(commands, directory)
+    recording, outputs = find_recorded(commands, directory, profile_of(host).name)
     sim = Column(SimulatedSide(Path(base), host), base, tags)
     rows = []
     for command, engine_lines in zip(commands, outputs):
@@ -200,8 +238,12 @@ def record(
     parsed = [cell_commands(cell) for cell in cells]
     clean_engine(engine, [c for commands in parsed for c in commands], Path(base))
     run = EngineRun(engine, Path(base))
-    recording = Recording.new(notebook, run.version, today)
-    for commands in parsed:
-        outputs = [run.lines(command) for command in commands]
-        recording.cells.append({"lines": [c.text for c in commands], "outputs": outputs})
+    try:
+        recording = Recording.new(notebook, run.version, today, profile=run.profile.name,
+                                  storage=storage_words(run.profile))
+        for commands in parsed:
+            outputs = [run.lines(command) for command in commands]
+            recording.cells.append({"lines": [c.text for c in commands], "outputs": outputs})
+    finally:
+        run.close()
     return recording

@@ -36,7 +36,12 @@ TEACHING_FILES = frozenset(
         "repositories.json",
     }
 )
-_TOKEN = re.compile(r"(?<![0-9A-Za-z])([0-9a-f]{64}|[0-9a-z]{25}|[A-Z2-7]{26})(?![0-9A-Za-z])")
+_TOKEN = re.compile(
+    r"(?<![0-9A-Za-z])([0-9a-f]{64}|[0-9a-z]{25}|[A-Z2-7]{26}|moby-detect-rro[0-9]+)(?![0-9A-Za-z])"
+)
+#: The folder Engine 25+ makes (and keeps) in ``tmp/`` when it first checks for recursively
+#: read-only mounts: ``moby-detect-rro`` and random digits.
+_RRO_DETECT = re.compile(r"^tmp/(moby-detect-rro[0-9]+)$")
 _IMG = "image/overlay2"
 
 
@@ -124,6 +129,8 @@ def id_names(listing: Listing, configs: Mapping[str, bytes]) -> dict[str, str]:
         parts = path.split("/")
         if len(parts) == 2 and parts[0] == "volumes" and re.fullmatch(r"[0-9a-f]{64}", parts[1]):
             names.setdefault(parts[1], "<anonymous volume>")
+        if rro := _RRO_DETECT.match(path):
+            names[rro.group(1)] = "moby-detect-rro<random>"
     return names
 
 

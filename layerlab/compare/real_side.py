@@ -20,6 +20,7 @@ from typing import Any
 
 from layerlab.archive import read_archive
 from layerlab.dataroot import DataRoot, Node
+from layerlab.model.errors import LayerlabError
 from layerlab.model.reference import full_ref
 
 from .arguments import UNTAGGED, parse_build, parse_run, parse_tree, split_flags
@@ -38,6 +39,7 @@ from .facts import (
     tree_facts,
     volume_facts,
 )
+from .leftovers import EngineObjects, remove
 from .lines import CONTAINER_VERBS, Command, ScenarioError
 from .real_dataroot import read_data_root
 
@@ -45,27 +47,59 @@ __all__ = ["HANDLERS", "RealSide"]
 
 
 class RealSide:
-    """Docker lines on a real engine (through the docker CLI), from the folder ``base``."""
+    """Docker lines on a real engine (through the docker CLI), from the folder ``base``.
 
-    def __init__(self, base: Path, engine: Any) -> None:
+    Its temp folder (saved archives, build contexts) goes with :meth:`close`; as a context
+    manager it closes itself, also after an error or Ctrl-C. With ``track``, :attr:`made`
+    collects what each line made on the engine (:mod:`.leftovers`), and :meth:`close`
+    removes that too."""
+
+    def __init__(self, base: Path, engine: Any, *, track: bool = False) -> None:
         self.base = base
         self.engine = engine
         #: Where saved images and busybox build contexts go while the side runs.
         self.workdir = Path(tempfile.mkdtemp(prefix="layerlab-real-"))
         #: Once a line used containers or volumes, ``system df`` compares their rows too.
         self.containers_used = False
+        self.track = track
+        #: What the lines made on the engine (kept only with ``track``).
+        self.made = EngineObjects.none()
+
+    def close(self) -> None:
+        """Remove the temp folder and, with ``track``, what the lines made on the engine."""
+        try:
+            if self.track and self.made:
+                remove(self.engine, self.made)
+                self.made = EngineObjects.none()
+        finally:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> RealSide:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def run(self, command: Command) -> Observation:
         """What the engine printed for ``command``, and its facts; docker's refusal is an
         ERROR observation."""
-        from layerlab.real.engine import EngineError  # here: compare never loads an engine client
-
         verb, args = command.verb, command.args
         self.containers_used |= verb in CONTAINER_VERBS
+        if self.track:
+            before = EngineObjects.of(self.engine)
+            try:
+                return self._observe(verb, args)
+            finally:
+                self.made |= EngineObjects.of(self.engine) - before
+        return self._observe(verb, args)
+
+    def _observe(self, verb: str, args: list[str]) -> Observation:
+        from layerlab.real.engine import EngineError  # here: compare never loads an engine client
+
         handler = HANDLERS.get(verb)
         try:
             return handler(self, verb, args) if handler else Observation(True, self.typed(verb, args).stdout, {})
-        except EngineError as err:
+        except (EngineError, LayerlabError) as err:  # docker's refusal, or a tree of a path not there
             return Observation(False, f"ERROR: {err}", {"error": True})
 
     def typed(self, verb: str, args: list[str]) -> subprocess.CompletedProcess[str]:
@@ -91,8 +125,10 @@ class RealSide:
     def saved_image(self, ref: str) -> Any:
         """The engine's image ``ref``, read from its ``docker save`` archive."""
         path = self.save(ref)
-        [archived] = read_archive(path)
-        path.unlink()
+        try:
+            [archived] = read_archive(path)
+        finally:
+            path.unlink()
         return archived.image
 
 
@@ -151,9 +187,11 @@ def _system_df(side: RealSide, verb: str, args: list[str]) -> Observation:
     engine = side.engine
     summary = [json.loads(line) for line in engine.docker(["system", "df", "--format", "{{json .}}"]).stdout.splitlines()]
     images = next(r for r in summary if r["Type"] == "Images")
+    verbose = "-v" in args or "--verbose" in args
+    table = out if not args else engine.docker(["system", "df"]).stdout  # the summary table
     facts = {"images": int(images["TotalCount"]), "images_size": images["Size"],
-             **df_summary_facts(df_rows(engine.docker(["system", "df"]).stdout), side.containers_used)}
-    if "-v" in args or "--verbose" in args:
+             **df_summary_facts(df_rows(table), side.containers_used)}
+    if verbose:
         facts |= _df_verbose_facts(side)
     return Observation(True, out, facts)
 
@@ -184,7 +222,7 @@ def _tree(side: RealSide, verb: str, args: list[str]) -> Observation:
     nodes = {top: Node(top, "dir", "the engine's data root", "dockerd")}
     for rel, (kind, text) in listing.items():
         nodes[f"{top}/{rel}"] = Node(f"{top}/{rel}", kind, "on the engine", "", text)  # type: ignore[arg-type]
-    root = DataRoot(nodes, "overlay2", [], [], (top,))
+    root = DataRoot(nodes, "containerd" if side.engine.profile().containerd else "overlay2", [], [], (top,))
     text = root.tree(tree.depth, f"{top}/{tree.path}" if tree.path else None)
     facts, skipped = tree_facts(listing, configs, tree, engine=True)
     note = f"left out {skipped} BuildKit snapshot directories of build contexts (not modelled)" if skipped else ""

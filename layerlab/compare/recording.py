@@ -1,8 +1,11 @@
 """What an engine printed for a notebook's ``%%docker --beside`` cells, kept in the repo.
 
-``notebooks/recorded/<notebook>.json`` (written by ``scripts/record-engine-outputs``) holds,
-for each cell, its lines and the engine's normalised output for each line, with the
-engine's version and the date. With no engine reachable, ``--beside`` shows these.
+``notebooks/recorded/<notebook>.<profile>.json`` (written by ``scripts/record-engine-outputs``,
+one file per engine: ``00-start-here.20.10.json``, ``00-start-here.28-containerd.json``)
+holds, for each cell, its lines and the engine's normalised output for each line, with the
+engine's profile (:mod:`layerlab.engine.profile`), version, image store and storage driver,
+and the date. With no engine reachable, ``--beside`` shows the recording of the learner's
+profile, labelled with the engine it came from.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ __all__ = [
     "beside_cells",
     "find_recorded",
     "notebook_beside_cells",
+    "recording_name",
 ]
 
 #: The ``%%docker`` options that show both sides.
@@ -32,6 +36,15 @@ BESIDE_OPTIONS = ("--beside", "--compare")
 
 class RecordingError(LayerlabError):
     """No recording of these lines, or a recording file that cannot be read."""
+
+
+#: The profile of a recording made before recordings named theirs (all were Engine 20.10's).
+UNNAMED_PROFILE = "20.10"
+
+
+def recording_name(notebook: str, profile: str) -> str:
+    """``00-start-here.28-containerd.json`` for notebook ``00-start-here`` (or ``.ipynb``)."""
+    return f"{Path(notebook).name.removesuffix('.ipynb')}.{profile}.json"
 
 
 @dataclass
@@ -43,10 +56,16 @@ class Recording:
     recorded_on: str
     cells: list[dict[str, Any]]  # {"lines": [command text], "outputs": [[normalised line]]}
     path: Path | None = None
+    #: The engine's profile name (``20.10``, ``28``, ``28-containerd``).
+    profile: str = UNNAMED_PROFILE
+    #: ``containerd image store, overlayfs`` ("" in recordings made before profiles).
+    storage: str = ""
 
     @property
     def label(self) -> str:
-        return f"recorded on Docker Engine {self.engine_version}, {self.recorded_on}"
+        """``recorded on Docker Engine 28.5.2 (containerd image store, overlayfs), 2026-12-06``."""
+        storage = f" ({self.storage})" if self.storage else ""
+        return f"recorded on Docker Engine {self.engine_version}{storage}, {self.recorded_on}"
 
     def outputs_for(self, commands: list[Command]) -> list[list[str]] | None:
         """The recorded outputs of exactly these lines (None: never recorded)."""
@@ -59,7 +78,7 @@ class Recording:
     def to_json(self) -> str:
         data = {
             "notebook": self.notebook,
-            "engine": {"version": self.engine_version},
+            "engine": {"profile": self.profile, "version": self.engine_version, "storage": self.storage},
             "recorded_on": self.recorded_on,
             "cells": self.cells,
         }
@@ -84,6 +103,8 @@ class Recording:
                 str(data["recorded_on"]),
                 cells,
                 path,
+                str(data["engine"].get("profile", UNNAMED_PROFILE)),
+                str(data["engine"].get("storage", "")),
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise RecordingError(
@@ -92,21 +113,38 @@ class Recording:
             ) from None
 
     @classmethod
-    def new(cls, notebook: str, engine_version: str, today: date | None = None) -> Recording:
-        return cls(notebook, engine_version, (today or date.today()).isoformat(), [])
+    def new(
+        cls,
+        notebook: str,
+        engine_version: str,
+        today: date | None = None,
+        *,
+        profile: str = UNNAMED_PROFILE,
+        storage: str = "",
+    ) -> Recording:
+        return cls(notebook, engine_version, (today or date.today()).isoformat(), [], None, profile, storage)
 
 
-def find_recorded(commands: list[Command], directory: Path) -> tuple[Recording, list[list[str]]]:
-    """The recording (in ``directory``) of exactly these lines, and its outputs."""
+def find_recorded(
+    commands: list[Command], directory: Path, profile: str | None = None
+) -> tuple[Recording, list[list[str]]]:
+    """The recording (in ``directory``) of exactly these lines by the engine of ``profile``
+    (None: by any engine), and its outputs."""
     directory = Path(directory)
+    elsewhere: set[str] = set()
     for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
         recording = Recording.load(path)
         outputs = recording.outputs_for(commands)
-        if outputs is not None:
+        if outputs is None:
+            continue
+        if profile is None or recording.profile == profile:
             return recording, outputs
+        elsewhere.add(recording.profile)
+    which = f" by the {profile} engine" if profile is not None else ""
+    others = f"; recorded by {', '.join(sorted(elsewhere))} only" if elsewhere else ""
     raise RecordingError(
-        f"no recording of these {len(commands)} lines in {directory.name}/ "
-        "(recorded cells must match line for line): run scripts/record-engine-outputs with an engine"
+        f"no recording of these {len(commands)} lines{which} in {directory.name}/{others} "
+        "(recorded cells must match line for line): run scripts/record-engine-outputs with that engine"
     )
 
 

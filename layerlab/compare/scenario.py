@@ -5,6 +5,10 @@ one side and prints what docker prints; :func:`compare_scenario` runs both and r
 every difference a user would see (:mod:`.facts`, :mod:`.differences`): which steps made
 layers and their sizes, which steps were CACHED, history rows, image sizes, ``system df``,
 ``docker diff``, the data root. Random ids and times never take part in a comparison.
+
+The simulated side plays the engine it is compared with: its profile (version, image
+store, storage driver) comes from the engine's ``docker info``. What a run makes on the
+engine, and its temp folder, are removed when it ends, however it ends (:mod:`.leftovers`).
 """
 
 from __future__ import annotations
@@ -18,19 +22,37 @@ from .arguments import made_tags, parse_run
 from .differences import differences, only_made_images
 from .engine_builds import build_on_engine, needs_engine
 from .facts import Side
+from .leftovers import EngineObjects, remove_made
 from .lines import Command, ScenarioError, parse_scenario
 from .real_side import RealSide
-from .simulated import SimulatedSide
+from .simulated import SimulatedSide, host_playing
 
 __all__ = ["LineReport", "clean_engine", "compare_line", "compare_scenario", "play"]
 
 
-def play(path: Path, *, engine: Any = None, echo: Callable[[str], None] = print) -> bool:
-    """Run a scenario on one side and print what docker prints; False if a line failed."""
+def play(
+    path: Path, *, engine: Any = None, profile: Any = None, echo: Callable[[str], None] = print
+) -> bool:
+    """Run a scenario on one side and print what docker prints; False if a line failed.
+
+    On ``engine`` if given (what it makes is removed at the end), else on a simulated host
+    playing ``profile`` (a name or :class:`~layerlab.engine.profile.EngineProfile`; None:
+    ``$LAYERLAB_ENGINE``, else the default)."""
     path = Path(path)
-    side: Side = RealSide(path.parent, engine) if engine is not None else SimulatedSide(path.parent)
+    commands = parse_scenario(path.read_text())
+    if engine is None:
+        return _play_on(SimulatedSide(path.parent, host_playing(profile)), commands, echo)
+    before = EngineObjects.of(engine)
+    try:
+        with RealSide(path.parent, engine) as real:
+            return _play_on(real, commands, echo)
+    finally:
+        remove_made(engine, before)
+
+
+def _play_on(side: Side, commands: list[Command], echo: Callable[[str], None]) -> bool:
     ok = True
-    for command in parse_scenario(path.read_text()):
+    for command in commands:
         echo(f"$ {command.text}")
         observed = side.run(command)
         if observed.output:
@@ -53,21 +75,29 @@ class LineReport:
 
 
 def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = print) -> list[LineReport]:
-    """Run a scenario on both sides, line by line; report what differs."""
+    """Run a scenario on both sides, line by line; report what differs.
+
+    The simulator plays ``engine``'s profile; what the lines make on the engine is removed
+    at the end, also when a line fails or the run is interrupted."""
     path = Path(path)
     base = path.parent
     commands = parse_scenario(path.read_text())
-    sim, real = SimulatedSide(base), RealSide(base, engine)
+    sim = SimulatedSide(base, host_playing(engine.profile()))
     clean_engine(engine, commands, base)
+    before = EngineObjects.of(engine)
     tags = made_tags(commands, base)
     reports = []
-    for command in commands:
-        report = compare_line(command, sim, real, tags)
-        reports.append(report)
-        echo(f"{'ok  ' if report.passed else 'DIFF'} {path.name}:{command.number}: {command.text}"
-             + (f"  ({report.note})" if report.note else ""))
-        for difference in report.differences:
-            echo(f"       {difference}")
+    try:
+        with RealSide(base, engine) as real:
+            for command in commands:
+                report = compare_line(command, sim, real, tags)
+                reports.append(report)
+                echo(f"{'ok  ' if report.passed else 'DIFF'} {path.name}:{command.number}: {command.text}"
+                     + (f"  ({report.note})" if report.note else ""))
+                for difference in report.differences:
+                    echo(f"       {difference}")
+    finally:
+        remove_made(engine, before)
     return reports
 
 
@@ -85,29 +115,34 @@ def compare_line(command: Command, sim: SimulatedSide, real: RealSide, tags: set
 
 def clean_engine(engine: Any, commands: Iterable[Command], base: Path) -> None:
     """Start from a clean slate: remove the containers (by --name) and named volumes the
-    lines will make, the tags they will make, and the build cache."""
+    lines will make, the tags they will make, and the build cache. One docker call for
+    each kind (docker removes what there is, and names what was not there)."""
     commands = list(commands)
+    containers, volumes = [], []
     for command in commands:
-        for removal in _removals(command):
+        named_containers, named_volumes = _named(command)
+        containers += named_containers
+        volumes += named_volumes
+    for removal in (["rm", "-f", "-v", *containers], ["volume", "rm", "-f", *volumes],
+                    ["image", "rm", "-f", *sorted(made_tags(commands, base))]):
+        if len(removal) > 3:  # something to remove after the three words of the command
             _quietly(engine.docker, removal)
-    for tag in sorted(made_tags(commands, base)):
-        _quietly(lambda ref: engine.remove_image(ref, force=True), tag)
     engine.docker(["builder", "prune", "-af"])
     engine.docker(["image", "prune", "-f"])
 
 
-def _removals(command: Command) -> list[list[str]]:
-    """The docker commands that remove what ``command`` will make by name."""
+def _named(command: Command) -> tuple[list[str], list[str]]:
+    """The containers and volumes ``command`` will make by name."""
     if command.verb == "run":
         try:
             run = parse_run(command.args)
         except ScenarioError:  # the line itself will say what is wrong with it
-            return []
+            return [], []
         named = [spec.split(":")[0] for spec in run.volumes if ":" in spec and not spec.startswith("/")]
-        return ([["rm", "-f", "-v", run.name]] if run.name else []) + [["volume", "rm", "-f", v] for v in named]
+        return ([run.name] if run.name else []), named
     if command.verb == "volume create" and command.args:
-        return [["volume", "rm", "-f", command.args[-1]]]
-    return []
+        return [], [command.args[-1]]
+    return [], []
 
 
 def _quietly(remove: Callable[[Any], Any], what: Any) -> None:

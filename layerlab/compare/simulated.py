@@ -14,6 +14,7 @@ from layerlab.archive import read_archive
 from layerlab.build.context import BuildContext
 from layerlab.dataroot import DataRoot
 from layerlab.engine.host import Host
+from layerlab.engine.profile import EngineProfile, get_profile
 from layerlab.model.errors import LayerlabError
 from layerlab.model.units import human_size
 
@@ -35,7 +36,24 @@ from .facts import (
 from .lines import CONTAINER_VERBS, DATA_ROOT, Command
 from .normalise import listing_of
 
-__all__ = ["HANDLERS", "SimulatedSide"]
+__all__ = ["HANDLERS", "SimulatedSide", "host_playing", "plays", "profile_of"]
+
+
+def host_playing(profile: str | EngineProfile | None = None) -> Host:
+    """A simulated host that plays the engine of ``profile`` (a name, a profile read off a
+    real engine's ``docker info``, or None: ``$LAYERLAB_ENGINE``, else the default)."""
+    return Host(engine=get_profile(profile))
+
+
+def profile_of(host: Host) -> EngineProfile:
+    """The profile ``host`` plays."""
+    return host.profile
+
+
+def plays(host: Host, profile: EngineProfile) -> bool:
+    """Whether ``host`` plays the engine of ``profile``: the same profile and storage driver."""
+    mine = profile_of(host)
+    return (mine.name, mine.storage_driver) == (profile.name, profile.storage_driver)
 
 
 class SimulatedSide:
