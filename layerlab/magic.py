@@ -25,6 +25,7 @@ IPython is imported only when the extension is loaded, so the core model never n
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -141,13 +142,23 @@ def _engine_run(engine: Any, base: Path, cell: str, fresh: bool, echo: Echo) -> 
 
     run = _state.get("engine_run")
     if run is None or run.engine.host != engine.host or run.base != base:
+        _close_engine_run()  # what the old run's lines made goes, with its temp folder
         run = _state["engine_run"] = EngineRun(engine, base)
+        atexit.unregister(_close_engine_run)
+        atexit.register(_close_engine_run)  # and this one's when the kernel ends
     done = ""
     if fresh:
         clean_engine(engine, cell_commands(cell), base)
         done = " (--new: first removed what they make and pruned its build cache)"
     echo(f"Docker Engine {run.version} answers at {engine.host}: running the lines on it{done}")
     return run
+
+
+def _close_engine_run() -> None:
+    """Remove what ``--beside`` lines made on the engine, and the run's temp folder."""
+    run = _state.pop("engine_run", None)
+    if run is not None:
+        run.close()
 
 
 def _magics_class() -> type:
@@ -169,7 +180,7 @@ def _magics_class() -> type:
             if "--new" in options:
                 _state["host"] = Host()
                 _state.pop("beside_tags", None)
-                _state.pop("engine_run", None)
+                _close_engine_run()
             if "--beside" in options or "--compare" in options:
                 from IPython.display import display
 
