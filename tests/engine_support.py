@@ -4,12 +4,20 @@ Loaded by ``tests/conftest.py`` (``pytest_plugins = ["engine_support"]``). Test 
 that need an engine set ``pytestmark = pytest.mark.engine`` and use the fixtures:
 
 ``engine``
-    An :class:`layerlab.real.Engine`. ``$LAYERLAB_DOCKER_HOST`` / ``$DOCKER_HOST`` if that
-    daemon answers; otherwise, as root with ``dockerd`` installed, a private daemon started
-    with ``scripts/private-dockerd`` in a short temp dir and stopped at session end (so the
-    tests never touch a developer's own images); otherwise the test is skipped.
+    An :class:`layerlab.real.Engine`, once for each engine of :data:`ENGINES` (Engine 20.10,
+    Engine 28 with the classic image store, Engine 28 with the containerd image store),
+    so every engine test runs against each: ``test_x[28-containerd-...]``
+    (``$LAYERLAB_TEST_ENGINES`` narrows the list). Which engine
+    plays a profile (:func:`engine_for`): the one ``$LAYERLAB_ENGINES`` names for it
+    (``20.10=/tmp/ll-20,28=/tmp/ll-28,28-containerd=/tmp/ll-28c``: ``scripts/private-dockerd``
+    folders or DOCKER_HOST values; ``.ci/run`` sets it); else ``$LAYERLAB_DOCKER_HOST`` /
+    ``$DOCKER_HOST`` if it answers and is that profile's engine; else, as root, a private
+    daemon started with ``scripts/private-dockerd`` in a short temp dir and stopped when the
+    tests move on to the next engine (the system's dockerd for 20.10, ``.engines/28`` of
+    ``scripts/install-engine`` for the others), so the tests never touch a developer's own
+    images. A profile no engine plays is skipped, saying how to get one;
     ``LAYERLAB_REQUIRE_ENGINE=1`` (CI) turns that skip into a failure.
-    ``LAYERLAB_STORAGE_DRIVER`` picks the private daemon's storage driver (overlay2).
+    ``LAYERLAB_STORAGE_DRIVER`` picks a private classic daemon's storage driver (overlay2).
 
 ``sample_image_tar``
     :class:`SampleImage`: the image built once per session from :data:`SAMPLE_DOCKERFILE`
@@ -40,16 +48,39 @@ import pytest
 
 from layerlab.compare.lines import parse_scenario
 from layerlab.compare.scenario import LineReport, compare_scenario
-from layerlab.real.discovery import PrivateDockerd, engine_from_env, host_from_env
+from layerlab.engine.profile import PROFILES
+from layerlab.real.discovery import PrivateDockerd, engine_at, find_engine, named_engines
 from layerlab.real.engine import Engine, EngineError, EngineUnavailable
 
 REPO = Path(__file__).resolve().parents[1]
 PRIVATE_DOCKERD = REPO / "scripts" / "private-dockerd"
+#: Where ``scripts/install-engine`` puts Engine 28 (its stamp file says it is complete).
+ENGINE_28 = REPO / ".engines" / "28"
+
+#: The engines every engine test runs against, by profile name (layerlab.engine.profile);
+#: ``$LAYERLAB_TEST_ENGINES`` (``28,28-containerd``) narrows them: CI runs one test process
+#: per engine, side by side, as the engines share nothing.
+ALL_ENGINES = ("20.10", "28", "28-containerd")
+ENGINES = tuple(
+    name.strip()
+    for name in os.environ.get("LAYERLAB_TEST_ENGINES", ",".join(ALL_ENGINES)).split(",")
+    if name.strip()
+)
+if not set(ENGINES) <= set(PROFILES):
+    raise ValueError(
+        f"LAYERLAB_TEST_ENGINES names {', '.join(sorted(set(ENGINES) - set(PROFILES)))}: "
+        f"the engines are {', '.join(ALL_ENGINES)}"
+    )
 
 NO_ENGINE = (
     "no Docker Engine: set DOCKER_HOST or run as root with dockerd installed "
     "(apt-get install docker.io)"
 )
+NO_ENGINE_FOR = (
+    "no {what} here: name one in LAYERLAB_ENGINES ({name}=DIR-of-private-dockerd or "
+    "{name}=unix:///...sock){hint}"
+)
+NO_ENGINE_28 = "; or, as root, run scripts/install-engine (Engine 28 into .engines/28)"
 NO_BUSYBOX = "no static busybox: apt-get install busybox-static (or set LAYERLAB_BUSYBOX)"
 
 SAMPLE_TAG = "layerlab-test/sample:1"
@@ -104,6 +135,28 @@ CMD ["cat", "/app/hello.txt"]
 """
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``LAYERLAB_ONLY_PER_ENGINE_TESTS=1``, leave out the engine tests that do not run
+    once per engine (they start engines of their own): CI runs one process per engine, and
+    only one of them runs those."""
+    if os.environ.get("LAYERLAB_ONLY_PER_ENGINE_TESTS") != "1":
+        return
+    shared = [
+        item for item in items
+        if item.get_closest_marker("engine") and "engine" not in getattr(item, "callspec", _NO_PARAMS).params
+    ]
+    if shared:
+        config.hook.pytest_deselected(items=shared)
+        items[:] = [item for item in items if item not in shared]
+
+
+class _NoParams:
+    params: dict[str, object] = {}
+
+
+_NO_PARAMS = _NoParams()
+
+
 def _skip_or_fail(reason: str) -> None:
     """Skip, or fail when the run requires an engine (CI sets LAYERLAB_REQUIRE_ENGINE=1)."""
     if os.environ.get("LAYERLAB_REQUIRE_ENGINE") == "1":
@@ -120,49 +173,93 @@ def _short_tmp_dir() -> str:
     return tempfile.mkdtemp(prefix="ll-d", dir=base)
 
 
-@pytest.fixture(scope="session")
-def engine() -> Iterator[Engine]:
-    """A Docker Engine the tests may build on (see the module docstring for which)."""
-    found = engine_from_env()
-    if found is not None:
-        yield found
-        return
-    named = host_from_env()
-    unreachable = f" ({named} does not answer)" if named else ""
-    if os.geteuid() != 0 or shutil.which("dockerd") is None:
-        _skip_or_fail(NO_ENGINE + unreachable)
+def _what(name: str) -> str:
+    return PROFILES[name].describe()
 
-    private = PrivateDockerd(PRIVATE_DOCKERD, Path(_short_tmp_dir()))
+
+def _playing(engine: Engine, name: str, where: str) -> Engine:
+    """``engine`` if it answers and is the engine of profile ``name``; else skip or fail."""
+    try:
+        playing = engine.profile().name
+    except EngineError as err:
+        _skip_or_fail(f"{where} does not answer: {str(err).splitlines()[-1][:200]}")
+        raise
+    if playing != name:
+        _skip_or_fail(f"{where} is {engine.profile().describe()}, not {_what(name)}")
+    return engine
+
+
+def engine_for(name: str) -> tuple[Engine | None, PrivateDockerd | None, str]:
+    """(the engine that plays profile ``name``, the private daemon to stop after, or None;
+    or None, None and why there is none). See the module docstring for the order."""
+    named = named_engines()
+    if named:
+        if name not in named:
+            listed = ", ".join(sorted(named))
+            return None, None, f"LAYERLAB_ENGINES names {listed}, not {name} ({_what(name)})"
+        return _playing(engine_at(named[name]), name, f"LAYERLAB_ENGINES' {name}={named[name]}"), None, ""
+    found, _ = find_engine()
+    if found is not None and found.profile().name == name:
+        return found, None, ""
+    hint = "" if name == "20.10" else NO_ENGINE_28
+    if found is not None:
+        why = f"DOCKER_HOST is {found.profile().describe()}, not {_what(name)}"
+        return None, None, NO_ENGINE_FOR.format(what=_what(name), name=name, hint="") + f" ({why})"
+    if os.geteuid() != 0 or shutil.which("dockerd") is None:
+        return None, None, NO_ENGINE if name == "20.10" else NO_ENGINE_FOR.format(what=_what(name), name=name, hint=hint)
+    profile = PROFILES[name]
+    prefix = None if name == "20.10" else ENGINE_28
+    if prefix is not None and not (prefix / ".installed").exists():
+        return None, None, NO_ENGINE_FOR.format(what=_what(name), name=name, hint=hint)
+    private = PrivateDockerd(PRIVATE_DOCKERD, Path(_short_tmp_dir()), prefix=prefix,
+                             image_store=profile.image_store)
     atexit.register(private.stop)  # if the session dies before teardown
     try:
         started = private.start()
+        if started.profile().name != name:
+            why = f"the private daemon is {started.profile().describe()}, not {_what(name)}"
+            private.stop()
+            atexit.unregister(private.stop)
+            return None, None, NO_ENGINE_FOR.format(what=_what(name), name=name, hint=hint) + f" ({why})"
     except EngineUnavailable as err:
         atexit.unregister(private.stop)
-        _skip_or_fail(f"{NO_ENGINE}{unreachable}; {err}")
-        raise  # for type checkers: skip/fail raise
+        return None, None, f"{NO_ENGINE_FOR.format(what=_what(name), name=name, hint=hint)}; {err}"
+    return started, private, ""
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A Docker Engine the tests may build on, once per profile (see the module docstring)."""
+    found, private, why = engine_for(request.param)
+    if found is None:
+        _skip_or_fail(why)
+        raise AssertionError("unreachable")  # for type checkers: skip/fail raise
     try:
-        yield started
+        yield found
     finally:
-        private.stop()
-        atexit.unregister(private.stop)
+        if private is not None:
+            private.stop()
+            atexit.unregister(private.stop)
 
 
 def clean_slate(engine: Engine) -> None:
-    """No containers, volumes, images or build cache (so no layers): scenario totals such as
-    ``system df`` and data-root contents then compare exactly. Only for the tests' own engine."""
+    """No containers, volumes or images (so no layers, once compare has pruned the build
+    cache, as it does first): scenario totals such as ``system df`` and data-root contents
+    then compare exactly. Only for the tests' own engine. One docker call per kind."""
     ids = engine.docker(["ps", "-aq"]).stdout.split()
     if ids:
         engine.docker(["rm", "-f", "-v", *ids])
-    engine.docker(["volume", "prune", "-f"])
+    volumes = engine.docker(["volume", "ls", "-q"]).stdout.split()
+    if volumes:  # by name: since Engine 23, volume prune leaves named volumes alone
+        engine.docker(["volume", "rm", "-f", *volumes])
     for _ in range(3):  # committed images are children of their container's image
-        for row in engine.images():
-            if not row["ID"]:
-                continue
-            try:
-                engine.docker(["image", "rm", "-f", row["ID"]])
-            except EngineError:
-                pass
-    engine.docker(["builder", "prune", "-af"])
+        images = sorted(set(engine.docker(["images", "-aq", "--no-trunc"]).stdout.split()))
+        if not images:
+            break
+        try:
+            engine.docker(["image", "rm", "-f", *images])
+        except EngineError:
+            pass  # a parent goes in the next round
 
 
 def assert_scenario_agrees(engine: Engine, scenario: Path) -> list[LineReport]:

@@ -13,7 +13,13 @@ import pytest
 import layerlab.magic as magic
 from layerlab.compare.beside import Beside, BesideRow, align, beside_recorded
 from layerlab.compare.lines import parse_scenario
-from layerlab.compare.recording import Recording, RecordingError, find_recorded, notebook_beside_cells
+from layerlab.compare.recording import (
+    Recording,
+    RecordingError,
+    find_recorded,
+    notebook_beside_cells,
+    recording_name,
+)
 from layerlab.compare.transcript import build_lines, normalise_output
 from layerlab.engine.host import Host
 from layerlab.render.side_by_side import BesideView, beside_html, beside_text, summary
@@ -166,16 +172,14 @@ def test_text_fallback_marks_differing_lines() -> None:
     assert BesideView(_beside())._repr_mimebundle_()["text/plain"] == text
 
 
-def _recording(tmp_path: Path, cells: list[dict]) -> Path:
+def _recording(tmp_path: Path, cells: list[dict], profile: str | None = None, storage: str = "") -> Path:
+    """A recording of ``cells``; without ``profile`` as recordings were before they named
+    their engine (all were Engine 20.10's)."""
     folder = tmp_path / "recorded"
     folder.mkdir(exist_ok=True)
-    data = {
-        "notebook": "x.ipynb",
-        "engine": {"version": "20.10.24"},
-        "recorded_on": "2026-01-02",
-        "cells": cells,
-    }
-    (folder / "x.json").write_text(json.dumps(data))
+    engine = {"version": "20.10.24"} if profile is None else {"profile": profile, "version": "28.5.2", "storage": storage}
+    data = {"notebook": "x.ipynb", "engine": engine, "recorded_on": "2026-01-02", "cells": cells}
+    (folder / f"x.{profile or '20.10'}.json").write_text(json.dumps(data))
     return folder
 
 
@@ -210,7 +214,7 @@ def test_fallback_shows_recorded_outputs_beside_the_simulator(tmp_path: Path) ->
     magic._state.clear()
     ok = magic.run_beside(
         "docker build -t a app\ndocker history nosuch\n",
-        Host(),
+        Host(engine="20.10"),
         cwd=tmp_path,
         engine=None,
         reason="no Docker Engine reachable (test)",
@@ -231,14 +235,14 @@ def test_lines_never_recorded_and_broken_recordings_give_clear_errors(tmp_path: 
     folder = _recording(tmp_path, [{"lines": ["docker images"], "outputs": [["REPOSITORY   TAG"]]}])
     with pytest.raises(RecordingError, match="no recording of these 1 lines"):
         find_recorded(parse_scenario("docker ps\n"), folder)
-    (folder / "y.json").write_text('{"cells": [{"lines": ["docker ps"]}]}')
-    with pytest.raises(RecordingError, match="y.json: not a recording.*record-engine-outputs"):
+    (folder / "y.20.10.json").write_text('{"cells": [{"lines": ["docker ps"]}]}')
+    with pytest.raises(RecordingError, match="y.20.10.json: not a recording.*record-engine-outputs"):
         find_recorded(parse_scenario("docker ps\n"), folder)
     printed: list = []
     assert not magic.run_beside(
-        "docker ps\n", Host(), cwd=tmp_path, reason="none", echo=printed.append
+        "docker ps\n", Host(engine="20.10"), cwd=tmp_path, reason="none", echo=printed.append
     )
-    assert len(printed) == 1 and printed[0].startswith("ERROR: y.json: not a recording")
+    assert len(printed) == 1 and printed[0].startswith("ERROR: y.20.10.json: not a recording")
 
 
 def test_bad_lines_are_refused_before_anything_runs(tmp_path: Path) -> None:
@@ -274,26 +278,46 @@ def test_magic_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 NOTEBOOK_CELLS = [(p, notebook_beside_cells(p)) for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
 WITH_CELLS = [(p, cells) for p, cells in NOTEBOOK_CELLS if cells]
+#: Every engine the notebooks' --beside cells are recorded on (scripts/record-engine-outputs).
+RECORDED_ENGINES = ("20.10", "28", "28-containerd")
+PER_ENGINE = [(p, cells, e) for p, cells in WITH_CELLS for e in RECORDED_ENGINES]
+PER_ENGINE_IDS = [f"{e}-{p.stem}" for p, _, e in PER_ENGINE]
 
 
 def test_notebook_00_has_beside_cells() -> None:
     assert any(p.name == "00-start-here.ipynb" for p, _ in WITH_CELLS)
 
 
-@pytest.mark.parametrize(("path", "cells"), WITH_CELLS, ids=[p.name for p, _ in WITH_CELLS])
-def test_recordings_are_up_to_date_with_the_notebooks(path: Path, cells: list[str]) -> None:
-    target = NOTEBOOKS / "recorded" / f"{path.stem}.json"
-    assert target.exists(), f"no {target.name}: run scripts/record-engine-outputs {path.name}"
+@pytest.mark.parametrize(("path", "cells", "engine"), PER_ENGINE, ids=PER_ENGINE_IDS)
+def test_recordings_are_up_to_date_with_the_notebooks(path: Path, cells: list[str], engine: str) -> None:
+    target = NOTEBOOKS / "recorded" / recording_name(path.stem, engine)
+    assert target.exists(), f"no {target.name}: run scripts/record-engine-outputs --engine {engine} {path.name}"
     recording = Recording.load(target)
+    assert recording.profile == engine and recording.storage
     wanted = [[c.text for c in parse_scenario(cell)] for cell in cells]
     assert [cell["lines"] for cell in recording.cells] == wanted, (
         f"{target.name} is out of date with {path.name}: run scripts/record-engine-outputs {path.name}"
     )
 
 
-@pytest.mark.parametrize(("path", "cells"), WITH_CELLS, ids=[p.name for p, _ in WITH_CELLS])
-def test_the_simulator_agrees_with_the_recorded_engine(path: Path, cells: list[str]) -> None:
-    host, tags = Host(), set()
+@pytest.mark.parametrize(("path", "cells", "engine"), PER_ENGINE, ids=PER_ENGINE_IDS)
+def test_the_simulator_agrees_with_the_recorded_engine(path: Path, cells: list[str], engine: str) -> None:
+    """A host playing each engine prints what that engine printed."""
+    host, tags = Host(engine=engine), set()
     for cell in cells:
         beside = beside_recorded(cell, host, NOTEBOOKS / "recorded", NOTEBOOKS, tags=tags)
+        assert beside.engine_label.startswith("recorded on Docker Engine ")
         assert not beside.differing, beside_text(beside)
+
+
+def test_the_recording_shown_is_the_learners_engines(tmp_path: Path) -> None:
+    """Without an engine, --beside shows the recording of the engine the host plays (the
+    learner's profile), labelled with that engine; another engine's recording never stands in."""
+    cells = [{"lines": ["docker images"], "outputs": [["REPOSITORY   TAG   IMAGE ID   SIZE"]]}]
+    folder = _recording(tmp_path, cells, profile="28-containerd", storage="containerd image store, overlayfs")
+    beside = beside_recorded("docker images\n", Host(engine="28-containerd"), folder, tmp_path)
+    assert beside.engine_label == (
+        "recorded on Docker Engine 28.5.2 (containerd image store, overlayfs), 2026-01-02"
+    )
+    with pytest.raises(RecordingError, match="by the 20.10 engine .*recorded by 28-containerd only"):
+        beside_recorded("docker images\n", Host(engine="20.10"), folder, tmp_path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from layerlab import (
     unpack_image,
 )
 
+from layerlab.compare.simulated import host_playing
+from layerlab.model.errors import LayerlabError
+
 pytestmark = pytest.mark.engine
 
 # Paths every container gets from the engine (the -init layer and runtime mounts).
@@ -36,15 +40,32 @@ def sample(sample_image_tar):
     return sample_image_tar, archived
 
 
-def test_ids_read_from_docker_save_are_the_engines(sample):
+def _saved_config_digest(tar: Path) -> str:
+    """The config the engine's own archive names (manifest.json), read without layerlab."""
+    import json
+
+    with tarfile.open(tar) as tf:
+        config = json.load(tf.extractfile("manifest.json"))[0]["Config"]  # type: ignore[arg-type]
+        data = tf.extractfile(config).read()  # type: ignore[union-attr]
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def test_ids_read_from_docker_save_are_the_engines(sample, engine):
+    """The image id is the config digest in the classic store and the digest of what the
+    name points to (BuildKit's index) in the containerd store: layerlab reads both."""
     real, archived = sample
-    assert archived.image.image_id == real.image_id
+    assert archived.image.image_id == _saved_config_digest(real.tar)
+    if engine.profile().containerd:
+        assert archived.target is not None, "an OCI archive of the containerd store names its target"
+        assert archived.target.image_id == real.image_id == engine.inspect_image(real.tag)["Descriptor"]["digest"]
+    else:
+        assert archived.image.image_id == real.image_id
     assert archived.image.diff_ids == real.diff_ids
     assert archived.tags == [real.tag]
 
 
-def test_chain_ids_and_sizes_match_the_engines_layer_store(sample, engine):
-    real, archived = sample
+def _layer_store_has(engine, archived) -> None:  # type: ignore[no-untyped-def]
+    """The classic store: layerdb/<chain id>/{diff,size} as the model computes them."""
     info = engine.info()
     layerdb = Path(info["DockerRootDir"]) / "image" / info["Driver"] / "layerdb" / "sha256"
     if not layerdb.is_dir():
@@ -54,16 +75,43 @@ def test_chain_ids_and_sizes_match_the_engines_layer_store(sample, engine):
         assert entry.is_dir(), f"the engine has no layer stored under chain id {chain}"
         assert (entry / "diff").read_text() == layer.diff_id
         assert int((entry / "size").read_text()) == layer.size, f"size of {layer.diff_id[:19]}"
-    assert engine.inspect_image(real.tag)["Size"] == archived.image.size
 
 
-def test_history_matches_docker_history(sample):
+def _snapshots_have(engine, archived) -> None:  # type: ignore[no-untyped-def]
+    """The containerd store: a committed snapshot keyed by each chain id, as containerd's
+    own ``ctr`` lists them (the private containerd's socket is in ``docker info``)."""
+    info = engine.info()
+    address = (info.get("Containerd") or {}).get("Address")
+    ctr = Path(engine.cli).with_name("ctr")
+    if not address or not os.access(address, os.W_OK) or not ctr.exists():
+        pytest.skip(f"containerd's socket {address} or {ctr} is not usable here")
+    out = subprocess.run([str(ctr), "-a", address, "-n", "moby", "snapshots", "--snapshotter",
+                          info["Driver"], "ls"], capture_output=True, text=True, timeout=60, check=True).stdout
+    committed = {line.split()[0] for line in out.splitlines()[1:] if line.split()[-1:] == ["Committed"]}
+    assert set(archived.image.chain_ids) <= committed, sorted(set(archived.image.chain_ids) - committed)
+
+
+def test_chain_ids_and_sizes_match_the_engines_layer_store(sample, engine):
+    real, archived = sample
+    if engine.profile().containerd:
+        _snapshots_have(engine, archived)
+        # image inspect's Size: the compressed blobs of the content store, not the files' bytes
+        assert engine.inspect_image(real.tag)["Size"] == archived.target.content_size
+        assert archived.target.content_size != archived.image.size
+    else:
+        _layer_store_has(engine, archived)
+        assert engine.inspect_image(real.tag)["Size"] == archived.image.size
+
+
+def test_history_matches_docker_history(sample, engine):
+    """Rows and sizes: the layer's file bytes in the classic store, its snapshot's disk
+    usage in the containerd store; a host playing the engine shows what the engine shows."""
     real, archived = sample
     ours = list(reversed(archived.image.steps()))
     assert [row["CreatedBy"] for row in real.history] == [h.created_by for h, _ in ours]
-    from layerlab.model.units import human_size
-
-    assert [row["Size"] for row in real.history] == [human_size(layer.size if layer else 0) for _, layer in ours]
+    host = host_playing(engine.profile())
+    host.load(real.tar)
+    assert [row["SIZE"] for row in host.history_rows(real.tag)] == [row["Size"] for row in real.history]
 
 
 def test_the_sample_shows_every_kind_of_change(sample):
@@ -127,58 +175,85 @@ def _busybox_image(tmp_path: Path, busybox: Path, arch: str) -> Image:
 
 
 def test_an_image_made_by_layerlab_loads_with_the_same_ids_and_runs(engine, tmp_path):
+    """Loaded by the engine and by a host playing it, the image gets the same id: the config
+    digest in the classic store, the manifest containerd's importer writes in the other."""
     from engine_support import busybox_path
 
     arch = engine.version()["Arch"]
     image = _busybox_image(tmp_path, busybox_path(), arch)
     archive = save_docker_archive({"layerlab-made/hello:1": image}, tmp_path / "made.tar")
+    host = host_playing(engine.profile())
+    host.load(archive)
     engine.load(archive)
-    inspect = engine.inspect_image("layerlab-made/hello:1")
-    assert inspect["Id"] == image.image_id
-    assert inspect["RootFS"]["Layers"] == image.diff_ids
-    assert engine.run("layerlab-made/hello:1") == "made by layerlab\n"
-    assert engine.run("layerlab-made/hello:1", "ls", "/app").split() == ["hello.txt", "new.txt"]
-    # and back again: the engine's save of it reads as the same bytes
-    engine.save(["layerlab-made/hello:1"], tmp_path / "again.tar")
-    [again] = read_archive(tmp_path / "again.tar")
-    assert again.image.config_bytes == image.config_bytes
-    engine.remove_image("layerlab-made/hello:1", force=True)
+    try:
+        inspect = engine.inspect_image("layerlab-made/hello:1")
+        assert inspect["Id"] == host.image_id("layerlab-made/hello:1")
+        assert (inspect["Id"] == image.image_id) != engine.profile().containerd
+        assert inspect["RootFS"]["Layers"] == image.diff_ids
+        assert engine.run("layerlab-made/hello:1") == "made by layerlab\n"
+        assert engine.run("layerlab-made/hello:1", "ls", "/app").split() == ["hello.txt", "new.txt"]
+        # and back again: the engine's save of it reads as the same bytes
+        engine.save(["layerlab-made/hello:1"], tmp_path / "again.tar")
+        [again] = read_archive(tmp_path / "again.tar")
+        assert again.image.config_bytes == image.config_bytes
+    finally:
+        engine.remove_image("layerlab-made/hello:1", force=True)
 
 
-@pytest.mark.parametrize("depth, loads", [(125, True), (126, False)])
-def test_the_engine_refuses_chains_beyond_layerlabs_limit(engine, tmp_path, depth, loads):
-    from layerlab.model import digest
-
-    layers = [Layer.from_files({f"f{i}": str(i)}) for i in range(depth)]
-    config = Image.build(layers[:1]).config  # a valid config, then with every diff_id
-    config["rootfs"]["diff_ids"] = [l.diff_id for l in layers]
-    config["history"] = [{"created_by": f"step {i}"} for i in range(depth)]
+def _deep_archive(path: Path, layers: list[Layer]) -> bytes:
+    """A docker save archive of one image with these layers (tagged deep:<n>); its config."""
+    import io
     import json
 
+    config = Image.build(layers[:1]).config  # a valid config, then with every diff_id
+    config["rootfs"]["diff_ids"] = [layer.diff_id for layer in layers]
+    config["history"] = [{"created_by": f"step {i}"} for i in range(len(layers))]
     config_bytes = json.dumps(config).encode()
-    archive = tmp_path / "deep.tar"
-    with tarfile.open(archive, "w") as tar:
-        def add(name: str, data: bytes) -> None:
-            import io
+    with tarfile.open(path, "w") as tar:
 
+        def add(name: str, data: bytes) -> None:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
 
         names = []
         for layer in layers:
-            name = f"{layer.diff_id[7:]}/layer.tar"
-            add(name, b"".join(layer.tar_chunks()))
-            names.append(name)
+            names.append(f"{layer.diff_id[7:]}/layer.tar")
+            add(names[-1], b"".join(layer.tar_chunks()))
         add("config.json", config_bytes)
-        add("manifest.json", json.dumps([{"Config": "config.json", "RepoTags": [f"deep:{depth}"], "Layers": names}]).encode())
-    assert (depth <= digest.MAX_CHAIN_DEPTH) == loads
-    if loads:
-        engine.load(archive)
-        assert engine.inspect_image(f"deep:{depth}")["Id"] == digest.image_id(config_bytes)
-        engine.remove_image(f"deep:{depth}", force=True)
-    else:
-        from layerlab.real import EngineError
+        manifest = [{"Config": "config.json", "RepoTags": [f"deep:{len(layers)}"], "Layers": names}]
+        add("manifest.json", json.dumps(manifest).encode())
+    return config_bytes
 
-        with pytest.raises(EngineError, match="max depth exceeded"):
+
+def test_the_engine_refuses_chains_beyond_layerlabs_limit(engine, tmp_path):
+    """The classic store refuses a 126th layer (its layer store's limit, MAX_CHAIN_DEPTH);
+    the containerd store has no such limit. A host playing the engine does the same.
+    125 layers load first, so the 126-layer image finds them stored (the slow part, once)."""
+    from layerlab.model import digest
+    from layerlab.real import EngineError
+
+    layers = [Layer.from_files({f"f{i}": str(i)}) for i in range(digest.MAX_CHAIN_DEPTH + 1)]
+    limited = not engine.profile().containerd
+    host = host_playing(engine.profile())
+    try:
+        for depth in (digest.MAX_CHAIN_DEPTH, digest.MAX_CHAIN_DEPTH + 1):
+            archive = tmp_path / f"deep{depth}.tar"
+            config_bytes = _deep_archive(archive, layers[:depth])
+            if limited and depth > digest.MAX_CHAIN_DEPTH:
+                with pytest.raises(EngineError, match="max depth exceeded"):
+                    engine.load(archive)
+                with pytest.raises(LayerlabError, match="max depth exceeded"):
+                    host.load(archive)
+                continue
             engine.load(archive)
+            host.load(archive)
+            engine_id = engine.inspect_image(f"deep:{depth}")["Id"]
+            assert engine_id == host.image_id(f"deep:{depth}")
+            assert (engine_id == digest.image_id(config_bytes)) == limited
+    finally:
+        for depth in (digest.MAX_CHAIN_DEPTH, digest.MAX_CHAIN_DEPTH + 1):
+            try:
+                engine.remove_image(f"deep:{depth}", force=True)
+            except EngineError:
+                pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -36,17 +37,27 @@ def test_ids_and_history(sample_image_tar):
     assert len(sample_image_tar.history) > len(sample_image_tar.diff_ids)  # + ENV, LABEL...
 
 
-def test_saved_tar_has_manifest_and_layers(sample_image_tar):
+def test_saved_tar_has_manifest_and_layers(engine, sample_image_tar):
+    """Every engine writes manifest.json (legacy layout; beside the OCI layout since 25); the
+    classic store saves each layer as its uncompressed tar, the containerd store as the gzip
+    blob its content store holds, named by the blob's digest."""
+    containerd = engine.profile().containerd
     with tarfile.open(sample_image_tar.tar) as tf:
         names = set(tf.getnames())
-        assert "manifest.json" in names  # legacy layout, and OCI layout since engine 25
+        assert "manifest.json" in names
+        oci_since_25 = int(engine.profile().version.split(".")[0]) >= 25
+        assert ("index.json" in names) == oci_since_25
         layers = json.load(tf.extractfile("manifest.json"))[0]["Layers"]
         assert len(layers) == len(sample_image_tar.diff_ids)
         entries: dict[str, tarfile.TarInfo] = {}
         for path, diff_id in zip(layers, sample_image_tar.diff_ids):
             assert path in names
             blob = tf.extractfile(path).read()
-            assert "sha256:" + hashlib.sha256(blob).hexdigest() == diff_id  # uncompressed
+            assert (blob[:2] == b"\x1f\x8b") == containerd, f"{path}: gzip only in the containerd store"
+            if containerd:
+                assert path == "blobs/sha256/" + hashlib.sha256(blob).hexdigest()
+                blob = gzip.decompress(blob)
+            assert "sha256:" + hashlib.sha256(blob).hexdigest() == diff_id
             with tarfile.open(fileobj=io.BytesIO(blob)) as layer:
                 entries.update((m.name, m) for m in layer.getmembers())
     # The sample really exercises deletions, a re-created directory and links.

@@ -1,5 +1,6 @@
-"""%%docker --beside live on a real engine: both columns agree for the notebooks' lines, and
-recording again gives the stored recordings' normalised outputs."""
+"""%%docker --beside live on each real engine: both columns agree for the notebooks' lines and
+for every cell recorded on that engine. That recording again gives the stored outputs is
+``scripts/record-engine-outputs --check`` (CI runs it against every engine)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import pytest
 
 import layerlab.magic as magic
 from layerlab.compare.beside import EngineRun, beside_live, record
-from layerlab.compare.recording import Recording, notebook_beside_cells
+from layerlab.compare.recording import Recording, notebook_beside_cells, recording_name
 from layerlab.engine.host import Host
 from layerlab.render.side_by_side import beside_text
 
 pytestmark = pytest.mark.engine
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-RECORDINGS = sorted((NOTEBOOKS / "recorded").glob("*.json"))
+#: The notebooks with recordings (each recorded once per engine: 00-start-here.28.json, ...).
+RECORDED = sorted({p.name.split(".")[0] for p in (NOTEBOOKS / "recorded").glob("*.json")})
 
 
 def _cells(recording: Recording) -> list[str]:
@@ -28,11 +30,14 @@ def _agree_live(engine, cells: list[str]) -> None:  # type: ignore[no-untyped-de
     record(
         [], engine, NOTEBOOKS, "clean"
     )  # no lines: only prunes the build cache and dangling images
-    run, host, tags = EngineRun(engine, NOTEBOOKS), Host(), set()
-    for cell in cells:
-        beside = beside_live(cell, host, run, tags=tags)
-        assert beside.engine_label.startswith("Docker Engine ")
-        assert not beside.differing, beside_text(beside)
+    run, tags = EngineRun(engine, NOTEBOOKS), set()
+    try:
+        for cell in cells:
+            beside = beside_live(cell, None, run, tags=tags)  # the simulator plays the engine
+            assert beside.engine_label.startswith("Docker Engine ")
+            assert not beside.differing, beside_text(beside)
+    finally:
+        run.close()
 
 
 def test_notebook_00_lines_agree_live(engine) -> None:  # type: ignore[no-untyped-def]
@@ -41,17 +46,31 @@ def test_notebook_00_lines_agree_live(engine) -> None:  # type: ignore[no-untype
     _agree_live(engine, cells)
 
 
-@pytest.mark.parametrize("path", RECORDINGS, ids=[p.stem for p in RECORDINGS])
-def test_every_recorded_cell_agrees_live(engine, path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("notebook", RECORDED)
+def test_every_recorded_cell_agrees_live(engine, notebook: str) -> None:  # type: ignore[no-untyped-def]
+    path = NOTEBOOKS / "recorded" / recording_name(notebook, engine.profile().name)
+    assert path.exists(), f"no {path.name}: run scripts/record-engine-outputs --engine {engine.profile().name}"
     _agree_live(engine, _cells(Recording.load(path)))
 
 
-@pytest.mark.parametrize("path", RECORDINGS, ids=[p.stem for p in RECORDINGS])
-def test_recording_again_gives_the_same_outputs(engine, path: Path) -> None:  # type: ignore[no-untyped-def]
-    stored = Recording.load(path)
-    fresh = record(_cells(stored), engine, NOTEBOOKS, stored.notebook)
-    assert fresh.engine_version == engine.version()["Version"]
-    assert fresh.cells == stored.cells, f"{path.name} is stale: run scripts/record-engine-outputs"
+def test_a_live_run_removes_what_its_lines_made(engine) -> None:  # type: ignore[no-untyped-def]
+    """Images, containers and volumes the lines made go when the run closes; the rest stays."""
+    from layerlab.compare.leftovers import EngineObjects
+
+    before = EngineObjects.of(engine)
+    run = EngineRun(engine, NOTEBOOKS)
+    cell = (
+        "docker build -t course-app ../scenarios/builds/course-app\n"
+        "docker run --name ll-left1 -v ll-left-vol:/data course-app true\n"
+    )
+    try:
+        beside_live(cell, None, run)
+        made = EngineObjects.of(engine) - before
+        assert len(made.containers) == 1 and made.images and "ll-left-vol" in made.volumes
+    finally:
+        run.close()
+    assert not (EngineObjects.of(engine) - before)
+    assert not run.real.workdir.exists()
 
 
 def test_magic_finds_the_engine_and_shows_cached_on_both_sides(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +83,10 @@ def test_magic_finds_the_engine_and_shows_cached_on_both_sides(engine, monkeypat
         "docker build --no-cache -t course-app ../scenarios/builds/course-app\n"
         "docker build -t course-app ../scenarios/builds/course-app\n"
     )
-    assert magic.run_beside(cell, Host(), cwd=NOTEBOOKS, engine=found, echo=shown.append)
+    try:
+        assert magic.run_beside(cell, Host(), cwd=NOTEBOOKS, engine=found, echo=shown.append)
+    finally:
+        magic._close_engine_run()
     line, view = shown  # live: the engine it used, then the view
     assert line.startswith("Docker Engine ") and engine.host in line
     second = view.beside.rows[1]
@@ -86,9 +108,13 @@ def test_new_starts_the_engine_afresh_too(engine, monkeypatch) -> None:  # type:
     run_before = EngineRun(engine, NOTEBOOKS)
     beside_live(cell, Host(), run_before)  # the engine now has course-api's layers cached
     shown: list = []
-    assert magic.run_beside(
-        cell, Host(), cwd=NOTEBOOKS, engine=engine, echo=shown.append, fresh=True
-    )
+    try:
+        assert magic.run_beside(
+            cell, Host(), cwd=NOTEBOOKS, engine=engine, echo=shown.append, fresh=True
+        )
+    finally:
+        magic._close_engine_run()
+        run_before.close()
     line, view = shown
     assert "--new" in line
     assert not view.beside.differing, beside_text(view.beside)
