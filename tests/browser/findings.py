@@ -46,7 +46,7 @@ def _quote(text: str, limit: int = 90) -> str:
 
 
 def _thing(out: OutputView) -> str:
-    return {"text": "text output", "table": "table"}.get(out.kind, out.kind)
+    return {"text": "text output", "html": "HTML output"}.get(out.kind, out.kind)
 
 
 def fit(notebook: str, outs: list[OutputView], when: str = "after Run All") -> list[Finding]:

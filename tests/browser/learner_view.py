@@ -35,6 +35,7 @@ READ_CELLS = """(tol) => {
     if (o.matches('.jupyter-widgets') || o.querySelector('.jupyter-widgets')) return 'lab';
     if (o.querySelector('table')) return 'table';
     if (o.querySelector('img, svg, canvas')) return 'picture';
+    if (o.getAttribute('data-mime-type') === 'text/html') return 'html';  // e.g. %%docker --beside
     return 'text';
   };
   const read = (o, tag) => {
@@ -125,7 +126,7 @@ class OutputView:
     cell: int  # 1-based, as JupyterLab's status bar counts ("Cell 7/33")
     prompt: str  # "[4]:" once run, "[ ]:" before
     mime: str
-    kind: str  # exercise | lab (any other widget) | table | picture | text
+    kind: str  # exercise | lab (any other widget) | table | picture | html | text
     text: str
     column: int  # px the output has: the notebook's column minus the prompt
     widest: int  # px from the column's left edge to the right end of its widest content

@@ -4,7 +4,7 @@ The visit does what a learner does (open the notebook from a fresh workspace wit
 browser beside it, look before running, Run All from the menu) and records what was on
 screen at each moment; the tests then judge the record. Screenshots go under
 ``ARTIFACTS/learner-view/<notebook>/``: the window as opened and after Run All, and one
-PNG for every output that holds a picture, a table, a lab or an exercise.
+PNG for every output that holds a picture, a table, other HTML, a lab or an exercise.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from .lab import (
 from .learner_view import CellView, OutputView, outputs, read_cells
 
 RUN_TIMEOUT_MS = 180_000
-#: Outputs worth a picture of their own in the artefacts.
-SHOWN_KINDS = ("picture", "table", "lab", "exercise")
+#: Outputs worth a picture of their own in the artefacts (html: e.g. %%docker --beside).
+SHOWN_KINDS = ("picture", "table", "html", "lab", "exercise")
 #: JupyterLab updates a model's metadata shortly after the kernel connects; a notebook that
 #: would become modified then is seen as modified within this time.
 SETTLE_MS = 500
