@@ -87,3 +87,29 @@ def test_select_image_by_tag_in_a_multi_image_archive(tmp_path):
     result = run("inspect", "--json", "--image", "other:1", path)
     assert json.loads(result.stdout)["image_id"] == other.image_id
     assert len(read_archive(path)) == 2
+
+
+def test_play_takes_the_engine_to_play(tmp_path):
+    scenario = tmp_path / "s.scenario"
+    scenario.write_text("docker volume create v1\ndocker volume ls\n")
+    ok = run("play", "--engine", "28-containerd", scenario)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[:2] == ["$ docker volume create v1", "v1"]
+    bad = run("play", "--engine", "27", scenario)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and "'27'" in bad.stderr
+    from layerlab.engine.profile import PROFILES
+
+    assert all(repr(name) in bad.stderr for name in PROFILES)  # it says what there is
+    both = run("play", "--engine", "28", "--real", scenario)
+    assert both.returncode == 1 and "--engine picks the engine the simulator plays" in both.stderr
+
+
+def test_compare_without_an_engine_says_how_to_name_one(tmp_path, monkeypatch):
+    scenario = tmp_path / "s.scenario"
+    scenario.write_text("docker images\n")
+    monkeypatch.delenv("LAYERLAB_DOCKER_HOST", raising=False)
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
+    result = run("compare", scenario)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "does not answer" in result.stderr and "pass --host" in result.stderr

@@ -83,3 +83,68 @@ def test_the_lines_say_which_tags_they_make(tmp_path: Path):
         "docker commit -m 'a note' web web:1\ndocker commit web\ndocker images\n"
     )
     assert made_tags(commands, tmp_path) == {"app:latest", "app:2", "web:1"}
+
+
+class FakeEngine:
+    """Just enough of an engine for what compare does around the lines: volumes by name,
+    no containers or images; ``interrupt`` is the typed line at which Ctrl-C comes."""
+
+    def __init__(self, volumes: set[str], interrupt: list[str]) -> None:
+        self.volumes = set(volumes)
+        self.interrupt = interrupt
+        self.calls: list[list[str]] = []
+
+    def profile(self):  # type: ignore[no-untyped-def]
+        from layerlab.engine.profile import get_profile
+
+        return get_profile("20.10")
+
+    def docker(self, args: list[str], *, cwd: Path | None = None):  # type: ignore[no-untyped-def]
+        import subprocess
+
+        self.calls.append(args)
+        if args == self.interrupt:
+            raise KeyboardInterrupt
+        out = ""
+        if args[:2] == ["volume", "create"]:
+            self.volumes.add(args[-1])
+            out = args[-1] + "\n"
+        elif args[:2] == ["volume", "rm"]:
+            self.volumes -= set(args[3:])
+        elif args == ["volume", "ls", "-q"]:
+            out = "".join(f"{v}\n" for v in sorted(self.volumes))
+        return subprocess.CompletedProcess(args, 0, out, "")
+
+
+def test_compare_removes_what_it_made_and_its_folder_even_after_ctrl_c(tmp_path: Path, monkeypatch):
+    import tempfile
+
+    from layerlab.compare.scenario import compare_scenario
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    scenario = tmp_path / "s.scenario"
+    scenario.write_text("docker volume create made1\ndocker volume ls\n")
+    engine = FakeEngine({"theirs"}, interrupt=["volume", "ls"])
+    with pytest.raises(KeyboardInterrupt):
+        compare_scenario(scenario, engine, echo=lambda line: None)
+    assert engine.volumes == {"theirs"}  # the line's volume went, the user's stayed
+    assert ["volume", "rm", "-f", "made1"] in engine.calls
+    assert list((tmp_path / "tmp").iterdir()) == []  # no layerlab-real-* left behind
+
+
+def test_play_on_a_profile_plays_that_engine(tmp_path: Path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nCOPY a.txt /\n")
+    (tmp_path / "app" / "a.txt").write_text("a\n")
+    scenario = tmp_path / "s.scenario"
+    scenario.write_text("docker build -t app:1 app\ndocker history app:1\n")
+    sizes = {}
+    for profile in ("20.10", "28-containerd"):
+        out: list[str] = []
+        assert play(scenario, profile=profile, echo=out.append)
+        sizes[profile] = next(line for line in out if "COPY a.txt" in line and "# buildkit" in line).split()[-2]
+    assert sizes["20.10"] == "2B"  # the file's bytes in the classic store
+    # the containerd store: the snapshot's disk usage, its root directory and the file a 4 KiB
+    # block each (Engine 28.5 shows 8.19kB for WORKDIR /app, a directory in the root, alike)
+    assert sizes["28-containerd"] == "8.19kB"
