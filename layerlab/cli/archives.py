@@ -13,6 +13,19 @@ from layerlab.archive.read import ArchivedImage, select
 from layerlab.model.errors import LayerlabError
 
 IMAGE_HELP = "tag, id prefix or index, when the archive holds several images"
+#: Said under ``Image <config digest>`` when the archive names the image by another digest
+#: (a containerd image store's ``docker save``: its image id is the index or manifest).
+ENGINE_ID_LINE = "Id      {digest}  (the {what} index.json names: the image id in the containerd image store)"
+TARGET_WORDS = {"index": "image index", "manifest": "image manifest"}
+
+
+def engine_id_line(archived: ArchivedImage) -> str | None:
+    """The line naming the id an engine with the containerd image store gives the image,
+    when that is not the config digest; None otherwise."""
+    target = archived.target
+    if target is None or target.image_id == archived.image.image_id:
+        return None
+    return ENGINE_ID_LINE.format(digest=target.image_id, what=TARGET_WORDS["index" if target.is_index else "manifest"])
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,10 +50,18 @@ def _archived(args: argparse.Namespace, progress: bool | None) -> ArchivedImage:
 
 def inspect(args: argparse.Namespace, progress: bool | None) -> int:
     archived = _archived(args, progress)
+    engine_id = engine_id_line(archived)
     if args.json:
-        print(json.dumps(inspect_json(archived.image, archived.tags), indent=2))
-    else:
-        print(inspect_text(archived.image, archived.tags))
+        data = inspect_json(archived.image, archived.tags)
+        if engine_id is not None and archived.target is not None:
+            data["containerd_image_id"] = archived.target.image_id
+        print(json.dumps(data, indent=2))
+        return 0
+    text = inspect_text(archived.image, archived.tags)
+    if engine_id is not None:
+        head, _, rest = text.partition("\n")
+        text = f"{head}\n{engine_id}\n{rest}"
+    print(text)
     return 0
 
 

@@ -257,3 +257,35 @@ def test_the_engine_refuses_chains_beyond_layerlabs_limit(engine, tmp_path):
                 engine.remove_image(f"deep:{depth}", force=True)
             except EngineError:
                 pass
+
+
+def test_the_cli_reads_each_engines_archive_with_the_engines_ids(sample, engine, tmp_path):
+    """layerlab inspect / analyze / unpack on the engine's own docker save: the ids docker
+    image inspect gives, every layer, and the files docker export gives."""
+    import json
+    import sys
+
+    real, archived = sample
+
+    def layerlab(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([sys.executable, "-m", "layerlab", "-q", *args], capture_output=True,
+                              text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    inspected = json.loads(layerlab("inspect", "--json", str(real.tar)).stdout)
+    engine_id = inspected["containerd_image_id"] if engine.profile().containerd else inspected["image_id"]
+    assert engine_id == engine.inspect_image(real.tag)["Id"]
+    assert inspected["diff_ids"] == engine.inspect_image(real.tag)["RootFS"]["Layers"]
+    analysed = json.loads(layerlab("analyze", "--json", str(real.tar)).stdout)
+    assert len(analysed["layers"]) == len(real.diff_ids)
+    layerlab("unpack", str(real.tar), str(tmp_path / "root"))
+    exported = tmp_path / "export.tar"
+    engine.export_filesystem(real.tag, exported)
+    (tmp_path / "engine").mkdir()
+    with tarfile.open(exported) as tar:
+        tar.extractall(tmp_path / "engine", filter="fully_trusted")
+    theirs = _listing(tmp_path / "engine")
+    if "etc" in theirs and "etc" not in _listing(tmp_path / "root"):
+        del theirs["etc"]  # only there because the runtime mounted etc/hosts
+    assert _listing(tmp_path / "root") == theirs
