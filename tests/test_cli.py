@@ -113,3 +113,23 @@ def test_compare_without_an_engine_says_how_to_name_one(tmp_path, monkeypatch):
     result = run("compare", scenario)
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "does not answer" in result.stderr and "pass --host" in result.stderr
+
+
+def test_inspect_names_the_containerd_stores_id_of_its_archives(tmp_path):
+    """An archive saved by the containerd image store names the image by its index: inspect
+    shows that id (docker images shows it) under the config digest."""
+    from layerlab.engine.host import Host
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nCOPY a.txt /\n")
+    (tmp_path / "app" / "a.txt").write_text("a\n")
+    host = Host(engine="28-containerd")
+    host.build(tmp_path / "app", "app:1")
+    host.save(["app:1"], tmp_path / "app.tar")
+    image_id, config = host.image_id("app:1"), host.image("app:1").image_id
+    assert image_id != config
+    text = run("inspect", tmp_path / "app.tar").stdout.splitlines()
+    assert text[0] == f"Image   {config}"
+    assert text[1].startswith(f"Id      {image_id}  (the image index index.json names")
+    data = json.loads(run("inspect", "--json", tmp_path / "app.tar").stdout)
+    assert (data["image_id"], data["containerd_image_id"]) == (config, image_id)
