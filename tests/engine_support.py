@@ -49,6 +49,7 @@ import pytest
 from layerlab.compare.lines import parse_scenario
 from layerlab.compare.scenario import LineReport, compare_scenario
 from layerlab.engine.profile import PROFILES
+from layerlab.real.clients import env_file_of
 from layerlab.real.discovery import PrivateDockerd, engine_at, find_engine, named_engines
 from layerlab.real.engine import Engine, EngineError, EngineUnavailable
 
@@ -240,6 +241,35 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
         if private is not None:
             private.stop()
             atexit.unregister(private.stop)
+
+
+@pytest.fixture
+def fresh_engine(engine: Engine) -> Iterator[Engine]:
+    """A never-used engine playing the same profile: a private daemon of the same binaries and
+    image store as the session's (scripts/private-dockerd's folder says which), in a new
+    folder, stopped after the test. What a data root holds depends on everything the engine
+    ever did (Engine 28.5's classic store even keeps, for good, the layers two images saved
+    together share), so data-root scenarios start from nothing, as the model does. An engine
+    that is not a private daemon is used as it is, cleaned (:func:`clean_slate`)."""
+    env = env_file_of(engine.host)
+    if os.geteuid() != 0 or not env:
+        clean_slate(engine)
+        yield engine
+        return
+    private = PrivateDockerd(
+        PRIVATE_DOCKERD,
+        Path(_short_tmp_dir()),
+        prefix=Path(env["LAYERLAB_ENGINE_PREFIX"]) if env.get("LAYERLAB_ENGINE_PREFIX") else None,
+        image_store=env.get("LAYERLAB_IMAGE_STORE") or "classic",
+    )
+    atexit.register(private.stop)
+    try:
+        started = private.start()
+        assert started.profile().name == engine.profile().name, (started.profile(), engine.profile())
+        yield started
+    finally:
+        private.stop()
+        atexit.unregister(private.stop)
 
 
 def clean_slate(engine: Engine) -> None:

@@ -1,6 +1,7 @@
 """Every data-root scenario agrees with a real engine's /var/lib/docker (ids renamed after
 what they name): the paths, and the contents of link, lower, cache-id, diff, parent, size,
-mount-id, init-id and repositories.json (layerlab compare)."""
+mount-id, init-id and repositories.json (layerlab compare). Each scenario runs on a
+never-used engine of the session's profile (``fresh_engine``), as the model starts empty."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ SCENARIOS = sorted(
 
 
 @pytest.fixture
-def data_root(engine) -> Path:
-    root = Path(engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip())
+def data_root(fresh_engine) -> Path:
+    root = Path(fresh_engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip())
     if not (root / "containers").is_dir() or not os.access(root / "containers", os.R_OK):
         message = (
             f"the engine's data root {root} is not readable here (not root, or a remote engine)"
@@ -37,9 +38,10 @@ def test_there_are_at_least_four_dataroot_scenarios():
     assert all(any(c.argv[0] == "tree" for c in parse_scenario(p.read_text())) for p in SCENARIOS)
 
 
-def fresh_engine_state(engine, data_root: Path) -> None:
-    """As a never-used engine: no objects, and no layerdb/mounts, which the engine makes with
-    its first container and never removes (the model makes it the same way)."""
+def as_never_used(engine, data_root: Path) -> None:
+    """An engine used before (not a private daemon of ours): no objects, and no
+    layerdb/mounts, which the engine makes with its first container and never removes (the
+    model makes it the same way)."""
     clean_slate(engine)
     mounts = data_root / "image" / "overlay2" / "layerdb" / "mounts"
     if mounts.is_dir() and not any(mounts.iterdir()):
@@ -47,9 +49,11 @@ def fresh_engine_state(engine, data_root: Path) -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_dataroot_scenario_agrees_with_the_engine(engine, data_root, scenario):
-    fresh_engine_state(engine, data_root)
+def test_dataroot_scenario_agrees_with_the_engine(engine, fresh_engine, data_root, scenario):
+    if fresh_engine is engine:
+        as_never_used(engine, data_root)
     try:
-        assert_scenario_agrees(engine, scenario)
+        assert_scenario_agrees(fresh_engine, scenario)
     finally:
-        clean_slate(engine)
+        if fresh_engine is engine:
+            clean_slate(engine)
