@@ -113,7 +113,8 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
     def _command_box(self) -> list[w.Widget]:
         self.command = part(
             w.Text(
-                placeholder="docker run --name web alpine:3.20 true   or   tree /var/lib/docker -L 3",
+                placeholder="e.g. docker run --name web alpine:3.20 true",
+                tooltip="a docker command to run next, or tree /var/lib/docker -L 3 to change the view",
                 layout=w.Layout(width="34em"),
             ),
             _BOX, "command",
@@ -163,7 +164,7 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
         if isinstance(parsed, Command):
             self.walk.run(line)
         else:
-            top = f"{DATA_ROOT}/{parsed.path}" if parsed.path else None
+            top = parsed.full_path if parsed.path or parsed.root != DATA_ROOT else None
             if top is not None:
                 self.root.node(top)  # a path that is not there: an error, the view stays
             if parsed.depth is not None:
