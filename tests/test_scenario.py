@@ -148,3 +148,30 @@ def test_play_on_a_profile_plays_that_engine(tmp_path: Path):
     # the containerd store: the snapshot's disk usage, its root directory and the file a 4 KiB
     # block each (Engine 28.5 shows 8.19kB for WORKDIR /app, a directory in the root, alike)
     assert sizes["28-containerd"] == "8.19kB"
+
+
+def test_containerd_roots_compare_by_what_their_blobs_and_snapshots_are(tmp_path: Path):
+    """Two builds of the same lines give new digests (BuildKit's provenance carries times)
+    and new snapshot numbers: named after what they are, the two roots list alike."""
+    from layerlab.compare.lines import CONTAINERD_ROOT
+    from layerlab.compare.normalise_containerd import listing_of_containerd, normalise_containerd
+    from layerlab.dataroot import DataRoot
+    from layerlab.engine.host import Host
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nCOPY a.txt /\nCOPY b.txt /\n")
+    (tmp_path / "app" / "a.txt").write_text("a\n")
+    (tmp_path / "app" / "b.txt").write_text("b\n")
+
+    def named(seed: int) -> dict:
+        host = Host(engine="28-containerd", seed=seed)
+        host.build(tmp_path / "app", "app:1")
+        listing = listing_of_containerd(DataRoot.from_host(host).nodes, CONTAINERD_ROOT)
+        return normalise_containerd(listing, {host.image_id("app:1"): "app:1"})
+
+    first, second = named(1), named(2)
+    assert first == second
+    blobs = {p.rsplit("/", 1)[1] for p in first if p.startswith("io.containerd.content.v1.content/blobs/sha256/")}
+    assert {"<image app:1>", "<manifest app:1>", "<config app:1>", "<layer app:1#0>", "<layer app:1#1>"} <= blobs
+    assert any(b.startswith("<attestation manifest app:1") for b in blobs)
+    assert not any("unreferenced" in b or "sha256:" in b for b in blobs)

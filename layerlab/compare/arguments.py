@@ -14,7 +14,7 @@ from pathlib import Path
 
 from layerlab.model.reference import full_ref
 
-from .lines import DATA_ROOT, Command, ScenarioError
+from .lines import CONTAINERD_ROOT, DATA_ROOT, Command, ScenarioError
 
 __all__ = [
     "UNTAGGED",
@@ -104,10 +104,16 @@ def parse_build(argv: list[str], base: Path) -> BuildArgs:
 
 @dataclass
 class TreeArgs:
-    """``tree /var/lib/docker[/sub] [-L N]``: the path below the data root, and the depth."""
+    """``tree /var/lib/docker[/sub] [-L N]``: the path below the data root, and the depth;
+    or the same below containerd's root (``root``: ``/var/lib/containerd``)."""
 
-    path: str  # relative to the data root ("" for the root itself)
+    path: str  # relative to the root ("" for the root itself)
     depth: int | None
+    root: str = DATA_ROOT
+
+    @property
+    def full_path(self) -> str:
+        return f"{self.root}/{self.path}" if self.path else self.root
 
 
 def parse_tree(argv: list[str]) -> TreeArgs:
@@ -128,9 +134,12 @@ def parse_tree(argv: list[str]) -> TreeArgs:
             raise ScenarioError(f"tree: unsupported option {word!r} (supported: -L N)")
         paths.append(word)
         i += 1
-    if len(paths) != 1 or not (paths[0].rstrip("/") + "/").startswith(DATA_ROOT + "/"):
-        raise ScenarioError(f"tree: give one path at or under {DATA_ROOT}, got {' '.join(paths) or 'none'}")
-    return TreeArgs(paths[0].rstrip("/")[len(DATA_ROOT) :].strip("/"), depth)
+    roots = [r for r in (DATA_ROOT, CONTAINERD_ROOT) if len(paths) == 1 and (paths[0].rstrip("/") + "/").startswith(r + "/")]
+    if not roots:
+        raise ScenarioError(
+            f"tree: give one path at or under {DATA_ROOT} or {CONTAINERD_ROOT}, got {' '.join(paths) or 'none'}"
+        )
+    return TreeArgs(paths[0].rstrip("/")[len(roots[0]) :].strip("/"), depth, roots[0])
 
 
 @dataclass

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from layerlab.model.errors import LayerlabError
 from layerlab.model.units import human_size
 
 from .arguments import TreeArgs
-from .lines import Command
+from .lines import CONTAINERD_ROOT, Command
 from .normalise import Listing, normalise, within_depth
+from .normalise_containerd import normalise_containerd
 
 __all__ = [
     "Observation",
@@ -151,10 +153,18 @@ def df_summary_facts(rows: dict[str, tuple[str, ...]], containers: bool) -> dict
     return facts
 
 
-def tree_facts(listing: Listing, configs: Any, args: TreeArgs, *, engine: bool) -> tuple[dict[str, Any], int]:
-    """The data root under the tree's path, ids renamed, cut at its depth; and how many
-    directories were left out (BuildKit's snapshots, on an engine)."""
-    named, skipped = normalise(listing, configs, skip_unreferenced=engine)
+def tree_facts(
+    listing: Listing, configs: Any, args: TreeArgs, *, engine: bool,
+    tags: Mapping[str, str] | None = None, containers: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], int]:
+    """The data root (or containerd's root) under the tree's path, ids renamed, cut at its
+    depth; and how many directories were left out (BuildKit's snapshots, on an engine).
+    For containerd's root ``tags`` (image id -> tag) and ``containers`` (id -> name) name
+    blobs and tasks (:mod:`.normalise_containerd`)."""
+    if args.root == CONTAINERD_ROOT:
+        named, skipped = normalise_containerd(listing, tags or {}, containers), 0
+    else:
+        named, skipped = normalise(listing, configs, skip_unreferenced=engine)
     prefix = args.path + "/" if args.path else ""
     below = {p[len(prefix) :]: v for p, v in named.items() if p.startswith(prefix) and p != args.path}
     below = within_depth(below, args.depth)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from layerlab.model.errors import LayerlabError
 
 __all__ = [
+    "CONTAINERD_ROOT",
     "CONTAINER_VERBS",
     "DATA_ROOT",
     "SUPPORTED",
@@ -25,6 +26,9 @@ __all__ = [
 
 #: Where an engine keeps its images, layers and containers; ``tree`` lines look below it.
 DATA_ROOT = "/var/lib/docker"
+#: Where containerd keeps what the containerd image store holds (content, snapshots); ``tree``
+#: lines may look below it too.
+CONTAINERD_ROOT = "/var/lib/containerd"
 
 #: The docker verbs a line may use (``tree`` is not docker's, and is not listed).
 SUPPORTED = ("build", "tag", "rmi", "image rm", "history", "image inspect", "images", "image ls",
@@ -90,7 +94,8 @@ def parse_scenario(text: str) -> list[Command]:
             continue
         if not argv or argv[0] != "docker" or argv[1:2] == ["tree"]:
             raise ScenarioError(
-                f"line {number}: scenario lines are docker commands or 'tree {DATA_ROOT} [-L N]', got {line!r}"
+                f"line {number}: scenario lines are docker commands or 'tree {DATA_ROOT} [-L N]' "
+                f"(or {CONTAINERD_ROOT}), got {line!r}"
             )
         commands.append(Command(number, line, argv[1:]))
     return commands

@@ -13,6 +13,13 @@ import stat
 from pathlib import Path
 
 from .normalise import NAMING_FILES, TEACHING_FILES, Listing, compared
+from .normalise_containerd import BLOBS, DOCUMENT_BYTES, compared_in_containerd
+
+#: Where containerd may keep its root, below a data root first: dockerd running its own
+#: containerd (``<data-root>/containerd/daemon``), scripts/private-dockerd's containerd
+#: (``<data-root>/containerd``); else the system's.
+CONTAINERD_ROOTS = ("containerd/daemon", "containerd")
+SYSTEM_CONTAINERD_ROOT = Path("/var/lib/containerd")
 
 
 def read_data_root(path: str | Path) -> tuple[Listing, dict[str, bytes]]:
@@ -52,3 +59,40 @@ def read_data_root(path: str | Path) -> tuple[Listing, dict[str, bytes]]:
         configs = {p.name: p.read_bytes() for p in content.iterdir()}
     return listing, configs
 
+
+
+def containerd_root_of(docker_root: str | Path) -> Path:
+    """containerd's root for the engine whose data root is ``docker_root``."""
+    for below in CONTAINERD_ROOTS:
+        candidate = Path(docker_root) / below
+        if (candidate / "io.containerd.metadata.v1.bolt").is_dir():
+            return candidate
+    return SYSTEM_CONTAINERD_ROOT
+
+
+def read_containerd_root(path: str | Path) -> Listing:
+    """containerd's root as a listing: what a comparison looks at, documents' text kept
+    (an index, manifest, config or attestation names the blobs it refers to)."""
+    top = Path(path)
+    listing: Listing = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        rel_dir = os.path.relpath(dirpath, top)
+        rel_dir = "" if rel_dir == "." else rel_dir
+        for name in sorted(dirnames + filenames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if not compared_in_containerd(rel):
+                if name in dirnames:
+                    dirnames.remove(name)
+                continue
+            full = top / rel
+            st = full.lstat()
+            if stat.S_ISDIR(st.st_mode):
+                listing[rel] = ("dir", None)
+            elif stat.S_ISLNK(st.st_mode):
+                listing[rel] = ("symlink", os.readlink(full))
+            elif rel.startswith(BLOBS + "/") and st.st_size <= DOCUMENT_BYTES:
+                head = full.read_bytes()
+                listing[rel] = ("file", head.decode(errors="replace") if head[:1] == b"{" else None)
+            else:
+                listing[rel] = ("file", None)
+    return listing

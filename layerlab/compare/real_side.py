@@ -40,8 +40,8 @@ from .facts import (
     volume_facts,
 )
 from .leftovers import EngineObjects, remove
-from .lines import CONTAINER_VERBS, Command, ScenarioError
-from .real_dataroot import read_data_root
+from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, Command, ScenarioError
+from .real_dataroot import containerd_root_of, read_containerd_root, read_data_root
 
 __all__ = ["HANDLERS", "RealSide"]
 
@@ -215,18 +215,42 @@ def _df_verbose_facts(side: RealSide) -> dict[str, Any]:
 
 
 def _tree(side: RealSide, verb: str, args: list[str]) -> Observation:
-    """The engine's own data root (readable by root), printed and listed as the model's."""
+    """The engine's own data root, or its containerd's root (readable by root), printed and
+    listed as the model's."""
     tree = parse_tree(args)
     top = side.engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip()
-    listing, configs = read_data_root(top)
+    if tree.root == CONTAINERD_ROOT:
+        top = str(containerd_root_of(top))
+        listing, configs = read_containerd_root(top), {}
+        if not Path(top).is_dir():
+            raise ScenarioError(f"{tree.full_path}: the engine's containerd keeps no root here ({top})")
+    else:
+        listing, configs = read_data_root(top)
     nodes = {top: Node(top, "dir", "the engine's data root", "dockerd")}
     for rel, (kind, text) in listing.items():
         nodes[f"{top}/{rel}"] = Node(f"{top}/{rel}", kind, "on the engine", "", text)  # type: ignore[arg-type]
     root = DataRoot(nodes, "containerd" if side.engine.profile().containerd else "overlay2", [], [], (top,))
     text = root.tree(tree.depth, f"{top}/{tree.path}" if tree.path else None)
-    facts, skipped = tree_facts(listing, configs, tree, engine=True)
+    facts, skipped = tree_facts(listing, configs, tree, engine=True, tags=_tags(side), containers=_names(side))
     note = f"left out {skipped} BuildKit snapshot directories of build contexts (not modelled)" if skipped else ""
     return Observation(True, text, facts, note)
+
+
+def _tags(side: RealSide) -> dict[str, str]:
+    """image id -> its first tag (by name), as the simulated side names images."""
+    tags: dict[str, str] = {}
+    out = side.engine.docker(["images", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}:{{.Tag}}"]).stdout
+    for line in sorted(out.splitlines()):
+        image_id, _, ref = line.partition("\t")
+        if "<none>" not in ref:
+            tags[image_id] = min(tags.get(image_id, full_ref(ref)), full_ref(ref))
+    return tags
+
+
+def _names(side: RealSide) -> dict[str, str]:
+    """container id -> name."""
+    out = side.engine.docker(["ps", "-a", "--no-trunc", "--format", "{{.ID}}\t{{.Names}}"]).stdout
+    return dict(line.split("\t", 1) for line in out.splitlines() if "\t" in line)
 
 
 # -- containers and volumes -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from layerlab.dataroot import DataRoot
 from layerlab.engine.host import Host
 from layerlab.engine.profile import EngineProfile, get_profile
 from layerlab.model.errors import LayerlabError
+from layerlab.model.reference import full_ref
 from layerlab.model.units import human_size
 
 from .arguments import parse_build, parse_run, parse_tree, split_flags
@@ -33,8 +34,9 @@ from .facts import (
     tree_facts,
     volume_facts,
 )
-from .lines import CONTAINER_VERBS, DATA_ROOT, Command
+from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, DATA_ROOT, Command
 from .normalise import listing_of
+from .normalise_containerd import listing_of_containerd
 
 __all__ = ["HANDLERS", "SimulatedSide", "host_playing", "plays", "profile_of"]
 
@@ -166,9 +168,16 @@ def _system_df(side: SimulatedSide, args: list[str]) -> Observation:
 
 def _tree(side: SimulatedSide, args: list[str]) -> Observation:
     tree = parse_tree(args)
-    root = DataRoot.from_host(side.host)
-    text = root.tree(tree.depth, f"{DATA_ROOT}/{tree.path}" if tree.path else None)
-    configs = {i.removeprefix("sha256:"): r.image.config_bytes for i, r in side.host.images.items()}
+    host = side.host
+    root = DataRoot.from_host(host)
+    text = root.tree(tree.depth, tree.full_path)
+    if tree.root == CONTAINERD_ROOT:
+        tags = {image_id: full_ref(tag) for tag, image_id in sorted(host.tags.items(), reverse=True)}
+        containers = {cid: c.name for cid, c in host.containers.items()}
+        listing = listing_of_containerd(root.nodes, CONTAINERD_ROOT)
+        facts, _ = tree_facts(listing, {}, tree, engine=False, tags=tags, containers=containers)
+        return Observation(True, text, facts)
+    configs = {i.removeprefix("sha256:"): r.image.config_bytes for i, r in host.images.items()}
     facts, _ = tree_facts(listing_of(root.nodes, DATA_ROOT), configs, tree, engine=False)
     return Observation(True, text, facts)
 
