@@ -26,8 +26,11 @@ def base(engine, tmp_path):
             engine.docker(["rm", "-f", "-v", name])
         except EngineError:
             pass
-    yield side
-    engine.docker(["rm", "-f", "-v", "e1", "e2"])
+    try:
+        yield side
+    finally:
+        engine.docker(["rm", "-f", "-v", "e1", "e2"])
+        side.close()
 
 
 def test_init_layer_never_shows_and_model_diff_matches(engine, base):
