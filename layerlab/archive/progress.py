@@ -32,7 +32,11 @@ def byte_progress(total: int, description: str, show: bool | None = None) -> Ite
     if not show:
         yield lambda n: None
         return
-    from tqdm.auto import tqdm
+    # our own test of where we run, not tqdm.auto's guess (which a test's IPython shell fools)
+    if _in_notebook():
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm.std import tqdm
 
     with tqdm(total=total, desc=description, unit="B", unit_scale=True, unit_divisor=1024, leave=False) as bar:
         yield bar.update
