@@ -6,16 +6,21 @@ in both merges their children. :class:`MergedView` holds the state and answers l
 :class:`~layerlab.model.overlay.Overlay` adds the changes (copy-up, whiteouts, opaque
 directories). Its public reads (``entry``, ``children``, ``lower_entry``, ``upper``...)
 take *layer paths*: no leading ``/``, symlinks already resolved (:meth:`MergedView.resolve`).
+
+With the kernel's ``redirect_dir`` (:mod:`.kernel_options`) an upper directory may carry a
+redirect: the lower directory its children are looked up in is the one it was renamed from
+(a name in the same parent, or a ``/``-rooted path), not the one at its own name.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 from .content import Content
 from .fs import Dir, Entry, File, Hardlink, Symlink, ancestors, walk_key
+from .kernel_options import COMMON_KERNEL, KernelOverlay
 from .layer import Layer
 from .pathwalk import FsError, PathQueries, resolve_path
 from .tree import Tree
@@ -39,8 +44,10 @@ def join(parent: str, name: str) -> str:
 class MergedView(PathQueries):
     """Read-only layers (bottom first) plus one upper layer, as lookups see them."""
 
-    def __init__(self, layers: Sequence[Layer] = ()) -> None:
+    def __init__(self, layers: Sequence[Layer] = (), *, kernel: KernelOverlay = COMMON_KERNEL) -> None:
         self.layers = tuple(layers)
+        #: the kernel's overlay features this mount has (redirect_dir, metacopy)
+        self.kernel = kernel
         tree = Tree()
         self._origin: dict[str, int] = {}  # lower path -> index of the layer that last set it
         for index, layer in enumerate(self.layers):
@@ -54,6 +61,10 @@ class MergedView(PathQueries):
             self._lower_children[parent].add(name)
         self._upper: dict[str, Entry | Whiteout] = {}
         self._opaque: set[str] = set()
+        #: upper directory -> its ``trusted.overlay.redirect``, as the kernel writes it
+        self._redirect: dict[str, str] = {}
+        #: upper files that hold metadata only (metacopy): their data is still the lower file's
+        self._metacopy: set[str] = set()
 
     # -- lookup by layer path -------------------------------------------------------------
     def entry(self, path: str) -> Entry | None:
@@ -65,15 +76,15 @@ class MergedView(PathQueries):
             return None
         if upper is not None:
             return upper  # type: ignore[return-value]
-        if path in self._lower and self._lower_visible(path):
-            return self._lower[path]
-        return None
+        below = self._lower_name(path)
+        return None if below is None else self._lower.get(below)
 
     def children(self, path: str) -> list[str]:
         """The names visible in the directory at a layer path, sorted."""
         names: set[str] = set()
-        if path not in self._opaque and (path == "" or self._lower_visible(path) or path in self._upper):
-            names |= {n for n in self._lower_children.get(path, ()) if self.entry(join(path, n)) is not None}
+        below = self._lower_dir(path)
+        if below is not None:
+            names |= {n for n in self._lower_children.get(below, ()) if self.entry(join(path, n)) is not None}
         prefix = path + "/" if path else ""
         for upper_path, upper in self._upper.items():
             if upper_path.startswith(prefix) and "/" not in upper_path[len(prefix) :] and upper is not WHITEOUT:
@@ -97,6 +108,16 @@ class MergedView(PathQueries):
     def opaque_dirs(self) -> frozenset[str]:
         return frozenset(self._opaque)
 
+    @property
+    def redirects(self) -> Mapping[str, str]:
+        """Upper directories renamed from a lower one (redirect_dir): path -> redirect xattr."""
+        return MappingProxyType(self._redirect)
+
+    @property
+    def metacopy_files(self) -> frozenset[str]:
+        """Upper files copied up without their data (metacopy): the data is still below."""
+        return frozenset(self._metacopy)
+
     def upper_paths(self) -> list[str]:
         return sorted(self._upper, key=walk_key)
 
@@ -114,15 +135,82 @@ class MergedView(PathQueries):
                 total += entry.size
         return total
 
-    def _lower_visible(self, path: str) -> bool:
-        """Whether a lower entry at ``path`` would show through the upper layer."""
-        for parent in ancestors(path):
-            upper = self._upper.get(parent)
-            if upper is WHITEOUT or (upper is not None and not isinstance(upper, Dir)):
-                return False
-            if parent in self._opaque:
-                return False
-        return path not in self._upper
+    def _lower_dir(self, path: str) -> str | None:
+        """Where the kernel looks up the children of the directory at ``path`` in the lower
+        layers (following redirects), or None: an opaque, whited-out or non-directory entry."""
+        if path == "":
+            return ""
+        upper = self._upper.get(path)
+        if upper is WHITEOUT or (upper is not None and not isinstance(upper, Dir)) or path in self._opaque:
+            return None
+        return self._lower_name(path)
+
+    def _lower_name(self, path: str) -> str | None:
+        """The lower path a lookup of ``path`` lands on: its parent's lower directory and its
+        name, or its own redirect (a ``/``-rooted one from the root, whatever its parent)."""
+        if not self._redirect:  # the common case: the same path, unless something above hides it
+            for parent in ancestors(path):
+                upper = self._upper.get(parent)
+                if upper is WHITEOUT or (upper is not None and not isinstance(upper, Dir)) or parent in self._opaque:
+                    return None
+            return path
+        redirect = self._redirect.get(path)
+        if redirect is not None and redirect.startswith("/"):
+            return redirect[1:]
+        parent, _, name = path.rpartition("/")
+        below = self._lower_dir(parent)
+        return None if below is None else join(below, redirect or name)
+
+    def _check_parent(self, real: str) -> str:
+        """The parent directory of ``real``, as path lookup finds it (no copy-up)."""
+        parent = real.rpartition("/")[0]
+        entry = self.entry(parent)
+        if entry is None:
+            raise FsError("ENOENT", parent or "/")
+        if not isinstance(entry, Dir):
+            raise FsError("ENOTDIR", parent)
+        return parent
+
+    def _has_lower(self, path: str) -> bool:
+        """Whether the entry visible at ``path`` has a lower one under it (merged or lower)."""
+        below = None if path in self._opaque else self._lower_name(path)
+        return below is not None and below in self._lower
+
+    def _is_merged(self, real: str) -> bool:
+        """Whether the directory at ``real`` merges an upper and a lower directory."""
+        return real == "" or (self._has_lower(real) and isinstance(self._lower[self._lower_name(real) or ""], Dir))
+
+    def _subtree(self, real: str) -> Iterator[str]:
+        for name in self.children(real):
+            child = join(real, name)
+            yield child
+            if isinstance(self.entry(child), Dir):
+                yield from self._subtree(child)
+
+    def _redirect_for_move(self, old: str, new: str) -> str:
+        """The redirect the kernel writes on a merged or lower directory moved from ``old`` to
+        ``new`` (fs/overlayfs/dir.c ovl_set_redirect): the old name within one directory, a
+        ``/``-rooted path into another; a redirect it has already is kept unless relative
+        and moving to another directory."""
+        samedir = old.rpartition("/")[0] == new.rpartition("/")[0]
+        current = self._redirect.get(old)
+        if current is not None and (samedir or current.startswith("/")):
+            return current
+        return old.rpartition("/")[2] if samedir else "/" + self._redirect_path(old)
+
+    def _redirect_path(self, path: str) -> str:
+        """The path the kernel writes as an absolute redirect: each name, or its redirect."""
+        redirect = self._redirect.get(path)
+        if redirect is not None and redirect.startswith("/"):
+            return redirect[1:]
+        parent, _, name = path.rpartition("/")
+        return join(self._redirect_path(parent) if parent else "", redirect or name)
+
+    def _lower_positive(self, path: str) -> bool:
+        """Whether the lower layers hold this name in its parent (a delete must leave a whiteout)."""
+        parent, _, name = path.rpartition("/")
+        below = self._lower_dir(parent)
+        return below is not None and join(below, name) in self._lower
 
     # -- lookup by container path -----------------------------------------------------------
     def resolve(self, path: str, *, cwd: str = "/", follow: bool = True) -> str:
@@ -163,7 +251,7 @@ class MergedView(PathQueries):
             return None
         if real in self._upper:
             return "upper"
-        return self._origin.get(real, 0)
+        return self._origin.get(self._lower_name(real) or real, 0)
 
     # -- the upper layer as a changeset ------------------------------------------------------
     def diff(self) -> Layer:

@@ -8,11 +8,17 @@ where copy-up, whiteouts and opaque directories happen:
 - the first change to a lower file or directory copies it up whole (its parents first):
   on open for write or append, chmod, chown, utime, truncate, hard link, rename of a file;
   a write that truncates (``>``) copies no data, as the kernel's O_TRUNC copy-up does;
+  with the kernel's ``metacopy`` (:mod:`.kernel_options`) chmod, chown, utime, a hard link
+  and a file rename copy up metadata only, and the data follows on the first append or
+  truncate;
 - deleting a lower entry leaves a whiteout; making a directory where a whiteout is makes
   an opaque directory; removing a lower directory tree leaves one whiteout, not an opaque dir;
-- renaming a directory that exists in a lower layer fails with EXDEV (Docker mounts
-  without ``redirect_dir``), which is why ``mv`` falls back to copy and delete; a directory
-  made in the upper layer can move, and moved into a merged directory it becomes opaque.
+- renaming a directory that exists in a lower layer fails with EXDEV unless the kernel has
+  ``redirect_dir`` on (Docker does not set it: the kernel's default decides, off on most
+  distributions), which is why ``mv`` falls back to copy and delete; with it the directory
+  alone is copied up and carries a redirect to its old name, and the old name gets a
+  whiteout; a directory made in the upper layer can always move, and moved into a merged
+  directory it becomes opaque.
 
 ``diff()`` returns the upper directory as a Layer: what ``docker diff``, ``docker commit``
 and a build step's layer are made of.
@@ -20,16 +26,20 @@ and a build step's layer are made of.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from .content import ConcatContent, Content, PrefixContent, as_content
 from .fs import Dir, Entry, File, Symlink, ancestors, is_within
+from .kernel_options import COMMON_KERNEL, KernelOverlay
 from .layer import Layer
-from .merged import WHITEOUT, MergedView, Whiteout, join
+from .merged import WHITEOUT, MergedView, Whiteout
 from .pathwalk import FsError
 
 __all__ = ["WHITEOUT", "Checkpoint", "CopyUp", "FsError", "Overlay", "Whiteout"]
+
+#: Copy-ups that need only the file's metadata when the kernel has metacopy on.
+METADATA_REASONS = frozenset({"chmod", "chown", "utime", "hard link", "rename"})
 
 
 @dataclass(frozen=True)
@@ -53,24 +63,29 @@ class Checkpoint:
     upper: Mapping[str, Entry | Whiteout]
     opaque: frozenset[str]
     copy_ups: int  # how many copy-up records there were
+    redirects: Mapping[str, str] = field(default_factory=dict)
+    metacopy: frozenset[str] = frozenset()
 
 
 class Overlay(MergedView):
     """Read-only layers (bottom first) plus one writable upper layer."""
 
-    def __init__(self, layers: Sequence[Layer] = ()) -> None:
-        super().__init__(layers)
+    def __init__(self, layers: Sequence[Layer] = (), *, kernel: KernelOverlay = COMMON_KERNEL) -> None:
+        super().__init__(layers, kernel=kernel)
         self.copy_ups: list[CopyUp] = []
 
     # -- checkpoints ----------------------------------------------------------------------
     def checkpoint(self) -> Checkpoint:
         """The upper layer now (entries are immutable: a shallow copy keeps them)."""
-        return Checkpoint(dict(self._upper), frozenset(self._opaque), len(self.copy_ups))
+        return Checkpoint(dict(self._upper), frozenset(self._opaque), len(self.copy_ups), dict(self._redirect),
+                          frozenset(self._metacopy))
 
     def rollback(self, checkpoint: Checkpoint) -> None:
         """Put the upper layer back as it was at ``checkpoint`` (copy-up records too)."""
         self._upper = dict(checkpoint.upper)
         self._opaque = set(checkpoint.opaque)
+        self._redirect = dict(checkpoint.redirects)
+        self._metacopy = set(checkpoint.metacopy)
         del self.copy_ups[checkpoint.copy_ups :]
 
     def place(self, path: str, entry: Entry) -> None:
@@ -85,27 +100,33 @@ class Overlay(MergedView):
             if parent not in self._upper:
                 entry = self.entry(parent)
                 assert isinstance(entry, Dir), parent
+                origin = self._origin.get(self._lower_name(parent) or parent, 0)
                 self._upper[parent] = entry
-                self.copy_ups.append(CopyUp("/" + parent, 0, self._origin.get(parent, 0), f"parent of /{path}"))
+                self.copy_ups.append(CopyUp("/" + parent, 0, origin, f"parent of /{path}"))
         if path in self._upper or path == "":
+            if data and path in self._metacopy and reason not in METADATA_REASONS:
+                self._copy_data(path, reason)
             return
         entry = self.entry(path)
         assert entry is not None, path
-        size = entry.size if isinstance(entry, File) and data else 0
+        meta = self.kernel.metacopy and isinstance(entry, File) and reason in METADATA_REASONS
+        size = entry.size if isinstance(entry, File) and data and not meta else 0
+        origin = self._origin.get(self._lower_name(path) or path, 0)
         if isinstance(entry, File):
             entry = replace(entry)  # a new inode: copy-up breaks hard links
         self._upper[path] = entry
-        self.copy_ups.append(CopyUp("/" + path, size, self._origin.get(path, 0), reason))
+        if meta:
+            self._metacopy.add(path)
+            reason += " (metacopy: metadata only)"
+        self.copy_ups.append(CopyUp("/" + path, size, origin, reason))
 
-    def _check_parent(self, real: str) -> str:
-        """The parent directory of ``real``, as path lookup finds it (no copy-up)."""
-        parent = real.rpartition("/")[0]
-        entry = self.entry(parent)
-        if entry is None:
-            raise FsError("ENOENT", parent or "/")
-        if not isinstance(entry, Dir):
-            raise FsError("ENOTDIR", parent)
-        return parent
+    def _copy_data(self, path: str, reason: str) -> None:
+        """The first write to a metadata-only copy: the kernel copies the data up now."""
+        entry = self._upper[path]
+        self._metacopy -= {p for p in self._metacopy if self._upper.get(p) is entry}
+        size = entry.size if isinstance(entry, File) else 0
+        origin = self._origin.get(self._lower_name(path) or path, 0)
+        self.copy_ups.append(CopyUp("/" + path, size, origin, f"{reason}: the data of a metadata-only copy"))
 
     def _parent_for_create(self, real: str) -> None:
         parent = self._check_parent(real)
@@ -120,13 +141,16 @@ class Overlay(MergedView):
 
     def _create(self, real: str, entry: Entry) -> None:
         """A new entry: in a setgid directory it takes the directory's group (a new
-        directory also inherits the setgid bit), as Linux's inode_init_owner does."""
+        directory also inherits the setgid bit), as Linux's inode_init_owner does. With
+        redirect_dir a new directory in a merged one is made opaque (the kernel's shortcut)."""
         parent = self.entry(real.rpartition("/")[0])
         if isinstance(parent, Dir) and parent.mode & 0o2000:
             entry = replace(entry, gid=parent.gid)
             if isinstance(entry, Dir):
                 entry = replace(entry, mode=entry.mode | 0o2000)
         self._put(real, entry)
+        if isinstance(entry, Dir) and self.kernel.redirects and self._is_merged(real.rpartition("/")[0]):
+            self._opaque.add(real)
 
     # -- changes ------------------------------------------------------------------------
     def write(
@@ -153,6 +177,8 @@ class Overlay(MergedView):
         if not isinstance(entry, File):
             raise FsError("EINVAL", real, "not a regular file")
         self._copy_up(real, "open for append" if append else "open for write (O_TRUNC)", data=append)
+        if not append:  # O_TRUNC: nothing of a metadata-only copy's data is needed any more
+            self._metacopy -= {p for p in self._metacopy if self._upper.get(p) is self._upper[real]}
         current = self._upper[real]
         assert isinstance(current, File)
         new = ConcatContent(current.content, content) if append else content
@@ -196,10 +222,13 @@ class Overlay(MergedView):
 
     def _delete(self, real: str) -> None:
         """Drop an entry (and all below it) from the upper layer; whiteout what is below."""
+        whiteout = self._lower_positive(real)
         for path in [p for p in self._upper if is_within(p, real)]:
             del self._upper[path]
         self._opaque = {p for p in self._opaque if not is_within(p, real)}
-        if real in self._lower and all(p not in self._opaque for p in ancestors(real)):
+        self._redirect = {p: r for p, r in self._redirect.items() if not is_within(p, real)}
+        self._metacopy = {p for p in self._metacopy if not is_within(p, real)}
+        if whiteout:
             self._upper[real] = WHITEOUT
 
     def unlink(self, path: str, *, cwd: str = "/") -> None:
@@ -258,41 +287,39 @@ class Overlay(MergedView):
                 raise FsError("ENOTDIR", new)
         elif isinstance(target, Dir):
             raise FsError("EISDIR", new)
+        redirect = None
         if isinstance(entry, Dir):
-            if self._in_lower(old) or any(self._in_lower(p) for p in self._subtree(old)):
-                raise FsError("EXDEV", old, "a lower directory cannot be renamed without redirect_dir")
+            if self._has_lower(old) or any(self._has_lower(p) for p in self._subtree(old)):
+                if not self.kernel.redirects:
+                    raise FsError("EXDEV", old, "a lower directory cannot be renamed without redirect_dir")
+                redirect = self._redirect_for_move(old, new) if self._has_lower(old) else None
             if isinstance(target, Dir) and self.children(new):
                 raise FsError("ENOTEMPTY", new)
         self._parent_for_create(new)
         self._copy_up(old, "rename")
-        moved = {p: e for p, e in self._upper.items() if is_within(p, old) and e is not WHITEOUT}
+        moved = {p: e for p, e in self._upper.items() if is_within(p, old)}
         opaque = {p for p in self._opaque if is_within(p, old)}
+        redirects = {p: r for p, r in self._redirect.items() if is_within(p, old) and p != old}
+        metacopy = {p for p in self._metacopy if is_within(p, old)}
         self._parent_for_create(old)
         self._delete(old)
         if target is not None:
             self._delete(new)
         for path, moved_entry in moved.items():
-            self._put(new + path[len(old) :], moved_entry)
+            if moved_entry is WHITEOUT:  # deleted lower children stay deleted below a redirect
+                self._upper[new + path[len(old) :]] = WHITEOUT
+            else:
+                self._put(new + path[len(old) :], moved_entry)  # type: ignore[arg-type]
         self._opaque |= {new + p[len(old) :] for p in opaque}
-        if isinstance(entry, Dir) and old not in opaque and self._is_merged(new.rpartition("/")[0]):
+        self._redirect |= {new + p[len(old) :]: r for p, r in redirects.items()}
+        self._metacopy |= {new + p[len(old) :] for p in metacopy}
+        if redirect is not None:  # a merged or lower directory: found below by its old name
+            self._redirect[new] = redirect
+            self._opaque.discard(new)
+        elif isinstance(entry, Dir) and old not in opaque and self._is_merged(new.rpartition("/")[0]):
             # the kernel marks a (pure upper) directory moved into a merged directory
             # opaque, so nothing a lower layer holds at the new name can show through
             self._opaque.add(new)
-
-    def _in_lower(self, path: str) -> bool:
-        """Whether the entry visible at ``path`` has (or had) a lower copy underneath."""
-        return path in self._lower and all(p not in self._opaque for p in ancestors(path) + [path])
-
-    def _is_merged(self, real: str) -> bool:
-        """Whether the directory at ``real`` merges an upper and a lower directory."""
-        return real == "" or (self._in_lower(real) and isinstance(self._lower[real], Dir))
-
-    def _subtree(self, real: str) -> Iterator[str]:
-        for name in self.children(real):
-            child = join(real, name)
-            yield child
-            if isinstance(self.entry(child), Dir):
-                yield from self._subtree(child)
 
     def _change_meta(self, path: str, cwd: str, follow: bool, reason: str, **changes: int) -> None:
         real = self.resolve(path, cwd=cwd, follow=follow)
@@ -339,3 +366,4 @@ class Overlay(MergedView):
         self._copy_up(old, "hard link")
         self._parent_for_create(new)
         self._put(new, self._upper[old])  # type: ignore[arg-type]
+        self._metacopy |= {new} if old in self._metacopy else set()

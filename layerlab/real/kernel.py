@@ -26,6 +26,7 @@ from typing import Sequence
 
 from layerlab.model.content import BytesContent
 from layerlab.model.fs import Device, Dir, Entry, File, Hardlink, Symlink, ancestors, walk_key
+from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
 from layerlab.model.layer import Layer
 
 __all__ = [
@@ -205,11 +206,14 @@ class OverlayMount:
     makes ``upper``, ``work`` and ``merged`` and mounts
     ``overlay -o index=off,...,lowerdir=lowerN:...:lower0,upperdir=upper,workdir=work merged``.
     ``upper_root`` puts ``upper`` and ``work`` elsewhere (same filesystem as each other).
+    ``kernel`` sets redirect_dir and metacopy as mount options (default: both off).
     On exit it unmounts and removes everything it made, also when the body failed.
     """
 
-    def __init__(self, layers: Sequence[Layer], root: Path | None = None, *, upper_root: Path | None = None) -> None:
+    def __init__(self, layers: Sequence[Layer], root: Path | None = None, *, upper_root: Path | None = None,
+                 kernel: KernelOverlay = COMMON_KERNEL) -> None:
         self.layers = tuple(layers)
+        self.kernel = kernel
         self._given_root = root
         self._upper_root = upper_root
         self.root: Path = Path()
@@ -249,7 +253,8 @@ class OverlayMount:
             if any(c in str(path) for c in ":,\\"):
                 raise KernelError(errno.EINVAL, f"overlay paths may not contain ':', ',' or '\\': {path}")
         lowerdir = ":".join(str(p) for p in reversed(self.lowers))
-        self.options = ",".join([*MOUNT_OPTIONS, f"lowerdir={lowerdir}", f"upperdir={self.upper}", f"workdir={self.work}"])
+        features = ("index=off", *self.kernel.mount_options().split(","))  # MOUNT_OPTIONS by default
+        self.options = ",".join([*features, f"lowerdir={lowerdir}", f"upperdir={self.upper}", f"workdir={self.work}"])
         _mount("overlay", self.merged, "overlay", self.options)
         self._mounted = True
 
