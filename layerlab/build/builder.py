@@ -26,8 +26,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from layerlab.model.image import HistoryEntry, Image
+from layerlab.model.disk_blocks import snapshot_usage
 from layerlab.model.layer import Layer
 from layerlab.model.overlay import FsError, Overlay
+from layerlab.model.overlay_xattrs import step_xattr_blocks
 
 from .config import CONFIG_STEPS
 from .context import BuildContext
@@ -50,6 +52,7 @@ from .dockerfile import (
     split_stages,
 )
 from .errors import BuildError
+from .local_sources import local_sources
 from .log import BuildResult, StepLog, buildkit_ref
 from .run import run_step
 from .state import StageState, cache_key
@@ -77,6 +80,11 @@ class BuildCache:
 
     layers: dict[str, Layer | None] = field(default_factory=dict)
     created: dict[str, str] = field(default_factory=dict)
+    #: BuildKit's local sources (:mod:`.local_sources`), one set per context directory
+    sources: dict[str, dict[str, Layer]] = field(default_factory=dict)
+    #: containerd store: the disk BuildKit's own snapshot of each step takes (its upper
+    #: directory as the step left it, overlay xattrs included), by cache key
+    snapshots: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.layers)
@@ -84,6 +92,14 @@ class BuildCache:
     def clear(self) -> None:
         self.layers.clear()
         self.created.clear()
+        self.sources.clear()
+        self.snapshots.clear()
+
+    def keep_sources(self, context: BuildContext, dockerfile: str | None = None) -> None:
+        """What BuildKit keeps of ``context`` after a build from it (:mod:`.local_sources`)."""
+        if dockerfile is not None and dockerfile != context.dockerfile:
+            context = BuildContext(context.entries, dockerfile, root=context.root)
+        self.sources[context.root or "(in memory)"] = local_sources(context)
 
 
 @dataclass
@@ -98,6 +114,7 @@ class _Build:
     built: dict[str, StageState] = field(default_factory=dict)  #: finished stages by index and name
     steps: list[StepLog] = field(default_factory=list)
     new_cache: dict[str, Layer | None] = field(default_factory=dict)
+    new_snapshots: dict[str, int] = field(default_factory=dict)
     shown_bases: set[str] = field(default_factory=set)
     buildkit: BuildKit = BUILDKIT_0_8
     compare_lower: bool = False
@@ -149,6 +166,8 @@ def build(
     assert final is not None
     cache.layers.update(run.new_cache)  # only a successful build feeds the cache
     cache.created.update(run.new_created)
+    cache.snapshots.update(run.new_snapshots)
+    cache.keep_sources(context, text)
     names = {stage.index: stage.name for stage in stages if stage.name}
     return BuildResult(final.image(), run.steps, tag, time.perf_counter() - started, base_rows, names)
 
@@ -262,6 +281,7 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
         except FsError as err:
             raise BuildError(f"line {instruction.line}: {word}: {err}") from None
         if log.layer is not None and run.compare_lower:
+            run.new_snapshots[key] = snapshot_usage(log.layer) + step_xattr_blocks(log.layer, state.layers)
             log.layer = compared_with_lower(log.layer, state.layers)
         run.new_cache[key] = log.layer
     state.key = key

@@ -22,9 +22,12 @@ class ContextError(LayerlabError):
 class BuildContext:
     """Context-relative paths mapped to entries (files read lazily from disk)."""
 
-    def __init__(self, entries: Mapping[str, Entry], dockerfile: str | None = None) -> None:
+    def __init__(self, entries: Mapping[str, Entry], dockerfile: str | None = None, *,
+                 root: str | None = None) -> None:
         self.entries = dict(sorted(entries.items(), key=lambda kv: walk_key(kv[0])))
         self.dockerfile = dockerfile
+        #: the directory it was read from (BuildKit keeps one set of local sources per directory)
+        self.root = root
 
     @classmethod
     def from_dir(cls, root: str | Path, dockerfile: str = "Dockerfile") -> BuildContext:
@@ -50,7 +53,7 @@ class BuildContext:
                     entries[rel] = File(content=_disk_content(full, st.st_size), mode=mode)
         dockerfile_path = root / dockerfile
         text = dockerfile_path.read_text() if dockerfile_path.is_file() else None
-        return cls(entries, text)
+        return cls(entries, text, root=str(root.resolve()))
 
     @classmethod
     def from_files(cls, files: Mapping[str, bytes | str | Entry], dockerfile: str | None = None) -> BuildContext:

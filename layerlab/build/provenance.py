@@ -53,19 +53,25 @@ def purl(name: str | None, platform: Mapping[str, str]) -> str:
 
 
 def provenance(subject: Descriptor, name: str | None, platform: Mapping[str, str], *, invocation_id: str,
-               started: str, finished: str, args: Mapping[str, str] | None = None) -> list[Document]:
-    """The attestation BuildKit adds by default (mode=min): manifest, config, statement."""
+               started: str, finished: str, args: Mapping[str, str] | None = None,
+               materials: Sequence[tuple[str, str]] = ()) -> list[Document]:
+    """The attestation BuildKit adds by default (mode=min): manifest, config, statement.
+    ``args``: the frontend's attributes (``build-arg:NAME``, ``force-network-mode`` for
+    ``--network``); ``materials``: each image a ``FROM`` used, as (name, image id)."""
     parameters: dict[str, object] = {"frontend": "dockerfile.v0"}
     if args:
         parameters["args"] = dict(sorted(args.items()))
     parameters["locals"] = [{"name": "context"}, {"name": "dockerfile"}]
+    predicate: dict[str, object] = {"builder": {"id": ""}, "buildType": _BUILD_TYPE}
+    if materials:
+        predicate["materials"] = [{"uri": purl(ref, platform), "digest": {"sha256": digest.removeprefix("sha256:")}}
+                                  for ref, digest in materials]
     statement = document(IN_TOTO, {
         "_type": "https://in-toto.io/Statement/v0.1",
         "predicateType": SLSA_V02,
         "subject": [{"name": purl(name, platform), "digest": {"sha256": subject.digest.removeprefix("sha256:")}}],
         "predicate": {
-            "builder": {"id": ""},
-            "buildType": _BUILD_TYPE,
+            **predicate,
             "invocation": {"configSource": {"entryPoint": "Dockerfile"}, "parameters": parameters,
                            "environment": {"platform": f"{platform['os']}/{platform['architecture']}"}},
             "metadata": {"buildInvocationID": invocation_id, "buildStartedOn": started, "buildFinishedOn": finished,
@@ -82,7 +88,7 @@ def provenance(subject: Descriptor, name: str | None, platform: Mapping[str, str
 
 def exported_image(image: Image, layers: Sequence[Descriptor], name: str | None, *, attest: bool = True,
                    invocation_id: str = "", started: str = "", finished: str = "",
-                   args: Mapping[str, str] | None = None) -> ImageTarget:
+                   args: Mapping[str, str] | None = None, materials: Sequence[tuple[str, str]] = ()) -> ImageTarget:
     """A build as the containerd store keeps it: an index with the platform manifest and an
     attestation (``attest``), or one Docker schema 2 manifest (``--provenance=false``)."""
     if not attest:
@@ -91,5 +97,5 @@ def exported_image(image: Image, layers: Sequence[Descriptor], name: str | None,
         return single_manifest(image, docker_layers, media_type=DOCKER_MANIFEST, config_type=DOCKER_CONFIG)
     platform = single_manifest(image, layers)
     attestation = provenance(platform.manifest, name, platform_of(image), invocation_id=invocation_id,
-                             started=started, finished=finished, args=args)
+                             started=started, finished=finished, args=args, materials=materials)
     return with_index(platform, attestation, image)

@@ -29,6 +29,6 @@ def build_on_engine(command: Command, real: RealSide, sim: SimulatedSide) -> Obs
     observed = observe(real, command)
     if observed.ok:
         archive = real.save(parse_build(command.args, real.base).tag or UNTAGGED, "built.tar")
-        sim.load_built(archive)
+        sim.load_built(archive, real.last_context)
         archive.unlink()
     return observed

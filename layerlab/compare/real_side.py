@@ -64,6 +64,8 @@ class RealSide:
         self.track = track
         #: What the lines made on the engine (kept only with ``track``).
         self.made = EngineObjects.none()
+        #: The folder the last build sent (with busybox added for a FROM scratch one).
+        self.last_context: Path | None = None
 
     def close(self) -> None:
         """Remove the temp folder and, with ``track``, what the lines made on the engine."""
@@ -149,6 +151,7 @@ def _build(side: RealSide, verb: str, args: list[str]) -> Observation:
     context = build.context
     if build.from_scratch and not (context / "busybox").exists():
         context = side.with_busybox(context)
+    side.last_context = context
     side.engine.build(context, tag, dockerfile=build.file, extra_args=extra)
     log = side.engine.last_build_log
     return Observation(True, log, build_facts(parse_buildkit_log(log), side.saved_image(tag)))

@@ -15,6 +15,7 @@ from layerlab.build.context import BuildContext
 from layerlab.dataroot import DataRoot
 from layerlab.engine.host import Host
 from layerlab.engine.profile import EngineProfile, get_profile
+from layerlab.engine.sizes import container_size
 from layerlab.model.errors import LayerlabError
 from layerlab.model.reference import full_ref
 from layerlab.model.units import human_size
@@ -76,7 +77,7 @@ class SimulatedSide:
         except LayerlabError as err:
             return Observation(False, f"ERROR: {err}", {"error": True})
 
-    def load_built(self, archive: Path) -> list[str]:
+    def load_built(self, archive: Path, context: Path | None = None) -> list[str]:
         """``docker load`` images an engine built: BuildKit made their layers, so the host
         keeps them in its build cache as BuildKit does (the data root shows them alike)."""
         for archived in read_archive(archive):
@@ -102,7 +103,7 @@ def _build(side: SimulatedSide, args: list[str]) -> Observation:
     # -f: the file's text with the directory's files (Host.build reads a directory's own Dockerfile)
     context: Any = BuildContext.from_dir(build.context) if text is not None else build.context
     result = side.host.build(context, build.tag, dockerfile=text, build_args=build.build_args,
-                             target=build.target)
+                             target=build.target, network="none")  # as the engine side builds
     return Observation(True, result.log, build_facts([(s.text, s.cached) for s in result.steps], result.image))
 
 
@@ -158,7 +159,8 @@ def _system_df(side: SimulatedSide, args: list[str]) -> Observation:
             for i in df.per_image)
     if verbose and side.containers_used:
         facts["per_container"] = sorted(
-            (c.name, c.image_ref, str(sum(m.type == "volume" for m in c.mounts)), human_size(c.size()),
+            (c.name, c.image_ref, str(sum(m.type == "volume" for m in c.mounts)),
+             human_size(container_size(c, host.profile.containerd)),
              "running" if c.running else "exited") for c in host.containers.values())
         facts["per_volume"] = sorted(
             (anonymous_name(v.name), str(len(host.volume_users(v.name))), human_size(v.size(), 4))

@@ -13,7 +13,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from layerlab.model.container import Container
+from layerlab.model.gojson import go_json_bytes
 from layerlab.model.image import Image
+from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
 from layerlab.model.overlay import Overlay
 from layerlab.shell import ShellResult
 
@@ -25,7 +27,10 @@ from .volumes import VolumeStore
 
 
 class ContainerStore:
-    """Containers by id (``by_id``), with their mounts' volumes and host directories."""
+    """Containers by id (``by_id``), with their mounts' volumes and host directories;
+    ``kernel``: the overlay features new containers are mounted with."""
+
+    kernel: KernelOverlay = COMMON_KERNEL
 
     def __init__(self, names: NameSource, clock: Iterator[int], volumes: VolumeStore,
                  host_dirs: dict[str, Overlay]) -> None:
@@ -82,7 +87,7 @@ class ContainerStore:
         container = HostContainer.create(
             container_id, name, image, [make_mount(s, self._volumes, self._host_dirs) for s in specs],
             image_ref=image_ref, command=argv, env=[*image.env, *env], workdir=workdir or "",
-            created=next(self._clock))
+            created=next(self._clock), kernel=self.kernel)
         container.image_id = image_id or image.image_id
         self.by_id[container_id] = container
         return container
@@ -135,4 +140,4 @@ def committed_image(c: Container, message: str | None = None) -> Image:
         row["comment"] = message
     config["history"] = list(config.get("history") or []) + [row]
     config["rootfs"] = {"type": "layers", "diff_ids": [*c.image.diff_ids, layer.diff_id]}
-    return Image([*c.image.layers, layer], json.dumps(config, separators=(",", ":")).encode())
+    return Image([*c.image.layers, layer], go_json_bytes(config))

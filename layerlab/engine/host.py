@@ -50,6 +50,7 @@ from .sizes import cache_records
 from .targets import MODEL_NOW, built_target, known_blobs, plain_target
 from .transfer import ArchiveCopies, loaded_lines, save_images
 from .views import PrintedViews
+from .sizes import buildkit_snapshots
 from .usage import ImageUsage, SystemDf, Usage, layer_usage, system_df
 from .usage_containerd import containerd_system_df
 from .volumes import VolumeStore
@@ -153,21 +154,31 @@ class Host(PrintedViews):
 
     def build(self, context: Any, tag: str | None = None, *, dockerfile: str | None = None,
               build_args: dict[str, str] | None = None, target: str | None = None,
-              provenance: bool = True) -> BuildResult:
+              provenance: bool = True, network: str | None = None) -> BuildResult:
         """``docker build``: the image is stored and tagged only if every step succeeded.
         With the containerd store it is BuildKit's index with a provenance attestation (a
-        new image id every build, cached or not), or one manifest with ``provenance=False``."""
+        new image id every build, cached or not; it names ``--network`` and the images FROM
+        used), or one manifest with ``provenance=False``."""
         if not isinstance(context, BuildContext):
             context = BuildContext.from_dir(Path(context), dockerfile or "Dockerfile")
             dockerfile = None
         started = self.now + timedelta(seconds=next(self._build_clock))
-        result = build(context, resolve_image=self._base_image, cache=self.build_cache, dockerfile=dockerfile,
+        materials: list[tuple[str, str]] = []
+
+        def resolve(ref: str) -> Image | None:
+            record = self.image_store.record(ref)
+            if record is not None and (full_ref(ref), record.image_id) not in materials:
+                materials.append((full_ref(ref), record.image_id))
+            return self._base_image(ref)
+
+        result = build(context, resolve_image=resolve, cache=self.build_cache, dockerfile=dockerfile,
                        build_args=build_args, target=target, tag=full_ref(tag) if tag else None,
                        buildkit=self.profile.buildkit, compare_lower=self.profile.containerd, when=started)
         self.storage_ids.note_built(result.image)
         stored = built_target(result.image, full_ref(tag) if tag else None, known_blobs(self.image_store.targets()),
                               attest=provenance, ids=self._builds, started=started,
-                              build_args=build_args) if self.profile.containerd else None
+                              build_args=build_args, network=network,
+                              materials=materials) if self.profile.containerd else None
         self._store(result.image, tag, stored, made_here=True, replaced="dropped")
         return result
 
@@ -185,6 +196,15 @@ class Host(PrintedViews):
         The classic store also prints the layers it frees; the containerd store never does."""
         if force and self.image_store.record(ref) is None:
             return []
+    def adopt_build(self, image: Image, context: BuildContext) -> None:
+        """An image BuildKit built on an engine from ``context`` and this host loaded (what
+        ``compare`` does with FROM scratch builds): BuildKit's records of its layers and of
+        its context stay here as after a build here, until ``builder_prune``."""
+        for chain, layer in zip(image.chain_ids, image.layers):
+            self.build_cache.layers.setdefault(f"built on an engine: {chain}", layer)
+        self.build_cache.keep_sources(context)
+        self._observe()
+
         image_id = self.image_store.id_of(ref)
         self._observe()
         users = self.container_store.made_from(image_id)
@@ -301,9 +321,11 @@ class Host(PrintedViews):
 
     def system_df(self) -> SystemDf:
         """What ``docker system df`` counts, by this engine's image store (:mod:`.usage`)."""
-        count = containerd_system_df if self.profile.containerd else system_df
-        return count(self.images, self.tags, list(self.containers.values()), list(self.volumes.values()),
-                     self.build_cache.layers.values())
+        args = (self.images, self.tags, list(self.containers.values()), list(self.volumes.values()),
+                self.build_cache.layers.values())
+        if self.profile.containerd:
+            return containerd_system_df(*args, buildkit_snapshots(self.build_cache))
+        return system_df(*args)
 
     def system_df_text(self, verbose: bool = False) -> str:
         """``docker system df [-v]`` as the CLI lays it out (docker/cli formatter/disk_usage.go)."""

@@ -7,7 +7,8 @@
   (:func:`~layerlab.model.disk_blocks.snapshot_usage`), plus content: an image in
   ``docker images`` is its unpacked snapshots plus every manifest, config and layer blob
   (``3.28MB`` = 2,170,880 + 1,108,894 on Engine 28.5 for the course's test image); a
-  container is its writable snapshot, virtually plus its ``-init`` snapshot and the
+  container is its writable snapshot (a copied-up directory in which something was copied
+  up takes an xattr block more), virtually plus its ``-init`` snapshot and the
   image's snapshots (``32.8kB (virtual 2.22MB)``).
 """
 
@@ -22,6 +23,7 @@ from layerlab.model.container import Container
 from layerlab.model.disk_blocks import snapshot_usage
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
+from layerlab.model.overlay_xattrs import xattr_blocks
 
 from .images import ImageRecord
 from .storage_ids import StorageIds, StoredLayer
@@ -57,8 +59,11 @@ def image_size(record: ImageRecord) -> int:
 
 
 def container_size(container: Container, containerd: bool) -> int:
-    """``docker ps -s`` SIZE (``SizeRw``): the writable layer's files, or its snapshot."""
-    return snapshot_size(container.rw.diff()) if containerd else container.size()
+    """``docker ps -s`` SIZE (``SizeRw``): the writable layer's files, or its snapshot (with
+    the blocks overlayfs's xattrs take: :mod:`~layerlab.model.overlay_xattrs`)."""
+    if not containerd:
+        return container.size()
+    return snapshot_size(container.rw.diff()) + xattr_blocks(container.rw)
 
 
 def container_virtual_size(container: Container, containerd: bool) -> int:
@@ -84,3 +89,12 @@ def cache_records(store: Mapping[str, StoredLayer], cache: BuildCache, ids: Stor
     records = [(ids.cache_id(chain), cache_record_size(stored.layer, containerd))
                for chain, stored in store.items() if stored.built and id(stored.layer) in cached]
     return records[::-1]
+
+
+def buildkit_snapshots(cache: BuildCache) -> list[int]:
+    """The disk of every snapshot BuildKit keeps (containerd store): one per cached step
+    (as the step left it: :attr:`~layerlab.build.builder.BuildCache.snapshots`; a layer
+    built elsewhere, as unpacked) and one per local source."""
+    steps = [cache.snapshots.get(key) or snapshot_size(layer) for key, layer in cache.layers.items()
+             if layer is not None]
+    return steps + [snapshot_size(layer) for kept in cache.sources.values() for layer in kept.values()]

@@ -19,6 +19,7 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
+from layerlab.build.builder import go_time
 from layerlab.build.provenance import exported_image
 from layerlab.model.image import Image
 from layerlab.model.oci import Descriptor, ImageTarget, layer_descriptor, single_manifest
@@ -58,14 +59,18 @@ def rfc3339(when: datetime) -> str:
 
 
 def built_target(image: Image, name: str | None, known: Mapping[str, Descriptor], *, attest: bool,
-                 ids: random.Random, started: datetime, build_args: Mapping[str, str] | None = None) -> ImageTarget:
+                 ids: random.Random, started: datetime, build_args: Mapping[str, str] | None = None,
+                 network: str | None = None, materials: Sequence[tuple[str, str]] = ()) -> ImageTarget:
     """A build's image: the index BuildKit exports (a new one every build: a new invocation
-    id, BuildKit's 25 base-36 characters drawn from ``ids``, and a later time), or one manifest."""
+    id, BuildKit's 25 base-36 characters drawn from ``ids``, and a later time), or one manifest.
+    Its times carry nanoseconds as BuildKit's do (:func:`~layerlab.build.builder.go_time`)."""
     args = {f"build-arg:{k}": v for k, v in (build_args or {}).items()}
+    if network:
+        args["force-network-mode"] = network
     invocation_id = "".join(ids.choice(_BASE36) for _ in range(25))
     return exported_image(image, layer_blobs(image, known), name, attest=attest, invocation_id=invocation_id,
-                          started=rfc3339(started), finished=rfc3339(started + timedelta(milliseconds=40)),
-                          args=args)
+                          started=go_time(started), finished=go_time(started + timedelta(milliseconds=40)),
+                          args=args, materials=materials)
 
 
 def plain_target(image: Image, known: Mapping[str, Descriptor]) -> ImageTarget:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .digest import chain_ids, check_digest, image_id
 from .errors import ArchiveError, LayerlabError
+from .gojson import go_json_bytes
 from .layer import Layer
 from .tree import Tree
 
@@ -129,7 +130,7 @@ class Image:
             "os": os,
             "rootfs": {"type": "layers", "diff_ids": [layer.diff_id for layer in layers]},
         }
-        return cls(layers, json.dumps(config, separators=(",", ":")).encode())
+        return cls(layers, go_json_bytes(config))  # as BuildKit writes it: Go's escapes (\u0026 ...)
 
     # -- identities -------------------------------------------------------------------
     @cached_property
