@@ -79,10 +79,16 @@ class SimulatedSide:
 
     def load_built(self, archive: Path, context: Path | None = None) -> list[str]:
         """``docker load`` images an engine built: BuildKit made their layers, so the host
-        keeps them in its build cache as BuildKit does (the data root shows them alike)."""
-        for archived in read_archive(archive):
-            self.host.storage_ids.note_built(archived.image)
-        return self.host.load(archive)
+        keeps them in its build cache as BuildKit does (the data root shows them alike),
+        with what BuildKit keeps of the build's ``context`` folder."""
+        images = [archived.image for archived in read_archive(archive)]
+        for image in images:
+            self.host.storage_ids.note_built(image)
+        lines = self.host.load(archive)
+        if context is not None:
+            for image in images:
+                self.host.adopt_build(image, BuildContext.from_dir(context))
+        return lines
 
 
 Handler = Callable[[SimulatedSide, list[str]], Observation]

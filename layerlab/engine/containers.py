@@ -15,7 +15,6 @@ from typing import Any
 from layerlab.model.container import Container
 from layerlab.model.gojson import go_json_bytes
 from layerlab.model.image import Image
-from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
 from layerlab.model.overlay import Overlay
 from layerlab.shell import ShellResult
 
@@ -27,10 +26,7 @@ from .volumes import VolumeStore
 
 
 class ContainerStore:
-    """Containers by id (``by_id``), with their mounts' volumes and host directories;
-    ``kernel``: the overlay features new containers are mounted with."""
-
-    kernel: KernelOverlay = COMMON_KERNEL
+    """Containers by id (``by_id``), with their mounts' volumes and host directories."""
 
     def __init__(self, names: NameSource, clock: Iterator[int], volumes: VolumeStore,
                  host_dirs: dict[str, Overlay]) -> None:
@@ -87,7 +83,7 @@ class ContainerStore:
         container = HostContainer.create(
             container_id, name, image, [make_mount(s, self._volumes, self._host_dirs) for s in specs],
             image_ref=image_ref, command=argv, env=[*image.env, *env], workdir=workdir or "",
-            created=next(self._clock), kernel=self.kernel)
+            created=next(self._clock))
         container.image_id = image_id or image.image_id
         self.by_id[container_id] = container
         return container
