@@ -232,5 +232,5 @@ def storage_lines(storage: HostStorage, profile: EngineProfile, root: str, *, la
     lines = storage.info_lines(root, layers=layers, containers=containers)
     if profile.metacopy_line and storage.name == "overlay2":
         at = lines.index(_OVERLAY2_STATUS[0]) + 1
-        lines = [*lines[:at], " Using metacopy: false", *lines[at:]]
+        lines = [*lines[:at], f" Using metacopy: {str(storage.kernel.metacopy).lower()}", *lines[at:]]
     return lines

@@ -23,6 +23,7 @@ from layerlab.drivers.choice import check_version
 from layerlab.drivers.status import version_at_least
 from layerlab.model.container import Container
 from layerlab.model.image import Image
+from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
 
 from .profile import SNAPSHOTTERS, EngineProfile
 
@@ -35,12 +36,14 @@ _OWN_FS = {"btrfs": "btrfs", "zfs": "zfs"}
 
 @dataclass(frozen=True)
 class HostStorage:
-    """A host's storage driver, engine version and backing filesystem, already validated."""
+    """A host's storage driver, engine version and backing filesystem, already validated;
+    ``kernel``: the overlay features its kernel mounts containers with."""
 
     driver: StorageDriver
     engine_version: str
     backing_fs: str
     warnings: tuple[str, ...] = ()
+    kernel: KernelOverlay = COMMON_KERNEL
 
     @classmethod
     def configure(
@@ -101,7 +104,7 @@ class HostStorage:
             lines += [
                 f" Backing Filesystem: {fs}",
                 " Supports d_type: true",
-                " Native Overlay Diff: true",
+                f" Native Overlay Diff: {str(self.kernel.native_diff).lower()}",
                 " userxattr: false",
             ]
         elif self.name == "overlay":
@@ -119,8 +122,8 @@ class HostStorage:
         return lines
 
 
-def host_storage(profile: EngineProfile, driver: str | None = None,
-                 backing_fs: str | None = None) -> tuple[EngineProfile, HostStorage]:
+def host_storage(profile: EngineProfile, driver: str | None = None, backing_fs: str | None = None,
+                 kernel: KernelOverlay = COMMON_KERNEL) -> tuple[EngineProfile, HostStorage]:
     """The profile a host plays with the driver it runs, and that driver checked.
 
     ``driver`` (``dockerd --storage-driver``; None: the one the engine picks on
@@ -129,7 +132,7 @@ def host_storage(profile: EngineProfile, driver: str | None = None,
     driver raises :class:`~layerlab.drivers.DriverError` (with the version that removed it
     and what replaced it), a deprecated one records the warning ``docker info`` prints.
     """
-    storage = HostStorage.for_profile(profile, driver, backing_fs)
+    storage = dataclasses.replace(HostStorage.for_profile(profile, driver, backing_fs), kernel=kernel)
     if not profile.containerd:
         return dataclasses.replace(profile, storage_driver=storage.name), storage
     return dataclasses.replace(profile, storage_driver=driver or profile.storage_driver), storage

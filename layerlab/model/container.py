@@ -31,7 +31,9 @@ from .container_fs import ContainerFS, Mount
 from .content import Content
 from .fs import Dir, Entry, File, Symlink, ancestors
 from .image import Image
+from .kernel_options import COMMON_KERNEL, KernelOverlay
 from .layer import Layer
+from .naive_changes import naive_layer, naive_size
 from .overlay import Overlay
 from .volume import Volume
 
@@ -101,11 +103,12 @@ class Container:
         self.auto_remove = False
 
     @classmethod
-    def create(cls, id: str, name: str, image: Image, mounts: Sequence[Mount] = (), **kwargs: Any) -> Container:
-        """A new container: the -init layer, an empty RW layer, mount points made and empty
-        volumes populated from the image."""
+    def create(cls, id: str, name: str, image: Image, mounts: Sequence[Mount] = (), *,
+               kernel: KernelOverlay = COMMON_KERNEL, **kwargs: Any) -> Container:
+        """A new container: the -init layer, an empty RW layer (mounted with the ``kernel``'s
+        overlay features), mount points made and empty volumes populated from the image."""
         init = init_layer(image.layers)
-        rw = Overlay(list(image.layers) + [init])
+        rw = Overlay(list(image.layers) + [init], kernel=kernel)
         container = cls(id, name, image, init, rw, [], **kwargs)
         for path in ETC_BIND_MOUNTS:  # the engine bind-mounts these from containers/<id>/
             storage = Overlay()
@@ -142,15 +145,16 @@ class Container:
         return "\n".join(f"{kind} {path}" for kind, path in self.diff())
 
     def size(self) -> int:
-        """``docker ps -s`` SIZE: the RW layer's files (hard links once) and symlinks."""
-        return self.rw.upper_size()
+        """``docker ps -s`` SIZE: the RW layer's files (hard links once) and symlinks; without
+        the native diff (redirect_dir), the changed files (:mod:`.naive_changes`)."""
+        return self.rw.upper_size() if self.rw.kernel.native_diff else naive_size(self.rw)
 
     def virtual_size(self) -> int:
         return self.image.size + self.size()
 
     def commit(self, message: str | None = None) -> Layer:
         """The RW layer as a layer: what ``docker commit`` adds on top of the image."""
-        return self.rw.diff()
+        return self.rw.diff() if self.rw.kernel.native_diff else naive_layer(self.rw)
 
     @property
     def user_mounts(self) -> list[Mount]:
