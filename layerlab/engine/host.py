@@ -29,7 +29,6 @@ from layerlab.build.builder import BuildCache, BuildResult, build
 from layerlab.build.context import BuildContext
 from layerlab.model.container import Container
 from layerlab.model.image import Image
-from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
 from layerlab.model.oci import imported_manifest
 from layerlab.model.overlay import Overlay
 from layerlab.model.reference import full_ref
@@ -37,9 +36,7 @@ from layerlab.model.volume import Volume
 from layerlab.shell import ShellResult
 
 from . import cli_text
-from .container_logs import ContainerLogs, LogBook
 from .containers import ContainerStore, committed_image
-from .daemon_config import DaemonConfig
 from .errors import HostError
 from .images import ImageRecord, ImageStore, Replaced
 from .inspect import inspect_image
@@ -47,10 +44,9 @@ from .mounts import host_dir
 from .names import NameSource
 from .processes import HostContainer
 from .profile import EngineProfile, resolve_profile
-from .prune import Prunes
-from .restart import Restarts, configured_profile
 from .storage import DiskUsage, disk_usage, host_storage
 from .storage_ids import StorageIds
+from .sizes import buildkit_snapshots, cache_records
 from .targets import MODEL_NOW, built_target, known_blobs, plain_target
 from .transfer import ArchiveCopies, loaded_lines, save_images
 from .views import PrintedViews
@@ -60,7 +56,7 @@ from .volumes import VolumeStore
 
 __all__ = ["Host", "HostError", "ImageUsage", "SystemDf", "Usage"]
 
-class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
+class Host(PrintedViews):
     """A daemon in the model. ``engine``: the profile it plays (a name from
     :data:`~.profile.PROFILES` or an :class:`~.profile.EngineProfile`; default
     ``$LAYERLAB_ENGINE``, else Engine 20.10), kept as ``host.profile``. ``use_catalogue``:
@@ -70,22 +66,14 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
     ``engine_version`` plays another release by the same rules (``24.0``: Engine 28's);
     ``storage_driver`` and ``backing_fs``: :func:`~.storage.host_storage` (a removed driver
-    is refused, naming the release that removed it and what replaced it); ``kernel``: the
-    overlay features containers are mounted with (:mod:`layerlab.model.kernel_options`);
-    ``daemon``: a daemon.json (:mod:`.daemon_config`: log driver and options, data root...).
-    Logs, prunes and restarts: :mod:`.container_logs`, :mod:`.prune`, :mod:`.restart`.
+    is refused, naming the release that removed it and what replaced it).
     """
 
     def __init__(self, *, engine: str | EngineProfile | None = None, use_catalogue: bool = True,
                  seed: int | None = None, storage_driver: str | None = None, engine_version: str | None = None,
-                 backing_fs: str | None = None, kernel: KernelOverlay = COMMON_KERNEL,
-                 daemon: DaemonConfig | Mapping[str, Any] | str | None = None) -> None:
-        #: /etc/docker/daemon.json, as the daemon read it when it started
-        self.daemon = daemon if isinstance(daemon, DaemonConfig) else DaemonConfig.from_json(daemon)
+                 backing_fs: str | None = None) -> None:
         #: the engine this host plays, and its validated storage (a snapshotter: costed as its graph driver)
-        self.profile, self.storage = host_storage(configured_profile(resolve_profile(engine, engine_version),
-                                                                     self.daemon),
-                                                  storage_driver or self.daemon.storage_driver, backing_fs, kernel)
+        self.profile, self.storage = host_storage(resolve_profile(engine, engine_version), storage_driver, backing_fs)
         profile = self.profile
         self.use_catalogue = use_catalogue
         self.seed = seed
@@ -105,8 +93,6 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
         #: directories on the host, by path, for bind mounts (:meth:`host_dir`)
         self.host_dirs: dict[str, Overlay] = {}
         self.container_store = ContainerStore(names, clock, self.volume_store, self.host_dirs)
-        self.container_store.kernel = kernel
-        self.log_book = LogBook()
         self.archive_copies = ArchiveCopies()
 
     @property
@@ -167,23 +153,42 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
     def build(self, context: Any, tag: str | None = None, *, dockerfile: str | None = None,
               build_args: dict[str, str] | None = None, target: str | None = None,
-              provenance: bool = True) -> BuildResult:
+              provenance: bool = True, network: str | None = None) -> BuildResult:
         """``docker build``: the image is stored and tagged only if every step succeeded.
         With the containerd store it is BuildKit's index with a provenance attestation (a
-        new image id every build, cached or not), or one manifest with ``provenance=False``."""
+        new image id every build, cached or not; it names ``--network`` and the images FROM
+        used), or one manifest with ``provenance=False``."""
         if not isinstance(context, BuildContext):
             context = BuildContext.from_dir(Path(context), dockerfile or "Dockerfile")
             dockerfile = None
         started = self.now + timedelta(seconds=next(self._build_clock))
-        result = build(context, resolve_image=self._base_image, cache=self.build_cache, dockerfile=dockerfile,
+        materials: list[tuple[str, str]] = []
+
+        def resolve(ref: str) -> Image | None:
+            record = self.image_store.record(ref)
+            if record is not None and (full_ref(ref), record.image_id) not in materials:
+                materials.append((full_ref(ref), record.image_id))
+            return self._base_image(ref)
+
+        result = build(context, resolve_image=resolve, cache=self.build_cache, dockerfile=dockerfile,
                        build_args=build_args, target=target, tag=full_ref(tag) if tag else None,
                        buildkit=self.profile.buildkit, compare_lower=self.profile.containerd, when=started)
         self.storage_ids.note_built(result.image)
         stored = built_target(result.image, full_ref(tag) if tag else None, known_blobs(self.image_store.targets()),
                               attest=provenance, ids=self._builds, started=started,
-                              build_args=build_args) if self.profile.containerd else None
+                              build_args=build_args, network=network,
+                              materials=materials) if self.profile.containerd else None
         self._store(result.image, tag, stored, made_here=True, replaced="dropped")
         return result
+
+    def adopt_build(self, image: Image, context: BuildContext) -> None:
+        """An image BuildKit built on an engine from ``context`` and this host loaded (what
+        ``compare`` does with FROM scratch builds): BuildKit's records of its layers and of
+        its context stay here as after a build here, until ``builder_prune``."""
+        for chain, layer in zip(image.chain_ids, image.layers):
+            self.build_cache.layers.setdefault(f"built on an engine: {chain}", layer)
+        self.build_cache.keep_sources(context)
+        self._observe()
 
     def _base_image(self, ref: str) -> Image | None:
         return self.image_store.base_image(ref, use_catalogue=self.use_catalogue)
@@ -246,20 +251,16 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
     def run(self, image: str, command: str | list[str] | None = None, *, name: str | None = None,
             detach: bool = False, rm: bool = False, volumes: Sequence[str] = (), mounts: Sequence[Any] = (),
-            env: Sequence[str] = (), workdir: str | None = None, entrypoint: list[str] | None = None,
-            log_driver: str | None = None, log_opts: Mapping[str, str] | None = None) -> HostContainer:
+            env: Sequence[str] = (), workdir: str | None = None, entrypoint: list[str] | None = None) -> HostContainer:
         """``docker run``: create a container, mount, run its command to the end (a command
         ending in ``sleep N`` / ``tail -f`` stays running). ``command`` is argv, or a string
-        split as the docker CLI splits its arguments. The output is in ``container.output``
-        and, as the logging driver keeps it (``--log-driver``, ``--log-opt``), its log."""
-        logging = self._log_config(log_driver, log_opts)
+        split as the docker CLI splits its arguments. The output is in ``container.output``."""
         container = self.container_store.create(self.image(image), image, command, name=name, volumes=volumes,
                                                 mounts=mounts, env=env, workdir=workdir, entrypoint=entrypoint,
                                                 image_id=self.image_store.id_of(image))
         container.auto_remove = rm
-        self._start_log(container, logging)
         self._observe()
-        self._log_output(container, container.start())
+        container.start()
         if rm and not container.running:
             self.rm(container, volumes=True)
         return container
@@ -299,6 +300,19 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
     def volume_rm(self, name: str, *, force: bool = False) -> str:
         return self.volume_store.rm(name, force=force, users=self.volume_users(name))
 
+    def volume_prune(self) -> str:
+        """``docker volume prune -f`` on Engine 20.10: every volume no container uses."""
+        return self.volume_store.prune(in_use=self.container_store.volumes_in_use())
+
+    def builder_prune(self) -> str:
+        """``docker builder prune -af``: BuildKit's cache records of built layers go (the
+        layers an image still uses stay with it). Printed as this engine's client prints it."""
+        records = cache_records(self.storage_ids.layer_store(self), self.build_cache, self.storage_ids,
+                                self.profile.containerd)
+        self.build_cache.clear()
+        self._observe()
+        return cli_text.builder_prune(records, as_table=self.profile.prune_table)
+
     # -- space -----------------------------------------------------------------------------------
     def layer_usage(self) -> dict[str, int]:
         """Bytes per stored layer, keyed by chain id: a layer shared by images counts once."""
@@ -306,9 +320,11 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
     def system_df(self) -> SystemDf:
         """What ``docker system df`` counts, by this engine's image store (:mod:`.usage`)."""
-        count = containerd_system_df if self.profile.containerd else system_df
-        return count(self.images, self.tags, list(self.containers.values()), list(self.volumes.values()),
-                     self.build_cache.layers.values())
+        args = (self.images, self.tags, list(self.containers.values()), list(self.volumes.values()),
+                self.build_cache.layers.values())
+        if self.profile.containerd:
+            return containerd_system_df(*args, buildkit_snapshots(self.build_cache))
+        return system_df(*args)
 
     def system_df_text(self, verbose: bool = False) -> str:
         """``docker system df [-v]`` as the CLI lays it out (docker/cli formatter/disk_usage.go)."""
