@@ -130,17 +130,6 @@ def _container_dir(out: NodeSet, c: Container, root: str, made: str) -> None:
         "how it was started: mounts, network mode, restart policy...",
         made,
     )
-    log = "".join(
-        json.dumps({"log": line + "\n", "stream": "stdout", "time": "<when>"}) + "\n"
-        for r in c.output
-        for line in r.stdout.splitlines()
-    )
-    out.file(
-        f"{cdir}/{c.id}-json.log",
-        "its output, one JSON object per line (what docker logs reads)",
-        made,
-        log,
-    )
     out.file(f"{cdir}/hostname", "bind-mounted over /etc/hostname", made, c.id[:12] + "\n")
     out.file(f"{cdir}/hosts", "bind-mounted over /etc/hosts", made, HOSTS_FILE)
     out.file(f"{cdir}/resolv.conf", "bind-mounted over /etc/resolv.conf", made)
@@ -154,12 +143,18 @@ def _container_dir(out: NodeSet, c: Container, root: str, made: str) -> None:
 
 
 def _config(c: Container, root: str) -> dict[str, object]:
-    """The fields of ``config.v2.json`` that teach: image, command, state, mount points."""
+    return config_v2(c, root)
+
+
+def config_v2(c: Container, root: str, *, driver: str = "overlay2", image_id: str | None = None) -> dict[str, object]:
+    """The fields of ``config.v2.json`` that teach: image, command, state, mount points
+    (the same file in both image stores: the containerd store's driver is its snapshotter,
+    its image id the digest the image's name points to)."""
     return {
         "ID": c.id,
         "Name": "/" + c.name,
-        "Image": c.image.image_id,
-        "Driver": "overlay2",
+        "Image": image_id or c.image.image_id,
+        "Driver": driver,
         "Path": c.command[0] if c.command else "",
         "Args": c.command[1:],
         "State": {"Running": c.running, "ExitCode": c.exit_code or 0},

@@ -15,6 +15,7 @@ archive (:func:`~layerlab.model.oci.imported_manifest`).
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from layerlab.engine.profile import PROFILES
@@ -23,10 +24,11 @@ from layerlab.model.container import Container
 from layerlab.model.image import Image
 from layerlab.model.oci import ImageTarget, imported_manifest
 
+from .classic_containers import config_v2
 from .containerd_root import CONTENT, SNAPSHOTTER, containerd_root, snapshot_dir
 from .identity import ImageIdentity, LayerIdentity
 from .nodeset import NodeSet
-from .skeleton import DAEMON, daemon_skeleton
+from .skeleton import daemon_skeleton
 from .volumes import volumes_layout
 
 if TYPE_CHECKING:
@@ -55,8 +57,10 @@ def containerd_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tupl
     out = NodeSet()
     profile = host.profile if host.profile.containerd else PROFILES["28-containerd"]
     daemon_skeleton(out, root, None, profile=profile)
-    out.dir(f"{root}/rootfs", "containers' root filesystems, mounted from containerd snapshots", DAEMON)
-    out.dir(f"{root}/rootfs/overlayfs", "one mount point per running container (the snapshotter's name)", DAEMON)
+    if ids.had_containers:  # made with the first container, then kept (Engine 28.5)
+        made = "the first docker run / create"
+        out.dir(f"{root}/rootfs", "containers' root filesystems, mounted from containerd snapshots", made)
+        out.dir(f"{root}/rootfs/overlayfs", "one mount point per running container (the snapshotter's name)", made)
     targets = targets_of(host)
     blobs = containerd_root(out, host, ids, ctrd, targets)
     for c in sorted(host.containers.values(), key=lambda c: c.created):
@@ -89,8 +93,10 @@ def _container(out: NodeSet, c: Container, root: str) -> None:
                 "docker start")
     cdir = f"{root}/containers/{c.id}"
     out.dir(cdir, f"container {c.name}: configuration, log, /etc files (as with the classic store)", made)
+    config = config_v2(c, root, driver="overlayfs", image_id=getattr(c, "image_id", None))
+    out.file(f"{cdir}/config.v2.json", "its configuration and state (excerpt: the fields that teach)", made,
+             json.dumps(config, indent=1))
     for name, what in (
-        ("config.v2.json", "its configuration and state"),
         ("hostconfig.json", "how it was started"),
         (f"{c.id}-json.log", "its output (docker logs)"),
         ("hostname", "bind-mounted over /etc/hostname"),
