@@ -29,6 +29,7 @@ from layerlab.build.builder import BuildCache, BuildResult, build
 from layerlab.build.context import BuildContext
 from layerlab.model.container import Container
 from layerlab.model.image import Image
+from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
 from layerlab.model.oci import imported_manifest
 from layerlab.model.overlay import Overlay
 from layerlab.model.reference import full_ref
@@ -36,7 +37,9 @@ from layerlab.model.volume import Volume
 from layerlab.shell import ShellResult
 
 from . import cli_text
+from .container_logs import ContainerLogs, LogBook
 from .containers import ContainerStore, committed_image
+from .daemon_config import DaemonConfig
 from .errors import HostError
 from .images import ImageRecord, ImageStore, Replaced
 from .inspect import inspect_image
@@ -44,9 +47,11 @@ from .mounts import host_dir
 from .names import NameSource
 from .processes import HostContainer
 from .profile import EngineProfile, resolve_profile
+from .prune import Prunes
+from .restart import Restarts, configured_profile
 from .storage import DiskUsage, disk_usage, host_storage
+from .sizes import buildkit_snapshots
 from .storage_ids import StorageIds
-from .sizes import buildkit_snapshots, cache_records
 from .targets import MODEL_NOW, built_target, known_blobs, plain_target
 from .transfer import ArchiveCopies, loaded_lines, save_images
 from .views import PrintedViews
@@ -56,7 +61,7 @@ from .volumes import VolumeStore
 
 __all__ = ["Host", "HostError", "ImageUsage", "SystemDf", "Usage"]
 
-class Host(PrintedViews):
+class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
     """A daemon in the model. ``engine``: the profile it plays (a name from
     :data:`~.profile.PROFILES` or an :class:`~.profile.EngineProfile`; default
     ``$LAYERLAB_ENGINE``, else Engine 20.10), kept as ``host.profile``. ``use_catalogue``:
@@ -66,14 +71,22 @@ class Host(PrintedViews):
 
     ``engine_version`` plays another release by the same rules (``24.0``: Engine 28's);
     ``storage_driver`` and ``backing_fs``: :func:`~.storage.host_storage` (a removed driver
-    is refused, naming the release that removed it and what replaced it).
+    is refused, naming the release that removed it and what replaced it); ``kernel``: the
+    overlay features containers are mounted with (:mod:`layerlab.model.kernel_options`);
+    ``daemon``: a daemon.json (:mod:`.daemon_config`: log driver and options, data root...).
+    Logs, prunes and restarts: :mod:`.container_logs`, :mod:`.prune`, :mod:`.restart`.
     """
 
     def __init__(self, *, engine: str | EngineProfile | None = None, use_catalogue: bool = True,
                  seed: int | None = None, storage_driver: str | None = None, engine_version: str | None = None,
-                 backing_fs: str | None = None) -> None:
+                 backing_fs: str | None = None, kernel: KernelOverlay = COMMON_KERNEL,
+                 daemon: DaemonConfig | Mapping[str, Any] | str | None = None) -> None:
+        #: /etc/docker/daemon.json, as the daemon read it when it started
+        self.daemon = daemon if isinstance(daemon, DaemonConfig) else DaemonConfig.from_json(daemon)
         #: the engine this host plays, and its validated storage (a snapshotter: costed as its graph driver)
-        self.profile, self.storage = host_storage(resolve_profile(engine, engine_version), storage_driver, backing_fs)
+        self.profile, self.storage = host_storage(configured_profile(resolve_profile(engine, engine_version),
+                                                                     self.daemon),
+                                                  storage_driver or self.daemon.storage_driver, backing_fs, kernel)
         profile = self.profile
         self.use_catalogue = use_catalogue
         self.seed = seed
@@ -93,6 +106,8 @@ class Host(PrintedViews):
         #: directories on the host, by path, for bind mounts (:meth:`host_dir`)
         self.host_dirs: dict[str, Overlay] = {}
         self.container_store = ContainerStore(names, clock, self.volume_store, self.host_dirs)
+        self.container_store.kernel = kernel
+        self.log_book = LogBook()
         self.archive_copies = ArchiveCopies()
 
     @property
@@ -251,16 +266,20 @@ class Host(PrintedViews):
 
     def run(self, image: str, command: str | list[str] | None = None, *, name: str | None = None,
             detach: bool = False, rm: bool = False, volumes: Sequence[str] = (), mounts: Sequence[Any] = (),
-            env: Sequence[str] = (), workdir: str | None = None, entrypoint: list[str] | None = None) -> HostContainer:
+            env: Sequence[str] = (), workdir: str | None = None, entrypoint: list[str] | None = None,
+            log_driver: str | None = None, log_opts: Mapping[str, str] | None = None) -> HostContainer:
         """``docker run``: create a container, mount, run its command to the end (a command
         ending in ``sleep N`` / ``tail -f`` stays running). ``command`` is argv, or a string
-        split as the docker CLI splits its arguments. The output is in ``container.output``."""
+        split as the docker CLI splits its arguments. The output is in ``container.output``
+        and, as the logging driver keeps it (``--log-driver``, ``--log-opt``), its log."""
+        logging = self._log_config(log_driver, log_opts)
         container = self.container_store.create(self.image(image), image, command, name=name, volumes=volumes,
                                                 mounts=mounts, env=env, workdir=workdir, entrypoint=entrypoint,
                                                 image_id=self.image_store.id_of(image))
         container.auto_remove = rm
+        self._start_log(container, logging)
         self._observe()
-        container.start()
+        self._log_output(container, container.start())
         if rm and not container.running:
             self.rm(container, volumes=True)
         return container
@@ -299,19 +318,6 @@ class Host(PrintedViews):
 
     def volume_rm(self, name: str, *, force: bool = False) -> str:
         return self.volume_store.rm(name, force=force, users=self.volume_users(name))
-
-    def volume_prune(self) -> str:
-        """``docker volume prune -f`` on Engine 20.10: every volume no container uses."""
-        return self.volume_store.prune(in_use=self.container_store.volumes_in_use())
-
-    def builder_prune(self) -> str:
-        """``docker builder prune -af``: BuildKit's cache records of built layers go (the
-        layers an image still uses stay with it). Printed as this engine's client prints it."""
-        records = cache_records(self.storage_ids.layer_store(self), self.build_cache, self.storage_ids,
-                                self.profile.containerd)
-        self.build_cache.clear()
-        self._observe()
-        return cli_text.builder_prune(records, as_table=self.profile.prune_table)
 
     # -- space -----------------------------------------------------------------------------------
     def layer_usage(self) -> dict[str, int]:
