@@ -156,10 +156,12 @@ class RunArgs:
     env: list[str] = field(default_factory=list)
     workdir: str | None = None
     has_network: bool = False
+    log_driver: str | None = None
+    log_opts: dict[str, str] = field(default_factory=dict)
 
 
 _RUN_VALUE = {"--name", "-v", "--volume", "--mount", "-e", "--env", "-w", "--workdir", "--network", "--net",
-              "-u", "--user", "-h", "--hostname", "--entrypoint"}
+              "-u", "--user", "-h", "--hostname", "--entrypoint", "--log-driver", "--log-opt"}
 _RUN_FLAG = {"-d", "--detach", "--rm", "-i", "-t", "-it", "-ti", "--interactive", "--tty", "--init"}
 
 
@@ -190,7 +192,9 @@ def parse_run(argv: list[str]) -> RunArgs:
 
     return RunArgs(argv[i], argv[i + 1:], (values("--name") or [None])[-1], bool(flags & {"-d", "--detach"}),
                    "--rm" in flags, values("-v", "--volume"), values("--mount"), values("-e", "--env"),
-                   (values("-w", "--workdir") or [None])[-1], bool(values("--network", "--net")))
+                   (values("-w", "--workdir") or [None])[-1], bool(values("--network", "--net")),
+                   (values("--log-driver") or [None])[-1],
+                   dict(o.partition("=")[::2] for o in values("--log-opt")))
 
 
 def split_flags(args: list[str], value_opts: tuple[str, ...] = ()) -> tuple[set[str], dict[str, str], list[str]]:

@@ -34,12 +34,14 @@ CONTAINERD_ROOT = "/var/lib/containerd"
 SUPPORTED = ("build", "tag", "rmi", "image rm", "history", "image inspect", "images", "image ls",
              "system df", "save", "load",
              "run", "exec", "diff", "ps", "container ls", "stop", "rm", "container rm", "commit",
-             "volume create", "volume ls", "volume inspect", "volume rm", "volume prune")
+             "volume create", "volume ls", "volume inspect", "volume rm", "volume prune",
+             "logs", "container prune", "image prune", "builder prune", "system prune")
 
 #: The verbs that make, change or read containers and volumes: after one of them, ``system
 #: df`` compares the containers' and volumes' rows too.
 CONTAINER_VERBS = ("run", "exec", "diff", "ps", "container ls", "stop", "rm", "container rm", "commit",
-                   "volume create", "volume ls", "volume inspect", "volume rm", "volume prune")
+                   "volume create", "volume ls", "volume inspect", "volume rm", "volume prune",
+                   "logs", "container prune", "system prune")
 
 
 class ScenarioError(LayerlabError):

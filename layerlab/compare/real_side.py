@@ -34,11 +34,11 @@ from .facts import (
     df_rows,
     df_summary_facts,
     inspect_facts,
-    prune_facts,
     rmi_facts,
     tree_facts,
     volume_facts,
 )
+from .disk_verbs import REAL as DISK_HANDLERS
 from .leftovers import EngineObjects, remove
 from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, Command, ScenarioError
 from .real_dataroot import containerd_root_of, read_containerd_root, read_data_root
@@ -316,11 +316,6 @@ def _volume_inspect(side: RealSide, verb: str, args: list[str]) -> Observation:
     return Observation(True, out, volume_facts(json.loads(out)[0]))
 
 
-def _volume_prune(side: RealSide, verb: str, args: list[str]) -> Observation:
-    out = side.typed(verb, args).stdout
-    return Observation(True, out, prune_facts(out))
-
-
 #: verb -> how the engine's side runs it and reads its facts: the simulated side's verbs
 #: (:data:`layerlab.compare.simulated.HANDLERS`), each to the engine's own handler. ``tag``,
 #: ``save`` and ``stop`` only run: what they change is compared by the lines after them.
@@ -347,5 +342,5 @@ HANDLERS: dict[str, Handler] = {
     "volume ls": _volume_ls,
     "volume inspect": _volume_inspect,
     "volume rm": _removed,
-    "volume prune": _volume_prune,
+    **DISK_HANDLERS,  # logs and the prunes (:mod:`.disk_verbs`)
 }

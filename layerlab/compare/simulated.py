@@ -30,12 +30,12 @@ from .facts import (
     df_rows,
     df_summary_facts,
     inspect_facts,
-    prune_facts,
     rmi_facts,
     tree_facts,
     volume_facts,
 )
 from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, DATA_ROOT, Command
+from .disk_verbs import SIMULATED as DISK_HANDLERS
 from .normalise import listing_of
 from .normalise_containerd import listing_of_containerd
 
@@ -196,7 +196,8 @@ def _tree(side: SimulatedSide, args: list[str]) -> Observation:
 def _run(side: SimulatedSide, args: list[str]) -> Observation:
     run = parse_run(args)
     c = side.host.run(run.image, run.command, name=run.name, detach=run.detach, rm=run.rm,
-                      volumes=run.volumes, mounts=run.mounts, env=run.env, workdir=run.workdir)
+                      volumes=run.volumes, mounts=run.mounts, env=run.env, workdir=run.workdir,
+                      log_driver=run.log_driver, log_opts=run.log_opts)
     result = c.output[-1] if c.output else None
     status = result.status if result else 0
     if run.detach:
@@ -271,11 +272,6 @@ def _volume_rm(side: SimulatedSide, args: list[str]) -> Observation:
     return Observation(True, "\n".join(out), {"removed": out})
 
 
-def _volume_prune(side: SimulatedSide, args: list[str]) -> Observation:
-    text = side.host.volume_prune()
-    return Observation(True, text, prune_facts(text))
-
-
 #: verb -> what the simulated host does for it (every verb of :data:`~.lines.SUPPORTED`, and ``tree``).
 HANDLERS: dict[str, Handler] = {
     "build": _build,
@@ -303,5 +299,5 @@ HANDLERS: dict[str, Handler] = {
     "volume ls": _volume_ls,
     "volume inspect": _volume_inspect,
     "volume rm": _volume_rm,
-    "volume prune": _volume_prune,
+    **DISK_HANDLERS,  # logs and the prunes (:mod:`.disk_verbs`)
 }

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from layerlab.engine.storage_ids import StorageIds, StoredLayer
 
 from .classic_containers import container_layout, lower_links
+from .container_logs import log_nodes
 from .identity import ImageIdentity, LayerIdentity
 from .nodeset import NodeSet
 from .skeleton import DAEMON, daemon_skeleton
@@ -62,6 +63,7 @@ def classic_layout(host: Host, ids: StorageIds, root: str) -> tuple[NodeSet, lis
     _layers(out, ids, store, image_base, drv)
     for container in sorted(host.containers.values(), key=lambda c: c.created):
         container_layout(out, ids, store, container, root, image_base, drv)
+        log_nodes(out, host, container, root, f"docker run / create ({container.name})")
     volumes_layout(out, host, root)
     identities = [_identity(host, ids, image_id, image_base, drv) for image_id in host.images]
     return out, identities

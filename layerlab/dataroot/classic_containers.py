@@ -130,17 +130,6 @@ def _container_dir(out: NodeSet, c: Container, root: str, made: str) -> None:
         "how it was started: mounts, network mode, restart policy...",
         made,
     )
-    log = "".join(
-        json.dumps({"log": line + "\n", "stream": "stdout", "time": "<when>"}) + "\n"
-        for r in c.output
-        for line in r.stdout.splitlines()
-    )
-    out.file(
-        f"{cdir}/{c.id}-json.log",
-        "its output, one JSON object per line (what docker logs reads)",
-        made,
-        log,
-    )
     out.file(f"{cdir}/hostname", "bind-mounted over /etc/hostname", made, c.id[:12] + "\n")
     out.file(f"{cdir}/hosts", "bind-mounted over /etc/hosts", made, HOSTS_FILE)
     out.file(f"{cdir}/resolv.conf", "bind-mounted over /etc/resolv.conf", made)

@@ -25,6 +25,7 @@ from layerlab.model.image import Image
 from layerlab.model.oci import ImageTarget, imported_manifest
 
 from .classic_containers import config_v2
+from .container_logs import log_nodes
 from .containerd_root import CONTENT, SNAPSHOTTER, containerd_root, snapshot_dir
 from .identity import ImageIdentity, LayerIdentity
 from .nodeset import NodeSet
@@ -65,6 +66,7 @@ def containerd_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tupl
     blobs = containerd_root(out, host, ids, ctrd, targets)
     for c in sorted(host.containers.values(), key=lambda c: c.created):
         _container(out, c, root)
+        log_nodes(out, host, c, root, f"docker run / create ({c.name})")
     volumes_layout(out, host, root)
     return out, _identities(host, ids, blobs, ctrd, targets)
 
@@ -98,7 +100,6 @@ def _container(out: NodeSet, c: Container, root: str) -> None:
              json.dumps(config, indent=1))
     for name, what in (
         ("hostconfig.json", "how it was started"),
-        (f"{c.id}-json.log", "its output (docker logs)"),
         ("hostname", "bind-mounted over /etc/hostname"),
         ("hosts", "bind-mounted over /etc/hosts"),
         ("resolv.conf", "bind-mounted over /etc/resolv.conf"),

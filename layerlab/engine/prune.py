@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from layerlab.model.oci import INDEX_TYPES, MANIFEST_TYPES
 from layerlab.model.units import human_size
 
 from . import cli_text
@@ -37,6 +38,8 @@ from .targets import content_of
 
 __all__ = ["Prunes", "warning"]
 
+#: What moby's containerd image prune names in ``deleted:`` lines (configs and layers it only counts).
+_DOCUMENTS = INDEX_TYPES | MANIFEST_TYPES
 #: Engine 23 made ``volume prune`` anonymous-only and gave the CLI ``--all``.
 ANONYMOUS_ONLY_SINCE = "23.0"
 #: The CLI's questions (docker/cli ``*/prune.go``), by what is pruned.
@@ -123,8 +126,11 @@ class Prunes:
         lines: list[str] = []
         layers_before, blobs_before = self._stored_sizes()
         for image_id in chosen:
+            blobs = store.records[image_id].target.blobs() if self.profile.containerd else []
             for ref in store.tags_of(image_id) or [image_id]:
-                lines += self.rmi(ref)
+                lines += [x for x in self.rmi(ref) if not (blobs and x.startswith("Deleted"))]
+            gone = content_of(store.targets())  # containerd: each manifest or index no image refers to now
+            lines += [f"Deleted: {b.digest}" for b in blobs if b.digest not in gone and b.media_type in _DOCUMENTS]
         layers_after, blobs_after = self._stored_sizes()
         freed = sum(s for c, s in layers_before.items() if c not in layers_after)
         freed += sum(s for d, s in blobs_before.items() if d not in blobs_after)
