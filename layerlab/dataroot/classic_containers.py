@@ -130,6 +130,7 @@ def _container_dir(out: NodeSet, c: Container, root: str, made: str) -> None:
         "how it was started: mounts, network mode, restart policy...",
         made,
     )
+    # its log files (<id>-json.log, rotations, local-logs/): container_logs.log_nodes, from classic.py
     out.file(f"{cdir}/hostname", "bind-mounted over /etc/hostname", made, c.id[:12] + "\n")
     out.file(f"{cdir}/hosts", "bind-mounted over /etc/hosts", made, HOSTS_FILE)
     out.file(f"{cdir}/resolv.conf", "bind-mounted over /etc/resolv.conf", made)

@@ -14,6 +14,10 @@ file sizes, hard links once: what a real engine's layer dirs show); block-level 
 round each file up to whole blocks (what ``btrfs filesystem du`` shows as exclusive
 bytes). Metadata (inodes, directory blocks, btrfs/zfs tree nodes, journals) is ignored.
 
+On a backing filesystem with reflink (:mod:`.reflink`: XFS, btrfs), :meth:`StorageDriver.on`
+gives the driver whose copies are clones: a copy-up or a vfs copy adds no data blocks, and
+a write to a cloned file owns the 4 KiB blocks it touches (what ``df`` sees).
+
 Images are taken as pulled or loaded: every file a layer's tar holds is written whole when
 the layer is applied (a locally built ``RUN`` on a block driver may write fewer blocks).
 Each driver is one small module that sets the class attributes and overrides what differs.
@@ -21,6 +25,7 @@ Each driver is one small module that sets the class attributes and overrides wha
 
 from __future__ import annotations
 
+import copy
 from abc import ABC
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +40,7 @@ from layerlab.model.tree import Tree
 from .errors import DriverError
 from .facts import Fact
 from .ops import Op, as_ops
+from .reflink import REFLINK_BLOCK, shares_blocks
 from .status import DriverStatus
 
 #: The layer store refuses chains this deep ("max depth exceeded") whatever the driver. [M]
@@ -64,6 +70,7 @@ class FileState:
     size: int
     lower: bool  #: still the image's copy (nothing copied or written yet)
     blocks: set[int] = field(default_factory=set)  #: block-level: blocks this container owns
+    cloned: bool = False  #: a reflink copy of an image file: it owns only ``blocks``
 
 
 class StorageDriver(ABC):
@@ -80,9 +87,28 @@ class StorageDriver(ABC):
     page_cache_sharing: ClassVar[bool]
     layout_note: ClassVar[str]
     facts: ClassVar[tuple[Fact, ...]] = ()
+    #: copies on this host's backing filesystem are reflink clones (:meth:`on`)
+    reflink: bool = False
+    backing_fs: str = "ext4"
 
     def __repr__(self) -> str:
-        return f"<StorageDriver {self.name}: cow={self.cow_unit}, {self.status}>"
+        clone = ", copies share blocks (reflink)" if self.reflink else ""
+        return f"<StorageDriver {self.name}: cow={self.cow_unit}{clone}, {self.status}>"
+
+    def on(self, backing_fs: str) -> StorageDriver:
+        """This driver on ``backing_fs``: its copies are clones where the filesystem has
+        reflink (XFS, btrfs); block-level drivers already share blocks."""
+        placed = copy.copy(self)
+        placed.backing_fs = backing_fs
+        placed.reflink = shares_blocks(backing_fs) and self.cow_unit != "block"
+        return placed
+
+    def _cow_block(self) -> int | None:
+        """The unit a write to a copy of an image file owns: the driver's block, a 4 KiB
+        block of a reflink clone, or None (file-level copy-up, vfs deep copy on ext4)."""
+        if self.cow_unit == "block":
+            return self.block_size
+        return REFLINK_BLOCK if self.reflink else None
 
     # -- what one file costs --------------------------------------------------------
     def file_disk(self, size: int) -> int:
@@ -94,14 +120,16 @@ class StorageDriver(ABC):
 
     def blocks_of(self, size: int) -> set[int]:
         """Block numbers a file of ``size`` bytes spans (block-level drivers)."""
-        assert self.block_size
-        return set(range(round_up(size, self.block_size) // self.block_size))
+        block = self._cow_block()
+        assert block
+        return set(range(round_up(size, block) // block))
 
     def touched_blocks(self, offset: int, nbytes: int) -> set[int]:
         if nbytes == 0:
             return set()
-        assert self.block_size
-        return set(range(offset // self.block_size, (offset + nbytes - 1) // self.block_size + 1))
+        block = self._cow_block()
+        assert block
+        return set(range(offset // block, (offset + nbytes - 1) // block + 1))
 
     def first_write_cost(self, file_size: int, bytes_written: int, offset: int | None = None) -> int:
         """Bytes copied plus written by the first write to a file of ``file_size`` bytes
@@ -110,28 +138,29 @@ class StorageDriver(ABC):
         file-level: the whole file is copied up, then the write lands in the copy;
         block-level: each touched block is written anew (a partly written block is
         copied first); none (vfs): the container already has its own copy, so only the
-        write itself.
+        write itself; with reflink a file-level copy is a clone: like block-level, 4 KiB.
         """
         if file_size < 0 or bytes_written < 0:
             raise DriverError("sizes must be >= 0")
         at = file_size if offset is None else offset
         end = max(file_size, at + bytes_written)  # the file's size after the write
-        if self.cow_unit == "file":
+        if self.cow_unit == "file" and not self.reflink:
             return file_size + bytes_written
-        if self.cow_unit == "none":
+        if self.cow_unit == "none" and not self.reflink:
             return bytes_written
         return self._block_write_cost(file_size, at, bytes_written, end)
 
     def _block_write_cost(self, file_size: int, at: int, nbytes: int, end: int) -> int:
-        assert self.block_size
-        return len(self.touched_blocks(at, nbytes)) * self.block_size
+        block = self._cow_block()
+        assert block
+        return len(self.touched_blocks(at, nbytes)) * block
 
     # -- layers and images ----------------------------------------------------------
     def layer_disk(self, image: Image | Sequence[Layer]) -> list[int]:
         """Disk used by each image layer (bottom first) once the image is pulled/loaded."""
         layers = image_layers(image)
         self.check_depth(len(layers))
-        if self.cow_unit == "none":
+        if self.cow_unit == "none" and not self.reflink:  # with reflink each copy of the parent is a clone
             tree = Tree()
             out = []
             for layer in layers:
@@ -168,7 +197,7 @@ class StorageDriver(ABC):
         self.check_depth(len(layers) + 2)  # a container stacks -init and its writable layer on the image
         rootfs = Tree.from_layers(layers)
         # vfs: the -init layer is a full copy of the image, the writable layer a full copy of -init
-        disk = copied = 2 * self.tree_disk(rootfs) if self.cow_unit == "none" else 0
+        disk = copied = 2 * self.tree_disk(rootfs) if self.cow_unit == "none" and not self.reflink else 0
         written = 0
         files: dict[str, FileState] = {}
         for op in as_ops(writes):
@@ -193,7 +222,7 @@ class StorageDriver(ABC):
     def held(self, st: FileState) -> int:
         """Bytes the container's own layers hold for a file (none while it is the image's copy,
         except with vfs, whose container layers are full copies)."""
-        if st.lower and self.cow_unit != "none":
+        if st.lower and (self.cow_unit != "none" or self.reflink):
             return 0
         return self._own_disk(st)
 
@@ -206,8 +235,10 @@ class StorageDriver(ABC):
     def _change(self, st: FileState, op: Op) -> int:
         """Apply an append, write or chmod to ``st``; the bytes copy-on-write copied for it."""
         at = st.size if op.kind == "append" else op.offset
-        if self.cow_unit == "block":
-            if op.kind == "chmod":  # metadata only: no data block is written
+        if self.cow_unit == "block" or (self.reflink and (st.lower or st.cloned)):
+            st.cloned = st.cloned or self.cow_unit != "block"  # a reflink clone of the image's file
+            st.lower = False
+            if op.kind == "chmod":  # metadata only: no data block is written (a clone shares them all)
                 return 0
             touched = self.touched_blocks(at, op.nbytes)
             copied = self._partial_copy(st.size, at, op.nbytes, touched - st.blocks)
@@ -219,17 +250,19 @@ class StorageDriver(ABC):
         return copied
 
     def _own_disk(self, st: FileState) -> int:
-        if self.cow_unit == "block":
-            assert self.block_size
-            return len(st.blocks) * self.block_size
+        block = self._cow_block()
+        if self.cow_unit == "block" or st.cloned:
+            assert block
+            return len(st.blocks) * block
         return self.file_disk(st.size)
 
     def _partial_copy(self, size: int, at: int, nbytes: int, touched: set[int]) -> int:
         """Old bytes that must be copied into newly written blocks (read-modify-write)."""
-        assert self.block_size
+        block = self._cow_block()
+        assert block
         old = 0
         for b in touched:
-            lo, hi = b * self.block_size, (b + 1) * self.block_size
+            lo, hi = b * block, (b + 1) * block
             keep = max(0, min(hi, size) - lo) - max(0, min(hi, at + nbytes, size) - max(lo, at))
             old += max(0, keep)
         return old
@@ -241,6 +274,7 @@ class StorageDriver(ABC):
             "name": self.name,
             "cow_unit": self.cow_unit,
             "block_size": self.block_size,
+            "reflink": self.reflink,
             "status": str(self.status),
             "backing_filesystems": list(self.backing_filesystems),
             "max_layers": self.max_layers,

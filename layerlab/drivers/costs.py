@@ -126,13 +126,15 @@ def cost_row(driver: StorageDriver, workload: Workload) -> CostRow:
 def compare_costs(
     workload: Workload | str,
     drivers: Iterable[str | StorageDriver] | None = None,
+    backing_fs: str = "ext4",
 ) -> list[CostRow]:
-    """One row per driver (all known drivers by default) for ``workload``."""
+    """One row per driver (all known drivers by default) for ``workload``, each on
+    ``backing_fs`` (XFS or btrfs: copies are reflink clones, :mod:`.reflink`)."""
     if isinstance(workload, str):
         try:
             workload = WORKLOADS[workload]
         except KeyError:
             raise DriverError(f"unknown workload {workload!r}; known: {', '.join(WORKLOADS)}") from None
     chosen = [get_driver(d) if isinstance(d, str) else d for d in (drivers if drivers is not None else DRIVERS)]
-    return [cost_row(d, workload) for d in chosen]
+    return [cost_row(d.on(backing_fs), workload) for d in chosen]
 

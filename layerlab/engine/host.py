@@ -345,7 +345,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
         Not what ``docker system df`` or ``docker ps -s`` print with the classic store (each
         layer's *content*, the same on every driver): what that content costs on the driver
         (whole-file copy-up on overlay2, changed blocks on btrfs/zfs, full copies on vfs)."""
-        return disk_usage(self.image_store.images(), self.containers.values(), self.storage.driver)
+        return disk_usage(self.image_store.images(), self.containers.values(), self.storage.on_disk)
 
     def __repr__(self) -> str:
         def count(n: int, word: str) -> str:

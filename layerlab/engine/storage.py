@@ -94,6 +94,11 @@ class HostStorage:
     def name(self) -> str:
         return self.driver.name
 
+    @property
+    def on_disk(self) -> StorageDriver:
+        """The driver as its backing filesystem makes it: copies are clones on XFS and btrfs."""
+        return self.driver.on(self.backing_fs)
+
     def info_lines(self, root: str = "/var/lib/docker", *, layers: int = 0, containers: int = 0) -> list[str]:
         """The storage part of ``docker info`` (Engine 20.10's lines; the daemon's warnings
         come after everything, as the CLI prints them). aufs counts its directories: one
