@@ -202,3 +202,66 @@ def test_the_pictures_after_apply_sit_side_by_side_and_scale() -> None:
     assert "flex-wrap:wrap" in shown and "overflow-x" not in shown
     assert shown.count("max-width:100%") == 2
     assert set(lab.pictures) == {"steps", "stack"} and lab.pictures["steps"].name == "copy_up"
+
+
+# -- the host's kernel and disk as switches ------------------------------------------------------
+
+
+def test_redirect_dir_lets_the_lab_rename_a_lower_directory() -> None:
+    """Off (the common default): EXDEV, nothing changes. On: the rename succeeds, docker
+    diff shows the new name added and the old one deleted, and ps -s counts the moved file
+    (no native diff: the changes are compared), while the disk holds no copy of it."""
+    lab = ContainerLab(Host(seed=5))
+    run(lab, "rename", "/data", "/srv")
+    assert "EXDEV" in lab.error.value and lab.a.diff() == []
+    lab.redirect_dir.value = True
+    assert "redirect_dir on" in lab.host_line.value and "Native Overlay Diff: false" in lab.host_line.value
+    run(lab, "rename", "/data", "/srv")
+    assert lab.error.value == ""
+    assert lab.a.diff() == [("A", "/srv"), ("A", "/srv/model.bin"), ("D", "/data")]
+    assert lab.a.size() == BIG_FILE_SIZE
+    assert "+0 bytes" in lab.status.value  # what df sees: only a directory was copied up
+
+
+def test_metacopy_makes_chmod_copy_metadata_only_and_turns_redirect_dir_on() -> None:
+    lab = ContainerLab(Host(seed=5))
+    run(lab, "chmod", BIG_FILE, "600")
+    assert [c.bytes for c in lab.last.copy_ups if c.path == BIG_FILE] == [BIG_FILE_SIZE]
+    assert f"+{BIG_FILE_SIZE:,} bytes" in shown(lab.status)
+    lab.metacopy.value = True
+    assert lab.redirect_dir.value, "the kernel turns redirect_dir on with metacopy"
+    run(lab, "chmod", BIG_FILE, "600")
+    assert [c.bytes for c in lab.last.copy_ups if c.path == BIG_FILE] == [0]
+    assert "+0 bytes" in shown(lab.status) and "metadata only" in shown(lab.picture)
+    run(lab, "append", BIG_FILE, "x")  # the first write brings the data up
+    assert [c.bytes for c in lab.last.copy_ups if c.path == BIG_FILE] == [BIG_FILE_SIZE]
+
+
+def test_unticking_redirect_dir_under_metacopy_is_refused_in_the_widget() -> None:
+    lab = ContainerLab(Host(seed=5))
+    lab.metacopy.value = True
+    host = lab.host
+    lab.redirect_dir.value = False
+    assert "conflicting options" in lab.error.value and lab.host is host
+
+
+def test_on_xfs_a_copy_up_shares_the_files_blocks() -> None:
+    lab = ContainerLab(Host(seed=5))
+    lab.backing_fs.value = "xfs"
+    assert "reflink" in lab.host_line.value
+    run(lab, "append", BIG_FILE, "x")
+    status = shown(lab.status)
+    assert f"RW layer 0 → {BIG_FILE_SIZE + 2:,} bytes" in status  # what ps -s counts
+    assert "+4,096 bytes" in status  # what df sees: the one block the append wrote
+    lab.backing_fs.value = "ext4"
+    run(lab, "append", BIG_FILE, "x")
+    assert f"+{BIG_FILE_SIZE + 2:,} bytes" in shown(lab.status)
+
+
+def test_a_switch_keeps_kernel_time_low() -> None:
+    import time
+
+    lab = ContainerLab(Host(seed=5))
+    started = time.process_time()
+    lab.backing_fs.value = "btrfs"
+    assert time.process_time() - started < 0.1

@@ -235,3 +235,14 @@ def test_choose_button_and_figures_table_fit() -> None:
     assert re.search(r"<td style='text-align:right;[^']*'><span style='white-space:nowrap'>[\d,]+ B</span>", table)
     assert re.search(r"<td style='text-align:left;[^']*'><b>overlay2</b>", table)
     assert "overflow-x" not in lab.chart.value and "max-width:100%" in lab.chart.value
+
+
+def test_the_backing_filesystem_changes_what_copies_cost() -> None:
+    """ext4: ten containers appending a byte to a 1 GiB file copy it ten times; on XFS the
+    copies are clones and each container owns one 4 KiB block."""
+    lab = DriverLab(drivers=("overlay2",), workload="append-1-byte-to-1GiB")
+    row = lambda: re.sub(r"<[^>]+>", " ", lab.table.value)  # noqa: E731
+    assert "10,737,418,250 B" in row()
+    lab.cost_fs.value = "xfs"
+    assert "40,960 B" in row() and "10,737,418,250 B" not in row()
+    assert "copies share blocks" in lab.chart.value

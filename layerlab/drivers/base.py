@@ -234,6 +234,8 @@ class StorageDriver(ABC):
 
     def _change(self, st: FileState, op: Op) -> int:
         """Apply an append, write or chmod to ``st``; the bytes copy-on-write copied for it."""
+        if op.kind == "metacopy":  # the kernel copied up metadata only: the data is still the image's
+            return 0
         at = st.size if op.kind == "append" else op.offset
         if self.cow_unit == "block" or (self.reflink and (st.lower or st.cloned)):
             st.cloned = st.cloned or self.cow_unit != "block"  # a reflink clone of the image's file

@@ -13,7 +13,11 @@ from layerlab.model.tree import Tree
 
 from .errors import DriverError
 
-OpKind = Literal["append", "write_at", "create", "delete", "chmod"]
+#: How the overlay names a metadata-only copy-up, and the data copy-up that may follow it.
+METACOPY = "(metacopy: metadata only)"
+DATA_AFTER_METACOPY = "the data of a metadata-only copy"
+
+OpKind = Literal["append", "write_at", "create", "delete", "chmod", "metacopy"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,8 @@ class Op:
     ``append``: add ``nbytes`` at the end of a file; ``write_at``: overwrite ``nbytes`` at
     ``offset`` in place (no truncation); ``create``: a new file of ``nbytes`` (or replace a
     file, ``>``: O_TRUNC copies no data); ``delete``: remove a file; ``chmod``: change
-    metadata only.
+    metadata only; ``metacopy``: change metadata on a kernel with metacopy on (no data is
+    copied up: the file's data stays the image's until a write).
     """
 
     kind: OpKind
@@ -32,7 +37,7 @@ class Op:
     offset: int = 0
 
     def __post_init__(self) -> None:
-        if self.kind not in ("append", "write_at", "create", "delete", "chmod"):
+        if self.kind not in ("append", "write_at", "create", "delete", "chmod", "metacopy"):
             raise DriverError(f"unknown operation {self.kind!r}")
         if self.nbytes < 0 or self.offset < 0:
             raise DriverError("byte counts and offsets must be >= 0")
@@ -74,25 +79,33 @@ def ops_from_overlay(overlay: Overlay) -> list[Op]:
     for cu in overlay.copy_ups:
         path = cu.path.strip("/")
         old, new = lower.get(path), diff.entries.get(path)
-        if not isinstance(old, File) or path in done:
+        data_later = cu.reason.endswith(DATA_AFTER_METACOPY)
+        if not isinstance(old, File) or (path in done and not data_later):
             continue
         done.add(path)
-        if not isinstance(new, File):
+        reason = cu.reason.removesuffix(DATA_AFTER_METACOPY).removesuffix(": ")
+        if METACOPY in cu.reason:
+            ops.append(Op("metacopy", path))  # metadata only; a data record may follow
+        elif not isinstance(new, File):
             ops.append(chmod(path))  # renamed/linked away: metadata only here
-        elif cu.reason == "open for append":
+        elif reason == "open for append":
             ops.append(append(path, max(0, new.size - old.size)))
-        elif cu.reason in ("open for write (O_TRUNC)",):
+        elif reason in ("open for write (O_TRUNC)",):
             ops.append(create(path, new.size))
-        elif cu.reason == "truncate":
+        elif reason == "truncate":
             ops.append(create(path, new.size) if new.size <= old.size else append(path, new.size - old.size))
         else:
             ops.append(chmod(path))
+    grown = {op.path for op in ops if op.kind in ("append", "create")}
+    for path in sorted(done - grown):  # copied up for its metadata, then appended to
+        old, new = lower.get(path), diff.entries.get(path)
+        if isinstance(old, File) and isinstance(new, File) and new.size > old.size:
+            ops.append(append(path, new.size - old.size))
     for path, entry in diff.entries.items():
         if isinstance(entry, File) and path not in done and not isinstance(lower.get(path), File):
             ops.append(create(path, entry.size))
-    for path in sorted(diff.whiteouts):
-        if lower.get(path) is not None:
-            ops.append(delete(path))
+    for path in sorted(diff.whiteouts):  # a deleted directory: every image file below it
+        ops += [delete(p) for p, e in lower.items() if isinstance(e, File) and (p == path or p.startswith(path + "/"))]
     return ops
 
 

@@ -25,6 +25,7 @@ from layerlab.drivers import (
 )
 from layerlab.drivers.costs import WORKLOADS, CostRow
 from layerlab.drivers.overlay2 import OVERLAY2_MAX_LOWERS
+from layerlab.drivers.reflink import shares_blocks
 from layerlab.drivers.status import version_at_least
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
@@ -175,6 +176,10 @@ IMAGE_BAR = theme.IMAGE_LAYER_EDGE
 CONTAINER_BAR = theme.CACHE_MISS_EDGE
 #: The words of the chart, in one place.
 SCALE_NOTE = "disk used, to scale (bars start at 0; the longest is {largest})"
+FS_NOTE = "on {fs}: {how}"
+FS_HOW = {True: "a copy shares the file's blocks (reflink), a write owns the 4 KiB blocks it touches",
+          False: "a copy duplicates every block"}
+CLONES_SHORT = "copies share blocks"
 COST_LEGEND = [
     (IMAGE_BAR, IMAGE_BAR, "", "image layers (read-only, stored once)"),
     (CONTAINER_BAR, CONTAINER_BAR, "", "all containers' -init and writable layers"),
@@ -200,23 +205,29 @@ def _bar(row: CostRow, largest: int) -> str:
 
 
 def cost_chart(
-    workload: Workload | str, drivers: Iterable[str | StorageDriver] | None = None
+    workload: Workload | str, drivers: Iterable[str | StorageDriver] | None = None, backing_fs: str = "ext4"
 ) -> Picture:
-    """A bar per driver: total disk of ``workload`` (image layers + all containers), to scale.
+    """A bar per driver: total disk of ``workload`` (image layers + all containers), to scale,
+    on ``backing_fs`` (XFS, btrfs: copies are reflink clones, :mod:`layerlab.drivers.reflink`).
 
     Each bar is labelled with its exact total and, below, the parts and what copy-on-write
     copied. A driver that cannot run the workload (e.g. too many layers) says why instead.
     """
-    rows = compare_costs(workload, chosen_drivers(drivers))  # the model's own error for an unknown name
+    chosen = chosen_drivers(drivers)  # the model's own error for an unknown name
+    rows = compare_costs(workload, chosen, backing_fs)
+    clones = {d.name: d.on(backing_fs).reflink for d in chosen}
     load = workload if isinstance(workload, Workload) else WORKLOADS[workload]
     largest = max([r.total_disk for r in rows if not r.error] + [1])
+    fs_note = FS_NOTE.format(fs=backing_fs, how=FS_HOW[shares_blocks(backing_fs)])
     lines = [
         f'<tr><td colspan="2" align="left"><b>{_esc(load.description)}</b></td></tr>',
         f'<tr><td colspan="2" align="left">{theme.small(_esc(SCALE_NOTE.format(largest=bytes_label(largest))), theme.MUTED)}</td></tr>',
+        f'<tr><td colspan="2" align="left">{theme.small(_esc(fs_note), theme.MUTED)}</td></tr>',
     ]
     for row in rows:
+        unit = COW_SHORT[row.cow_unit] + (f", {CLONES_SHORT}" if clones.get(row.driver) else "")
         name = (f'<td align="right" valign="top" bgcolor="{COW_FILL[row.cow_unit]}" color="{COW_EDGE[row.cow_unit]}" border="1">'
-                f"<b>{_esc(row.driver)}</b><br/>{theme.small(_esc(COW_SHORT[row.cow_unit]))}</td>")  # fmt: skip
+                f"<b>{_esc(row.driver)}</b><br/>{theme.small(_esc(unit))}</td>")  # fmt: skip
         if row.error:
             lines.append(f'<tr>{name}<td align="left" balign="left"><font color="{theme.WHITEOUT}">'
                          f"{theme.wrapped(f'cannot run: {row.error}', 60)}</font></td></tr>")  # fmt: skip

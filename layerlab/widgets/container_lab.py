@@ -11,9 +11,16 @@ A failed operation (ENOENT, EXDEV, EISDIR, a bad argument, a relative path) show
 message inside the widget and changes nothing: :func:`layerlab.model.operation.apply` puts the
 container back as it was. Reset removes both containers and starts two fresh ones.
 
+The host's kernel and disk are switches: ``redirect_dir`` (a lower directory can be
+renamed), ``metacopy`` (chmod copies metadata only; it turns redirect_dir on, as the kernel
+does) and the backing filesystem (on XFS or btrfs a copy-up shares the file's blocks). A
+switch starts two fresh containers on a host with that kernel and disk; the status line
+then says what ``df`` would see next to what ``docker ps -s`` counts.
+
 CSS classes for tests and themes: ``layerlab-containerlab`` (the box), ``-operation``,
 ``-path``, ``-argument``, ``-apply``, ``-reset``, ``-error``, ``-status``, ``-picture``,
-``-diff-a``, ``-diff-b``, ``-isolation``.
+``-diff-a``, ``-diff-b``, ``-isolation``, ``-redirect-dir``, ``-metacopy``, ``-backing-fs``,
+``-host``.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from layerlab.course.container_examples import BIG_FILE, cow_image
 from layerlab.engine.host import Host
 from layerlab.model.container import Container
 from layerlab.model.errors import LayerlabError
+from layerlab.model.kernel_options import KernelOverlay
 from layerlab.model.lookup import lookup
 from layerlab.model.operation import OPERATIONS, Outcome, apply, describe
 from layerlab.model.units import human_size
@@ -46,6 +54,14 @@ DEMO_IMAGE = "cow-demo"
 HINT_TYPED = "as a shell user would type it"
 HINT_ARGUMENT = "argument: {argument}"
 HINT_NO_ARGUMENT = "no argument"
+#: The backing filesystems the lab offers (copies are reflink clones on xfs and btrfs).
+FILESYSTEMS = ("ext4", "xfs", "btrfs")
+HOST_LINE = ("kernel: {kernel} · backing filesystem: {fs}{clone} · <code>docker info</code>: "
+             "Native Overlay Diff: {native}")
+CLONES = " (copies share blocks: reflink)"
+METACOPY_TURNS_ON = "metacopy turns redirect_dir on (the kernel does)"
+DISK_LINE = "; on disk (what <code>df</code> sees): {delta} for {name}'s layers, {total} in all"
+HOST_ERROR = "The kernel and disk stay as they were: {kernel}, {fs}."
 
 
 class ContainerLab(ReadableBeforeRun, w.VBox):
@@ -76,6 +92,7 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.a, self.b = self._start()
         controls = self._controls(operation, path, argument)
+        host_row = self._host_controls()
         self.hint = w.HTML("")
         self.error = part(w.HTML(""), _BOX, "error")
         self.status = part(w.HTML(""), _BOX, "status")
@@ -88,8 +105,8 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
             layout=w.Layout(justify_content="flex-start", grid_gap="0 2em", flex_flow="row wrap"),
         )
         super().__init__(
-            children=[controls, self.hint, self.error, self.status, self.picture, diffs,
-                      self.isolation],
+            children=[controls, host_row, self.hint, self.host_line, self.error, self.status, self.picture,
+                      diffs, self.isolation],
             **kwargs,
         )  # fmt: skip
         self.add_class(_BOX)
@@ -120,6 +137,58 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
             [self.operation, self.path, self.argument, self.apply_button, self.reset_button],
             layout=w.Layout(flex_flow="row wrap"),
         )
+
+    def _host_controls(self) -> w.HBox:
+        """The kernel's overlay features and the backing filesystem, each a switch."""
+        kernel, fs = self.host.storage.kernel, self.host.storage.backing_fs
+        self.redirect_dir = part(w.Checkbox(value=kernel.redirects, description="redirect_dir", indent=False,
+                                            layout=w.Layout(width="auto")), _BOX, "redirect-dir")  # fmt: skip
+        self.metacopy = part(w.Checkbox(value=kernel.metacopy, description="metacopy", indent=False,
+                                        layout=w.Layout(width="auto")), _BOX, "metacopy")  # fmt: skip
+        self.backing_fs = part(w.Dropdown(options=FILESYSTEMS, value=fs if fs in FILESYSTEMS else "ext4",
+                                          description="backing fs", style={"description_width": "initial"},
+                                          layout=w.Layout(width="12em")), _BOX, "backing-fs")  # fmt: skip
+        self.host_line = part(w.HTML(""), _BOX, "host")
+        for box in (self.redirect_dir, self.metacopy, self.backing_fs):
+            box.observe(lambda change: guard(lambda: self.switch(change), self._show_error), names="value")
+        self._describe_host()
+        return w.HBox([self.redirect_dir, self.metacopy, self.backing_fs],
+                      layout=w.Layout(flex_flow="row wrap", grid_gap="0 1em", align_items="center"))
+
+    def _describe_host(self, note: str = "") -> None:
+        storage = self.host.storage
+        clone = CLONES if storage.on_disk.reflink else ""
+        fs = "ext4" if storage.backing_fs == "extfs" else storage.backing_fs  # docker info's name for ext2/3/4
+        text = HOST_LINE.format(kernel=html.escape(storage.kernel.describe()), fs=html.escape(fs),
+                                clone=clone, native=str(storage.kernel.native_diff).lower())
+        self.host_line.value = f"<span class='{_BOX}-host-line'>{text}{' · ' + note if note else ''}</span>"
+
+    def switch(self, change: object = None) -> None:
+        """A host with the kernel and backing filesystem the switches say, and two fresh
+        containers on it (a mount gets its overlay features when it is made)."""
+        ticked_metacopy = isinstance(change, dict) and change.get("owner") is self.metacopy and change.get("new")
+        if ticked_metacopy and not self.redirect_dir.value:
+            self.redirect_dir.value = True  # as the kernel turns it on: its observer switches
+            return
+        try:
+            kernel = KernelOverlay(redirect_dir=self.redirect_dir.value, metacopy=self.metacopy.value)
+            host = Host(engine=self.host.profile, seed=self.host.seed, kernel=kernel,
+                        backing_fs=self.backing_fs.value, **self._driver())
+        except LayerlabError as err:
+            storage = self.host.storage
+            self._show_error(f"{err}. " + HOST_ERROR.format(kernel=storage.kernel.describe(), fs=storage.backing_fs))
+            return
+        host.add(self.host.image(self.image_ref), self.image_ref)
+        self.host = host
+        self.a, self.b = self._start()
+        self.last = None
+        self.error.value = ""
+        self._describe_host(METACOPY_TURNS_ON if kernel.metacopy else "")
+        self._redraw(None)
+
+    def _driver(self) -> dict[str, str]:
+        """overlay2 (or containerd's overlayfs) on every filesystem: the lab shows overlayfs."""
+        return {"storage_driver": "overlayfs" if self.host.profile.containerd else "overlay2"}
 
     # -- containers --------------------------------------------------------------------
     def _start(self) -> tuple[Container, Container]:
@@ -153,6 +222,7 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         """Run the chosen operation in the first container; redraw, or show why it failed."""
         started = time.perf_counter()
         op, path, arg = self.operation.value, self.path.value, self.argument.value
+        disk_before = self._disk()
         try:
             outcome = apply(self.a, op, path, arg)
         except LayerlabError as err:
@@ -160,7 +230,8 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
             return None
         self.last = outcome
         self.error.value = ""
-        self._redraw(outcome)
+        disk_after = self._disk()
+        self._redraw(outcome, None if None in (disk_before, disk_after) else disk_after - disk_before)  # type: ignore[operator]
         self.seconds.append(time.perf_counter() - started)
         return outcome
 
@@ -175,7 +246,15 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         self._redraw(None)
 
     # -- rendering ---------------------------------------------------------------------
-    def _redraw(self, outcome: Outcome | None) -> None:
+    def _disk(self) -> int | None:
+        """Bytes the first container's layers take on this host's disk (the driver's costs;
+        None where the cost model cannot follow what happened)."""
+        try:
+            return self.host.storage.on_disk.container_disk(self.a.image, self.a.rw)
+        except LayerlabError:
+            return None
+
+    def _redraw(self, outcome: Outcome | None, disk_delta: int | None = None) -> None:
         path = outcome.after.real if outcome is not None else self.path.value.strip() or "/"
         found = lookup(self.a, path)
         served = found.served_by
@@ -197,7 +276,8 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
             self.status.value = (
                 f"<span class='{_BOX}-copied'><b>$ {html.escape(outcome.command)}</b> in "
                 f"{html.escape(self.a.name)}: {html.escape(outcome.result or outcome.summary())}; "
-                f"RW layer {outcome.size_before:,} → {outcome.size_after:,} bytes</span>"
+                f"RW layer {outcome.size_before:,} → {outcome.size_after:,} bytes"
+                f"{self._disk_text(disk_delta)}</span>"
             )
         self.diff_a.value = self._diff_panel(self.a)
         self.diff_b.value = self._diff_panel(self.b)
@@ -208,6 +288,13 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
             f"<code>{html.escape(other.real)}</code> is {html.escape(describe(other.entry))} "
             f"(served by {html.escape(where)}): the other container's RW layer is its own</span>"
         )
+
+    def _disk_text(self, delta: int | None) -> str:
+        if delta is None:
+            return ""
+        sign = "+" if delta >= 0 else "−"
+        return DISK_LINE.format(delta=f"{sign}{abs(delta):,} bytes", name=html.escape(self.a.name),
+                                total=f"{self._disk() or 0:,} bytes")
 
     def _diff_panel(self, c: Container) -> str:
         text = c.diff_text() or "(no changes)"

@@ -5,12 +5,14 @@
 container appends, typed as text), the cost chart and a table of exact figures. A second
 part asks "which driver would the engine pick?": backing filesystem, engine and kernel
 version, rootless or not -> :func:`layerlab.drivers.choice.explain_choice`'s answer and why.
+The costs are on a backing filesystem the learner picks: on XFS or btrfs copies are reflink
+clones (a copy-up or a vfs copy adds no data blocks), on ext4 they duplicate every block.
 
 Every bad value (``"lots"`` containers, ``"24.x"`` as a version, no driver ticked) shows as
 one message inside the widget; the chart, table and answer stay those of the last good
 input. CSS classes: ``layerlab-driverlab`` (the box), ``-driver`` (each checkbox, plus
 ``-driver-<name>``), ``-workload``, ``-custom``, ``-containers``, ``-file-size``,
-``-bytes-written``, ``-compare``, ``-error``, ``-chart``, ``-table``; the choice part
+``-bytes-written``, ``-cost-fs``, ``-compare``, ``-error``, ``-chart``, ``-table``; the choice part
 ``-fs``, ``-engine``, ``-kernel``, ``-rootless``, ``-choose``, ``-choice``, ``-choose-error``.
 """
 
@@ -42,6 +44,8 @@ CUSTOM = "custom"
 #: Backing filesystems the choice part offers (what ``docker info`` calls "Backing Filesystem").
 FILESYSTEMS = ("ext4", "xfs", "btrfs", "zfs", "tmpfs", "nfs", "overlay", "ecryptfs")
 DEFAULT_DRIVERS = ("overlay2", "btrfs", "zfs", "vfs")
+#: Backing filesystems the cost part offers: without reflink, and the two with it.
+COST_FILESYSTEMS = ("ext4", "xfs", "btrfs")
 #: The words of the lab, in one place.
 CHOOSE = "Which driver?"
 CHOOSE_TITLE = "Which driver would the engine pick?"
@@ -119,6 +123,8 @@ class DriverLab(ReadableBeforeRun, w.VBox):
             w.Text(value="1 B", description="each appends", style=wide, layout=w.Layout(width="13em")), _BOX,
             "bytes-written"
         )
+        self.cost_fs = part(w.Dropdown(options=COST_FILESYSTEMS, value="ext4", description="backing fs",
+                                       style=wide, layout=w.Layout(width="12em")), _BOX, "cost-fs")  # fmt: skip
         self.compare_button = part(w.Button(description="Compare", button_style="primary"), _BOX, "compare")
         self.custom = part(w.HBox([self.containers, self.file_size, self.bytes_written],
                                   layout=w.Layout(flex_flow="row wrap")), _BOX, "custom")  # fmt: skip
@@ -128,12 +134,13 @@ class DriverLab(ReadableBeforeRun, w.VBox):
         for box in self.boxes.values():
             box.observe(self._on_change, names="value")
         self.workload_picker.observe(self._on_change, names="value")
+        self.cost_fs.observe(self._on_change, names="value")
         self.compare_button.on_click(self._on_change)
         return [
             w.HTML("<b>Drivers</b>"),
             w.HBox(list(self.boxes.values()), layout=w.Layout(flex_flow="row wrap")),
             w.HTML("<b>Workload</b>"),
-            self.workload_picker,
+            w.HBox([self.workload_picker, self.cost_fs], layout=w.Layout(flex_flow="row wrap", grid_gap="0 1em")),
             w.HBox([self.custom, self.compare_button], layout=w.Layout(flex_flow="row wrap")),
             self.error,
             self.chart,
@@ -186,8 +193,8 @@ class DriverLab(ReadableBeforeRun, w.VBox):
         drivers = self._selected()
         try:
             workload = self._workload()
-            chart = cost_chart(workload, drivers)  # refuses an empty selection with a clear message
-            rows = compare_costs(workload, drivers)
+            chart = cost_chart(workload, drivers, self.cost_fs.value)  # refuses an empty selection clearly
+            rows = compare_costs(workload, drivers, self.cost_fs.value)
         except LayerlabError as err:
             self._show_compare_error(str(err))
             return False
