@@ -17,7 +17,7 @@ def test_volume_flags() -> None:
 
 def test_mount_flags_as_text_or_fields() -> None:
     assert parse_mount_flag("type=tmpfs,target=/t") == MountSpec("tmpfs", "", "/t")
-    assert parse_mount_flag("type=bind,src=/srv,dst=/mnt,readonly") == MountSpec("bind", "/srv", "/mnt", True)
+    assert parse_mount_flag("type=bind,src=/srv,dst=/mnt,readonly") == MountSpec("bind", "/srv", "/mnt", True, must_exist=True)
     assert parse_mount_flag({"source": "v", "target": "/d", "readonly": "false"}) == MountSpec("volume", "v", "/d")
 
 

@@ -39,7 +39,8 @@ def repositories_json(host: Host) -> str:
 def classic_layout(host: Host, ids: StorageIds, root: str) -> tuple[NodeSet, list[ImageIdentity]]:
     """Every node of the classic data root, and each image's identity chain."""
     out = NodeSet()
-    daemon_skeleton(out, root, "overlay2", had_containers=ids.had_containers, profile=host.profile)
+    daemon_skeleton(out, root, "overlay2", had_containers=ids.had_containers, profile=host.profile,
+                    rro_probe=ids.rro_probe)
     store = ids.layer_store(host)
     image_base = f"{root}/image/overlay2"
     out.file(

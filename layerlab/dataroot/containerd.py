@@ -57,7 +57,7 @@ def containerd_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tupl
     """Every node of the data root and of containerd's root, and each image's identity chain."""
     out = NodeSet()
     profile = host.profile if host.profile.containerd else PROFILES["28-containerd"]
-    daemon_skeleton(out, root, None, profile=profile)
+    daemon_skeleton(out, root, None, profile=profile, rro_probe=ids.rro_probe)
     if ids.had_containers:  # made with the first container, then kept (Engine 28.5)
         made = "the first docker run / create"
         out.dir(f"{root}/rootfs", "containers' root filesystems, mounted from containerd snapshots", made)

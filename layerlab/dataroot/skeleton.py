@@ -17,17 +17,21 @@ if TYPE_CHECKING:
     from layerlab.engine.profile import EngineProfile
 
 DAEMON = "dockerd (at its first start)"
+RRO_PROBE = "docker run with a read-only volume or bind mount (the first one)"
+#: The release that mounts read-only volumes and binds recursively read-only, probing the kernel first.
+RRO_PROBE_SINCE = "25.0"
 
 
 def daemon_skeleton(
     out: NodeSet, root: str, image_dir: str | None, *, had_containers: bool = False,
-    profile: EngineProfile | None = None,
+    profile: EngineProfile | None = None, rro_probe: str | None = None,
 ) -> None:
     """What dockerd creates at its first start, and ``layerdb/mounts`` once a container existed.
 
     ``image_dir`` names the classic image store's directory (``image/overlay2``); None with
     the containerd image store, which keeps images outside the data root. ``profile``: the
-    engine (None: Engine 20.10).
+    engine (None: Engine 20.10). ``rro_probe``: the digits of Engine 25+'s
+    ``tmp/moby-detect-rro<digits>``, once a container had a read-only volume or bind mount.
     """
     modern = profile is not None and profile.at_least("23.0")
     out.dir(root, "Docker's data root (--data-root): everything the daemon keeps", DAEMON)
@@ -43,6 +47,10 @@ def daemon_skeleton(
     if modern:
         out.file(f"{root}/engine-id", "this daemon's id (docker info ID), made at its first start", DAEMON)
     _the_rest(out, root, old=not modern)
+    if rro_probe and profile is not None and profile.at_least(RRO_PROBE_SINCE):
+        out.dir(f"{root}/tmp/moby-detect-rro{rro_probe}",
+                "made when the first read-only mount was asked for: the daemon tried whether the kernel can "
+                "make a mount read-only recursively (the folder stays)", RRO_PROBE)
 
 
 def _buildkit(out: NodeSet, root: str, *, history: bool) -> None:

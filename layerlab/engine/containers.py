@@ -15,6 +15,7 @@ from typing import Any
 from layerlab.model.container import Container
 from layerlab.model.gojson import go_json_bytes
 from layerlab.model.image import Image
+from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
 from layerlab.model.overlay import Overlay
 from layerlab.shell import ShellResult
 
@@ -26,7 +27,10 @@ from .volumes import VolumeStore
 
 
 class ContainerStore:
-    """Containers by id (``by_id``), with their mounts' volumes and host directories."""
+    """Containers by id (``by_id``), with their mounts' volumes and host directories;
+    ``kernel``: the overlay features new containers are mounted with."""
+
+    kernel: KernelOverlay = COMMON_KERNEL
 
     def __init__(self, names: NameSource, clock: Iterator[int], volumes: VolumeStore,
                  host_dirs: dict[str, Overlay]) -> None:
@@ -83,7 +87,7 @@ class ContainerStore:
         container = HostContainer.create(
             container_id, name, image, [make_mount(s, self._volumes, self._host_dirs) for s in specs],
             image_ref=image_ref, command=argv, env=[*image.env, *env], workdir=workdir or "",
-            created=next(self._clock))
+            created=next(self._clock), kernel=self.kernel)
         container.image_id = image_id or image.image_id
         self.by_id[container_id] = container
         return container
@@ -119,7 +123,9 @@ class ContainerStore:
 def committed_image(c: Container, message: str | None = None) -> Image:
     """``docker commit``: the container's image plus its RW layer. The new config keeps
     the container's command as ``Cmd`` and its anonymous volumes as ``Volumes``; the
-    history row's ``created_by`` is the command joined by spaces (as the engine writes it)."""
+    history row's ``created_by`` is the command joined by spaces (as the engine writes it).
+    A container that changed nothing adds no layer: its row is an ``empty_layer`` one (every
+    engine and image store registers the empty tar as no layer at all)."""
     layer = c.commit(message)
     config = json.loads(c.image.config_bytes)
     run = dict(config.get("config") or {})
@@ -134,6 +140,9 @@ def committed_image(c: Container, message: str | None = None) -> Image:
     row: dict[str, Any] = {"created": config.get("created", ""), "created_by": " ".join(cmd)}
     if message:
         row["comment"] = message
+    if layer.is_empty:
+        row["empty_layer"] = True
     config["history"] = list(config.get("history") or []) + [row]
-    config["rootfs"] = {"type": "layers", "diff_ids": [*c.image.diff_ids, layer.diff_id]}
-    return Image([*c.image.layers, layer], go_json_bytes(config))
+    layers = [*c.image.layers] + ([] if layer.is_empty else [layer])
+    config["rootfs"] = {"type": "layers", "diff_ids": [x.diff_id for x in layers]}
+    return Image(layers, go_json_bytes(config))

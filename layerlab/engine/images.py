@@ -153,15 +153,16 @@ class ImageStore:
         """``docker rmi``'s rules for names: the ``Untagged:`` lines, and whether the image
         is to be deleted (the caller deletes it).
 
-        A name of an image with other names goes alone; the last name (or any, with
-        ``force``) takes every name with it. An image a container (running or not) was
-        made from keeps its last name unless ``force``; with the containerd store a forced
-        removal only untags it (it stays, dangling, for the container)."""
+        A name of an image with other names goes alone, also with ``force`` (``rmi -f``
+        forces past containers, not past other names); the last name takes the image with
+        it. An image a container (running or not) was made from keeps its last name unless
+        ``force``; with the containerd store a forced removal only untags it (it stays,
+        dangling, for the container)."""
         image_id = self.id_of(ref)
         tags = self.tags_of(image_id)
         if users and not force and len(tags) <= 1:
             raise HostError(_in_use(ref, users[0].id, image_id, containerd=self.containerd))
-        if full_ref(ref) in tags and len(tags) > 1 and not force:
+        if full_ref(ref) in tags and len(tags) > 1:
             del self.tags[full_ref(ref)]
             return [f"Untagged: {full_ref(ref)}"], False
         for tag in tags:

@@ -4,7 +4,8 @@
 bind mount of a host directory (``:ro`` makes any of them read-only); ``--mount`` says the
 same in ``type=...,source=...,target=...`` fields and adds ``tmpfs``. An image's
 ``VOLUME`` paths no flag covers get anonymous volumes. Host directories for bind mounts
-are Overlays with no layers, kept by the host by path (:func:`host_dir`).
+are Overlays with no layers, kept by the host by path (:func:`host_dir`): ``-v`` makes a
+missing one (empty, as dockerd does), ``--mount type=bind`` refuses it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class MountSpec:
     source: str  # volume name ("" for anonymous), host path, or ""
     target: str
     read_only: bool = False
+    #: ``--mount type=bind`` needs its source to exist; ``-v`` makes a missing one
+    must_exist: bool = False
 
 
 def parse_volume_flag(spec: str) -> MountSpec:
@@ -57,7 +60,7 @@ def parse_mount_flag(spec: str | Mapping[str, Any]) -> MountSpec:
     source = fields.get("source") or fields.get("src") or ""
     target = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
     read_only = fields.get("readonly", fields.get("ro", False)) not in (False, "false", "0")
-    return MountSpec(kind, source, target, read_only)
+    return MountSpec(kind, source, target, read_only, must_exist=kind == "bind")
 
 
 def mount_specs(volumes: Iterable[str], mounts: Iterable[str | Mapping[str, Any]],
@@ -90,6 +93,9 @@ def make_mount(spec: MountSpec, volumes: VolumeStore, dirs: dict[str, Overlay]) 
         volume = volumes.create(spec.source or None, anonymous=not spec.source)
         return Mount("volume", target, volume.data, volume.name, spec.read_only, volume)
     if spec.type == "bind":
+        if spec.must_exist and spec.source not in dirs:
+            raise HostError(f'Error response from daemon: invalid mount config for type "bind": '
+                            f"bind source path does not exist: {spec.source}")
         return Mount("bind", target, host_dir(dirs, spec.source), spec.source, spec.read_only)
     if spec.type == "tmpfs":
         return Mount("tmpfs", target, Overlay(), "", spec.read_only)

@@ -86,6 +86,9 @@ class StorageIds:
     committed: set[str] = field(default_factory=set)  # overlay2 dirs that ever had a child
     tagged: set[str] = field(default_factory=set)  # image ids ever tagged
     had_containers: bool = False  # layerdb/mounts appears with the first container, then stays
+    #: Engine 25+ probes once whether the kernel makes read-only mounts recursively read-only,
+    #: with the first read-only volume or bind mount, in ``tmp/moby-detect-rro<digits>`` (kept)
+    rro_probe: str | None = None
     built: set[str] = field(default_factory=set)  # chain ids a build on this host made
     snapshot_numbers: dict[str, int] = field(default_factory=dict)  # containerd store: key -> N
     _next_snapshot: int = 1
@@ -145,6 +148,8 @@ class StorageIds:
                 self.tagged.add(image_id)
         for container in host.containers.values():
             self.had_containers = True
+            if self.rro_probe is None and any(m.read_only and m.type in ("volume", "bind") for m in container.mounts):
+                self.rro_probe = str(self._rng.randrange(1, 1 << 32))  # Go's os.MkdirTemp: a uint32
             self._record_image(container.image)
             mount = self.mount_id(container.id)
             self.committed.add(mount + "-init")
