@@ -37,7 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.set_defaults(run=compare)
 
 
-def _engine(host: str | None) -> Engine:
+def engine_at_host(host: str | None) -> Engine:
     """The engine that answers at ``host`` (or $DOCKER_HOST); says which it is, and which
     client drives it, on stderr."""
     from layerlab.real.discovery import find_engine
@@ -61,7 +61,7 @@ def play(args: argparse.Namespace, progress: bool | None) -> int:
     if real and args.engine:
         raise LayerlabError("--engine picks the engine the simulator plays: with --real or --host the engine is real")
     try:
-        engine = _engine(args.host) if real else None
+        engine = engine_at_host(args.host) if real else None
         profile = None if real else get_profile(args.engine)
         return 0 if play_scenario(args.scenario, engine=engine, profile=profile) else 1
     except EngineError as err:
@@ -73,7 +73,7 @@ def compare(args: argparse.Namespace, progress: bool | None) -> int:
     from layerlab.real.engine import EngineError
 
     try:
-        engine = _engine(args.host)
+        engine = engine_at_host(args.host)
         passed = failed = 0
         for path in args.scenarios:
             for report in compare_scenario(path, engine):

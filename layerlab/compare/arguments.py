@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from layerlab.engine.mounts import parse_mount_flag, parse_volume_flag
 from layerlab.model.reference import full_ref
 
 from .lines import CONTAINERD_ROOT, DATA_ROOT, Command, ScenarioError
@@ -158,6 +159,11 @@ class RunArgs:
     has_network: bool = False
     log_driver: str | None = None
     log_opts: dict[str, str] = field(default_factory=dict)
+
+    def bind_sources(self) -> list[str]:
+        """The host folders its bind mounts name (``-v /host:/path``, ``--mount type=bind``)."""
+        specs = [parse_volume_flag(v) for v in self.volumes] + [parse_mount_flag(m) for m in self.mounts]
+        return [s.source for s in specs if s.type == "bind" and s.source]
 
 
 _RUN_VALUE = {"--name", "-v", "--volume", "--mount", "-e", "--env", "-w", "--workdir", "--network", "--net",

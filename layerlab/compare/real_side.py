@@ -64,6 +64,8 @@ class RealSide:
         self.track = track
         #: What the lines made on the engine (kept only with ``track``).
         self.made = EngineObjects.none()
+        #: Bind sources docker made for the lines (``-v /host:/path`` makes a missing folder).
+        self.made_folders: list[Path] = []
         #: The folder the last build sent (with busybox added for a FROM scratch one).
         self.last_context: Path | None = None
 
@@ -75,6 +77,9 @@ class RealSide:
                 self.made = EngineObjects.none()
         finally:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            for folder in self.made_folders:
+                shutil.rmtree(folder, ignore_errors=True)
+            self.made_folders = []
 
     def __enter__(self) -> RealSide:
         return self
@@ -261,6 +266,10 @@ def _names(side: RealSide) -> dict[str, str]:
 
 def _run(side: RealSide, verb: str, args: list[str]) -> Observation:
     run = parse_run(args)
+    for source in run.bind_sources():  # the topmost folder docker will make, removed by close()
+        missing = [p for p in (Path(source), *Path(source).parents) if not p.exists()]
+        if missing and missing[-1] not in side.made_folders:
+            side.made_folders.append(missing[-1])
     network = [] if run.has_network else ["--network", "none"]  # test engines have no bridge
     proc = side.engine.docker(["run", *network, *args], cwd=side.base)
     if run.detach:

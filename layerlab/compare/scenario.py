@@ -74,11 +74,13 @@ class LineReport:
         return not self.differences
 
 
-def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = print) -> list[LineReport]:
+def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = print,
+                     stop_at_difference: bool = False) -> list[LineReport]:
     """Run a scenario on both sides, line by line; report what differs.
 
     The simulator plays ``engine``'s profile; what the lines make on the engine is removed
-    at the end, also when a line fails or the run is interrupted."""
+    at the end, also when a line fails or the run is interrupted. ``stop_at_difference``:
+    the lines after the first that differs are not run (``layerlab fuzz`` shrinks by it)."""
     path = Path(path)
     base = path.parent
     commands = parse_scenario(path.read_text())
@@ -96,6 +98,8 @@ def compare_scenario(path: Path, engine: Any, *, echo: Callable[[str], None] = p
                      + (f"  ({report.note})" if report.note else ""))
                 for difference in report.differences:
                     echo(f"       {difference}")
+                if stop_at_difference and not report.passed:
+                    break
     finally:
         remove_made(engine, before)
     return reports

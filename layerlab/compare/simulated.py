@@ -34,7 +34,7 @@ from .facts import (
     tree_facts,
     volume_facts,
 )
-from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, DATA_ROOT, Command
+from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, DATA_ROOT, Command, ScenarioError
 from .disk_verbs import SIMULATED as DISK_HANDLERS
 from .normalise import listing_of
 from .normalise_containerd import listing_of_containerd
@@ -195,6 +195,7 @@ def _tree(side: SimulatedSide, args: list[str]) -> Observation:
 
 def _run(side: SimulatedSide, args: list[str]) -> Observation:
     run = parse_run(args)
+    _mirror_bind_sources(side.host, run.bind_sources())
     c = side.host.run(run.image, run.command, name=run.name, detach=run.detach, rm=run.rm,
                       volumes=run.volumes, mounts=run.mounts, env=run.env, workdir=run.workdir,
                       log_driver=run.log_driver, log_opts=run.log_opts)
@@ -207,6 +208,24 @@ def _run(side: SimulatedSide, args: list[str]) -> Observation:
     if status != 0:  # the docker CLI exits with the command's status: an error
         return Observation(False, f"ERROR: exit {status}\n{out}{err}", {"error": True})
     return Observation(True, out + err, {"output": out.splitlines()})
+
+
+#: A bind source this machine has is mirrored into the host when it holds at most this many entries.
+MIRRORED_ENTRIES = 200
+
+
+def _mirror_bind_sources(host: Host, sources: list[str]) -> None:
+    """Bind sources that exist on this machine, as the engine beside it will mount them:
+    the host's folder gets their files (a missing one ``-v`` makes empty, as dockerd does)."""
+    for source in sources:
+        folder = Path(source)
+        if source in host.host_dirs or not folder.is_dir():
+            continue
+        entries = sorted(folder.rglob("*"))
+        if len(entries) > MIRRORED_ENTRIES:
+            raise ScenarioError(f"bind source {source} holds {len(entries)} entries: compare mirrors folders "
+                                f"of at most {MIRRORED_ENTRIES} into the simulator")
+        host.host_dir(source, {p.relative_to(folder).as_posix(): p.read_bytes() for p in entries if p.is_file()})
 
 
 def _exec(side: SimulatedSide, args: list[str]) -> Observation:
