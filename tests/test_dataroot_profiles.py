@@ -120,3 +120,43 @@ def test_a_committed_image_is_marked_built_locally_from_engine_26_on() -> None:
         meta = f"{R}/image/overlay2/imagedb/metadata/sha256/{image.image_id[7:]}"
         assert (f"{meta}/builtLocally" in DataRoot.from_host(host)) == marked
         assert f"{meta}/parent" in DataRoot.from_host(host)
+
+
+# `find <containerd root>` of never-used private daemons (scripts/private-dockerd, 05:03 UTC
+# 2026-12-06), before anything: Engine 20.10 runs Debian's containerd 1.6, Engine 28.5 its 2.1.
+CONTAINERD_16_AT_START = """\
+io.containerd.content.v1.content io.containerd.content.v1.content/ingest io.containerd.metadata.v1.bolt
+io.containerd.metadata.v1.bolt/meta.db io.containerd.runtime.v1.linux io.containerd.runtime.v2.task
+io.containerd.snapshotter.v1.btrfs io.containerd.snapshotter.v1.native io.containerd.snapshotter.v1.native/snapshots
+io.containerd.snapshotter.v1.overlayfs io.containerd.snapshotter.v1.overlayfs/snapshots opt opt/bin opt/lib
+tmpmounts""".split()
+CONTAINERD_21_AT_START = """\
+io.containerd.metadata.v1.bolt io.containerd.metadata.v1.bolt/meta.db io.containerd.runtime.v2.task
+io.containerd.sandbox.controller.v1.shim io.containerd.snapshotter.v1.blockfile io.containerd.snapshotter.v1.btrfs
+io.containerd.snapshotter.v1.erofs io.containerd.snapshotter.v1.erofs/snapshots io.containerd.snapshotter.v1.native
+io.containerd.snapshotter.v1.native/snapshots io.containerd.snapshotter.v1.overlayfs
+io.containerd.snapshotter.v1.overlayfs/snapshots opt opt/bin opt/lib tmpmounts""".split()
+
+
+def below(root: DataRoot, top: str) -> set[str]:
+    return {p[len(top) + 1:] for p in root.paths() if p.startswith(top + "/")}
+
+
+@pytest.mark.parametrize(("engine", "expected"), [
+    ("20.10", CONTAINERD_16_AT_START),
+    ("28", CONTAINERD_21_AT_START),
+    ("28-containerd", [*CONTAINERD_21_AT_START, "io.containerd.grpc.v1.introspection",
+                       "io.containerd.grpc.v1.introspection/uuid"]),
+])
+def test_every_engine_has_containerd_s_root_as_its_containerd_makes_it(engine: str, expected: list[str]) -> None:
+    assert below(DataRoot.from_host(Host(engine=engine, seed=1)), CTRD) == set(expected)
+
+
+def test_with_the_classic_store_containerd_s_root_only_gets_the_task_namespace() -> None:
+    # after two builds, a container run and removed (probe of 06-containerd-store on 28.5 classic):
+    # no content store, no snapshots; io.containerd.runtime.v2.task/moby made with the container
+    host = lab("28")
+    root = DataRoot.from_host(host)
+    assert below(root, CTRD) - set(CONTAINERD_21_AT_START) == {
+        "io.containerd.runtime.v2.task/moby", f"io.containerd.runtime.v2.task/moby/{host.container('c2').id}"}
+    assert root.roots == (R,)

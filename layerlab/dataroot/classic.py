@@ -17,6 +17,8 @@ from layerlab.engine.storage_ids import StorageIds, StoredLayer
 
 from .classic_containers import container_layout, lower_links
 from .container_logs import log_nodes
+from .containerd_plugins import CONTAINERD_2_SINCE, containerd_plugins
+from .containerd_root import running_tasks
 from .identity import ImageIdentity, LayerIdentity
 from .nodeset import NodeSet
 from .skeleton import DAEMON, daemon_skeleton
@@ -36,8 +38,10 @@ def repositories_json(host: Host) -> str:
     return json.dumps({"Repositories": repos}, separators=(",", ":"), sort_keys=True)
 
 
-def classic_layout(host: Host, ids: StorageIds, root: str) -> tuple[NodeSet, list[ImageIdentity]]:
-    """Every node of the classic data root, and each image's identity chain."""
+def classic_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tuple[NodeSet, list[ImageIdentity]]:
+    """Every node of the classic data root, and each image's identity chain; containerd's
+    root (``ctrd``) as dockerd's containerd keeps it (it runs the containers: plugin folders
+    and running tasks, no images)."""
     out = NodeSet()
     daemon_skeleton(out, root, "overlay2", had_containers=ids.had_containers, profile=host.profile,
                     rro_probe=ids.rro_probe)
@@ -66,6 +70,9 @@ def classic_layout(host: Host, ids: StorageIds, root: str) -> tuple[NodeSet, lis
         container_layout(out, ids, store, container, root, image_base, drv)
         log_nodes(out, host, container, root, f"docker run / create ({container.name})")
     volumes_layout(out, host, root)
+    containerd_plugins(out, ctrd, host.profile, images=False, content=False, snapshots=False,
+                       tasks=ids.had_containers or (not host.profile.at_least(CONTAINERD_2_SINCE) and ids.made_snapshots))
+    running_tasks(out, host, ctrd)
     identities = [_identity(host, ids, image_id, image_base, drv) for image_id in host.images]
     return out, identities
 

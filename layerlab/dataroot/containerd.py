@@ -63,7 +63,7 @@ def containerd_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tupl
         out.dir(f"{root}/rootfs", "containers' root filesystems, mounted from containerd snapshots", made)
         out.dir(f"{root}/rootfs/overlayfs", "one mount point per running container (the snapshotter's name)", made)
     targets = targets_of(host)
-    blobs = containerd_root(out, host, ids, ctrd, targets)
+    blobs = containerd_root(out, host, ids, ctrd, targets, profile)
     for c in sorted(host.containers.values(), key=lambda c: c.created):
         _container(out, c, root)
         log_nodes(out, host, c, root, f"docker run / create ({c.name})")

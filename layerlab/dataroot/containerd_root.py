@@ -30,13 +30,13 @@ from layerlab.engine.storage_ids import StorageIds, StoredLayer, buildkit_key
 from layerlab.model.container import Container
 from layerlab.model.oci import Descriptor, ImageTarget, layer_descriptor
 
+from .containerd_plugins import CONTENT, SNAPSHOTTER, TASKS, containerd_plugins
 from .nodeset import NodeSet
 
 if TYPE_CHECKING:
     from layerlab.engine.host import Host
+    from layerlab.engine.profile import EngineProfile
 
-CONTENT = "io.containerd.content.v1.content"
-SNAPSHOTTER = "io.containerd.snapshotter.v1.overlayfs"
 CTRD = "containerd (image store)"
 UNPACK = "unpacking an image (docker build / pull / load)"
 BUILDKIT = "docker build (BuildKit's cache, until docker builder prune)"
@@ -47,30 +47,28 @@ def snapshot_dir(ctrd: str, number: int) -> str:
 
 
 def containerd_root(out: NodeSet, host: Host, ids: StorageIds, ctrd: str,
-                    targets: Mapping[str, ImageTarget]) -> str:
+                    targets: Mapping[str, ImageTarget], profile: EngineProfile) -> str:
     """containerd's root (module doc); the path of its blob directory."""
-    out.dir(ctrd, "containerd's root: with the containerd image store, images live here", CTRD)
-    out.file(f"{ctrd}/io.containerd.metadata.v1.bolt/meta.db",
-             "containerd's metadata (bolt db): images by name, namespaces moby and moby_history, leases", CTRD)
-    out.dir(f"{ctrd}/tmpmounts", "where containerd mounts snapshots for a moment (unpacking)", CTRD)
-    out.dir(f"{ctrd}/io.containerd.runtime.v2.task/moby", "running containers' tasks (namespace moby)", CTRD)
-    for c in host.containers.values():
-        if c.running:
-            out.dir(f"{ctrd}/io.containerd.runtime.v2.task/moby/{c.id}", f"{c.name}'s task while it runs",
-                    "docker start")
     store = ids.layer_store(host)
+    containerd_plugins(out, ctrd, profile, images=True, content=ids.made_snapshots,
+                       snapshots=ids.made_snapshots, tasks=ids.had_containers)
+    running_tasks(out, host, ctrd)
     blobs = _content(out, host, store, ctrd, targets)
     _snapshots(out, host, ids, store, ctrd)
     return blobs
+
+
+def running_tasks(out: NodeSet, host: Host, ctrd: str) -> None:
+    """``io.containerd.runtime.v2.task/moby/<id>``: one per running container (both stores)."""
+    for c in host.containers.values():
+        if c.running:
+            out.dir(f"{ctrd}/{TASKS}/moby/{c.id}", f"{c.name}'s task while it runs", "docker start")
 
 
 def _content(out: NodeSet, host: Host, store: Mapping[str, StoredLayer], ctrd: str,
              targets: Mapping[str, ImageTarget]) -> str:
     """Every blob the content store holds now, each once."""
     blobs = f"{ctrd}/{CONTENT}/blobs/sha256"
-    out.dir(f"{ctrd}/{CONTENT}", "the content store: every blob by its digest", CTRD)
-    out.dir(f"{ctrd}/{CONTENT}/ingest", "blobs being written (a pull or load in progress)", CTRD)
-    out.dir(blobs, "indexes, manifests, configs, layer blobs, attestations: each named by its sha256", CTRD)
     for image_id, target in targets.items():
         tags = ", ".join(host.tags_of(image_id)) or "an untagged image"
         for desc in target.blobs():
@@ -111,11 +109,6 @@ def _what(target: ImageTarget, desc: Descriptor, tags: str) -> str:
 
 def _snapshots(out: NodeSet, host: Host, ids: StorageIds, store: Mapping[str, StoredLayer], ctrd: str) -> None:
     """BuildKit's snapshots, the images' snapshots, the containers' (module doc)."""
-    snaps = f"{ctrd}/{SNAPSHOTTER}"
-    out.dir(snaps, "the overlayfs snapshotter: unpacked layers and containers' writable layers", CTRD)
-    out.file(f"{snaps}/metadata.db", "snapshot keys (chain ids, container ids, BuildKit ids), parents, numbers",
-             CTRD)
-    out.dir(f"{snaps}/snapshots", "one numbered directory per snapshot; the number counts up, it is no id", CTRD)
     cached = {id(layer) for layer in host.build_cache.layers.values() if layer is not None}
     in_images = {c for r in host.images.values() for c in r.image.chain_ids}
     in_images |= {c for ct in host.containers.values() for c in ct.image.chain_ids}

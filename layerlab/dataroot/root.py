@@ -56,13 +56,14 @@ class DataRoot:
         """The data root a real engine would have after the same commands: the host's own
         image store (its profile), or ``store``: ``"overlay2"`` (the classic store) or
         ``"containerd"`` (the containerd image store, the default of fresh Engine 29+
-        installs). ``containerd_root``: where containerd keeps images with that store:
+        installs). ``containerd_root``: where containerd keeps its root (images, with that store):
         ``/var/lib/containerd`` (None; dockerd using the system's containerd), ``"managed"``
         (``<root>/containerd/daemon``: dockerd running its own containerd) or a path."""
         store = store or ("containerd" if host.profile.containerd else "overlay2")
         if store not in STORES:
             raise DataRootError(f"unknown image store {store!r} (supported: {', '.join(STORES)})")
         root = "/" + root.strip("/")
+        ctrd = _containerd_root(root, containerd_root)
         if store == "overlay2":
             from .classic import classic_layout
 
@@ -73,11 +74,10 @@ class DataRoot:
                     "store='containerd')"
                 )
 
-            nodes, identities = classic_layout(host, host.storage_ids, root)
+            nodes, identities = classic_layout(host, host.storage_ids, root, ctrd)
             return cls(nodes.nodes, "overlay2", identities, _info(host, store, root), (root,))
         from .containerd import containerd_layout
 
-        ctrd = _containerd_root(root, containerd_root)
         nodes, identities = containerd_layout(host, host.storage_ids, root, ctrd)
         roots = (root,) if ctrd.startswith(root + "/") else (root, ctrd)
         return cls(nodes.nodes, "containerd", identities, _info(host, store, root), roots)

@@ -132,6 +132,12 @@ class StorageIds:
             self._next_snapshot += 1
         return self.snapshot_numbers[key]
 
+    @property
+    def made_snapshots(self) -> bool:
+        """Whether a snapshot was ever numbered: containerd's snapshotter metadata and its
+        content store's blob folders appear with the first and stay."""
+        return self._next_snapshot > 1
+
     # -- history ---------------------------------------------------------------------------
     def note_built(self, image: Image) -> None:
         """A build made these layers: BuildKit keeps them while its cache has the steps."""
