@@ -31,12 +31,13 @@ __version__ = "0.1.0"
 
 _moved.install()
 
-_LAZY = {"Host": "layerlab.engine.host", "BuildContext": "layerlab.build.context"}
+_LAZY = {"Host": "layerlab.engine.host", "BuildContext": "layerlab.build.context",
+         "which_engine": "layerlab.engine.docker_info"}
 
 
 def __getattr__(name: str) -> object:
-    """``layerlab.Host`` and ``layerlab.BuildContext`` load the builder (and its shell
-    parser) only when first used, so ``import layerlab`` stays quick."""
+    """``layerlab.Host``, ``layerlab.BuildContext`` and ``layerlab.which_engine`` load the
+    builder (and its shell parser) only when first used, so ``import layerlab`` stays quick."""
     if name in _LAZY:
         import importlib
 
@@ -73,6 +74,7 @@ __all__ = [
     "UnsafeArchive",
     "chain_id",
     "chain_ids",
+    "which_engine",
     "image_id",
     "load_image",
     "read_archive",

@@ -2,7 +2,7 @@
 
 Each subcommand lives in a module of its own and registers its handler with its parser
 (``set_defaults(run=...)``): :mod:`.archives` (``inspect``, ``unpack``), :mod:`.analyze`
-(``analyze``), :mod:`.scenarios` (``play``, ``compare``), :mod:`.fuzz` (``fuzz``), :mod:`.course` (``course
+(``analyze``), :mod:`.scenarios` (``play``, ``compare``), :mod:`.fuzz` (``fuzz``), :mod:`.engine` (``engine``), :mod:`.course` (``course
 instructor``, ``course map``).
 
 Exit codes: 0 ok, 1 bad input or a failed check (a one-line error on stderr), 2 bad usage,
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from layerlab import __version__
 from layerlab.model.errors import LayerlabError
 
-from . import analyze, archives, course, fuzz, scenarios
+from . import analyze, archives, course, engine, fuzz, scenarios
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_parser(sub)
     scenarios.add_parsers(sub)
     fuzz.add_parser(sub)
+    engine.add_parser(sub)
     course.add_parsers(sub)
     return parser
 
