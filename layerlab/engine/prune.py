@@ -122,7 +122,8 @@ class Prunes:
     def _prune_images(self, all: bool) -> tuple[list[str], int]:  # noqa: A002
         used = {c.image_id for c in self.containers.values()}
         store = self.image_store
-        chosen = [i for i, _ in store.newest_first() if (all and i not in used) or not store.tags_of(i)]
+        # an image a container uses stays, dangling or not (moby skips the delete's conflict)
+        chosen = [i for i, _ in store.newest_first() if i not in used and (all or not store.tags_of(i))]
         lines: list[str] = []
         layers_before, blobs_before = self._stored_sizes()
         for image_id in chosen:

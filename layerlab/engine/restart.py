@@ -104,7 +104,9 @@ class Restarts:
         config = daemon if isinstance(daemon, DaemonConfig) else DaemonConfig.from_json(daemon) if daemon else self.daemon
         if data_root is not None:
             config = dataclasses.replace(config, data_root=data_root)
-        store = image_store or ("containerd" if config.containerd_snapshotter else None) or self.profile.image_store
+        wanted = config.containerd_snapshotter  # false switches back to the classic store, unset keeps the store
+        chosen = None if wanted is None else "containerd" if wanted else "classic"
+        store = image_store or chosen or self.profile.image_store
         if store not in ("classic", "containerd"):
             raise HostError(f"image_store: 'classic' or 'containerd', not {image_store!r}")
         driver = storage_driver or config.storage_driver
