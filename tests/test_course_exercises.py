@@ -23,7 +23,7 @@ IDS = [ex.id for ex in ALL]
 def test_the_course_has_its_exercises_in_notebook_order() -> None:
     assert len(ALL) >= 30
     numbers = [ex.notebook_number for ex in ALL]
-    assert numbers == sorted(numbers) and set(numbers) == set(range(8))
+    assert numbers == sorted(numbers) and set(numbers) == set(range(9))
     assert [ex.id for ex in of_notebook(4)] == [i for i in IDS if i.startswith("04-")]
 
 

@@ -41,6 +41,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
              "named, anonymous, bind, tmpfs; what survives `docker rm`"),
     Notebook(7, "07-look-inside-a-real-image.ipynb", "Look inside a real image", 25,
              "your own `docker save` tar or OCI layout: layers, waste, costs; the simulator beside a real engine"),
+    Notebook(8, "08-when-the-disk-fills-up.ipynb", "When the disk fills up", 25,
+             "`docker system df`, what each prune removes, container logs and their limits, build cache, "
+             "moving the data root"),
 )  # fmt: skip
 
 
@@ -79,5 +82,9 @@ MISCONCEPTIONS: dict[str, Misconception] = {
                       "with the containerd image store (Engine 29+ fresh installs) images live in /var/lib/containerd"),
         Misconception("virtual-sizes-add-up", "Virtual sizes add up",
                       "containers share their image; summing virtual sizes counts it once per container"),
+        Misconception("app-logs-in-container-layer", "An application's logs are stored in the container layer",
+                      "only log files it writes inside the container are; what it prints to stdout/stderr goes "
+                      "to the logging driver's files (json-file: /var/lib/docker/containers/<id>/<id>-json.log), "
+                      "outside every layer, not counted by docker ps -s and unlimited unless you set max-size"),
     )
 }  # fmt: skip

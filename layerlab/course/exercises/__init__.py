@@ -1,4 +1,4 @@
-"""Every exercise of the course, as data: one module per notebook (``nb00`` ... ``nb07``).
+"""Every exercise of the course, as data: one module per notebook (``nb00`` ... ``nb08``).
 
 An exercise's question, options, answer, a hint for every wrong option, explanation, the
 misconception it meets and what proves the answer (:class:`~layerlab.course.proof.Proof`)
@@ -12,7 +12,7 @@ from __future__ import annotations
 from layerlab.model.errors import LayerlabError
 
 from ..exercise import Exercise
-from . import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07
+from . import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 
 __all__ = ["EXERCISES", "UnknownExercise", "find", "of_notebook"]
 
@@ -24,7 +24,7 @@ MESSAGES = {
     "not_text": "An exercise id is text like '04-chmod', not {kind}.",
 }
 
-_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07)
+_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
 
 
 class UnknownExercise(LayerlabError):
