@@ -23,6 +23,7 @@ from pathlib import Path
 from layerlab.build.catalogue import CatalogueError, base_image, known_bases
 from layerlab.dataroot import STORES, DataRoot
 from layerlab.engine.host import Host
+from layerlab.engine.profile import get_profile
 from layerlab.model.reference import full_ref
 from layerlab.model.errors import LayerlabError
 
@@ -85,9 +86,11 @@ class DataRootWalk:
     """A host, the commands run on it so far, and the data root after each of them."""
 
     def __init__(
-        self, commands: Iterable[str] = (), *, seed: int = 1, cwd: str | Path | None = None
+        self, commands: Iterable[str] = (), *, seed: int = 1, cwd: str | Path | None = None,
+        engine: str | None = None,
     ) -> None:
         self.seed = seed
+        self.profile = get_profile(engine)  # checked now: a wrong name fails before any step
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.planned: list[str] = []
         for n, line in enumerate(commands, start=1):
@@ -97,13 +100,20 @@ class DataRootWalk:
         self._start()
 
     def _start(self) -> None:
-        self.host = Host(seed=self.seed)
+        self.host = Host(seed=self.seed, engine=self.profile)
         self._side = SimulatedSide(self.cwd, self.host)
         self.steps: list[Step] = [Step(START, "", True, self._snapshot())]
         self.position = 0
 
+    @property
+    def stores(self) -> tuple[str, ...]:
+        """The layouts each step keeps: a classic-store engine's data root can be drawn in both
+        (what the containerd store would keep of the same images); a containerd-store one's
+        in its own only."""
+        return ("containerd",) if self.profile.containerd else STORES
+
     def _snapshot(self) -> dict[str, DataRoot]:
-        return {store: DataRoot.from_host(self.host, store) for store in STORES}
+        return {store: DataRoot.from_host(self.host, store) for store in self.stores}
 
     # -- where we are ---------------------------------------------------------------------
     @property
@@ -174,7 +184,8 @@ class DataRootWalk:
                 self._append(command, self._execute(parse_line(command)))  # type: ignore[arg-type]
         output, ok = self._execute(parsed)
         after = self._snapshot()
-        if not ok and not after["overlay2"].diff_since(self.step.roots["overlay2"]):
+        first = self.stores[0]
+        if not ok and not after[first].diff_since(self.step.roots[first]):
             self.host, self._side, self.steps, self.position = saved
             raise WalkError(output.removeprefix("ERROR: "))
         p = self.position

@@ -31,6 +31,7 @@ from layerlab.model.errors import LayerlabError
 from layerlab.render import Picture, build_cache, image_stack
 
 from .css import PRE, part
+from .hosts import lab_host
 from .fallback import Fallback, ReadableBeforeRun, run_to_use
 from .errors import error_html, guard
 
@@ -63,8 +64,8 @@ class BuildLab(ReadableBeforeRun, w.VBox):
 
     def __init__(self, host: Host | None = None, dockerfile: str = COURSE_DOCKERFILE,
                  files: Mapping[str, str | bytes] | None = None, *, tag: str = "lab-app",
-                 build_now: bool = True, **kwargs: Any) -> None:
-        self.host = host if host is not None else Host()
+                 build_now: bool = True, engine: str | None = None, **kwargs: Any) -> None:
+        self.host = lab_host(host, engine)
         self.files = dict(COURSE_FILES if files is None else files)
         self.tag = tag
         self.last: BuildResult | None = None

@@ -43,6 +43,7 @@ from layerlab.model.units import human_size
 from layerlab.render import Picture, container_stack, copy_up_steps, path_lookup
 
 from .css import PRE, part
+from .hosts import lab_host
 from .fallback import Fallback, ReadableBeforeRun, run_to_use
 from .errors import error_html, guard
 
@@ -77,10 +78,10 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         argument: str = "600",
         names: tuple[str, str] = ("lab-a", "lab-b"),
         volumes: Sequence[str] = (),
+        engine: str | None = None,
         **kwargs: Any,
     ) -> None:
-        if host is None:
-            host = Host(seed=0)
+        host = lab_host(host, engine, seed=0)
         if image == DEMO_IMAGE and host.find(DEMO_IMAGE) is None:
             host.add(cow_image(), DEMO_IMAGE)
         self.host = host

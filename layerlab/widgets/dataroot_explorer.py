@@ -51,6 +51,7 @@ COURSE_COMMANDS = (
 
 _BOX = "layerlab-dataroot"  # the widget's CSS class; a part's is _BOX + "-<part>"
 STORE_OPTIONS = (("classic store (overlay2)", "overlay2"), ("containerd image store", "containerd"))
+NO_STORE = "no {store!r} view of {engine}: its data root is drawn as {stores}"
 MAX_CONTENT = 2400
 MAX_DEPTH = 8
 NBSP = "\u00a0"
@@ -65,12 +66,15 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
         *,
         seed: int = 1,
         cwd: str | Path | None = None,
-        store: str = "overlay2",
+        store: str | None = None,
         max_depth: int = 2,
         step: int = 0,
+        engine: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self.walk = DataRootWalk(commands, seed=seed, cwd=cwd)
+        self.walk = DataRootWalk(commands, seed=seed, cwd=cwd, engine=engine)
+        if store is None:  # the image store of the engine played
+            store = self.walk.stores[0]
         self.top: str | None = None  # a tree line can focus the picture on a sub-directory
         self.selected: str | None = None
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
@@ -126,8 +130,12 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
         return [self.command, self.run_button]
 
     def _view_choices(self, store: str, max_depth: int) -> list[w.Widget]:
+        options = [(label, name) for label, name in STORE_OPTIONS if name in self.walk.stores]
+        if store not in self.walk.stores:
+            raise WalkError(NO_STORE.format(store=store, engine=self.walk.profile.describe(),
+                                            stores=", ".join(self.walk.stores)))
         self.store = part(
-            w.ToggleButtons(options=STORE_OPTIONS, value=store, style={"button_width": "auto"}),
+            w.ToggleButtons(options=options, value=store, style={"button_width": "auto"}),
             _BOX, "store",
         )  # fmt: skip
         self.depth = part(
