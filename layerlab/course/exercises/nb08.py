@@ -13,6 +13,8 @@ __all__ = ["EXERCISES"]
 
 
 #: The command a learner types for the narrow table the proofs print.
+#: A container's folder in the data root, as the proofs show it.
+LOG_DIR = "/var/lib/docker/containers/<id>"
 PS_SIZES = "$ docker ps -a -s --format 'table {{.Names}}\\t{{.Size}}'"
 
 
@@ -81,14 +83,15 @@ def _rotation(host: Any, printed: int) -> list[Part]:
     sizes = host.log_sizes("rotated")
     expect(len(sizes) == 2, "max-file=2 should keep two files")
     expect(len(lines) < printed // 10, "docker logs should show only the newest lines")
+    folder = host.container("rotated").id
     listing = "\n".join(
-        f"{size:>9,}  {name[:12]}…{name[64:]}" for name, size in sorted(sizes.items())
+        f"{size:<8}{LOG_DIR}/{name.replace(folder, '<id>')}" for name, size in sorted(sizes.items())
     )
     return [
         Printed(
             f"$ docker logs rotated | wc -l\n{len(lines)}\n$ docker logs rotated | head -1\n{lines[0]}"
         ),
-        Printed(f"$ ls -l /var/lib/docker/containers/<id>/\n{listing}"),
+        Printed(f"$ sudo du -ab {LOG_DIR} | grep json.log\n{listing}"),
         Said(
             f"Two files, each at most 100k: `docker logs` shows the last {len(lines):,} of the "
             f"{printed:,} lines. The older ones were deleted when the driver rotated, for good."
