@@ -203,6 +203,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
         for chain, layer in zip(image.chain_ids, image.layers):
             self.build_cache.layers.setdefault(f"built on an engine: {chain}", layer)
         self.build_cache.keep_sources(context)
+        self.image_store.remember_build(image)
         self._observe()
 
     def _base_image(self, ref: str) -> Image | None:

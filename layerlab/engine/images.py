@@ -125,6 +125,15 @@ class ImageStore:
         return sorted(self.records.items(), key=lambda kv: -kv[1].created)
 
     # -- changes ----------------------------------------------------------------------------
+    def remember_build(self, image: Image) -> None:
+        """An image BuildKit built on an engine and this store loaded: BuildKit's build
+        history keeps its documents as for a build made here."""
+        for record in self.records.values():
+            target = record.target
+            if (record.image.image_id == image.image_id and target is not None and target.attestation
+                    and target not in self.history):
+                self.history.append(target)
+
     def add(self, image: Image, tag: str | None = None, *, target: ImageTarget | None = None,
             made_here: bool = False, replaced: Replaced = "dangling",
             in_use: Sequence[str] = ()) -> ImageRecord:

@@ -41,6 +41,9 @@ class _HasLayers(Protocol):
     @property
     def layers(self) -> Mapping[str, Layer | None]: ...
 
+    @property
+    def sources(self) -> Mapping[str, Mapping[str, Layer]]: ...
+
 
 class Holdings(Protocol):
     """What a daemon holds that its layer store follows (a Host has all four): images by
@@ -63,6 +66,17 @@ def buildkit_key(chain: str) -> str:
     """The key of BuildKit's own snapshot of a layer it built (containerd store): BuildKit
     keeps one per cache record besides the image's unpacked snapshot of the same layer."""
     return "buildkit/" + chain
+
+
+def view_key(chain: str) -> str:
+    """The read-only view BuildKit makes of a step's parent snapshot while it exports the
+    step's layer (``<parent>-view``, 0 B, kept with its cache record)."""
+    return buildkit_key(chain) + "-view"
+
+
+def local_source_key(context: str, name: str) -> str:
+    """The key of BuildKit's copy of one local source of a context directory."""
+    return f"buildkit-local/{context}/{name}"
 
 
 @dataclass
@@ -166,15 +180,29 @@ class StorageIds:
         for stored in self.layers.values():
             if stored.parent is not None:
                 self.committed.add(self.cache_id(stored.parent))
-        cached = {id(layer) for layer in host.build_cache.layers.values() if layer is not None}
-        for chain, stored in list(self.layers.items()):
+        for chain in list(self.layers):
             self.cache_id(chain)
-            if stored.built and id(stored.layer) in cached:  # BuildKit's snapshot first (containerd store)
-                self.snapshot_number(buildkit_key(chain))
+        # containerd's snapshot numbers, in the order a build makes them (Engine 28.5, ``ctr
+        # snapshots info``'s Created): BuildKit's copies of the context, each step's snapshot,
+        # a view of each step's parent, the image's unpacked layers; then containers
+        for key in self.buildkit_snapshots(host):
+            self.snapshot_number(key)
+        for chain in self.layers:
             self.snapshot_number(chain)
         for container in sorted(host.containers.values(), key=lambda c: c.created):
             for key in (container.id + "-init", container.id):
                 self.snapshot_number(key)
+
+    def buildkit_snapshots(self, host: Holdings) -> list[str]:
+        """The keys of the snapshots BuildKit keeps (containerd store), in the order it makes
+        them: local sources (:func:`local_source_key`), steps (:func:`buildkit_key`), views
+        (:func:`view_key`)."""
+        # by content: an engine-built image a host loaded (compare) holds other Layer objects
+        cached = {layer.diff_id for layer in host.build_cache.layers.values() if layer is not None}
+        steps = [chain for chain, stored in self.layers.items() if stored.layer.diff_id in cached]
+        views = [view_key(p) for c in steps if (p := self.layers[c].parent) is not None and p in steps]
+        sources = [local_source_key(ctx, name) for ctx, named in host.build_cache.sources.items() for name in named]
+        return [*sources, *(buildkit_key(c) for c in steps), *views]
 
     def _record_image(self, image: Image) -> None:
         chains = image.chain_ids
@@ -220,6 +248,10 @@ class StorageIds:
             for name in (mount, mount + "-init"):
                 self.links.pop(name, None)
                 self.committed.discard(name)
+        live = set(self.buildkit_snapshots(host))
+        for key in [k for k in self.snapshot_numbers if k.startswith(("buildkit/", "buildkit-local/"))]:
+            if key not in live:
+                del self.snapshot_numbers[key]
         self.tagged &= set(host.images)
         return {chain: self.layers[chain] for chain in self._ordered(wanted)}
 
