@@ -151,9 +151,13 @@ def test_choose_driver(fs, kwargs, want):
 def test_choose_driver_prefers_a_prior_driver():
     assert choose_driver("ext4", existing=["btrfs"]) == "btrfs"
     assert choose_driver("ext4", existing=["vfs"]) == "overlay2"  # a vfs dir does not count
-    assert choose_driver("ext4", existing=["devicemapper"], engine_version="24.0") == "devicemapper"
-    with pytest.raises(DriverError, match="removed in Engine 24.0"):
-        choose_driver("ext4", existing=["aufs"], engine_version="24.0")
+    assert choose_driver("ext4", existing=["devicemapper"], engine_version="20.10") == "devicemapper"
+    # since 23.0 a deprecated prior driver needs configuring (moby v23.0.0 driver.go New)
+    with pytest.raises(DriverError, match="prior storage driver devicemapper is deprecated"):
+        choose_driver("ext4", existing=["devicemapper"], engine_version="24.0")
+    # a removed driver is not scanned: its directory is ignored (moby v25.0.0 scanPriorDrivers)
+    assert choose_driver("ext4", existing=["aufs"], engine_version="24.0") == "overlay2"
+    assert choose_driver("ext4", existing=["devicemapper"], engine_version="25.0") == "overlay2"
     with pytest.raises(DriverError, match="several graphdrivers"):
         choose_driver("ext4", existing=["overlay2", "btrfs"])
 

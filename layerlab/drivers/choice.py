@@ -3,14 +3,17 @@
 The rule (moby ``daemon/graphdriver/driver.go`` ``New`` and ``driver_linux.go``):
 
 1. A prior driver wins: a non-empty ``<data-root>/<driver>/`` dir of exactly one driver
-   other than vfs (several: the daemon refuses to start). A removed prior driver is an error.
+   the engine still has, other than vfs (several: the daemon refuses to start). The scan sees
+   only the engine's own drivers, so a removed driver's dir is ignored: the engine starts on
+   the list's choice and the old images are not shown (25.0 with devicemapper/). Since 23.0 a
+   prior *deprecated* driver (aufs, overlay, devicemapper) refuses the start unless configured.
 2. Otherwise the priority list, first driver whose init succeeds on the backing fs:
    Engine >= 23.0 (moby#42661): overlay2, fuse-overlayfs, btrfs, zfs, vfs;
    before: btrfs, zfs, overlay2, fuse-overlayfs, aufs, overlay, devicemapper, vfs.
    Deprecated drivers (aufs, overlay, devicemapper) are never picked here: aufs needs an
    aufs kernel, devicemapper a configured thin pool, and overlay always loses to overlay2.
-3. btrfs / zfs init only on their own filesystem; overlay2 refuses aufs, ecryptfs, overlay,
-   zfs (< OpenZFS 2.2), nfs and xfs without ftype=1, needs kernel >= 4.0 and, rootless,
+3. btrfs / zfs init only on their own filesystem; overlay2's test mount fails on aufs, ecryptfs,
+   overlay, zfs (< OpenZFS 2.2), nfs and xfs without ftype=1, needs kernel >= 4.0 and, rootless,
    >= 5.11; fuse-overlayfs needs its binary (by default: assumed present when rootless)
    and kernel >= 4.18; zfs is not available rootless; vfs always works.
 
@@ -41,6 +44,15 @@ __all__ = [
 #: moby's priority lists (driver_linux.go)
 PRIORITY = ("overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs")
 PRIORITY_BEFORE_23 = ("btrfs", "zfs", "overlay2", "fuse-overlayfs", "aufs", "overlay", "devicemapper", "vfs")
+#: From this Engine on a fresh data root gets the containerd image store (image_store_choice.go).
+CONTAINERD_DEFAULT_SINCE = "29.0"
+CONTAINERD_FIRST = (
+    ". That is the classic image store's choice: a fresh Engine 29 or later uses the containerd image "
+    "store and its overlayfs snapshotter instead, and walks this list only on a host that already has "
+    "a graph driver's directory or is configured for the classic store"
+)
+#: Since 23.0 a deprecated driver found in the data root needs explicit configuration (driver.go New).
+DEPRECATED_PRIOR_REFUSED_SINCE = "23.0"
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,7 @@ class Choice:
         return (
             f"Engine {self.engine_version} tries {order} in that order and takes the first that works "
             f"on {self.backing_fs}: {self.driver}" + (f" (skipped {before})" if before else "")
+            + (CONTAINERD_FIRST if version_at_least(self.engine_version, CONTAINERD_DEFAULT_SINCE) else "")
         )
 
 
@@ -156,7 +169,8 @@ def choose_driver(
 
     ``existing``: driver dirs already present (non-empty) under the data root.
     """
-    prior = sorted({e for e in existing if e != "vfs"})
+    # the scan only sees drivers this engine has: a removed driver's directory is ignored
+    prior = sorted({e for e in existing if e != "vfs" and get_driver(e).status.available_in(engine_version)})
     if len(prior) > 1:
         raise DriverError(
             f"the data root contains several graphdrivers: {', '.join(prior)}; "
@@ -164,9 +178,12 @@ def choose_driver(
         )
     if prior:
         driver = get_driver(prior[0])
-        avail = driver.status.available_in(engine_version)
-        if not avail:
-            raise DriverError(f"prior storage driver {driver.name}: {avail.reason} (Engine {engine_version})")
+        if driver.status.deprecated and version_at_least(engine_version, DEPRECATED_PRIOR_REFUSED_SINCE):
+            raise DriverError(
+                f"prior storage driver {driver.name} is deprecated and will be removed in a future release; "
+                "update the daemon configuration and explicitly choose this storage driver to continue "
+                f"using it (Engine {engine_version})"
+            )
         return driver.name
     candidates = walk_priority(
         backing_fs, engine_version=engine_version, kernel=kernel, rootless=rootless, fuse_overlayfs=fuse_overlayfs

@@ -16,7 +16,7 @@ class Overlay2(StorageDriver):
     block_size = None
     status = DriverStatus(
         added="1.12",
-        default_since="18.09",
+        default_since="17.09",
         note="first in the priority list on every backing fs since 23.0; legacy once the containerd image store is used",
         source="DSEL",
     )
@@ -33,11 +33,13 @@ class Overlay2(StorageDriver):
         "a container: overlay2/<mount-id>-init/ and overlay2/<mount-id>/ (upper = diff/)"
     )
     facts = (
-        Fact("COW unit is the file: the first open for write, chmod or chown copies the whole file up", "DOV"),
+        Fact("COW unit is the file: the first open for write, chmod or chown copies the whole file up "
+             "(unless the kernel has metacopy on; on XFS with reflink or btrfs the copy shares blocks)", "KOV"),
         Fact("copy-up happens once per file; later writes go to the upper copy", "KOV"),
         Fact("at most 128 lower layers per mount", "M"),
-        Fact("the layer store refuses chains of 125+ layers ('max depth exceeded')", "M"),
-        Fact("needs xfs with ftype=1 or ext4 as backing fs; refused over aufs, ecryptfs, overlay, zfs (< OpenZFS 2.2), nfs", "DSEL"),
+        Fact("the classic store's layer store takes at most 125 layers; the 126th is refused ('max depth exceeded')", "M"),
+        Fact("supported on ext4 and xfs with ftype=1 (the docs' list); it starts wherever the kernel mounts "
+             "overlayfs there with d_type (btrfs too) and fails where it does not (e.g. nfs, overlay, aufs)", "M"),
         Fact("files of one image are shared in the page cache by all containers", "DOV"),
         Fact("on btrfs, Engine 20.10 still picks the btrfs driver when none is configured", "ENGINE"),
     )

@@ -24,7 +24,8 @@ class Vfs(StorageDriver):
     facts = (
         Fact("no copy-on-write: each layer is a deep copy of its parent plus its changes", "DSD"),
         Fact("no whiteouts: deleted paths are removed from the copy", "DSD"),
-        Fact("a container's -init layer and writable layer are each a full copy of the image (2x its size)", "ENGINE"),
+        Fact("a container's -init layer and writable layer are each a full copy of the image (2x its size; "
+             "on XFS with reflink or btrfs the copies share blocks)", "ENGINE"),
         Fact("writes after the copy are native: appending 1 byte costs 1 byte", "DSD"),
         Fact("last in the priority list; a prior vfs dir does not make the daemon keep vfs", "M"),
     )
