@@ -87,7 +87,7 @@ def _why_cached(build_context: str) -> list[Part]:
         build_cache(second, first),
         Said(
             "The model's second build: every `COPY` step is CACHED, because each one's cache key "
-            "(its parent layer, and the copied files' names, bytes and permission bits) is what "
+            "(its parent layer, and the copied files' names, bytes, permission bits and owners) is what "
             "the first build stored. Notebook 02 shows which changes break that key."
         ),
         Printed(second.log),
@@ -98,14 +98,14 @@ WHY_CACHED = MultipleChoice(
     "On both sides, the second build says CACHED for both COPY steps. Why does the engine reuse them?",
     options=[
         "the tag course-app already exists, so the engine skips the build",
-        "each COPY's cache key (its parent layer, and the copied files' names, bytes and modes) "
+        "each COPY's cache key (its parent layer, and the copied files' names, bytes, modes and owners) "
         "is the same as in the first build",
         "the engine copies only files that are newer than the image",
     ],
     answer=1,
     explanation=(
-        "A COPY step is reused when its parent and the copied files' names, bytes and modes are the "
-        "same. Nothing changed, so the engine prints CACHED for both steps, and so does the model. "
+        "A COPY step is reused when its parent and the copied files' names, bytes, modes and owners "
+        "are the same. Nothing changed, so the engine prints CACHED for both steps, and so does the model. "
         "Modification times are not part of the key."
     ),
     hints={

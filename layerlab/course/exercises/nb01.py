@@ -72,7 +72,7 @@ def _cache_id(walk: Any) -> list[Part]:
             "Follow one row left to right. The config lists the layer's diff-id (`rootfs.diff_ids`); "
             "for the bottom layer the chain ID equals the diff-id, so `layerdb/sha256/` uses that "
             "name; the record's `cache-id` file names the directory `overlay2/<cache-id>/`; its "
-            "`link` file names the short link `l/<26 letters>` → `../<cache-id>/diff`, which keeps the "
+            "`link` file names the short link `l/<26 characters>` → `../<cache-id>/diff`, which keeps the "
             "overlay mount options short. Blue columns are computed from content, orange ones made "
             "up by the daemon: nothing in a directory's name tells you what it holds, so two engines "
             "that pull the same image have the same IDs but different directory names."
@@ -190,8 +190,9 @@ RUN_DIRS = ShortAnswer(
     "directly under /var/lib/docker/overlay2/ (not counting the short links in l/)? (a number)",
     answer=2,
     explanation=(
-        "Two: <mount-id>-init, the init layer Docker writes /etc/hosts, /etc/hostname, /etc/resolv.conf "
-        "and /.dockerenv into, and <mount-id>, the container's own read-write layer. The image's layer "
+        "Two: <mount-id>-init, the init layer, where Docker puts empty placeholders for /etc/hosts, "
+        "/etc/hostname, /etc/resolv.conf and /.dockerenv (the real files, in containers/<id>/, are "
+        "mounted over them), and <mount-id>, the container's own read-write layer. The image's layer "
         "directory is shared, not copied."
     ),
     hint="A container gets its own writable layer, and Docker adds one more layer between it and the image.",
@@ -207,7 +208,7 @@ def _volume(walk: Any) -> list[Part]:
         Said(
             "Only the volume is new: the container came and went within one command. This "
             "separation is why `docker rm` can be careless with `overlay2/` and `containers/` and "
-            "still never lose a volume's data (notebook 06 is about volumes)."
+            "still never lose a *named* volume's data (notebook 06 is about volumes)."
         ),
     ]
 
@@ -226,7 +227,8 @@ RM_KEEPS_VOLUME = MultipleChoice(
     explanation=(
         "A volume is a plain directory under volumes/<name>/_data, mounted into the container as it is: "
         "no layers, no copy-on-write. --rm removes the container (its directories in containers/ and "
-        "overlay2/), and with it only anonymous volumes; a named volume stays until docker volume rm."
+        "overlay2/), and with it only anonymous volumes; a named volume stays until you remove it: "
+        "docker volume rm notes, or docker volume prune --all."
     ),
     hints={
         0: "--rm removes the container and its anonymous volumes. Is notes anonymous?",
@@ -264,7 +266,8 @@ RMI = MultipleChoice(
     explanation=(
         "A pulled layer goes when the last image holding it goes: rmi removes the config, the layer record "
         "(layerdb/sha256/<chain id>), the directory overlay2/<cache-id> and its link. Layers a build made "
-        "are different: BuildKit's cache keeps them until docker builder prune."
+        "are different: BuildKit's cache keeps them until docker builder prune, or until its garbage "
+        "collection removes them (on by default since Engine 28.2)."
     ),
     hints={
         0: "Which image would still hold the layer? The engine keeps a layer only while an image or a "
@@ -290,13 +293,17 @@ def _containerd(walk: Any) -> list[Part]:
         Said(
             "The diff-ids and chain IDs are the same in both stores: they come from the content. "
             "What differs is everything around them. The image ID shown by `docker images` is now "
-            "the digest of the image's **manifest**, not of its config; the config is one more blob "
+            "the digest of what the image's name points at: an **image index** for multi-platform "
+            "images (most images on Docker Hub) and for builds with attestations, otherwise the "
+            "image's **manifest**; never its config. The config is one more blob "
             "in the content store, next to the layer tar; and the snapshot directories are numbered "
             "1, 2, 3... in the order they were made (containerd's `metadata.db` maps chain IDs to "
             "numbers). `/var/lib/docker` is no longer the whole story: to measure or back up a "
-            "host's images you must look in `/var/lib/containerd` too. On a real host with this "
-            "store, `sudo ls /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots` "
-            "lists `1 2 3 ...`."
+            "host's images you must look in containerd's root too, `/var/lib/containerd` on a usual "
+            "install. On a real host with this store, "
+            "`sudo ls /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots` lists "
+            "`1 2 3 ...` (no such directory? dockerd may run its own containerd: look under "
+            "`<data root>/containerd/daemon/`)."
         ),
     ]
 
@@ -313,7 +320,8 @@ CONTAINERD_STORE = MultipleChoice(
     answer=2,
     explanation=(
         "containerd keeps the blobs (manifest, config, layer tars) in its content store and the unpacked "
-        "layers as numbered overlayfs snapshots, both under /var/lib/containerd. /var/lib/docker keeps "
+        "layers as numbered overlayfs snapshots, both under containerd's own root (/var/lib/containerd on "
+        "a usual install). /var/lib/docker keeps "
         "containers/, volumes/, buildkit/ and the containers' mounted root filesystems (rootfs/overlayfs/), "
         "but no image/ and no overlay2/."
     ),

@@ -41,7 +41,8 @@ LAYER_COUNT = ShortAnswer(
     "ubuntu:16.04 base? (a number)",
     answer=3,
     explanation=(
-        "Only steps that change the filesystem make a layer: the two RUN steps and the COPY. "
+        "RUN, COPY, ADD and WORKDIR make a layer (even one that ends up changing nothing): here the "
+        "two RUN steps and the COPY. "
         "FROM starts from the base's layers and adds none of its own; ENTRYPOINT only sets the "
         "image config, so it gets a history row marked empty_layer and 0 B, not a layer."
     ),
@@ -113,8 +114,8 @@ TOUCH_CACHE = MultipleChoice(
     ],
     answer=0,
     explanation=(
-        "BuildKit's key for COPY is a checksum of the sources' names, types, permission bits and "
-        "bytes, never their mtimes. `touch` keeps the cache; `chmod`, which changes the mode, busts it."
+        "BuildKit's key for COPY is a checksum of the sources' names, types, permission bits, owners "
+        "and bytes, never their mtimes. `touch` keeps the cache; `chmod`, which changes the mode, busts it."
     ),
     hints={
         1: "What exactly does the COPY cache key hash: the bytes and modes, or the timestamps too?",

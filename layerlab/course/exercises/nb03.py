@@ -39,7 +39,8 @@ WHERE_WRITES = MultipleChoice(
     explanation=(
         "Image layers are read-only: they are shared by every container and image that uses them. "
         "`docker run` adds one thin read-write layer on top (and Docker's small -init layer under it); "
-        "the container's writes land there, and nothing is copied at start."
+        "the container's writes land there, and nothing is copied at start (on every storage "
+        "driver but vfs, notebook 05)."
     ),
     hints={
         0: "Every container of cow-demo, and every image built on it, shares that layer: could "
@@ -71,7 +72,9 @@ SIZE_ZERO = ShortAnswer(
     accept=["0 B", "0", "0 bytes"],
     explanation=(
         "A container that has written nothing has an empty RW layer: 0B. Its virtual size is "
-        "still the image's full size, which is why virtual sizes say little about disk use."
+        "still the image's full size, which is why virtual sizes say little about disk use. "
+        "(That is the classic image store, which adds up file sizes; the containerd image store "
+        "counts the empty directory's 4 KiB disk block and prints 4.1kB.)"
     ),
     hint="SIZE counts only the bytes in the container's own RW layer.",
     id="03-size-zero",

@@ -47,14 +47,18 @@ CHMOD = MultipleChoice(
     explanation=(
         "Image layers are read-only, so overlayfs must change a copy. On the first change of any kind "
         "(open for write, chmod, chown, touch, a hard link) it copies the whole file, and its parent "
-        "directories, into the RW layer, and then changes the copy. A metadata-only copy (metacopy=on) "
-        "exists in the kernel, but Docker does not use it."
+        "directories, into the RW layer, and then changes the copy. That is with the common kernel "
+        "default, metacopy off. Docker does not ask for a metadata-only copy, but it does not switch it "
+        "off either: where the kernel turns metacopy on, chmod copies only the metadata (`docker info` "
+        "then says `Using metacopy: true`). On XFS with reflink or btrfs the copy shares the file's "
+        "blocks, so `df` hardly moves, though `docker ps -s` still counts 50 MB."
     ),
     hints={
         0: "Where would the new mode be stored? The image layer is read-only.",
         1: "overlay2 has no place to store a mode apart from the file it belongs to: what must it "
         "copy before it can change the mode?",
-        3: "overlay2 works on whole files; block-level copy-on-write is what btrfs, zfs and devicemapper do.",
+        3: "overlay2 works on whole files (on XFS with reflink or btrfs the kernel makes that whole-file "
+        "copy by sharing blocks); block-level copy-on-write is what btrfs, zfs and devicemapper do.",
     },
     misconception="chmod-is-free",
     id="04-chmod",
@@ -191,7 +195,9 @@ MV_LINES = ShortAnswer(
     explanation=(
         "`C /etc` (a child changed), `A /etc/app.old`, `A /etc/app.old/app.conf`, "
         "`A /etc/app.old/secrets.env` for the copy, and `D /etc/app` for the removed original: "
-        "a deleted directory is one D line, its children are not listed."
+        "a deleted directory is one D line, its children are not listed. (Where the kernel has "
+        "redirect_dir on, the directory is renamed instead of copied, and `docker diff` prints the "
+        "same five lines.)"
     ),
     hint="mv copied the tree and deleted the original: count the added entries, the deleted one, and their parent.",
     id="04-mv-lines",

@@ -52,7 +52,8 @@ VFS_CONTAINER = MultipleChoice(
         "vfs has no copy-on-write: a layer is a full copy of its parent plus its changes. A container's "
         "-init layer is a copy of the image's top layer, and its writable layer a copy of the -init layer: "
         "two full copies of the merged view (the base and a 3-byte file; the deleted dataset is gone from "
-        "that view, but still sits in the image's second layer)."
+        "that view, but still sits in the image's second layer). On XFS with reflink or btrfs those "
+        "copies share their disk blocks (the driver lab's backing fs shows it)."
     ),
     hints={
         0: "vfs has no copy-on-write: can a new layer start empty and still show the files below it?",
@@ -96,7 +97,9 @@ APPEND_OVERLAY2 = MultipleChoice(
     explanation=(
         "overlay2 copies on write per file: the first open for writing copies the whole file up "
         "(1 GiB here), once; later writes go to the copy. Only block-level drivers (btrfs, zfs, "
-        "devicemapper) copy per block."
+        "devicemapper) copy per block. That copy duplicates 1 GiB of disk blocks on ext4; on XFS with "
+        "reflink or btrfs the kernel clones the file instead, so no data blocks are duplicated, though "
+        "`docker ps -s` still counts 1 GiB."
     ),
     hints={
         0: "That is what btrfs does. Is overlay2's copy-on-write unit a block or a file?",
@@ -152,7 +155,8 @@ ENGINE_20_BTRFS = MultipleChoice(
     explanation=(
         "Before 23.0 the priority list started with btrfs and zfs, each of which only works on its own "
         "filesystem: on a btrfs data root, btrfs wins. Since 23.0 (moby#42661) overlay2 comes first, "
-        "and it works over btrfs, so a fresh 23.0+ engine on btrfs picks overlay2."
+        "and it works over btrfs, so a fresh Engine 23.0 to 28 on btrfs picks overlay2 (a fresh Engine 29 "
+        "uses the containerd image store, whose overlayfs snapshotter works over btrfs too)."
     ),
     hints={
         0: "That is what a 23.0 or newer engine picks. Which drivers came first in the list before 23.0?",
@@ -164,30 +168,55 @@ ENGINE_20_BTRFS = MultipleChoice(
 
 
 def _devicemapper_25() -> list[Part]:
+    removed = get_driver("devicemapper").status.available_in("25.0")
+    picked = choose_driver("ext4", engine_version="25.0", existing=["devicemapper"])
+    expect(
+        not removed and picked == "overlay2",
+        "Engine 25.0 should ignore the old devicemapper directory",
+    )
     try:
-        choose_driver("ext4", engine_version="25.0", existing=["devicemapper"])
+        choose_driver("ext4", engine_version="24.0", existing=["devicemapper"])
     except DriverError as err:
-        return [Printed(str(err))]
-    expect(False, "Engine 25.0 should refuse a devicemapper data root")
-    return []
+        refused = str(err)
+    else:
+        expect(False, "Engine 24.0 should refuse a prior devicemapper directory")
+    return [
+        Table(
+            ("Engine", "/var/lib/docker/devicemapper/ on ext4, nothing configured"),
+            (
+                ("25.0", f"devicemapper: {removed.reason}; the engine picks {picked}"),
+                ("24.0", refused),
+            ),
+        ),
+        Said(
+            "25.0 does not look for directories of drivers it no longer has. The old images are still "
+            "on disk, but `docker images` is empty."
+        ),
+    ]
 
 
 DEVICEMAPPER_25 = MultipleChoice(
     "A host upgraded from Engine 20.10 to 25.0 still has its images in /var/lib/docker/devicemapper. What happens?",
     options=[
         "The engine converts the images to overlay2",
-        "The engine refuses the prior driver: devicemapper was removed in 25.0",
+        "It refuses to start: devicemapper was removed in 25.0",
+        "It starts on overlay2, and the old images are simply not there",
         "The engine keeps using devicemapper with a warning",
     ],
-    answer=1,
+    answer=2,
     explanation=(
-        "A prior driver wins the choice, but devicemapper no longer exists in 25.0: the daemon says so "
-        "and will not start with it. Move to overlay2 (docker save the images first, or re-pull them)."
+        "Engine 25.0 no longer has the devicemapper driver, so it does not even notice the old directory: "
+        "it picks overlay2, and `docker images` is empty. Nothing was converted or deleted; the old data "
+        "still fills the disk. It refuses to start only if `daemon.json` still says "
+        '`"storage-driver": "devicemapper"`. Engines 23.0 and 24.0 did refuse to start with the old '
+        "directory. Save or push your images before such an upgrade."
     ),
     hints={
         0: "An engine never converts stored layers from one driver to another: it would have to "
         "rewrite every image.",
-        2: "Is devicemapper's code still in Engine 25.0? Look at the table above.",
+        1: "A prior driver wins only if the engine still has it. Does 25.0 even look for a directory "
+        "of a driver it no longer has?",
+        3: "Is devicemapper's code still in Engine 25.0? Look at the table above.",
     },
     id="05-devicemapper-25",
     proof=Proof("What Engine 25.0 says", _devicemapper_25),
@@ -214,7 +243,8 @@ FIFTY_CONTAINERS = MultipleChoice(
     explanation=(
         "vfs gives every container two full copies of the image (its -init and its writable layer): "
         "50 x 2 x 100 MiB is 10,000 MiB, nearly 10 GiB, on top of the image's own layers, themselves "
-        "stored as growing full copies. overlay2 stores the image once and 50 x 4 KiB more."
+        "stored as growing full copies. overlay2 stores the image once and 50 x 4 KiB more. (That is on "
+        "ext4: on XFS with reflink or btrfs vfs's copies share blocks and cost little disk.)"
     ),
     hints={
         0: "That is about what overlay2 needs: the image once. What does vfs give every container?",

@@ -34,7 +34,8 @@ POPULATE = MultipleChoice(
     answer=1,
     explanation=(
         "When an empty volume is mounted over a directory that has content in the image, Docker copies "
-        "that content into the volume once (bind mounts are never populated). From then on the file "
+        "that content into the volume once, unless you ask for `volume-nocopy` (bind mounts are never "
+        "populated). From then on the file "
         "lives in the volume: the image layer is not involved."
     ),
     hints={
@@ -56,8 +57,8 @@ def _rm_v(host: Any, bind: Any) -> list[Part]:
         Printed(listed),
         Said(
             "`logs` is left; the anonymous volume is gone. The bind-mounted host directory is "
-            f"untouched: `/srv/site/index.html` still holds `{page.strip()}`. The tmpfs was memory, "
-            "gone when the container stopped."
+            f"untouched: `/srv/site/index.html` still holds `{page.strip()}`. The tmpfs lived in "
+            "memory (the kernel may swap it out to disk) and was gone when the container stopped."
         ),
     ]
 
@@ -72,9 +73,10 @@ RM_V = MultipleChoice(
     answer=1,
     explanation=(
         "`-v` removes the container's anonymous volumes (the 64-hex ones). Named volumes outlive every "
-        "container: only `docker volume rm` or `docker volume prune` remove them. Here `logs` is also "
-        "still used by `hider`. The bind mount's host directory is never touched, and the tmpfs was "
-        "memory, gone when the container stopped."
+        "container: only `docker volume rm`, or `docker volume prune --all` (since Engine 23.0 a plain "
+        "`volume prune` removes only anonymous volumes), remove them. Here `logs` is also still used by "
+        "`hider`. The bind mount's host directory is never touched, and the tmpfs lived in memory (the "
+        "kernel may swap it out to disk) and was gone when the container stopped."
     ),
     hints={
         0: "Would you want `docker rm -v` to delete a database volume that you named?",
@@ -105,7 +107,7 @@ RM_NO_V = ShortAnswer(
     explanation=(
         "Without -v, `docker rm` leaves even anonymous volumes behind: `logs` and the new anonymous one. "
         "Such orphans pile up; `docker volume prune` removes unused volumes (on Engine 23+ only "
-        "anonymous ones unless you add --all)."
+        "anonymous ones unless you add --all; a client older than 23.0 still removes named ones too)."
     ),
     hint="Plain `docker rm` removes the container: does it touch any of its volumes?",
     id="06-rm-no-v",

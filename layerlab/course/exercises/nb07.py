@@ -139,7 +139,8 @@ MOST_DISK = MultipleChoice(
     explanation=(
         "vfs has no copy-on-write: each layer is a full copy of the merged filesystem up to it, so "
         "the base's bytes are stored once per layer. overlay2 stores each layer's own files; btrfs "
-        "and zfs round files up to whole blocks."
+        "and zfs round files up to whole blocks. (On XFS with reflink or btrfs, vfs's copies share "
+        "their disk blocks, so the disk shows less than these full copies.)"
     ),
     hints={
         0: "overlay2 stores each layer's own files once: which driver stores more than that?",
@@ -167,7 +168,7 @@ def _blob_vs_diff(oci: Any) -> list[Part]:
         ),  # fmt: skip
         Said(
             f"No two are equal. The image id, `{oci.image.image_id[:19]}`, is a third thing: the "
-            "sha256 of the config."
+            "sha256 of the config (the id the classic image store shows)."
         ),
     ]
 
@@ -185,7 +186,8 @@ BLOB_VS_DIFF = MultipleChoice(
     explanation=(
         "The diff id is the sha256 of the uncompressed layer tar (what the config's rootfs.diff_ids "
         "lists); the blob digest is the sha256 of the bytes stored and shipped, here gzip. They are "
-        "equal only for an uncompressed blob. The image id is a third thing: the sha256 of the config."
+        "equal only for an uncompressed blob. The image id is a third thing: the sha256 of the config "
+        "with the classic image store, the manifest's or index's digest with the containerd image store."
     ),
     hints={
         0: "Which bytes does each one hash: the layer as stored in the blob, or as the config lists it?",
