@@ -38,6 +38,7 @@ from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, DATA_ROOT, Command, Scenari
 from .disk_verbs import SIMULATED as DISK_HANDLERS
 from .normalise import listing_of
 from .normalise_containerd import listing_of_containerd
+from .size_range import image_size_facts, ranged_printed, size_fact
 
 __all__ = ["HANDLERS", "SimulatedSide", "host_playing", "plays", "profile_of"]
 
@@ -137,9 +138,7 @@ def _inspect(side: SimulatedSide, args: list[str]) -> Observation:
 
 
 def _images(side: SimulatedSide, args: list[str]) -> Observation:
-    rows = side.host.image_rows()
-    return Observation(True, side.host.images_table(),
-                       {"images": sorted((f"{r['REPOSITORY']}:{r['TAG']}", r["SIZE"]) for r in rows)})
+    return Observation(True, side.host.images_table(), {"images": image_size_facts(side.host)})
 
 
 def _save(side: SimulatedSide, args: list[str]) -> Observation:
@@ -157,11 +156,14 @@ def _load(side: SimulatedSide, args: list[str]) -> Observation:
 def _system_df(side: SimulatedSide, args: list[str]) -> Observation:
     host, verbose = side.host, "-v" in args or "--verbose" in args
     df = host.system_df()
-    facts = {"images": df.images.total, "images_size": human_size(df.images.size, 4),
+    facts = {"images": df.images.total, "images_size": size_fact(df.images.size, df.images.slack, 4),
              **df_summary_facts(df_rows(host.system_df_text(False)), side.containers_used)}
+    facts["images_reclaimable"] = ranged_printed(facts["images_reclaimable"], df.images.reclaimable,
+                                                 df.images.reclaimable_slack, 4)
     if verbose:
         facts["per_image"] = sorted(
-            (",".join(i.tags), human_size(i.size), human_size(i.shared, 4), human_size(i.unique, 4), str(i.containers))
+            (",".join(i.tags), size_fact(i.size, i.slack), human_size(i.shared, 4), size_fact(i.unique, i.slack, 4),
+             str(i.containers))
             for i in df.per_image)
     if verbose and side.containers_used:
         facts["per_container"] = sorted(

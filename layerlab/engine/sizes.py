@@ -58,6 +58,40 @@ def image_size(record: ImageRecord) -> int:
     return unpacked_size(record.image) + record.target.manifests_size
 
 
+#: A time an engine writes (RFC 3339 with nanoseconds, trailing zeros dropped) takes 0 to 9
+#: digits and a dot: its length is not known before the engine writes it.
+TIME_DIGITS = 10
+#: Times in a build's provenance statement that the model writes too (start and finish).
+PROVENANCE_TIMES = 2
+
+
+def content_slack(record: ImageRecord) -> tuple[int, int]:
+    """How many bytes less and more than the model's the engine's content of this image can
+    hold (containerd store): its layer blobs layerlab compressed itself (an engine's own
+    blobs, loaded, are exact) within :attr:`~layerlab.model.compression.GzipBlob.engine_bounds`,
+    and, for an image built here, the digits of each time in its config and provenance."""
+    if record.target is None:
+        return 0, 0
+    less = more = 0
+    for layer, desc in zip(record.image.layers, record.target.layers):
+        blob = gzip_blob(layer)
+        if desc.digest == blob.digest:
+            low, high = blob.engine_bounds
+            less, more = less + blob.size - low, more + high - blob.size
+    if record.made_here:
+        times = record.image.config_bytes.count(b'"created":') + (PROVENANCE_TIMES if record.target.attestation else 0)
+        less, more = less + times * TIME_DIGITS, more + times * TIME_DIGITS
+    return less, more
+
+
+def image_size_range(record: ImageRecord) -> tuple[int, int]:
+    """The lowest and highest ``docker images`` SIZE the engine can show for this image:
+    exact in the classic store, within :func:`content_slack` in the containerd store."""
+    size = image_size(record)
+    less, more = content_slack(record)
+    return size - less, size + more
+
+
 def container_size(container: Container, containerd: bool) -> int:
     """``docker ps -s`` SIZE (``SizeRw``): the writable layer's files, or its snapshot (with
     the blocks overlayfs's xattrs take: :mod:`~layerlab.model.overlay_xattrs`)."""

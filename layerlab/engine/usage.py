@@ -36,6 +36,10 @@ class Usage:
     active: int
     size: int
     reclaimable: int
+    #: bytes the engine may count less and more than ``size`` (compressed content:
+    #: :func:`~layerlab.engine.sizes.content_slack`); ``reclaimable_slack`` alike
+    slack: tuple[int, int] = (0, 0)
+    reclaimable_slack: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class ImageUsage:
     size: int
     shared: int
     containers: int
+    #: bytes the engine may count less and more than ``size`` (and so ``unique``)
+    slack: tuple[int, int] = (0, 0)
 
     @property
     def unique(self) -> int:

@@ -24,13 +24,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
+from layerlab.model.compression import gzip_blob
 from layerlab.model.layer import Layer
 from layerlab.model.reference import tags_of
 from layerlab.model.volume import Volume
 
 from .images import ImageRecord
 from .processes import HostContainer
-from .sizes import cache_record_size, container_size, image_size, snapshot_size
+from .sizes import cache_record_size, container_size, content_slack, image_size, snapshot_size
 from .targets import content_of
 from .usage import ImageUsage, SystemDf, Usage, volumes_usage
 
@@ -51,18 +52,41 @@ def containerd_system_df(records: Mapping[str, ImageRecord], tags: Mapping[str, 
             + sum(container_size(c, True) + snapshot_size(c.init_layer) for c in containers)
             + sum(d.size for d in content_of([r.target for r in records.values() if r.target]).values()))
     in_use = sum(i.unique for i in per_image if i.containers)
+    less, more = _disk_slack(records)
+    used_less = sum(i.slack[0] for i in per_image if i.containers)
+    used_more = sum(i.slack[1] for i in per_image if i.containers)
     held = {diff_id for r in records.values() for diff_id in r.image.diff_ids}
     unshared = [layer for layer in cache_layers if layer.diff_id not in held]
     cache_size = sum(cache_record_size(layer, True) for layer in unshared)
     sizes = [container_size(c, True) for c in containers]
     return SystemDf(
-        images=Usage(len(records), sum(1 for i in per_image if i.containers), disk, disk - in_use),
+        images=Usage(len(records), sum(1 for i in per_image if i.containers), disk, disk - in_use,
+                     (less, more), (less + used_more, more + used_less)),
         containers=Usage(len(containers), sum(c.running for c in containers), sum(sizes),
                          sum(s for s, c in zip(sizes, containers) if not c.running)),
         volumes=volumes_usage(volumes, containers),
         build_cache=Usage(len(cache_layers), 0, cache_size, cache_size),
         per_image=per_image,
     )
+
+
+def _disk_slack(records: Mapping[str, ImageRecord]) -> tuple[int, int]:
+    """:func:`.sizes.content_slack` of every image's content, each layer blob once."""
+    blobs: dict[str, tuple[int, int]] = {}
+    less = more = 0
+    for record in records.values():
+        if record.target is None:
+            continue
+        for layer, desc in zip(record.image.layers, record.target.layers):
+            blob = gzip_blob(layer)
+            if desc.digest == blob.digest:
+                low, high = blob.engine_bounds
+                blobs[desc.digest] = (blob.size - low, high - blob.size)
+        own_less, own_more = content_slack(record)
+        layers_less = sum(blobs.get(d.digest, (0, 0))[0] for d in record.target.layers)
+        layers_more = sum(blobs.get(d.digest, (0, 0))[1] for d in record.target.layers)
+        less, more = less + own_less - layers_less, more + own_more - layers_more  # its times
+    return less + sum(b[0] for b in blobs.values()), more + sum(b[1] for b in blobs.values())
 
 
 def _per_image(records: Mapping[str, ImageRecord], tags: Mapping[str, str],
@@ -75,5 +99,5 @@ def _per_image(records: Mapping[str, ImageRecord], tags: Mapping[str, str],
         layers = dict(zip(record.image.chain_ids, record.image.layers))
         shared = sum(snapshot_size(layer) for chain, layer in layers.items() if holders[chain] > 1)
         out.append(ImageUsage(image_id, tuple(tags_of(tags, image_id)), image_size(record), shared,
-                              users[image_id]))
+                              users[image_id], content_slack(record)))
     return tuple(out)
