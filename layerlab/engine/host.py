@@ -188,6 +188,9 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
         result = build(context, resolve_image=resolve, cache=self.build_cache, dockerfile=dockerfile,
                        build_args=build_args, target=target, tag=full_ref(tag) if tag else None,
                        buildkit=self.profile.buildkit, compare_lower=self.profile.containerd, when=started)
+        unchanged = _unchanged_base(result.image, [self._base_image(ref) for ref, _ in materials])
+        if unchanged is not None:  # BuildKit writes the base's config again, byte for byte: the same image
+            result.image = unchanged
         self.storage_ids.note_built(result.image)
         stored = built_target(result.image, full_ref(tag) if tag else None, known_blobs(self.image_store.targets()),
                               attest=provenance, ids=self._builds, started=started,
@@ -354,3 +357,18 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
         return (f"a simulated Docker host: {count(len(self.images), 'image')}, {count(len(self.tags), 'tag')}, "
                 f"{count(len(self.containers), 'container')}, {count(len(self.build_cache), 'build cache record')}")
+
+
+def _unchanged_base(image: Image, bases: Sequence[Image | None]) -> Image | None:
+    """The base image ``image`` is a copy of (a Dockerfile that only names it: same layers,
+    history and settings), or None. BuildKit marshals such a config exactly as it did the
+    base's, so an engine gives it the base's id; a base built on the engine and loaded
+    into the model keeps the engine's bytes, which the model's own JSON would not match."""
+    def settings(img: Image) -> dict[str, Any]:
+        return {k: v for k, v in (img.config.get("config") or {}).items() if v not in (None, [], {}, "")}
+
+    for base in bases:
+        if base is not None and base.diff_ids == image.diff_ids and settings(base) == settings(image) \
+                and base.config.get("history") == image.config.get("history"):
+            return base
+    return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 from .content import Content
@@ -60,6 +61,8 @@ class MergedView(PathQueries):
             parent, _, name = path.rpartition("/")
             self._lower_children[parent].add(name)
         self._upper: dict[str, Entry | Whiteout] = {}
+        #: the root directory itself (``""``): never in the upper dict, but chmod and chown change it
+        self._root: Dir = Dir()
         self._opaque: set[str] = set()
         #: upper directory -> its ``trusted.overlay.redirect``, as the kernel writes it
         self._redirect: dict[str, str] = {}
@@ -70,7 +73,7 @@ class MergedView(PathQueries):
     def entry(self, path: str) -> Entry | None:
         """The entry visible at a layer path, or None (a missing or whited-out name)."""
         if path == "":
-            return Dir()
+            return self._root
         upper = self._upper.get(path)
         if upper is WHITEOUT:
             return None
@@ -78,6 +81,11 @@ class MergedView(PathQueries):
             return upper  # type: ignore[return-value]
         below = self._lower_name(path)
         return None if below is None else self._lower.get(below)
+
+    def _change_root(self, **changes: int) -> None:
+        """chmod or chown of the root itself (a volume's, where it is mounted): the directory
+        is the mount's, never copied up."""
+        self._root = replace(self._root, **changes)  # type: ignore[arg-type]
 
     def children(self, path: str) -> list[str]:
         """The names visible in the directory at a layer path, sorted."""

@@ -65,6 +65,7 @@ class Checkpoint:
     copy_ups: int  # how many copy-up records there were
     redirects: Mapping[str, str] = field(default_factory=dict)
     metacopy: frozenset[str] = frozenset()
+    root: Dir = field(default_factory=Dir)
 
 
 class Overlay(MergedView):
@@ -78,14 +79,12 @@ class Overlay(MergedView):
     def checkpoint(self) -> Checkpoint:
         """The upper layer now (entries are immutable: a shallow copy keeps them)."""
         return Checkpoint(dict(self._upper), frozenset(self._opaque), len(self.copy_ups), dict(self._redirect),
-                          frozenset(self._metacopy))
+                          frozenset(self._metacopy), self._root)
 
     def rollback(self, checkpoint: Checkpoint) -> None:
         """Put the upper layer back as it was at ``checkpoint`` (copy-up records too)."""
-        self._upper = dict(checkpoint.upper)
-        self._opaque = set(checkpoint.opaque)
-        self._redirect = dict(checkpoint.redirects)
-        self._metacopy = set(checkpoint.metacopy)
+        self._upper, self._opaque, self._root = dict(checkpoint.upper), set(checkpoint.opaque), checkpoint.root
+        self._redirect, self._metacopy = dict(checkpoint.redirects), set(checkpoint.metacopy)
         del self.copy_ups[checkpoint.copy_ups :]
 
     def place(self, path: str, entry: Entry) -> None:
@@ -325,6 +324,8 @@ class Overlay(MergedView):
         real = self.resolve(path, cwd=cwd, follow=follow)
         if self.entry(real) is None:
             raise FsError("ENOENT", real)
+        if real == "":  # the root (a volume's, a container's /): changed in place, no copy-up
+            return self._change_root(**changes)
         self._copy_up(real, reason)
         self._replace_inode(real, replace(self._upper[real], **changes))  # type: ignore[type-var]
 
