@@ -38,6 +38,7 @@ from .real_side import RealSide
 from .recording import Recording, find_recorded
 from .scenario import clean_engine
 from .simulated import SimulatedSide, host_playing, plays, profile_of
+from .size_range import within_sizes
 from .transcript import normalise_output
 
 __all__ = [
@@ -199,7 +200,9 @@ def beside_live(
     rows = []
     for command in commands:
         if not needs_engine(command, sim.base):
-            rows.append(BesideRow(command.text, sim.lines(command), engine_run.lines(command)))
+            mine = sim.lines(command)
+            theirs = engine_run.lines(command)
+            rows.append(BesideRow(command.text, within_sizes(command, simulated.host, mine, theirs), theirs))
             continue
         built = build_on_engine(command, engine_run.real, simulated)
         sim.note_made(command)
@@ -219,7 +222,8 @@ def beside_recorded(
     rows = []
     for command, engine_lines in zip(commands, outputs):
         if not needs_engine(command, sim.base):
-            rows.append(BesideRow(command.text, sim.lines(command), engine_lines))
+            rows.append(BesideRow(command.text, within_sizes(command, host, sim.lines(command), engine_lines),
+                                  engine_lines))
             continue
         sim.note_made(command)
         rows.append(BesideRow(command.text, [NO_ENGINE_FOR_BASE], engine_lines,

@@ -26,7 +26,9 @@ from layerlab.model.units import human_size
 if TYPE_CHECKING:
     from layerlab.engine.host import Host
 
-__all__ = ["SizeRange", "admitted_lines", "image_size_facts", "image_size_ranges", "ranged_printed", "size_fact"]
+    from .lines import Command
+
+__all__ = ["SizeRange", "admitted_lines", "image_size_facts", "image_size_ranges", "ranged_printed", "size_fact", "within_sizes"]
 
 _PRINTED = re.compile(r"^(\d+(?:\.\d+)?)(B|kB|MB|GB|TB)(.*)$")
 _UNITS = {"B": 1, "kB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
@@ -137,3 +139,12 @@ def ranged_printed(printed: str, size: int, slack: tuple[int, int], precision: i
     """A printed ``size`` with what follows it (``7.22MB (100%)``) as :func:`size_fact`."""
     match = _PRINTED.match(printed)
     return size_fact(size, slack, precision, match.group(3) if match else "")
+
+
+def within_sizes(command: Command, host: Host, mine: list[str], theirs: list[str]) -> list[str]:
+    """The simulator's lines of ``command`` for a side-by-side view: a ``docker images``
+    SIZE the model knows within an interval shows the engine's value when the interval
+    admits it, else the interval (:func:`admitted_lines`)."""
+    if command.verb != "images":
+        return mine
+    return admitted_lines(mine, theirs, image_size_ranges(host))
