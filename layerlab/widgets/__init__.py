@@ -15,8 +15,9 @@ from .driver_lab import DriverLab
 from .exercise import ExerciseWidget, MultipleChoice, ShortAnswer, ask, display_exercise, exercise
 from .fallback import Fallback, ReadableBeforeRun
 from .image_explorer import ImageExplorer
+from .log_lab import LogLab
 
 __all__ = [
-    "BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "Fallback", "ImageExplorer",
+    "BuildLab", "ContainerLab", "DataRootExplorer", "DriverLab", "ExerciseWidget", "Fallback", "ImageExplorer", "LogLab",
     "MultipleChoice", "ReadableBeforeRun", "ShortAnswer", "ask", "display_exercise", "exercise",
 ]  # fmt: skip
