@@ -306,7 +306,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
     def commit(self, container: str | Container, repo_tag: str | None = None, *,
                message: str | None = None) -> Image:
         """``docker commit``: the container's image plus its RW layer (:func:`~.containers.committed_image`)."""
-        image = committed_image(self.container(container), message)
+        image = committed_image(self.container(container), message, containerd=self.profile.containerd)
         self._store(image, repo_tag, self._plain(image), made_here=True)
         return image
 

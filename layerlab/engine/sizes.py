@@ -19,9 +19,10 @@ from weakref import WeakKeyDictionary
 
 from layerlab.build.builder import BuildCache
 from layerlab.model.compression import gzip_blob
-from layerlab.model.container import Container
+from layerlab.model.container import Container, init_layer
 from layerlab.model.disk_blocks import snapshot_usage
 from layerlab.model.image import Image
+from layerlab.model.fs import Dir, ancestors
 from layerlab.model.layer import Layer
 from layerlab.model.overlay_xattrs import xattr_blocks
 
@@ -47,8 +48,8 @@ def layer_size(layer: Layer | None, containerd: bool) -> int:
 
 
 def unpacked_size(image: Image) -> int:
-    """The image's snapshots (containerd store)."""
-    return sum(snapshot_size(layer) for layer in image.layers)
+    """The image's snapshots (containerd store), a commit's ``-init`` under it too."""
+    return sum(snapshot_size(layer) for layer in (*image.layers, *image.extra_snapshots))
 
 
 def image_size(record: ImageRecord) -> int:
@@ -100,12 +101,24 @@ def container_size(container: Container, containerd: bool) -> int:
     return snapshot_size(container.rw.diff()) + xattr_blocks(container.rw)
 
 
+def init_snapshot(container: Container) -> Layer:
+    """What a container's ``-init`` snapshot holds (containerd store): the -init layer; on a
+    committed image, whose chain holds another container's ``-init`` already, only the
+    files moby writes again and their directories (Engine 28.5: 12 KiB, 9 inodes, where
+    the first ``-init`` took 20 KiB, 11 inodes)."""
+    if not container.image.extra_snapshots:
+        return container.init_layer
+    written = {p: e for p, e in init_layer([]).entries.items() if not isinstance(e, Dir)}
+    dirs = {a: Dir(mode=0o755) for p in written for a in ancestors(p)}
+    return Layer({**dirs, **written})
+
+
 def container_virtual_size(container: Container, containerd: bool) -> int:
     """``(virtual ...)``: the image's layers plus the writable layer (and, with the
     containerd store, the ``-init`` snapshot)."""
     if not containerd:
         return container.virtual_size()
-    return container_size(container, True) + snapshot_size(container.init_layer) + unpacked_size(container.image)
+    return container_size(container, True) + snapshot_size(init_snapshot(container)) + unpacked_size(container.image)
 
 
 def cache_record_size(layer: Layer, containerd: bool) -> int:

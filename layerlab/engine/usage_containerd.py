@@ -31,7 +31,7 @@ from layerlab.model.volume import Volume
 
 from .images import ImageRecord
 from .processes import HostContainer
-from .sizes import cache_record_size, container_size, content_slack, image_size, snapshot_size
+from .sizes import cache_record_size, container_size, content_slack, image_size, init_snapshot, snapshot_size
 from .targets import content_of
 from .usage import ImageUsage, SystemDf, Usage, volumes_usage
 
@@ -48,8 +48,10 @@ def containerd_system_df(records: Mapping[str, ImageRecord], tags: Mapping[str, 
         buildkit = [snapshot_size(layer) for layer in cache_layers]
     snapshots = {chain: snapshot_size(layer) for r in records.values()
                  for chain, layer in zip(r.image.chain_ids, r.image.layers)}
+    inits = {id(c.init_layer): init_snapshot(c) for c in containers}  # a commit's -init stays under its image
+    inits |= {id(layer): layer for r in records.values() for layer in r.image.extra_snapshots}
     disk = (sum(snapshots.values()) + sum(buildkit)
-            + sum(container_size(c, True) + snapshot_size(c.init_layer) for c in containers)
+            + sum(container_size(c, True) for c in containers) + sum(snapshot_size(x) for x in inits.values())
             + sum(d.size for d in content_of([r.target for r in records.values() if r.target]).values()))
     in_use = sum(i.unique for i in per_image if i.containers)
     less, more = _disk_slack(records)

@@ -61,6 +61,9 @@ class Image:
 
     def __init__(self, layers: Sequence[Layer], config_bytes: bytes) -> None:
         self.layers: tuple[Layer, ...] = tuple(layers)
+        #: snapshots the containerd store keeps under the top layer that are none of the
+        #: image's layers: a commit's ``-init`` (moby prepares the new snapshot on it)
+        self.extra_snapshots: tuple[Layer, ...] = ()
         self.config_bytes = bytes(config_bytes)
         self.config: dict[str, Any] = _parse_config(self.config_bytes)
         listed = self.config["rootfs"]["diff_ids"]
