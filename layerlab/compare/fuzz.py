@@ -45,6 +45,9 @@ SHRINK_SECONDS = 240.0
 IDLE_SEEDS = 10
 #: Draws hypothesis may make per scenario still to try (it draws some it drew before).
 DRAWS_PER_RUN = 2
+#: Scenarios a search is drawn for at least: a search for the last few runs draws the
+#: simplest scenarios first, which earlier seeds tried already.
+MIN_DRAWN = 30
 
 TEXT = {
     "start": "layerlab fuzz: {runs} scenarios from seed {seed} against {engine}{trees}",
@@ -273,7 +276,7 @@ def search_runs(strategy: Any, runs: int, seed: int, run: Callable[[FuzzScenario
         remaining = runs - result.agree - result.differ
         search = _Search(memo, numbered=result.agree + result.differ, budget=remaining)
         try:
-            _search(strategy, remaining * DRAWS_PER_RUN + IDLE_SEEDS, attempt,
+            _search(strategy, max(remaining, MIN_DRAWN) * DRAWS_PER_RUN + IDLE_SEEDS, attempt,
                     lambda s, search=search: _check(s, search, run, shrink_seconds, echo))
         except _Differs:
             pass

@@ -76,7 +76,7 @@ mounts = st.lists(st.builds(MountSpec, st.sampled_from(MOUNTS), small), max_size
 ACTION_KINDS = ("look", "look", "look", "look", "look", "build", "build", "build", "run", "run", "run", "exec",
                 "stop", "rm", "rm", "commit", "rebuild", "rebuild", "tag", "rmi", "volume")
 _ACTIONS = {
-    "look": st.builds(Look, st.sampled_from(LOOKS), small, small),
+    "look": st.builds(Look, st.sampled_from(LOOKS), st.integers(0, 11), small),  # a: every tree root
     "build": st.builds(Build, contexts, dockerfiles, small),
     "run": st.builds(Run, small, st.sampled_from(RUN_MODES), mounts, ops),
     "exec": st.builds(Exec, small, ops),
