@@ -1,7 +1,9 @@
 """The rules a comparison follows: which facts differ, and which images take part.
 
 Facts are compared key by key; lists and dicts item by item, so a difference names the
-history row or data-root path it is about.
+history row or data-root path it is about. A size the model knows only within an interval
+(compressed content in the containerd store: :mod:`.size_range`) agrees with every printed
+value the interval admits, and a difference shows the interval.
 """
 
 from __future__ import annotations
