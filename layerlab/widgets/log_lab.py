@@ -35,7 +35,7 @@ _BOX = "layerlab-loglab"
 IMAGE = "talker:lab"
 NAME = "talk"
 DRIVERS = ("json-file", "local", "none")
-LINES = (500, 1_000, 2_000)
+LINES = (250, 500, 1_000)
 #: What the lab's container prints: one request a line.
 REQUEST = "{i:05d} GET /index.html 200\n"
 DOCKERFILE = 'FROM alpine:3.20\nCOPY requests.txt /requests.txt\nCMD ["cat", "/requests.txt"]\n'
@@ -60,7 +60,7 @@ class LogLab(ReadableBeforeRun, w.VBox):
     """A container that prints, run again under the chosen logging options on every Run."""
 
     def __init__(self, host: Host | None = None, *, driver: str = "json-file", max_size: str = "10k",
-                 max_file: str = "2", lines: int = 2_000, run_now: bool = True, engine: str | None = None,
+                 max_file: str = "2", lines: int = 1_000, run_now: bool = True, engine: str | None = None,
                  **kwargs: Any) -> None:  # fmt: skip
         self.host = lab_host(host, engine)
         requests = "".join(REQUEST.format(i=i) for i in range(max(LINES)))
