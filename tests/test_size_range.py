@@ -30,3 +30,17 @@ def test_table_lines_take_the_engine_value_the_interval_admits() -> None:
     ranges = {"course-api latest": SizeRange(36_300, 36_420)}
     assert admitted_lines(mine, theirs, ranges) == theirs
     assert admitted_lines(mine, theirs, {"course-api latest": SizeRange(36_200, 36_340)})[1].endswith("36.2kB..36.3kB")
+
+
+def test_inspect_size_is_an_interval_only_where_compressed_content_counts() -> None:
+    from layerlab.build.context import BuildContext
+    from layerlab.compare.size_range import inspect_size_fact
+    from layerlab.engine.host import Host
+
+    for engine, ranged in (("28-containerd", True), ("28", False)):
+        host = Host(engine=engine, seed=1)
+        host.build(BuildContext.from_files({"Dockerfile": "FROM scratch\nCOPY a /a\n", "a": "x" * 5000}), "x:1")
+        size = host.inspect("x:1")["Size"]
+        fact = inspect_size_fact(host, "x:1", size)
+        assert isinstance(fact, SizeRange) is ranged and fact == size
+        assert (fact == size + 10_000) is False

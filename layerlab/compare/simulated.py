@@ -38,7 +38,7 @@ from .lines import CONTAINER_VERBS, CONTAINERD_ROOT, DATA_ROOT, Command, Scenari
 from .disk_verbs import SIMULATED as DISK_HANDLERS
 from .normalise import listing_of
 from .normalise_containerd import listing_of_containerd
-from .size_range import image_size_facts, ranged_printed, size_fact
+from .size_range import image_size_facts, inspect_size_fact, ranged_printed, size_fact
 
 __all__ = ["HANDLERS", "SimulatedSide", "host_playing", "plays", "profile_of"]
 
@@ -134,7 +134,10 @@ def _history(side: SimulatedSide, args: list[str]) -> Observation:
 
 def _inspect(side: SimulatedSide, args: list[str]) -> Observation:
     data = side.host.inspect(args[-1])
-    return Observation(True, str(data), inspect_facts(data))
+    facts = inspect_facts(data)
+    if "size" in facts:
+        facts["size"] = inspect_size_fact(side.host, args[-1], facts["size"])
+    return Observation(True, str(data), facts)
 
 
 def _images(side: SimulatedSide, args: list[str]) -> Observation:

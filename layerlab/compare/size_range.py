@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
     from .lines import Command
 
-__all__ = ["SizeRange", "admitted_lines", "image_size_facts", "image_size_ranges", "ranged_printed", "size_fact", "within_sizes"]
+__all__ = ["SizeRange", "admitted_lines", "image_size_facts", "image_size_ranges", "inspect_size_fact", "ranged_printed", "size_fact",
+           "within_sizes"]
 
 _PRINTED = re.compile(r"^(\d+(?:\.\d+)?)(B|kB|MB|GB|TB)(.*)$")
 _UNITS = {"B": 1, "kB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
@@ -47,7 +48,10 @@ class SizeRange:
         self.low, self.high, self.precision, self.suffix = min(low, high), max(low, high), precision, suffix
 
     def admits(self, printed: object) -> bool:
-        """Whether some size in the interval prints as ``printed``."""
+        """Whether some size in the interval prints as ``printed`` (a number of bytes: whether
+        it lies within)."""
+        if isinstance(printed, int) and not isinstance(printed, bool):
+            return self.low <= printed <= self.high
         if not isinstance(printed, str) or not printed.endswith(self.suffix):
             return False
         text = printed[: len(printed) - len(self.suffix)] if self.suffix else printed
@@ -148,3 +152,11 @@ def within_sizes(command: Command, host: Host, mine: list[str], theirs: list[str
     if command.verb != "images":
         return mine
     return admitted_lines(mine, theirs, image_size_ranges(host))
+
+
+def inspect_size_fact(host: Host, ref: str, size: int) -> int | SizeRange:
+    """``docker image inspect``'s Size (bytes) as a fact: the content's interval with the
+    containerd store (:func:`~layerlab.engine.sizes.content_slack`), else exact."""
+    record = host.image_store.record(ref)
+    less, more = content_slack(record) if record is not None else (0, 0)
+    return size if (less, more) == (0, 0) else SizeRange(size - less, size + more)
