@@ -61,3 +61,20 @@ def test_a_dockerfile_that_only_names_an_engine_built_image_makes_that_image(tmp
     (tmp_path / "Dockerfile").write_text("FROM fz-base\nCMD [\"true\"]\n")
     host.build(tmp_path, "fz-b:1")  # a step that changes the config: a new image
     assert host.image("fz-b:1").image_id != base.image_id
+
+
+def test_ps_names_the_image_by_id_once_its_tag_names_another(tmp_path: Path) -> None:
+    """scenarios/found/20.10-ps-rebuilt-tag: ``docker ps -a`` after fz-a:2 was rebuilt shows
+    the exited container's image as its short id on Engine 20.10 (the model kept the tag)."""
+    host = Host(engine="20.10")
+    host.add(Image.build([Layer.from_files({"bin/x": b"x"})], cmd=["sh"]), "fz-base")
+    (tmp_path / "Dockerfile").write_text("FROM fz-base\nLABEL v=1\n")
+    host.build(tmp_path, "fz-a:2")
+    first = host.image_store.id_of("fz-a:2").split(":")[-1][:12]
+    host.run("fz-a:2", ["true"], name="c1")
+    host.run(first[:7], ["true"], name="c2")  # made by an id prefix: shown as given
+    assert [r["IMAGE"] for r in host.ps_rows(all=True)] == [first[:7], "fz-a:2"]
+    (tmp_path / "Dockerfile").write_text("FROM fz-base\nLABEL v=2\n")
+    host.build(tmp_path, "fz-a:2")
+    rows = {r["NAMES"]: r["IMAGE"] for r in host.ps_rows(all=True)}
+    assert rows == {"c1": first, "c2": first[:7]}

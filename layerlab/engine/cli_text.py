@@ -63,15 +63,19 @@ def ps_command(argv: Sequence[str]) -> str:
 
 
 def ps_rows(containers: Iterable[HostContainer], *, all: bool = False, size: bool = False,  # noqa: A002
-            containerd: bool = False) -> list[dict[str, str]]:
+            containerd: bool = False, image_id_of: Callable[[str], str | None] | None = None) -> list[dict[str, str]]:
     """``docker ps [-a] [-s]`` rows, newest first; SIZE is ``RW (virtual image + RW)``, in
-    file bytes (classic store) or snapshot blocks (containerd store: :mod:`.sizes`)."""
+    file bytes (classic store) or snapshot blocks (containerd store: :mod:`.sizes`). IMAGE is
+    the name the container was made with, or its image's short id once ``image_id_of`` says
+    that name now names another image or none (a rebuilt tag), as the daemon does."""
     rows = []
     for c in sorted(containers, key=lambda c: -c.created):
         if not all and not c.running:
             continue
         status = "Up Less than a second" if c.running else f"Exited ({c.exit_code}) {NOW}"
-        row = {"CONTAINER ID": c.id[:12], "IMAGE": c.image_ref, "COMMAND": ps_command(c.command),
+        moved = image_id_of is not None and image_id_of(c.image_ref) != c.image_id
+        row = {"CONTAINER ID": c.id[:12], "IMAGE": short_id(c.image_id) if moved else c.image_ref,
+               "COMMAND": ps_command(c.command),
                "CREATED": NOW, "STATUS": status, "PORTS": "", "NAMES": c.name}
         if size:
             row["SIZE"] = (f"{human_size(container_size(c, containerd))} "

@@ -37,7 +37,12 @@ class PrintedViews:
         raise NotImplementedError
 
     def ps_rows(self, *, all: bool = False, size: bool = False) -> list[dict[str, str]]:  # noqa: A002
-        return cli_text.ps_rows(self.containers.values(), all=all, size=size, containerd=self.profile.containerd)
+        def image_id_of(ref: str) -> str | None:
+            record = self.image_store.record(ref)
+            return None if record is None else record.image_id
+
+        return cli_text.ps_rows(self.containers.values(), all=all, size=size, containerd=self.profile.containerd,
+                                image_id_of=image_id_of)
 
     def ps(self, *, all: bool = False, size: bool = False) -> str:  # noqa: A002
         """``docker ps [-a] [-s]``; SIZE is ``RW (virtual image + RW)`` as this engine counts it."""
