@@ -164,8 +164,8 @@ def _system_df(side: SimulatedSide, args: list[str]) -> Observation:
     facts["images_reclaimable"] = ranged_printed(facts["images_reclaimable"], df.images.reclaimable,
                                                  df.images.reclaimable_slack, 4)
     if verbose:
-        facts["per_image"] = sorted(
-            (",".join(i.tags), size_fact(i.size, i.slack), human_size(i.shared, 4), size_fact(i.unique, i.slack, 4),
+        facts["per_image"] = sorted(  # the CLI names an image's row by its first tag only
+            (",".join(i.tags[:1]), size_fact(i.size, i.slack), human_size(i.shared, 4), size_fact(i.unique, i.slack, 4),
              str(i.containers))
             for i in df.per_image)
     if verbose and side.containers_used:

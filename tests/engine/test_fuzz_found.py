@@ -27,7 +27,6 @@ KNOWN = {
     (profile, case): why
     for profile in ("20.10", "28", "28-containerd")
     for case, why in (("28-workdir-no-cache", "F3: --no-cache still shows a WORKDIR step CACHED"),
-                      ("28-df-v-shared-image", "F4: system df -v names the row of an image of two tags once"),
                       ("20.10-ps-rebuilt-tag", "F7: ps facts compare an untagged image's short id as it is"))
 }
 
