@@ -58,28 +58,32 @@ MISCONCEPTIONS: dict[str, Misconception] = {
     m.slug: m
     for m in (
         Misconception("every-line-a-layer", "Every Dockerfile line makes a layer",
-                      "only filesystem changes (RUN, COPY, ADD, WORKDIR) do"),
+                      "only RUN, COPY, ADD and WORKDIR do (even when they change nothing); the rest only edit the config"),
         Misconception("delete-shrinks-image", "Deleting a file in a later layer shrinks the image",
                       "it only whites it out; the bytes stay in the earlier layer"),
         Misconception("cow-copies-blocks", "Copy-on-write copies changed blocks",
-                      "overlay2 and aufs copy whole files; btrfs, zfs and devicemapper work per block"),
+                      "overlay2 and aufs copy whole files (on a reflink filesystem the copy shares blocks); "
+                      "btrfs, zfs and devicemapper work per block"),
         Misconception("chmod-is-free", "chmod is free",
-                      "on overlay2 it copies the whole file up into the container layer"),
+                      "on overlay2 it copies the whole file up into the container layer, unless the kernel has metacopy on"),
         Misconception("rm-dir-makes-opaque", "rm -r of a lower directory makes an opaque directory",
                       "it makes a whiteout; only re-creating the directory makes it opaque"),
         Misconception("dir-names-are-digests", "overlay2 directory names are layer digests",
                       "they are random cache-ids"),
         Misconception("diff-id-is-registry-digest", "diff-id = registry layer digest, image ID = registry digest",
                       "the diff-id hashes the uncompressed tar, the blob digest the compressed one; "
-                      "the image id hashes the config"),
+                      "the image id hashes the config (classic store) or names the manifest or index (containerd "
+                      "store), never a layer"),
         Misconception("chain-id-hashes-bare-hex", "ChainID hashes bare hex",
                       "it hashes the full 'sha256:...' strings joined by a space"),
         Misconception("rm-v-removes-all-volumes", "docker rm -v removes all volumes",
-                      "only anonymous ones; named volumes stay until docker volume rm or prune"),
+                      "only anonymous ones; named volumes stay until docker volume rm or a volume prune "
+                      "(since Engine 23.0: docker volume prune --all)"),
         Misconception("touch-busts-copy-cache", "Touching source files busts the COPY cache",
                       "the COPY checksum ignores mtime"),
         Misconception("everything-in-var-lib-docker", "Everything lives in /var/lib/docker",
-                      "with the containerd image store (Engine 29+ fresh installs) images live in /var/lib/containerd"),
+                      "with the containerd image store (Engine 29+ fresh installs) images live in containerd's root "
+                      "(/var/lib/containerd on a usual install), which data-root does not move"),
         Misconception("virtual-sizes-add-up", "Virtual sizes add up",
                       "containers share their image; summing virtual sizes counts it once per container"),
         Misconception("app-logs-in-container-layer", "An application's logs are stored in the container layer",
