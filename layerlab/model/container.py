@@ -5,8 +5,9 @@ What the engine does, modelled here (checked against Docker Engine 20.10, overla
 - the ``-init`` layer sits between the image and the container's RW layer and holds what
   Docker's initlayer makes when the image lacks it: ``/dev/pts /dev/shm /proc /sys``
   (directories), ``/.dockerenv /etc/resolv.conf /etc/hosts /etc/hostname /dev/console``
-  (empty files, mode 0755) and ``/etc/mtab -> /proc/mounts``. ``docker diff`` compares
-  against it, so these never show;
+  (empty files, mode 0755) and ``/etc/mtab -> /proc/mounts``; it unlinks each path first,
+  so the files and the link are made again even where the image has them (only directories
+  the image has are kept). ``docker diff`` compares against it, so these never show;
 - the RW layer is an :class:`~layerlab.model.overlay.Overlay` over image layers + -init layer;
 - mounts cover paths with their own storage (:mod:`layerlab.model.container_fs`); a
   missing mount point directory is made in the RW layer (``docker diff`` shows it as ``A``);
@@ -39,7 +40,7 @@ from .volume import Volume
 
 __all__ = ["ETC_BIND_MOUNTS", "INIT_PATHS", "Container", "ContainerFS", "Mount", "init_layer"]
 
-#: What Docker's initlayer (daemon/initlayer/setup_unix.go) creates if the image lacks it.
+#: What Docker's initlayer (daemon/initlayer/setup_unix.go) creates: directories the image lacks, files always.
 INIT_PATHS: dict[str, str] = {
     "dev/pts": "dir",
     "dev/shm": "dir",
@@ -63,8 +64,9 @@ def init_layer(layers: Sequence[Layer]) -> Layer:
     view = Overlay(layers)
     entries: dict[str, Entry] = {}
     for path, kind in INIT_PATHS.items():
-        if view.lstat("/" + path) is not None or path in entries:
-            continue
+        found = view.lstat("/" + path)
+        if path in entries or isinstance(found, Dir):
+            continue  # initlayer unlinks each path first: only a directory survives to be kept
         for parent in ancestors(path):
             if view.lstat("/" + parent) is None and parent not in entries:
                 entries[parent] = Dir(mode=0o755)
