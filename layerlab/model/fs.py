@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -134,3 +135,17 @@ class Device(Entry):
     @property
     def _type_bits(self) -> int:  # type: ignore[override]
         return {"char": stat.S_IFCHR, "block": stat.S_IFBLK, "fifo": stat.S_IFIFO}[self.device]
+
+
+def content_bytes(entries: Iterable[Entry]) -> int:
+    """Bytes as ``du`` counts content: regular files (one inode once, however many names it
+    has) and symlinks (their target's length)."""
+    seen: set[int] = set()
+    total = 0
+    for entry in entries:
+        if isinstance(entry, File) and id(entry) not in seen:
+            seen.add(id(entry))
+            total += entry.size
+        elif isinstance(entry, Symlink):
+            total += entry.size
+    return total

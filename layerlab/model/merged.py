@@ -20,7 +20,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from .content import Content
-from .fs import Dir, Entry, File, Hardlink, Symlink, ancestors, walk_key
+from .fs import Dir, Entry, File, Hardlink, ancestors, content_bytes, walk_key
 from .kernel_options import COMMON_KERNEL, KernelOverlay
 from .layer import Layer
 from .pathwalk import FsError, PathQueries, resolve_path
@@ -133,15 +133,7 @@ class MergedView(PathQueries):
         """Bytes of the upper directory as ``du`` counts content: regular files (a hard-linked
         inode once) and symlinks (their target's length). ``docker ps -s`` and
         ``docker system df`` count a container's RW layer and a volume this way."""
-        seen: set[int] = set()
-        total = 0
-        for entry in self._upper.values():
-            if isinstance(entry, File) and id(entry) not in seen:
-                seen.add(id(entry))
-                total += entry.size
-            elif isinstance(entry, Symlink):
-                total += entry.size
-        return total
+        return content_bytes(self._upper.values())
 
     def _lower_dir(self, path: str) -> str | None:
         """Where the kernel looks up the children of the directory at ``path`` in the lower

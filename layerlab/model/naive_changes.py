@@ -15,7 +15,7 @@ from the naive changes (:func:`~.container_diff.naive_diff`, what ``docker diff`
 from __future__ import annotations
 
 from .container_diff import naive_diff
-from .fs import Entry, File, Hardlink, Symlink
+from .fs import Entry, File, Hardlink, content_bytes
 from .layer import Layer
 from .overlay import Overlay
 
@@ -40,18 +40,11 @@ def _changed(rw: Overlay) -> tuple[dict[str, Entry], list[str]]:
 def naive_size(rw: Overlay) -> int:
     """``docker ps -s`` SIZE without the native diff: added and changed files, symlinks by
     their target's length, each inode once."""
-    seen: set[int] = set()
-    total = 0
-    for entry in _changed(rw)[0].values():
-        if isinstance(entry, Hardlink):
-            target = rw.lower_entry(entry.target)
-            entry = target if isinstance(target, File) else entry
-        if isinstance(entry, File) and id(entry) not in seen:
-            seen.add(id(entry))
-            total += entry.size
-        elif isinstance(entry, Symlink):
-            total += entry.size
-    return total
+    def inode(entry: Entry) -> Entry:  # a second name counts its file's inode
+        target = rw.lower_entry(entry.target) if isinstance(entry, Hardlink) else None
+        return target if isinstance(target, File) else entry
+
+    return content_bytes(inode(e) for e in _changed(rw)[0].values())
 
 
 def naive_layer(rw: Overlay) -> Layer:
