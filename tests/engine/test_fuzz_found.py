@@ -4,7 +4,8 @@ with each engine (layerlab compare's rules), and ``layerlab fuzz`` itself leaves
 and the temp dir as it found them.
 
 The cases still open are marked so (strict: they fail here once the model agrees, so
-their note is updated): /tmp/issue13-disagreements.md says what each is."""
+their note is updated): each KNOWN entry says why, and README's "Generated scenarios:
+`layerlab fuzz`" section lists every found case with its status."""
 
 from __future__ import annotations
 
