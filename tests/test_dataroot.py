@@ -30,7 +30,7 @@ def tar_digest(layer: Layer) -> str:
 
 
 def loaded_host(seed: int = 7) -> Host:
-    host = Host(seed=seed)
+    host = Host(seed=seed, engine="20.10")
     layers = [
         Layer.from_files({"bin/tool": b"x" * 100, "etc/conf": b"c"}),
         Layer.from_files({"app/main": b"m" * 7}),
@@ -205,7 +205,7 @@ def test_ids_are_stable_from_command_to_command_and_seeded():
 
 
 def build_host() -> tuple[Host, Image]:
-    host = Host(seed=5)
+    host = Host(seed=5, engine="20.10")
     ctx = BuildContext.from_files({"Dockerfile": "FROM ubuntu:16.04\nRUN echo hi > /hello\n"})
     return host, host.build(ctx, "built").image
 

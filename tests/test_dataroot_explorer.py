@@ -28,7 +28,7 @@ COMMANDS = list(COURSE_COMMANDS[:5])  # the notebook's, without the last (docker
 
 
 def walk() -> DataRootWalk:
-    return DataRootWalk(COMMANDS, cwd=SCENARIOS)
+    return DataRootWalk(COMMANDS, cwd=SCENARIOS, engine="20.10")
 
 
 def repositories(root: DataRoot) -> dict:
@@ -57,7 +57,7 @@ def test_pull_stores_the_config_by_its_sha256_and_the_layer_by_its_chain_id():
 def test_each_step_matches_the_same_commands_run_on_a_host_directly():
     wk = walk()
     wk.go_to(3)
-    host = Host(seed=9)
+    host = Host(seed=9, engine="20.10")
     host.add(base_image("alpine:3.20"), "alpine:3.20")
     host.build(SCENARIOS / "builds/course-app", "course-app")
     c = host.run("alpine:3.20", ["sh", "-c", "echo hello > /greeting"], name="web")
@@ -94,7 +94,7 @@ def test_back_shows_the_older_snapshot_and_forward_shows_it_again():
     assert any(p.startswith(f"{R}/containers/") for p in removed)
     assert wk.forward().roots["overlay2"] is after_rm  # not run again
     wk.go_to(0)
-    assert wk.root().paths() == DataRoot.from_host(Host(seed=4)).paths()  # a fresh engine
+    assert wk.root().paths() == DataRoot.from_host(Host(seed=4, engine="20.10")).paths()  # a fresh engine
     with pytest.raises(WalkError, match="already at the start"):
         wk.back()
     wk.go_to(len(COMMANDS))
@@ -145,8 +145,8 @@ def test_lines_that_are_not_docker_commands_are_named():
 # -- the widget -------------------------------------------------------------------------------
 
 
-def explorer(**kwargs) -> DataRootExplorer:  # type: ignore[no-untyped-def]
-    return DataRootExplorer(COMMANDS, cwd=SCENARIOS, **kwargs)
+def explorer(engine: str, **kwargs) -> DataRootExplorer:  # type: ignore[no-untyped-def]
+    return DataRootExplorer(COMMANDS, cwd=SCENARIOS, engine=engine, **kwargs)
 
 
 def tooltips(html_text: str) -> set[str]:
@@ -155,7 +155,7 @@ def tooltips(html_text: str) -> set[str]:
 
 
 def test_next_runs_the_command_and_the_picture_marks_what_it_added():
-    x = explorer()
+    x = explorer("20.10")
     first = x.picture.value
     assert x.back_button.disabled and not x.next_button.disabled
     x.next_button.click()
@@ -175,7 +175,7 @@ def test_next_runs_the_command_and_the_picture_marks_what_it_added():
 
 
 def test_picking_a_file_shows_what_it_holds_and_who_made_it():
-    x = explorer(step=1, max_depth=3)
+    x = explorer("20.10", step=1, max_depth=3)
     path = f"{IMG}/repositories.json"
     assert path in {p for _, p in x.listing.options}
     x.listing.value = path
@@ -186,7 +186,7 @@ def test_picking_a_file_shows_what_it_holds_and_who_made_it():
 
 
 def test_picking_a_deep_directory_opens_it_in_the_picture_and_the_list():
-    x = explorer(step=1, max_depth=1)
+    x = explorer("20.10", step=1, max_depth=1)
     chain = chain_ids(json.loads(base_image("alpine:3.20").config_bytes)["rootfs"]["diff_ids"])[0]
     layer = f"{IMG}/layerdb/sha256/{chain[7:]}"
     assert layer not in {p for _, p in x.listing.options}
@@ -198,7 +198,7 @@ def test_picking_a_deep_directory_opens_it_in_the_picture_and_the_list():
 
 
 def test_bad_input_shows_an_error_inside_and_changes_nothing():
-    x = explorer(step=2)
+    x = explorer("20.10", step=2)
     picture, steps, options = x.picture.value, list(x.walk.commands), x.listing.options
     for line, message in (
         ("docker pul alpine", "unsupported docker command"),
@@ -218,7 +218,7 @@ def test_bad_input_shows_an_error_inside_and_changes_nothing():
 
 
 def test_a_typed_command_and_a_tree_line():
-    x = explorer(step=1)
+    x = explorer("20.10", step=1)
     x.command.value = "docker volume create extra"
     x.run_button.click()
     assert x.error.value == "" and x.walk.position == 2 and x.command.value == ""
@@ -232,7 +232,7 @@ def test_a_typed_command_and_a_tree_line():
 
 
 def test_the_containerd_store_shows_its_own_root_and_docker_info():
-    x = explorer(step=1)
+    x = explorer("20.10", step=1)
     x.store.value = "containerd"
     listed = {p for _, p in x.listing.options}
     assert "/var/lib/containerd" in listed and f"{R}/image" not in listed
@@ -242,7 +242,7 @@ def test_the_containerd_store_shows_its_own_root_and_docker_info():
 
 def test_a_redraw_works_out_what_changed_once(monkeypatch: pytest.MonkeyPatch):
     """The picture, the list, the output line and the detail share one diff of the snapshots."""
-    x = explorer(step=1)
+    x = explorer("20.10", step=1)
     x.pick(f"{R}/overlay2")
     calls: list[int] = []
     real = DataRoot.diff_since

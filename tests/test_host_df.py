@@ -18,7 +18,7 @@ def host_with_users() -> Host:
     """base (1000 B) shared by two images; app adds 500 B, tool 250 B; two containers of app
     (one running, one stopped, which wrote 3 B), a named volume in use and an idle one."""
     base = Layer.from_files({"a.bin": bytes(1000)})
-    host = Host(seed=5)
+    host = Host(seed=5, engine="20.10")
     host.add(Image.build([base, Layer.from_files({"app.bin": bytes(500)})], cmd=["sh"]), "app")
     host.add(Image.build([base, Layer.from_files({"tool.bin": bytes(250)})], cmd=["sh"]), "tool")
     host.volume_create("idle").data.write("/f", b"0123456789")  # 10 B nobody mounts

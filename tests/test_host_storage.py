@@ -25,7 +25,7 @@ def image_pair() -> tuple[Image, Image]:
 
 
 def host_on(driver: str) -> Host:
-    host = Host(seed=3, storage_driver=driver)
+    host = Host(seed=3, storage_driver=driver, engine="20.10")
     app, other = image_pair()
     host.add(app, "app")
     host.add(other, "other")
@@ -33,8 +33,8 @@ def host_on(driver: str) -> Host:
     return host
 
 
-def test_default_is_overlay2_on_extfs_with_engine_20_10():
-    host = Host()
+def test_engine_20_10_defaults_to_overlay2_on_extfs():
+    host = Host(engine="20.10")
     assert (host.storage_driver, host.engine_version, host.backing_fs) == (
         "overlay2",
         "20.10",
@@ -55,7 +55,7 @@ def test_default_is_overlay2_on_extfs_with_engine_20_10():
 
 def test_an_unknown_driver_lists_the_known_ones():
     with pytest.raises(DriverError) as err:
-        Host(storage_driver="overlay3")
+        Host(storage_driver="overlay3", engine="20.10")
     assert "'overlay3'" in str(err.value)
     for name in DRIVERS:
         assert name in str(err.value)
@@ -83,16 +83,16 @@ def test_a_deprecated_driver_works_and_docker_info_warns_as_the_engine_does():
     dm = Host(storage_driver="devicemapper", engine_version="24.0")
     assert dm.warnings[0].startswith("WARNING: The devicemapper storage-driver is deprecated")
     assert any("loopback devices" in w for w in dm.warnings)
-    assert Host(storage_driver="btrfs").warnings == ()
+    assert Host(storage_driver="btrfs", engine="20.10").warnings == ()
 
 
 def test_without_a_driver_the_engine_version_chooses_on_the_backing_filesystem():
     # Engine 20.10 tries btrfs first; 23.0 (moby#42661) puts overlay2 first everywhere
-    assert Host(backing_fs="btrfs").storage_driver == "btrfs"
+    assert Host(backing_fs="btrfs", engine="20.10").storage_driver == "btrfs"
     assert Host(backing_fs="btrfs", engine_version="24.0").storage_driver == "overlay2"
     assert Host(backing_fs="ext4", engine_version="24.0").storage_driver == "overlay2"
     with pytest.raises(DriverError, match="needs a btrfs backing filesystem"):
-        Host(storage_driver="btrfs", backing_fs="ext4")
+        Host(storage_driver="btrfs", backing_fs="ext4", engine="20.10")
     with pytest.raises(ProfileError, match="not an engine version: 'latest'"):
         Host(engine_version="latest")
 

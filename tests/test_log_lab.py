@@ -29,7 +29,7 @@ def record_bytes(i: int) -> int:
 
 @pytest.fixture()
 def lab() -> LogLab:
-    return LogLab(Host(seed=3))
+    return LogLab(Host(seed=3, engine="20.10"))
 
 
 def run(lab: LogLab, driver: str, max_size: str, max_file: str, lines: int) -> None:

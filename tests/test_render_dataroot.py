@@ -23,7 +23,7 @@ NODE = re.compile(r"^\t(n\d+) \[label=<(.*)>(.*)\]$")
 
 
 def loaded_host(files: int = 0) -> Host:
-    host = Host(seed=3)
+    host = Host(seed=3, engine="20.10")
     many = {f"lib/f{i:02}": b"z" for i in range(files)}
     layers = [
         Layer.from_files({"bin/tool": b"x" * 100, **many}),

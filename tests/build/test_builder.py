@@ -38,7 +38,7 @@ def test_the_course_example_has_the_classic_sizes():
 
 
 def test_a_second_app_shares_the_first_three_steps():
-    host = Host()
+    host = Host(engine="20.10")  # system df in file bytes: the classic store
     one = host.build(ctx(COURSE, **{"app.py": "print(1)\n"}), "one")
     two = host.build(ctx(COURSE, **{"app.py": "print(2)\n", "extra.txt": "x"}), "two")
     assert one.image.chain_ids[:-1] == two.image.chain_ids[:-1]

@@ -116,7 +116,7 @@ def sample_image() -> Image:
 
 def test_blobs_and_snapshots_are_where_the_model_puts_them(containerd, tmp_path):
     image = sample_image()
-    host = Host(seed=11)
+    host = Host(seed=11, engine="20.10")  # its images drawn in containerd's layout, as ctr import makes it
     host.add(image, "layerlab/ctrd:1")
     model = DataRoot.from_host(host, store="containerd")
     archive = save_docker_archive({"layerlab/ctrd:1": image}, tmp_path / "img.tar")
