@@ -8,8 +8,12 @@ show it (a kernel with redirect_dir on); never the model's own output.
 
 from __future__ import annotations
 
+import itertools
+from datetime import timedelta
+
 import pytest
 
+from layerlab.build.context import BuildContext
 from layerlab.course.container_examples import cow_image
 from layerlab.engine.daemon_config import DaemonConfig
 from layerlab.engine.errors import HostError
@@ -218,6 +222,67 @@ def test_image_prune_a_keeps_images_a_container_uses_even_stopped() -> None:
     assert lines[0] == "Deleted Images:" and lines[1] == "untagged: other:1"
     assert lines[2].startswith("deleted: sha256:") and lines[-1].startswith("Total reclaimed space: ")
     assert host.find("lab:1") is not None and host.find("other:1") is None
+
+
+def _base_and_app() -> Host:
+    """scenario-base (FROM scratch) and app (FROM scenario-base), built on a containerd-store host."""
+    host = Host(engine="28-containerd", seed=1)
+    host.build(BuildContext.from_files({"Dockerfile": "FROM scratch\nCOPY a /a\n", "a": "a\n"}), "scenario-base")
+    host.build(BuildContext.from_files({"Dockerfile": "FROM scenario-base\nCOPY b /b\n", "b": "b\n"}), "app")
+    return host
+
+
+def _deleted_lines_of(lines: list[str], tag: str) -> list[str]:
+    start = lines.index(f"untagged: {tag}")
+    rest = lines[start + 1:]
+    return [x for x in itertools.takewhile(lambda x: x.startswith("deleted:"), rest)]
+
+
+def test_an_image_from_used_stays_in_the_content_store_while_buildkits_lease_lasts() -> None:
+    """28.5.2 containerd store (scenarios/disk/05): image prune -a right after the builds
+    untagged scenario-base and printed no deleted: line for it, and freed none of its bytes."""
+    host = _base_and_app()
+    base = host.images[host.image_id("scenario-base")].target
+    lines = host.image_prune(all=True).splitlines()
+    assert _deleted_lines_of(lines, "scenario-base:latest") == []
+    assert {b.digest for b in base.blobs()} <= host.held_content().keys()
+
+
+def test_after_builder_prune_buildkits_records_keep_only_the_from_images_platform_blobs() -> None:
+    """28.5.2 (scenarios/disk/07): after a system prune -f (its builder prune ends the lease),
+    system prune -a printed one deleted: line for scenario-base, its attestation manifest;
+    ``ctr content ls`` after ``docker rmi`` kept its index, manifest and config."""
+    host = _base_and_app()
+    base = host.images[host.image_id("scenario-base")].target
+    host.builder_prune(all=False)
+    lines = host.image_prune(all=True).splitlines()
+    assert _deleted_lines_of(lines, "scenario-base:latest") == [f"deleted: {base.attestation[0].digest}"]
+    assert {b.digest for b in base.platform_blobs()} <= host.held_content().keys()
+    host.builder_prune(all=True)  # -a: every record goes, and what it held
+    assert not {b.digest for b in base.blobs()} & host.held_content().keys()
+
+
+def test_buildkits_lease_on_a_from_image_ends_after_five_minutes() -> None:
+    """BuildKit util/imageutil/config.go: leases.WithExpiration(5*time.Minute); the engine's
+    ``ctr leases ls`` showed the lease's gc.expire five minutes after its creation."""
+    host = _base_and_app()
+    base = host.images[host.image_id("scenario-base")].target
+    host.rmi("scenario-base")
+    host.now += timedelta(minutes=4)  # the builds started a second or two after now
+    assert base.attestation[0].digest in host.held_content()
+    host.now += timedelta(minutes=1, seconds=10)
+    held = host.held_content().keys()
+    assert base.attestation[0].digest not in held and base.manifest.digest in held
+
+
+def test_image_prune_a_after_a_build_frees_the_images_documents_not_its_layers() -> None:
+    """28.5.2 (scenarios/disk/05): prune -a of a built image reclaimed 4.744kB, its index,
+    manifests, config and provenance; its layer blob stayed, BuildKit's cache holds it."""
+    host = _base_and_app()
+    app = host.images[host.image_id("app")].target
+    host.image_prune(all=True)
+    assert app.layers[-1].digest in host.held_content()
+    assert app.target.digest not in host.held_content() and app.config.digest not in host.held_content()
 
 
 # -- restarts -----------------------------------------------------------------------------------

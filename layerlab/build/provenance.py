@@ -54,10 +54,13 @@ def purl(name: str | None, platform: Mapping[str, str]) -> str:
 
 def provenance(subject: Descriptor, name: str | None, platform: Mapping[str, str], *, invocation_id: str,
                started: str, finished: str, args: Mapping[str, str] | None = None,
-               materials: Sequence[tuple[str, str]] = ()) -> list[Document]:
+               materials: Sequence[tuple[str, str]] = (), vcs: Mapping[str, str] | None = None) -> list[Document]:
     """The attestation BuildKit adds by default (mode=min): manifest, config, statement.
     ``args``: the frontend's attributes (``build-arg:NAME``, ``force-network-mode`` for
-    ``--network``); ``materials``: each image a ``FROM`` used, as (name, image id)."""
+    ``--network``); ``materials``: each image a ``FROM`` used, as (name, image id);
+    ``vcs``: what buildx found out from git about the context (``revision``, ``source``,
+    ``localdir:context``...; BuildKit ``solver/llbsolver/provenance``: the ``vcs:``
+    attributes go to the metadata, not to the args)."""
     parameters: dict[str, object] = {"frontend": "dockerfile.v0"}
     if args:
         parameters["args"] = dict(sorted(args.items()))
@@ -76,7 +79,8 @@ def provenance(subject: Descriptor, name: str | None, platform: Mapping[str, str
                            "environment": {"platform": f"{platform['os']}/{platform['architecture']}"}},
             "metadata": {"buildInvocationID": invocation_id, "buildStartedOn": started, "buildFinishedOn": finished,
                          "completeness": {"parameters": True, "environment": True, "materials": False},
-                         "reproducible": False, f"{_BUILD_TYPE}#metadata": {}},
+                         "reproducible": False,
+                         f"{_BUILD_TYPE}#metadata": {"vcs": dict(sorted(vcs.items()))} if vcs else {}},
         },
     })
     config = document(OCI_CONFIG, {"architecture": "unknown", "os": "unknown", "config": {},
@@ -88,7 +92,8 @@ def provenance(subject: Descriptor, name: str | None, platform: Mapping[str, str
 
 def exported_image(image: Image, layers: Sequence[Descriptor], name: str | None, *, attest: bool = True,
                    invocation_id: str = "", started: str = "", finished: str = "",
-                   args: Mapping[str, str] | None = None, materials: Sequence[tuple[str, str]] = ()) -> ImageTarget:
+                   args: Mapping[str, str] | None = None, materials: Sequence[tuple[str, str]] = (),
+                   vcs: Mapping[str, str] | None = None) -> ImageTarget:
     """A build as the containerd store keeps it: an index with the platform manifest and an
     attestation (``attest``), or one Docker schema 2 manifest (``--provenance=false``)."""
     if not attest:
@@ -97,5 +102,5 @@ def exported_image(image: Image, layers: Sequence[Descriptor], name: str | None,
         return single_manifest(image, docker_layers, media_type=DOCKER_MANIFEST, config_type=DOCKER_CONFIG)
     platform = single_manifest(image, layers)
     attestation = provenance(platform.manifest, name, platform_of(image), invocation_id=invocation_id,
-                             started=started, finished=finished, args=args, materials=materials)
+                             started=started, finished=finished, args=args, materials=materials, vcs=vcs)
     return with_index(platform, attestation, image)

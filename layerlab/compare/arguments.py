@@ -58,6 +58,12 @@ class BuildArgs:
         return first[1:2] == ["scratch"]
 
     @property
+    def sent_as_copy(self) -> bool:
+        """The engine side sends a copy of a FROM scratch context with busybox added
+        (from a temp folder: no git work tree for buildx to describe)."""
+        return self.from_scratch and not (self.context / "busybox").exists()
+
+    @property
     def needs_engine(self) -> bool:
         """FROM scratch with RUN steps: they run busybox, which the model cannot, so the
         image is built on an engine and loaded into the simulator."""

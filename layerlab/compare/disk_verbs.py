@@ -2,7 +2,8 @@
 
 Both sides print what docker prints; the facts come from that text, read the same way on
 each side (:func:`prune_facts`): how many containers, which volumes, which tags went and how
-many images or layers were deleted, and ``Total reclaimed space``. Random ids take no part
+many images or layers were deleted, and ``Total reclaimed space`` (with the containerd
+store within the bytes the engine's times may take: :mod:`.size_range`). Random ids take no part
 (container and anonymous volume ids are counted, not named). BuildKit's records are counted
 on neither side: an engine also keeps records of the build contexts it was sent, which the
 model does not (so ``builder prune`` and ``system prune`` compare what they did to images,
@@ -18,9 +19,11 @@ from typing import Any
 
 from layerlab.engine.logs import LogConfig, normalised_json_size
 from layerlab.engine.prune import warning
+from layerlab.engine.sizes import blob_slack
 
 from .arguments import split_flags
 from .facts import Observation, anonymous_name
+from .size_range import size_fact
 
 __all__ = ["REAL", "SIMULATED", "logs_facts", "prune_facts"]
 
@@ -57,7 +60,7 @@ def prune_facts(text: str, *, total: bool = True) -> dict[str, Any]:
         facts["untagged"] = sorted(x for x in lines if x.startswith("untagged:"))
         facts["deleted"] = sum(x.startswith("deleted:") for x in lines)
     if total:
-        facts["reclaimed"] = found.get("Total", [])
+        facts["reclaimed"] = [x.removeprefix("Total reclaimed space: ") for x in found.get("Total", [])]
     return facts
 
 
@@ -123,8 +126,18 @@ def _sim_container_prune(side: Any, args: list[str]) -> Observation:
 
 
 def _sim_image_prune(side: Any, args: list[str]) -> Observation:
-    text = side.host.image_prune(all=_all(args)) if not (asked := _asked(side, "image", args)) else ""
-    return asked or Observation(True, text, prune_facts(text))
+    if asked := _asked(side, "image", args):
+        return asked
+    host = side.host
+    records, before = list(host.images.values()), host.held_content()
+    text = host.image_prune(all=_all(args))
+    facts = prune_facts(text)
+    if host.profile.containerd:  # the engine's documents hold times of its own length
+        freed = before.keys() - host.held_content().keys()
+        slack = {d: s for r in records for d, s in blob_slack(r).items() if d in freed}.values()
+        facts["reclaimed"] = [size_fact(sum(before[d].size for d in freed),
+                                        (sum(x for x, _ in slack), sum(y for _, y in slack)), precision=4)]
+    return Observation(True, text, facts)
 
 
 def _sim_volume_prune(side: Any, args: list[str]) -> Observation:

@@ -154,7 +154,7 @@ def _build(side: RealSide, verb: str, args: list[str]) -> Observation:
     if build.no_cache:
         extra.append("--no-cache")
     context = build.context
-    if build.from_scratch and not (context / "busybox").exists():
+    if build.sent_as_copy:
         context = side.with_busybox(context)
     side.last_context = context
     side.engine.build(context, tag, dockerfile=build.file, extra_args=extra)

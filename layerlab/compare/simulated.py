@@ -20,6 +20,7 @@ from layerlab.model.errors import LayerlabError
 from layerlab.model.reference import full_ref
 from layerlab.model.units import human_size
 
+from .buildx_git import vcs_attributes
 from .arguments import parse_build, parse_run, parse_tree, split_flags
 from .facts import (
     Observation,
@@ -109,8 +110,9 @@ def _build(side: SimulatedSide, args: list[str]) -> Observation:
     text = build.dockerfile_text()
     # -f: the file's text with the directory's files (Host.build reads a directory's own Dockerfile)
     context: Any = BuildContext.from_dir(build.context) if text is not None else build.context
+    vcs = {} if build.sent_as_copy else vcs_attributes(build.context, build.dockerfile.parent)
     result = side.host.build(context, build.tag, dockerfile=text, build_args=build.build_args,
-                             target=build.target, network="none")  # as the engine side builds
+                             target=build.target, network="none", vcs=vcs)  # as the engine side builds
     return Observation(True, result.log, build_facts([(s.text, s.cached) for s in result.steps], result.image))
 
 

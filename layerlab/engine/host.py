@@ -39,6 +39,7 @@ from layerlab.shell import ShellResult
 from . import cli_text
 from .container_logs import ContainerLogs, LogBook
 from .containers import ContainerStore, committed_image
+from .content_store import ContentHolds
 from .daemon_config import DaemonConfig
 from .errors import HostError
 from .images import ImageRecord, ImageStore, Replaced
@@ -109,6 +110,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
         self.container_store.kernel = kernel
         self.log_book = LogBook()
         self.archive_copies = ArchiveCopies()
+        self.content = ContentHolds()  # containerd store: what keeps content besides images
 
     @property
     def images(self) -> dict[str, ImageRecord]:
@@ -163,16 +165,18 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
         in_use = [c.image_id for c in self.containers.values()]
         record = self.image_store.add(image, tag, target=target, made_here=made_here, replaced=replaced,
                                       in_use=in_use)
+        self.content.remember([target])
         self._observe()
         return record
 
     def build(self, context: Any, tag: str | None = None, *, dockerfile: str | None = None,
-              build_args: dict[str, str] | None = None, target: str | None = None,
-              provenance: bool = True, network: str | None = None) -> BuildResult:
+              build_args: dict[str, str] | None = None, target: str | None = None, provenance: bool = True,
+              network: str | None = None, vcs: Mapping[str, str] | None = None) -> BuildResult:
         """``docker build``: the image is stored and tagged only if every step succeeded.
-        With the containerd store it is BuildKit's index with a provenance attestation (a
-        new image id every build, cached or not; it names ``--network`` and the images FROM
-        used), or one manifest with ``provenance=False``."""
+        With the containerd store it is BuildKit's index with a provenance attestation (a new
+        id every build; it names ``--network``, the images FROM used and ``vcs``, what buildx
+        learnt from git), or one manifest with ``provenance=False``; BuildKit holds the FROM
+        images' content a while (:mod:`.content_store`)."""
         if not isinstance(context, BuildContext):
             context = BuildContext.from_dir(Path(context), dockerfile or "Dockerfile")
             dockerfile = None
@@ -183,6 +187,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
             record = self.image_store.record(ref)
             if record is not None and (full_ref(ref), record.image_id) not in materials:
                 materials.append((full_ref(ref), record.image_id))
+                self.content.resolved(record.target, started)  # containerd store: BuildKit holds it
             return self._base_image(ref)
 
         result = build(context, resolve_image=resolve, cache=self.build_cache, dockerfile=dockerfile,
@@ -195,7 +200,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
         stored = built_target(result.image, full_ref(tag) if tag else None, known_blobs(self.image_store.targets()),
                               attest=provenance, ids=self._builds, started=started,
                               build_args=build_args, network=network,
-                              materials=materials) if self.profile.containerd else None
+                              materials=materials, vcs=vcs) if self.profile.containerd else None
         self._store(result.image, tag, stored, made_here=True, replaced="dropped")
         return result
 

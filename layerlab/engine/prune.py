@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from layerlab.model.oci import INDEX_TYPES, MANIFEST_TYPES
+from layerlab.model.oci import INDEX_TYPES, MANIFEST_TYPES, Descriptor
 from layerlab.model.units import human_size
 
 from . import cli_text
@@ -34,7 +34,7 @@ from .images import ImageStore
 from .processes import HostContainer
 from .profile import EngineProfile
 from .sizes import cache_records, container_size
-from .targets import content_of
+from .content_store import ContentHolds
 
 __all__ = ["Prunes", "warning"]
 
@@ -94,6 +94,8 @@ class Prunes:
     containers: Mapping[str, HostContainer]
     storage_ids: Any
     build_cache: Any
+    content: ContentHolds
+    now: Any
     container_store: Any
     volume_store: Any
 
@@ -130,7 +132,7 @@ class Prunes:
             blobs = store.records[image_id].target.blobs() if self.profile.containerd else []
             for ref in store.tags_of(image_id) or [image_id]:
                 lines += [x for x in self.rmi(ref) if not (blobs and x.startswith("Deleted"))]
-            gone = content_of(store.targets())  # containerd: each manifest or index no image refers to now
+            gone = self.held_content()  # containerd: each manifest or index nothing holds now
             lines += [f"Deleted: {b.digest}" for b in blobs if b.digest not in gone and b.media_type in _DOCUMENTS]
         layers_after, blobs_after = self._stored_sizes()
         freed = sum(s for c, s in layers_before.items() if c not in layers_after)
@@ -140,8 +142,12 @@ class Prunes:
     def _stored_sizes(self) -> tuple[dict[str, int], dict[str, int]]:
         """Bytes of each stored layer (classic store) and of each content blob (containerd)."""
         if self.profile.containerd:
-            return {}, {d: b.size for d, b in content_of(self.image_store.targets()).items()}
+            return {}, {d: b.size for d, b in self.held_content().items()}
         return {c: s.layer.size for c, s in self.storage_ids.layer_store(self).items()}, {}
+
+    def held_content(self) -> dict[str, Descriptor]:
+        """containerd store: every blob an image, a lease or the build cache holds (:mod:`.content_store`)."""
+        return self.content.held(self.image_store.targets(), self.build_cache.layers.values(), self.now)
 
     def image_prune(self, *, all: bool = False) -> str:  # noqa: A002
         """``docker image prune [-a] -f``: dangling images, or with ``all`` every unused one."""
@@ -169,9 +175,11 @@ class Prunes:
     def _prune_cache(self, all: bool) -> list[tuple[str, int]]:  # noqa: A002
         store = self.storage_ids.layer_store(self)
         records = cache_records(store, self.build_cache, self.storage_ids, self.profile.containerd)
+        self.content.pruned(None if all else {d for image in self.image_store.images() for d in image.diff_ids})
         if all:
             self.build_cache.clear()
-        else:  # dangling: the records of layers no image has now
+        else:  # dangling: the records of layers no image has now, and of build contexts
+            self.build_cache.sources.clear()
             held = {chain for image in self.image_store.images() for chain in image.chain_ids}
             pairs = list(zip(records, _record_chains(store, self.build_cache)))
             records = [record for record, chain in pairs if chain not in held]

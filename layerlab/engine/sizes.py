@@ -24,6 +24,7 @@ from layerlab.model.disk_blocks import snapshot_usage
 from layerlab.model.image import Image
 from layerlab.model.fs import Dir, ancestors
 from layerlab.model.layer import Layer
+from layerlab.model.oci import IN_TOTO
 from layerlab.model.overlay_xattrs import xattr_blocks
 
 from .images import ImageRecord
@@ -68,21 +69,31 @@ PROVENANCE_TIMES = 2
 
 def content_slack(record: ImageRecord) -> tuple[int, int]:
     """How many bytes less and more than the model's the engine's content of this image can
-    hold (containerd store): its layer blobs layerlab compressed itself (an engine's own
-    blobs, loaded, are exact) within :attr:`~layerlab.model.compression.GzipBlob.engine_bounds`,
+    hold (containerd store): the sum of :func:`blob_slack`."""
+    slack = blob_slack(record).values()
+    return sum(less for less, _ in slack), sum(more for _, more in slack)
+
+
+def blob_slack(record: ImageRecord) -> dict[str, tuple[int, int]]:
+    """Each blob of this image whose size the engine's may differ from, by how many bytes
+    less and more (containerd store): layer blobs layerlab compressed itself (an engine's
+    own blobs, loaded, are exact) within :attr:`~layerlab.model.compression.GzipBlob.engine_bounds`,
     and, for an image built here, the digits of each time in its config and provenance."""
     if record.target is None:
-        return 0, 0
-    less = more = 0
+        return {}
+    out: dict[str, tuple[int, int]] = {}
     for layer, desc in zip(record.image.layers, record.target.layers):
         blob = gzip_blob(layer)
         if desc.digest == blob.digest:
             low, high = blob.engine_bounds
-            less, more = less + blob.size - low, more + high - blob.size
+            out[desc.digest] = blob.size - low, high - blob.size
     if record.made_here:
-        times = record.image.config_bytes.count(b'"created":') + (PROVENANCE_TIMES if record.target.attestation else 0)
-        less, more = less + times * TIME_DIGITS, more + times * TIME_DIGITS
-    return less, more
+        times = record.image.config_bytes.count(b'"created":') * TIME_DIGITS
+        out[record.target.config.digest] = times, times
+        statements = [d for d in record.target.attestation if d.media_type == IN_TOTO]
+        for statement in statements:
+            out[statement.digest] = PROVENANCE_TIMES * TIME_DIGITS, PROVENANCE_TIMES * TIME_DIGITS
+    return out
 
 
 def image_size_range(record: ImageRecord) -> tuple[int, int]:

@@ -36,13 +36,13 @@ def known_blobs(targets: Iterable[ImageTarget | None]) -> dict[str, Descriptor]:
     for target in targets:
         if target is None:
             continue
-        diff_ids = _diff_ids(target)
+        diff_ids = layer_diff_ids(target)
         for diff_id, blob in zip(diff_ids, target.layers):
             out.setdefault(diff_id, blob)
     return out
 
 
-def _diff_ids(target: ImageTarget) -> list[str]:
+def layer_diff_ids(target: ImageTarget) -> list[str]:
     config = json.loads(target.document(target.config.digest))
     return list(config["rootfs"]["diff_ids"])
 
@@ -60,7 +60,8 @@ def rfc3339(when: datetime) -> str:
 
 def built_target(image: Image, name: str | None, known: Mapping[str, Descriptor], *, attest: bool,
                  ids: random.Random, started: datetime, build_args: Mapping[str, str] | None = None,
-                 network: str | None = None, materials: Sequence[tuple[str, str]] = ()) -> ImageTarget:
+                 network: str | None = None, materials: Sequence[tuple[str, str]] = (),
+                 vcs: Mapping[str, str] | None = None) -> ImageTarget:
     """A build's image: the index BuildKit exports (a new one every build: a new invocation
     id, BuildKit's 25 base-36 characters drawn from ``ids``, and a later time), or one manifest.
     Its times carry nanoseconds as BuildKit's do (:func:`~layerlab.build.builder.go_time`)."""
@@ -70,7 +71,7 @@ def built_target(image: Image, name: str | None, known: Mapping[str, Descriptor]
     invocation_id = "".join(ids.choice(_BASE36) for _ in range(25))
     return exported_image(image, layer_blobs(image, known), name, attest=attest, invocation_id=invocation_id,
                           started=go_time(started), finished=go_time(started + timedelta(milliseconds=40)),
-                          args=args, materials=materials)
+                          args=args, materials=materials, vcs=vcs)
 
 
 def plain_target(image: Image, known: Mapping[str, Descriptor]) -> ImageTarget:

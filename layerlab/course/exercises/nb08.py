@@ -153,7 +153,9 @@ IMAGE_PRUNE = MultipleChoice(
         "A layer is freed only when nothing holds it. With the classic image store and BuildKit the "
         "build cache keeps its own reference to each layer it built, and `other:1`'s base layer is "
         "alpine's, which `app:1` still uses. So the image goes and the disk stays: "
-        "`docker builder prune` (or `system prune -a`) frees the cache."
+        "`docker builder prune` (or `system prune -a`) frees the cache. With the containerd image "
+        "store the prune frees only the image's own index, manifests and config, a few kB; its "
+        "layer blobs stay with the build cache too."
     ),
     hints={
         1: "7.8MB is mostly alpine's layer. Which other image still uses that layer?",
