@@ -237,7 +237,7 @@ def test_docker_info_storage_lines(engine: str, storage: list[str]) -> None:
 
 def test_host_takes_its_profile_and_keeps_the_old_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LAYERLAB_ENGINE", raising=False)
-    assert Host().profile.name == "20.10" and Host().engine_version == "20.10"
+    assert Host().profile.name == "28-containerd" and Host().storage_driver == "overlayfs"  # a fresh Engine 29's store
     assert Host(engine="28-containerd").storage_driver == "overlayfs"
     assert Host(engine_version="24.0").profile.name == "28"
     assert Host(engine="28", storage_driver="vfs").storage_driver == "vfs"

@@ -126,13 +126,13 @@ class DataRootWalk:
     def step(self) -> Step:
         return self.steps[self.position]
 
-    def root(self, store: str = "overlay2") -> DataRoot:
-        """The data root at the current step."""
-        return self.step.roots[store]
+    def root(self, store: str | None = None) -> DataRoot:
+        """The data root at the current step (``store``: one of :attr:`stores`; None: the engine's own)."""
+        return self.step.roots[store or self.stores[0]]
 
-    def before(self, store: str = "overlay2") -> DataRoot | None:
+    def before(self, store: str | None = None) -> DataRoot | None:
         """The data root before the current step's command (None at the start)."""
-        return self.steps[self.position - 1].roots[store] if self.position else None
+        return self.steps[self.position - 1].roots[store or self.stores[0]] if self.position else None
 
     @property
     def at_end(self) -> bool:

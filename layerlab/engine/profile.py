@@ -112,8 +112,9 @@ PROFILES: dict[str, EngineProfile] = {
         EngineProfile("28-containerd", "28.5", "containerd", "overlayfs", save_format="oci"),
     )
 }
-#: The profile of a ``Host()`` given none (and of ``LAYERLAB_ENGINE`` unset).
-DEFAULT_PROFILE = "20.10"
+#: The profile of a ``Host()`` given none (and of ``LAYERLAB_ENGINE`` unset): the containerd image
+#: store, as a fresh Engine 29 install has (moby ``daemon/image_store_choice.go`` at v29.0.0).
+DEFAULT_PROFILE = "28-containerd"
 
 
 def get_profile(name: str | EngineProfile | None = None) -> EngineProfile:

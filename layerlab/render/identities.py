@@ -31,10 +31,10 @@ CAPTION = (
 _GREY = f'<font point-size="{theme.SMALL_SIZE}" color="{theme.MUTED}">'
 
 
-def identities(source: DataRoot | Host, image_ref: str, *, store: str = "overlay2") -> Picture:
+def identities(source: DataRoot | Host, image_ref: str, *, store: str | None = None) -> Picture:
     """One image from its config to its directories, one row per layer.
 
-    ``source`` is a data root or a host (then ``store`` picks the image store).
+    ``source`` is a data root or a host (then ``store`` picks the image store; None: the host's).
     """
     root = source if isinstance(source, DataRoot) else DataRoot.from_host(source, store)
     ident = root.identity(image_ref)
