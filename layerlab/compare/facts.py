@@ -75,6 +75,16 @@ def anonymous_name(name: str) -> str:
     return "<anonymous>" if _HEX64.match(name) else name
 
 
+_SHORT_ID = re.compile(r"[0-9a-f]{12}")
+
+
+def ps_image(image: str) -> str:
+    """``docker ps`` IMAGE: the name the container was made from, or, once no tag names its
+    image, the image's short id: an id of an image built here, which holds the build's
+    times, so each side says only that it is an id."""
+    return "<image id>" if _SHORT_ID.fullmatch(image) else image
+
+
 def container_state(status: str) -> str:
     """``Up 3 seconds`` -> ``Up``; ``Exited (0) 2 minutes ago`` -> ``Exited (0)``."""
     if status.startswith("Up"):

@@ -31,6 +31,7 @@ from .facts import (
     build_facts,
     commit_facts,
     container_state,
+    ps_image,
     df_rows,
     df_summary_facts,
     inspect_facts,
@@ -294,7 +295,7 @@ def _ps(side: RealSide, verb: str, args: list[str]) -> Observation:
     rows = []
     for line in side.engine.docker(["ps", *args, "--format", fmt]).stdout.splitlines():
         cols = line.split("\t") + [""]
-        rows.append((cols[0], cols[1], container_state(cols[2]), cols[3]))
+        rows.append((cols[0], ps_image(cols[1]), container_state(cols[2]), cols[3]))
     return Observation(True, out, {"ps": sorted(rows)})
 
 

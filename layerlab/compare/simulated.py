@@ -28,6 +28,7 @@ from .facts import (
     build_facts,
     commit_facts,
     container_state,
+    ps_image,
     df_rows,
     df_summary_facts,
     inspect_facts,
@@ -254,7 +255,8 @@ def _ps(side: SimulatedSide, args: list[str]) -> Observation:
     flags = split_flags(args)[0]
     every, size = bool(flags & {"-a", "--all"}), bool(flags & {"-s", "--size"})
     rows = side.host.ps_rows(all=every, size=size)
-    facts = {"ps": sorted((r["NAMES"], r["IMAGE"], container_state(r["STATUS"]), r.get("SIZE", "")) for r in rows)}
+    facts = {"ps": sorted((r["NAMES"], ps_image(r["IMAGE"]), container_state(r["STATUS"]), r.get("SIZE", ""))
+                         for r in rows)}
     return Observation(True, side.host.ps(all=every, size=size), facts)
 
 

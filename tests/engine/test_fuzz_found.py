@@ -27,8 +27,7 @@ SCENARIOS = sorted(FOUND.glob("*/*.scenario"))
 KNOWN = {
     (profile, case): why
     for profile in ("20.10", "28", "28-containerd")
-    for case, why in (("28-workdir-no-cache", "F3: --no-cache still shows a WORKDIR step CACHED"),
-                      ("20.10-ps-rebuilt-tag", "F7: ps facts compare an untagged image's short id as it is"))
+    for case, why in (("28-workdir-no-cache", "F3: --no-cache still shows a WORKDIR step CACHED"),)
 }
 
 
