@@ -10,6 +10,7 @@ gives the same DOT source. One image's identities, config to directories, is :mo
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,6 +44,20 @@ def short_name(name: str, width: int = 16) -> str:
     if len(stem) <= width + 2 or not stem.isalnum():
         return name
     return stem[:width] + "…" + dash + suffix
+
+
+def name_lines(name: str, width: int = 26) -> list[str]:
+    """A name on lines of about ``width`` characters, broken after a dot: containerd's
+    plugin directories (``io.containerd.snapshotter.v1.overlayfs/``) would otherwise set
+    the width of their whole column. Other names stay on one line."""
+    if len(name) <= width or "." not in name:
+        return [name]
+    lines = [""]
+    for part in re.findall(r"[^.]*\.|[^.]+$", name):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        lines[-1] += part
+    return lines
 
 
 @dataclass(frozen=True)
@@ -289,8 +304,8 @@ def _label(row: TreeRow, explain: bool) -> str:
         return f'<<i><font color="{theme.MUTED}">… {row.hidden} more</font></i>>'
     node = row.node
     name = node.path if row.depth == 0 else node.name
-    name = short_name(name, 30 if row.depth == 0 else 14)
-    text = f"<b>{html.escape(name)}{'/' if node.is_dir else ''}</b>"
+    name = short_name(name, 30 if row.depth == 0 else 14) + ("/" if node.is_dir else "")
+    text = f"<b>{'<br/>'.join(html.escape(line) for line in name_lines(name))}</b>"
     if node.kind == "symlink":
         text += f"<br/>→ {theme.label_text(node.content or '', 24)}"
     if row.status:
