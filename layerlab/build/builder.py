@@ -10,7 +10,12 @@ Cache keys, as BuildKit computes them: a step is reused when its parent is the s
 - COPY/ADD: the sources' names, types, modes, link targets and bytes (not mtimes), the
   destination and the --chown/--chmod flags (:mod:`.copying`);
 - WORKDIR: the path.
-A miss gives the step a new parent, so every later step misses too.
+A miss gives the step a new parent, so every later step misses too. A ``FROM`` image is keyed
+by its layers' chain id, not its config (BuildKit ``source/containerimage``:
+``cacheKeyFromConfig``), so a commit that added no layer keys like its base.
+``--no-cache`` runs RUN, COPY and ADD again, but not WORKDIR: the Dockerfile frontend marks
+its mkdir without ``IgnoreCache`` (BuildKit ``dockerfile2llb/convert.go`` ``dispatchWorkdir``),
+so it still shows CACHED where its key matches.
 
 A build either finishes or changes nothing: the image is tagged only at the end, and only a
 successful build feeds the cache.
@@ -120,6 +125,7 @@ class _Build:
     compare_lower: bool = False
     when: datetime | None = None
     new_created: dict[str, str] = field(default_factory=dict)
+    no_cache: bool = False
 
     def stamp(self) -> str | None:
         """The time of a step made now: the build's start, a millisecond later per step made."""
@@ -140,12 +146,14 @@ def build(
     buildkit: BuildKit = BUILDKIT_0_8,
     compare_lower: bool = False,
     when: datetime | None = None,
+    no_cache: bool = False,
 ) -> BuildResult:
     """Build an image from a context; raise BuildError (with the line) and leave no trace on failure.
     ``buildkit``: the BuildKit whose history text and RUN layers to make (the engine profile's);
     ``compare_lower``: leave out of each layer what the layers below hold (the containerd
     image store's differ: :mod:`.differ`); ``when``: when the build started, so each
-    history row and the config get BuildKit's times (None: no times, 1970 for the config)."""
+    history row and the config get BuildKit's times (None: no times, 1970 for the config);
+    ``no_cache``: ``docker build --no-cache`` (module doc)."""
     started = time.perf_counter()
     cache = cache if cache is not None else BuildCache()
     text = dockerfile if dockerfile is not None else context.dockerfile
@@ -157,7 +165,7 @@ def build(
         raise BuildError(f"target stage {target!r} not found (stages: {', '.join(s.name or str(s.index) for s in stages)})")
     last = next((s.index for s in stages if target is not None and s.name == target), len(stages) - 1)
     run = _Build(context, resolve_image, cache, build_args or {}, _global_args(instructions, build_args or {}),
-                 buildkit=buildkit, compare_lower=compare_lower, when=when)
+                 buildkit=buildkit, compare_lower=compare_lower, when=when, no_cache=no_cache)
     needed = _needed_stages(stages, last)
     final, base_rows = None, 0
     for stage in stages[: last + 1]:
@@ -222,7 +230,8 @@ def _base_state(stage: Stage, run: _Build) -> StageState:
     if image is None:
         raise BuildError(f"line {stage.line}: FROM {base}: no such image here")
     config = json.loads(json.dumps(image.config.get("config") or {}))
-    return StageState(list(image.layers), list(image.history), config, cache_key("from", image.image_id))
+    key = image.chain_ids[-1] if image.layers else image.image_id
+    return StageState(list(image.layers), list(image.history), config, cache_key("from", key))
 
 
 def _needed_stages(stages: list[Stage], last: int) -> set[int]:
@@ -268,7 +277,8 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
     key = cache_key(state.key, step_key)
     written = (instruction.original or f"{word} {instruction.args}").replace(instruction.escape + "\n", " ")
     log.text = " ".join(expand_for_display(written, scope).split())
-    log.cached = key in run.cache.layers or key in run.new_cache
+    reuse = not run.no_cache or word == "WORKDIR"
+    log.cached = key in run.new_cache or (reuse and key in run.cache.layers)
     if log.cached:
         log.layer = run.cache.layers[key] if key in run.cache.layers else run.new_cache[key]
         state.time = run.cache.created.get(key) or run.new_created.get(key)

@@ -106,14 +106,13 @@ def _refs(args: list[str]) -> list[str]:
 
 def _build(side: SimulatedSide, args: list[str]) -> Observation:
     build = parse_build(args, side.base)
-    if build.no_cache:
-        side.host.build_cache.clear()
     text = build.dockerfile_text()
     # -f: the file's text with the directory's files (Host.build reads a directory's own Dockerfile)
     context: Any = BuildContext.from_dir(build.context) if text is not None else build.context
     vcs = {} if build.sent_as_copy else vcs_attributes(build.context, build.dockerfile.parent)
     result = side.host.build(context, build.tag, dockerfile=text, build_args=build.build_args,
-                             target=build.target, network="none", vcs=vcs)  # as the engine side builds
+                             target=build.target, network="none", vcs=vcs,  # as the engine side builds
+                             no_cache=build.no_cache)
     return Observation(True, result.log, build_facts([(s.text, s.cached) for s in result.steps], result.image))
 
 

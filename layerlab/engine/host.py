@@ -63,13 +63,11 @@ from .volumes import VolumeStore
 __all__ = ["Host", "HostError", "ImageUsage", "SystemDf", "Usage"]
 
 class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
-    """A daemon in the model. ``engine``: the profile it plays (a name from
-    :data:`~.profile.PROFILES` or an :class:`~.profile.EngineProfile`; default
-    ``$LAYERLAB_ENGINE``, else Engine 20.10), kept as ``host.profile``. ``use_catalogue``:
-    ``FROM`` names not built here come from the catalogue of base images. ``seed`` makes
-    container ids, generated names, the data root's random ids and the build ids of the
-    containerd store the same every run (None: random).
-
+    """A daemon in the model. ``engine``: the profile it plays (a name from :data:`~.profile.PROFILES`
+    or an :class:`~.profile.EngineProfile`; default ``$LAYERLAB_ENGINE``, else the containerd
+    store of a fresh Engine 29), kept as ``host.profile``. ``use_catalogue``: ``FROM`` names not
+    built here come from the catalogue of base images. ``seed`` makes container ids, names, the
+    data root's random ids and the containerd store's build ids the same every run.
     ``engine_version`` plays another release by the same rules (``24.0``: Engine 28's);
     ``storage_driver`` and ``backing_fs``: :func:`~.storage.host_storage` (a removed driver
     is refused, naming the release that removed it and what replaced it); ``kernel``: the
@@ -171,12 +169,13 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
     def build(self, context: Any, tag: str | None = None, *, dockerfile: str | None = None,
               build_args: dict[str, str] | None = None, target: str | None = None, provenance: bool = True,
-              network: str | None = None, vcs: Mapping[str, str] | None = None) -> BuildResult:
+              network: str | None = None, vcs: Mapping[str, str] | None = None, no_cache: bool = False,
+              ) -> BuildResult:
         """``docker build``: the image is stored and tagged only if every step succeeded.
         With the containerd store it is BuildKit's index with a provenance attestation (a new
         id every build; it names ``--network``, the images FROM used and ``vcs``, what buildx
         learnt from git), or one manifest with ``provenance=False``; BuildKit holds the FROM
-        images' content a while (:mod:`.content_store`)."""
+        images' content a while (:mod:`.content_store`). ``no_cache``: ``--no-cache``."""
         if not isinstance(context, BuildContext):
             context = BuildContext.from_dir(Path(context), dockerfile or "Dockerfile")
             dockerfile = None
@@ -192,7 +191,8 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
         result = build(context, resolve_image=resolve, cache=self.build_cache, dockerfile=dockerfile,
                        build_args=build_args, target=target, tag=full_ref(tag) if tag else None,
-                       buildkit=self.profile.buildkit, compare_lower=self.profile.containerd, when=started)
+                       buildkit=self.profile.buildkit, compare_lower=self.profile.containerd, when=started,
+                       no_cache=no_cache)
         unchanged = _unchanged_base(result.image, [self._base_image(ref) for ref, _ in materials])
         if unchanged is not None:  # BuildKit writes the base's config again, byte for byte: the same image
             result.image = unchanged

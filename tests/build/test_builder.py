@@ -109,6 +109,31 @@ def test_run_cache_looks_at_the_text_not_the_files_and_a_miss_cascades():
     assert [s.cached for s in again.steps[1:]] == [True, False, False]
 
 
+@pytest.mark.parametrize("engine", ["20.10", "28", "28-containerd"])
+def test_no_cache_runs_run_and_copy_again_but_workdir_stays_cached(engine: str):
+    """scenarios/found/28-workdir-no-cache: with --no-cache every engine showed the WORKDIR
+    steps CACHED (BuildKit's frontend gives WORKDIR's mkdir no IgnoreCache)."""
+    host = Host(engine=engine)
+    text = "FROM alpine\nWORKDIR /data/w\nCOPY a /a\nRUN echo x > /x\nWORKDIR /work\n"
+    host.build(ctx(text, a="a"), "n:1")
+    again = host.build(ctx(text, a="a"), "n:2", no_cache=True)
+    assert [(s.text.split()[0], s.cached) for s in again.steps[1:]] == [
+        ("WORKDIR", True), ("COPY", False), ("RUN", False), ("WORKDIR", True)]
+
+
+def test_a_from_image_is_keyed_by_its_layers_not_its_config():
+    """The found case's fz-c:1, a commit that added no layer to fz-a:1: a WORKDIR on it was
+    CACHED from the same WORKDIR on fz-a:1 (BuildKit keys an image source by its chain id)."""
+    host = Host(engine="28")
+    host.build(ctx("FROM alpine\nCOPY a /a\n", a="a"), "base:1")
+    host.build(ctx("FROM base:1\nWORKDIR /data/w\n"), "one:1")
+    host.run("base:1", ["true"], name="c")
+    host.commit("c", "base:2")  # no change in the container: no new layer, a new config
+    assert host.image_id("base:2") != host.image_id("base:1")
+    again = host.build(ctx("FROM base:2\nWORKDIR /data/w\n"), "two:1")
+    assert [s.cached for s in again.steps[1:]] == [True]
+
+
 def test_build_args_are_part_of_run_keys():
     host = Host()
     dockerfile = "FROM alpine\nARG V=1\nRUN echo prep > /p\nRUN echo $V > /v\n"

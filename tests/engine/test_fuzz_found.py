@@ -24,11 +24,7 @@ pytestmark = pytest.mark.engine
 FOUND = Path(__file__).resolve().parents[2] / "scenarios" / "found"
 SCENARIOS = sorted(FOUND.glob("*/*.scenario"))
 #: (profile, found case) pairs the model does not match yet, and why.
-KNOWN = {
-    (profile, case): why
-    for profile in ("20.10", "28", "28-containerd")
-    for case, why in (("28-workdir-no-cache", "F3: --no-cache still shows a WORKDIR step CACHED"),)
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def test_every_found_case_says_what_it_found_and_whether_it_is_fixed():
