@@ -72,8 +72,9 @@ def _append_overlay2() -> list[Part]:
     return [
         Table(("driver", "bytes copied + written"), tuple(costs.items())),
         Said(
-            "overlay2 (like aufs, the old overlay and fuse-overlayfs) does a "
-            "[copy-up](glossary.md#copy-up) of the **whole file** into the container layer, then "
+            "overlay2 (like the containerd store's overlayfs snapshotter, aufs, the old overlay and "
+            "fuse-overlayfs) does a [copy-up](glossary.md#copy-up) of the **whole file** into the "
+            "container layer, then "
             "writes there. btrfs, zfs and devicemapper keep layers as snapshots of each other and "
             "copy only the **blocks** the write touches.\n\n"
             "The same append costs 1 GiB + 1 byte on overlay2, one 4 KiB block on btrfs, one 128 KiB "
@@ -96,7 +97,8 @@ APPEND_OVERLAY2 = MultipleChoice(
     answer=1,
     explanation=(
         "overlay2 copies on write per file: the first open for writing copies the whole file up "
-        "(1 GiB here), once; later writes go to the copy. Only block-level drivers (btrfs, zfs, "
+        "(1 GiB here), once; later writes go to the copy. The containerd store's overlayfs snapshotter "
+        "uses the same kernel overlayfs, so it does the same. Only block-level drivers (btrfs, zfs, "
         "devicemapper) copy per block. That copy duplicates 1 GiB of disk blocks on ext4; on XFS with "
         "reflink or btrfs the kernel clones the file instead, so no data blocks are duplicated, though "
         "`docker ps -s` still counts 1 GiB."
