@@ -1,4 +1,4 @@
-"""Notebook 04 · Copy-on-write: what chmod, an append, rm -r, mkdir and mv cost on overlay2.
+"""Notebook 04 · Copy-on-write: what chmod, an append, rm -r, mkdir and mv cost on overlayfs.
 
 Each proof draws an operation the notebook's cell has just applied (``apply(c, ...)``): the
 three steps of its copy-up, what the overlay recorded, and ``docker diff``.
@@ -36,7 +36,7 @@ def _chmod(result: Any, container: Any, host: Any) -> list[Part]:
 
 CHMOD = MultipleChoice(
     "In the container you run `chmod 600 /data/model.bin` (50 MB, from an image layer). "
-    "How much does the container's RW layer grow on overlay2?",
+    "How much does the container's RW layer grow on overlayfs?",
     options=[
         "Nothing: chmod changes metadata, not data",
         "A few bytes: only the inode's new mode is stored",
@@ -48,10 +48,11 @@ CHMOD = MultipleChoice(
         "Image layers are read-only, so overlayfs must change a copy. On the first change of any kind "
         "(open for write, chmod, chown, touch, a hard link) it copies the whole file, and its parent "
         "directories, into the RW layer, and then changes the copy. That is with the common kernel "
-        "default, metacopy off. Docker does not ask for a metadata-only copy, but it does not switch it "
-        "off either: where the kernel turns metacopy on, chmod copies only the metadata (`docker info` "
-        "then says `Using metacopy: true`). On XFS with reflink or btrfs the copy shares the file's "
-        "blocks, so `df` hardly moves, though `docker ps -s` still counts 50 MB."
+        "default, metacopy off. Neither Docker nor containerd asks for a metadata-only copy, but "
+        "neither switches it off: where the kernel turns metacopy on, chmod copies only the metadata "
+        "(with the classic store, `docker info` then says `Using metacopy: true`). On XFS with reflink "
+        "or btrfs the copy shares the file's blocks, so `df` hardly moves, though the classic store's "
+        "`docker ps -s` still counts 50 MB."
     ),
     hints={
         0: "Where would the new mode be stored? The image layer is read-only.",
