@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from layerlab.engine.sizes import container_size, container_virtual_size, unpacked_size
 from layerlab.model.units import human_size
 from layerlab.render import container_stack, containers_over_image
 
-from ..exercise import MultipleChoice, ShortAnswer
+from ..exercise import MultipleChoice
 from ..proof import Part, Printed, Proof, Said, Table, expect
 
 __all__ = ["EXERCISES"]
@@ -19,7 +20,8 @@ def _where_writes(container: Any) -> list[Part]:
     return [
         container_stack(container),
         Said(
-            "Top to bottom: the **RW layer** of `web-1` (empty: 0 B), Docker's **-init layer**, and "
+            "Top to bottom: the **RW layer** of `web-1` (empty: nothing written yet), Docker's "
+            "**-init layer**, and "
             "the three image layers, which every container of `cow-demo` shares. The "
             "[-init layer](glossary.md#init-layer) holds what Docker itself puts in every "
             f"container: {init}. It is read-only too, and `docker diff` compares against it, so "
@@ -52,51 +54,85 @@ WHERE_WRITES = MultipleChoice(
 )
 
 
+def _names_and_sizes(host: Any) -> str:
+    """``docker ps -s --format 'table {{.Names}}\\t{{.Size}}'``, padded as the docker CLI pads it
+    (text/tabwriter: columns at least 10 wide, 3 spaces of padding)."""
+    rows = [("NAMES", "SIZE")] + [(r["NAMES"], r["SIZE"]) for r in host.ps_rows(size=True)]
+    width = max(10, max(len(name) for name, _ in rows) + 3)
+    return "\n".join(f"{name:<{width}}{size}" for name, size in rows)
+
+
 def _size_zero(host: Any) -> list[Part]:
-    table = host.ps(size=True)
-    expect("0B (virtual 53.1MB)" in table, "web-4's SIZE should read 0B (virtual 53.1MB)")
+    table = _names_and_sizes(host)
+    row = next(line for line in table.splitlines() if line.startswith("web-4 "))
+    containerd = host.profile.containerd
+    size = "4.1kB" if containerd else "0B"
+    expect(f"{size} (virtual " in row, f"web-4's SIZE should read {size}")
+    if containerd:
+        store = (
+            "`web-4`'s SIZE is `4.1kB`. With the containerd image store, SIZE is the disk its RW "
+            "layer takes, counted in whole 4 KiB blocks: the empty layer's own directory takes one. "
+            "With the classic store (overlay2) SIZE adds up the files' bytes and reads `0B`."
+        )
+    else:
+        store = (
+            "`web-4`'s SIZE is `0B`: the classic store adds up the bytes of the files in the RW "
+            "layer, and there are none. (With the containerd image store it reads `4.1kB`: SIZE "
+            "is then the disk the layer takes in whole 4 KiB blocks, and its empty directory takes one.)"
+        )
     return [
-        Printed(table),
         Said(
-            "`web-4`'s SIZE is `0B`: its RW layer is empty. Its virtual size is still the image's "
-            "53.1MB. `web-2`'s chmod copied the 50 MB file up into its RW layer; `web-3`'s append "
-            "copied the 4 KiB log up before adding a line."
+            "`docker ps -s --format 'table {{.Names}}\\t{{.Size}}'` (the two columns that matter here):"
+        ),
+        Printed(table),
+        Said(store),
+        Said(
+            "Its virtual size, in parentheses, is still about the whole image's 53 MB. `web-2`'s "
+            "chmod copied the 50 MB file up into its RW layer; `web-3`'s append copied the 4 KiB "
+            "log up before adding a line."
         ),
     ]
 
 
-SIZE_ZERO = ShortAnswer(
-    "`web-4` wrote nothing. What does `docker ps -s` print in its SIZE column before the "
-    "parentheses? (as docker prints it)",
-    answer="0B",
-    accept=["0 B", "0", "0 bytes"],
+SIZE_ZERO = MultipleChoice(
+    "`web-4` wrote nothing. What does `docker ps -s` print in its SIZE column, before the parentheses?",
+    options=[
+        "About 53MB: the size of the image it runs",
+        "Next to nothing: its own RW layer is empty",
+        "50MB, as for web-2: containers of one image share one RW layer",
+    ],
+    answer=1,
     explanation=(
-        "A container that has written nothing has an empty RW layer: 0B. Its virtual size is "
-        "still the image's full size, which is why virtual sizes say little about disk use. "
-        "(That is the classic image store, which adds up file sizes; the containerd image store "
-        "counts the empty directory's 4 KiB disk block and prints 4.1kB.)"
+        "SIZE counts only the container's own RW layer, and web-4's is empty: `0B` with the classic "
+        "image store, which adds up file sizes; `4.1kB` with the containerd image store, which counts "
+        "disk blocks (the empty layer's directory takes one 4 KiB block). The image is counted in the "
+        "virtual size, in parentheses, which is why virtual sizes say little about disk use."
     ),
-    hint="SIZE counts only the bytes in the container's own RW layer.",
+    hints={
+        0: "Is the image web-4's own, or shared by every container of cow-demo?",
+        2: "web-2's chmod wrote into web-2's RW layer. Does web-4 see web-2's files?",
+    },
     id="03-size-zero",
     proof=Proof("docker ps -s", _size_zero, needs=("host",)),
 )
 
 
 def _virtual_sum(host: Any, containers: Sequence[Any]) -> list[Part]:
-    image_size = host.image("cow-demo").size
-    on_disk = image_size + sum(c.size() for c in containers)
-    summed = sum(c.virtual_size() for c in containers)
+    containerd = host.profile.containerd
+    image = host.image("cow-demo")
+    image_size = unpacked_size(image) if containerd else image.size
+    on_disk = image_size + sum(container_size(c, containerd) for c in containers)
+    summed = sum(container_virtual_size(c, containerd) for c in containers)
     expect(
-        (human_size(summed), human_size(on_disk), human_size(image_size * 3))
-        == ("209MB", "103MB", "159MB"),
+        (round(summed / 1e7), round(on_disk / 1e6), round(image_size * 3 / 1e6)) == (21, 103, 159),
         "the options' sizes are the model's",
     )
-    return [
+    parts: list[Part] = [
         Table(
             ("what is added up", "size"),
             (
                 ("the three virtual sizes", human_size(summed)),
-                ("the image once, plus each container's RW layer (SIZE)", human_size(on_disk)),
+                ("the image's layers once, plus each container's SIZE", human_size(on_disk)),
             ),
         ),  # fmt: skip
         containers_over_image(host, "cow-demo"),
@@ -105,21 +141,31 @@ def _virtual_sum(host: Any, containers: Sequence[Any]) -> list[Part]:
             "the RW layers are each container's own."
         ),
     ]
+    if containerd:
+        parts.append(
+            Said(
+                "The picture counts the files' bytes, as the classic store does; the containerd "
+                "store's numbers in the table are a little larger, since it counts whole 4 KiB blocks."
+            )
+        )
+    return parts
 
 
 VIRTUAL_SUM = MultipleChoice(
-    "The three containers show virtual sizes of 103MB, 53.1MB and 53.1MB. How much disk do the "
-    "image and the three containers take together?",
+    "`docker ps -s` shows virtual sizes of about 103MB, 53MB and 53MB. How much disk do the "
+    "image's layers and the three containers' RW layers take together?",
     options=[
-        "about 209MB: the sum of the virtual sizes",
-        "about 103MB: the image once plus each RW layer",
-        "about 159MB: the image three times",
+        "about 210MB: the sum of the virtual sizes",
+        "about 103MB: the image's layers once plus each RW layer",
+        "about 159MB: the image's layers three times",
     ],
     answer=1,
     explanation=(
         "The image's layers are stored once and shared by every container of it. Each virtual size "
         "includes the whole image, so adding them counts the image once per container. "
-        "Disk used = the image once + the SIZE column of each container."
+        "Disk used = the image's layers once + the SIZE column of each container. (The containerd "
+        "image store also keeps each image's compressed layers in containerd's content store: "
+        "`docker images` counts them in the image's SIZE, `virtual` does not.)"
     ),
     hints={
         0: "What does every one of those virtual sizes include?",
