@@ -33,7 +33,26 @@ def _layer_count(build: Any, host: Any) -> list[Part]:
             "`docker history` says the same, newest first:"
         ),
         Printed(host.history(build.tag)),
+        Said(_history_sizes(host, build.tag, "COPY")),
     ]
+
+
+def _history_sizes(host: Any, tag: str, step: str) -> str:
+    """What the SIZE column counts on this host's image store, shown on the ``step`` row."""
+    row = next(r for r in host.history_rows(tag) if r["CREATED BY"].startswith(step))
+    if host.profile.containerd:
+        return (
+            f"This host has the containerd image store, so SIZE counts disk space in 4 KiB blocks, "
+            f"for the layer's files *and* its directories: the `{step}` row says {row['SIZE']}. "
+            f"With the classic store (overlay2, Engine 20.10 and hosts upgraded from older "
+            f"engines) SIZE counts the bytes of the layer's files."
+        )
+    return (
+        f"This host has the classic image store, so SIZE counts the bytes of the layer's files: "
+        f"the `{step}` row says {row['SIZE']}. With the containerd image store (a fresh Engine 29) "
+        f"it counts disk space in 4 KiB blocks, directories included, so even a tiny layer shows "
+        f"several kB."
+    )
 
 
 LAYER_COUNT = ShortAnswer(
@@ -60,11 +79,28 @@ def _clean_later(host: Any) -> list[Part]:
         Printed(host.history("clean-later")),
         Printed(host.history("clean-same-step")),
         Said(
-            "The `rm` layer of `clean-later` is 0 B, and its apt layer still carries the ~40 MB of "
-            "package lists: the image is as big as if nothing was deleted. Only `clean-same-step` "
-            "is smaller, because the lists never reached a layer."
+            "The `rm` layer of `clean-later` stores no files, only whiteouts that hide the lists, "
+            "and its apt layer still carries the ~40 MB of package lists: the image is as big as if "
+            "nothing was deleted. Only `clean-same-step` is smaller, because the lists never "
+            "reached a layer. " + _rm_row(host)
         ),
     ]
+
+
+def _rm_row(host: Any) -> str:
+    """Why the ``rm`` row's SIZE reads what it reads on this host's image store."""
+    size = next(r["SIZE"] for r in host.history_rows("clean-later") if r["CREATED BY"].startswith("RUN /bin/sh -c rm"))
+    if host.profile.containerd:
+        return (
+            f"The `rm` row says {size}, not 0B, because this host has the containerd image store: "
+            f"SIZE counts disk space in 4 KiB blocks, and the layer still holds the directories "
+            f"down to `/var/lib/apt/lists`. With the classic store (overlay2) it says 0B."
+        )
+    return (
+        f"The `rm` row says {size}: this host has the classic image store, whose SIZE counts file "
+        f"bytes. With the containerd image store it says a few kB: disk blocks of the directories "
+        f"the layer holds."
+    )
 
 
 CLEAN_LATER = MultipleChoice(
