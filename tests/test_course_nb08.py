@@ -107,3 +107,27 @@ def test_volume_prune_on_engine_28_keeps_named_volumes() -> None:
     assert "reports" in _text(
         EXERCISES["08-volume-prune"].proof.parts({"pruned": pruned, "host": host})
     )
+
+
+@pytest.mark.parametrize("engine", ["20.10", "28", "28-containerd"])
+def test_image_prune_frees_what_the_build_cache_does_not_hold_on_each_store(engine: str) -> None:
+    host = _host(engine)
+    host.build(
+        BuildContext.from_files({"Dockerfile": "FROM alpine:3.20\nRUN echo other > /other.txt\n"}),
+        "other:1",
+    )
+    host.run("app:1", name="web")
+    pruned = host.image_prune(all=True)
+    text = _text(EXERCISES["08-image-prune"].proof.parts({"pruned": pruned, "host": host}))
+    if host.profile.containerd:  # the image's index, manifests and config: a few kB
+        assert "only " in text and "kB was freed" in text
+    else:
+        assert pruned.rstrip().endswith("Total reclaimed space: 0B") and "nothing was freed" in text
+
+
+def test_the_log_split_proof_names_the_containerd_stores_block() -> None:
+    host = _host("28-containerd")
+    host.run("app:1", name="printer")
+    host.run("app:1", ["sh", "-c", "cat /requests.txt > /var/log/app.log"], name="writer")
+    text = _text(EXERCISES["08-log-split"].proof.parts({"host": host}))
+    assert "printer   4.1kB" in text and "empty layer shows 4.1kB" in text
