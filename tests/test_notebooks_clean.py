@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-MACHINE_PATHS = ("/root", "/tmp/", "/work/")
+#: Home and scratch directories of this machine ("/root/", not "/root": /var/lib/docker/rootfs is
+#: the containerd store's mount directory, drawn in notebook 01).
+MACHINE_PATHS = ("/root/", "/tmp/", "/work/")
 FIX = "run scripts/run-notebooks"
 
 
