@@ -61,27 +61,32 @@ def nb00() -> Gallery:
 
 
 def nb01() -> Gallery:
-    walk = DataRootWalk(COURSE_COMMANDS, cwd=SCENARIOS)
-    yield "01-fresh-root", dataroot_tree(walk.root(), max_depth=1)
-    walk.forward()
-    yield "01-after-pull", dataroot_tree(walk.root(), since=walk.before(), max_depth=3)
-    yield "01-alpine-identities", identities(walk.root(), "alpine:3.20")
-    walk.forward()
-    yield "01-after-build", dataroot_tree(walk.root(), since=walk.before(), max_depth=2)
-    yield "01-app-identities", identities(walk.root(), "course-app")
-    walk.forward()
-    yield "01-after-run", dataroot_tree(walk.root(), since=walk.before(), max_depth=2)
-    walk.forward()
-    yield "01-after-rm", dataroot_tree(walk.root(), since=walk.before(), max_depth=2)
-    walk.forward()
+    """The same commands on both image stores, as notebook 01 draws them side by side."""
+    classic = DataRootWalk(COURSE_COMMANDS, cwd=SCENARIOS, engine="28")
+    walk = DataRootWalk(COURSE_COMMANDS, cwd=SCENARIOS, engine="28-containerd")
+    yield "01-fresh-root", dataroot_tree(classic.root(), max_depth=1)
+    yield "01-fresh-root-containerd", dataroot_tree(walk.root(), max_depth=1)
+    classic.forward(), walk.forward()
+    yield "01-after-pull", dataroot_tree(classic.root(), since=classic.before(), max_depth=3)
+    yield "01-alpine-identities", identities(classic.root(), "alpine:3.20")
+    yield "01-containerd-root", dataroot_tree(walk.root(), since=walk.before(), top="/var/lib/containerd",
+                                              max_depth=4)  # fmt: skip
+    yield "01-containerd-identities", identities(walk.root(), "alpine:3.20")
+    classic.forward(), walk.forward()
+    yield "01-after-build", dataroot_tree(classic.root(), since=classic.before(), max_depth=2)
+    yield "01-after-build-containerd", dataroot_tree(walk.root(), since=walk.before(), max_depth=2)
+    yield "01-app-identities", identities(classic.root(), "course-app")
+    classic.forward(), walk.forward()
+    yield "01-after-run", dataroot_tree(classic.root(), since=classic.before(), max_depth=2)
+    yield "01-after-run-containerd", dataroot_tree(walk.root(), since=walk.before(), max_depth=2)
+    classic.forward(), walk.forward()
+    yield "01-after-rm", dataroot_tree(classic.root(), since=classic.before(), max_depth=2)
+    yield "01-after-rm-containerd", dataroot_tree(walk.root(), since=walk.before(), max_depth=2)
+    classic.forward(), walk.forward()
     yield "01-volume", dataroot_tree(walk.root(), since=walk.before(), top="/var/lib/docker/volumes",
                                      max_depth=3)  # fmt: skip
-    walk.forward()
-    yield "01-after-rmi", dataroot_tree(walk.root(), since=walk.before(), max_depth=2)
-    walk.go_to(1)
-    yield "01-containerd-root", dataroot_tree(walk.root("containerd"), top="/var/lib/containerd",
-                                              max_depth=4)  # fmt: skip
-    yield "01-containerd-identities", identities(walk.root("containerd"), "alpine:3.20")
+    classic.forward(), walk.forward()
+    yield "01-after-rmi", dataroot_tree(classic.root(), since=classic.before(), max_depth=2)
 
 
 def nb02() -> Gallery:

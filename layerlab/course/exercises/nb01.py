@@ -1,7 +1,9 @@
 """Notebook 01 · Where Docker keeps things: the data root after each command of a walk.
 
-Each proof reads the notebook's ``DataRootWalk`` (``walk``) at the step the exercise cell
-moved it to, and draws what that command changed.
+The notebook runs the same commands on two engines side by side: ``walk`` with the containerd
+image store (a fresh Engine 29 install's) and ``classic`` with the classic store and overlay2
+(hosts upgraded from older engines). Each proof reads both walks at the step the exercise cell
+moved them to, and draws what that command changed.
 """
 
 from __future__ import annotations
@@ -10,23 +12,39 @@ import hashlib
 from typing import Any
 
 from layerlab.render import dataroot_tree, identities
+from layerlab.render.dataroot import short_name
 
 from ..exercise import MultipleChoice, ShortAnswer
 from ..proof import Part, Printed, Proof, Said, Table, expect
 
 __all__ = ["EXERCISES"]
 
-WALK = ("walk",)
+WALK = ("walk", "classic")
+
+SNAPSHOTS = "/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots"
+BLOBS = "/var/lib/containerd/io.containerd.content.v1.content/blobs/sha256"
 
 
 def _step(walk: Any) -> Printed:
     return Printed(repr(walk.step))
 
 
-def _pull(walk: Any) -> list[Part]:
+def _changed_under(walk: Any, parent: str, status: str) -> Table:
+    """The entries directly under ``parent`` that the walk's last command added or removed,
+    with what each one is."""
+    root, before = walk.root(), walk.before()
+    diff = root.diff_since(before)
+    paths = getattr(diff, status)
+    rows = [(short_name(p.rsplit("/", 1)[1]), (root if status == "added" else before).node(p).explanation)
+            for p in sorted(paths, key=lambda p: (len(p), p)) if p.rsplit("/", 1)[0] == parent]  # fmt: skip
+    expect(bool(rows), f"the last command {status} nothing under {parent}")
+    return Table((f"{status} under …/{parent.rsplit('/', 1)[1]}/", "what it is"), tuple(rows))
+
+
+def _pull(walk: Any, classic: Any) -> list[Part]:
     return [
-        _step(walk),
-        dataroot_tree(walk.root(), since=walk.before(), max_depth=3),
+        _step(classic),
+        dataroot_tree(classic.root(), since=classic.before(), max_depth=3),
         Said(
             "Filled boxes are NEW; a folded directory says how many changes it hides. Read them "
             "from the top:\n"
@@ -41,8 +59,8 @@ def _pull(walk: Any) -> list[Part]:
 
 
 PULL_DIRS = MultipleChoice(
-    "`docker pull alpine:3.20` downloads an image of one layer. Which top-level directories of "
-    "/var/lib/docker get new entries?",
+    "`docker pull alpine:3.20` downloads an image of one layer. With the classic image store "
+    "(`classic`), which top-level directories of /var/lib/docker get new entries?",
     options=[
         "only image/: the layer's files are stored inside the image store",
         "image/ (the config, a record of the layer, the tag) and overlay2/ (the layer's files)",
@@ -53,7 +71,8 @@ PULL_DIRS = MultipleChoice(
     explanation=(
         "The image store gets the config (imagedb/content/sha256/<image id>), a record of the layer "
         "(layerdb/sha256/<chain id>/) and the tag (repositories.json). The files themselves go to the "
-        "driver: overlay2/<cache-id>/diff/. No container exists yet, and nothing is named after the image."
+        "driver: overlay2/<cache-id>/diff/. No container exists yet, and nothing is named after the image. "
+        "The containerd image store keeps images elsewhere: that is the question after next."
     ),
     hints={
         0: "The image store keeps small files: configs, ids, sizes. Who stores the bytes?",
@@ -61,13 +80,13 @@ PULL_DIRS = MultipleChoice(
         3: "The four stores are named for what they hold, not for an image: where would a layer's files go?",
     },
     id="01-pull-dirs",
-    proof=Proof("The data root after docker pull", _pull, needs=WALK),
+    proof=Proof("The classic data root after docker pull", _pull, needs=WALK),
 )
 
 
-def _cache_id(walk: Any) -> list[Part]:
+def _cache_id(walk: Any, classic: Any) -> list[Part]:
     return [
-        identities(walk.root(), "alpine:3.20"),
+        identities(classic.root(), "alpine:3.20"),
         Said(
             "Follow one row left to right. The config lists the layer's diff-id (`rootfs.diff_ids`); "
             "for the bottom layer the chain ID equals the diff-id, so `layerdb/sha256/` uses that "
@@ -81,8 +100,8 @@ def _cache_id(walk: Any) -> list[Part]:
 
 
 CACHE_ID_NAME = MultipleChoice(
-    "alpine's layer has a diff-id, the sha256 of its uncompressed tar. What is the name of the "
-    "directory under /var/lib/docker/overlay2/ that holds its files?",
+    "alpine's layer has a diff-id, the sha256 of its uncompressed tar. With the classic store, what "
+    "is the name of the directory under /var/lib/docker/overlay2/ that holds its files?",
     options=[
         "its diff-id: directories are named by the hash of their content",
         "its chain ID",
@@ -102,17 +121,19 @@ CACHE_ID_NAME = MultipleChoice(
     },
     misconception="dir-names-are-digests",
     id="01-cache-id-name",
-    proof=Proof("From alpine's config to its directory", _cache_id, needs=WALK),
+    proof=Proof("From alpine's config to its directory (classic store)", _cache_id, needs=WALK),
 )
 
 
-def _chain_id(walk: Any) -> list[Part]:
-    app = walk.root().identity("course-app")
+def _chain_id(walk: Any, classic: Any) -> list[Part]:
+    app = classic.root().identity("course-app")
     d0, d1 = (layer.diff_id for layer in app.layers)
     chain = app.layers[1].chain_id
     full = "sha256:" + hashlib.sha256(f"{d0} {d1}".encode()).hexdigest()
     bare = "sha256:" + hashlib.sha256(f"{d0[7:]} {d1[7:]}".encode()).hexdigest()
     expect(full == chain and bare != chain, "chain[1] should hash the full strings, not bare hex")
+    same = [layer.chain_id for layer in walk.root().identity("course-app").layers]
+    expect(same == [layer.chain_id for layer in app.layers], "both stores should have the same chain IDs")
     return [
         Table(
             ("what is hashed", "sha256 of it", "is chain[1]?"),
@@ -121,14 +142,17 @@ def _chain_id(walk: Any) -> list[Part]:
                 ("the bare hex digests: `… …`", bare, "no"),
             ),
         ),  # fmt: skip
-        Said(f"chain[1], as the layer store names its record: `{chain}`."),
-        identities(walk.root(), "course-app"),
+        Said(
+            f"chain[1], as the classic layer store names its record: `{chain}`. The containerd "
+            "store computes the same chain IDs: its snapshotter keys each layer's snapshot by one."
+        ),
+        identities(classic.root(), "course-app"),
         Said(
             "The dashed arrow is that hash. Because a chain ID covers every layer below, the same "
             "tar on top of a different base gets a different chain ID, hence its own record and its "
             "own directory: layers are shared on disk only when the whole stack below them is the "
-            "same (notebook 02 shows that sharing). The `lower` file lists the short links of the "
-            "layers below, top first: it is the `lowerdir` list overlayfs mounts."
+            "same (notebook 02 shows that sharing). In the classic store, the `lower` file lists the "
+            "short links of the layers below, top first: it is the `lowerdir` list overlayfs mounts."
         ),
     ]
 
@@ -158,14 +182,14 @@ CHAIN_ID_STRING = MultipleChoice(
 )
 
 
-def _run(walk: Any) -> list[Part]:
-    root = walk.root()
+def _run(walk: Any, classic: Any) -> list[Part]:
+    root = classic.root()
     container = root.children("containers")[0].name
     records = [(name, root.node(f"image/overlay2/layerdb/mounts/{container}/{name}").content)
                for name in ("mount-id", "init-id", "parent")]  # fmt: skip
     return [
-        _step(walk),
-        dataroot_tree(root, since=walk.before(), max_depth=2),
+        _step(classic),
+        dataroot_tree(root, since=classic.before(), max_depth=2),
         Said(
             "The container's [init layer](glossary.md#init-layer) `<mount-id>-init` and its "
             "[container layer](glossary.md#container-layer) `<mount-id>` are NEW in `overlay2/`: two "
@@ -182,18 +206,28 @@ def _run(walk: Any) -> list[Part]:
             "alpine's layer directory also got a `committed` marker (one of the folded changes): a "
             "layer now sits on top of it."
         ),
+        Said(
+            "The same `docker run` with the containerd image store (`walk`): the same two layers, "
+            "as two new numbered snapshots in containerd's root. `containers/<container id>/` is the "
+            "same as in the classic store; `rootfs/overlayfs/` is where dockerd mounts a running "
+            "container's root filesystem."
+        ),
+        dataroot_tree(walk.root(), since=walk.before(), max_depth=2),
+        _changed_under(walk, SNAPSHOTS, "added"),
     ]
 
 
 RUN_DIRS = ShortAnswer(
-    "`docker run --name web alpine:3.20 …` creates a container. How many new directories appear "
-    "directly under /var/lib/docker/overlay2/ (not counting the short links in l/)? (a number)",
+    "`docker run --name web alpine:3.20 …` creates a container. With the classic store, how many new "
+    "directories appear directly under /var/lib/docker/overlay2/ (not counting the short links in "
+    "l/)? (a number)",
     answer=2,
     explanation=(
         "Two: <mount-id>-init, the init layer, where Docker puts empty placeholders for /etc/hosts, "
         "/etc/hostname, /etc/resolv.conf and /.dockerenv (the real files, in containers/<id>/, are "
         "mounted over them), and <mount-id>, the container's own read-write layer. The image's layer "
-        "directory is shared, not copied."
+        "directory is shared, not copied. With the containerd store the same two layers are two "
+        "numbered snapshots under containerd's root."
     ),
     hint="A container gets its own writable layer, and Docker adds one more layer between it and the image.",
     id="01-run-dirs",
@@ -201,14 +235,21 @@ RUN_DIRS = ShortAnswer(
 )
 
 
-def _volume(walk: Any) -> list[Part]:
+def _volume(walk: Any, classic: Any) -> list[Part]:
+    volumes = "/var/lib/docker/volumes"
+    diffs = [w.root().diff_since(w.before()) for w in (walk, classic)]
+    expect(diffs[0].added == diffs[1].added and not diffs[0].removed and not diffs[1].removed,
+           "both stores should add the same volume paths and remove nothing")  # fmt: skip
+    expect(all(p.startswith(volumes + "/") for p in diffs[0].added), "only volumes/ should change")
     return [
         _step(walk),
-        dataroot_tree(walk.root(), since=walk.before(), top="/var/lib/docker/volumes", max_depth=3),
+        dataroot_tree(walk.root(), since=walk.before(), top=volumes, max_depth=3),
         Said(
-            "Only the volume is new: the container came and went within one command. This "
-            "separation is why `docker rm` can be careless with `overlay2/` and `containers/` and "
-            "still never lose a *named* volume's data (notebook 06 is about volumes)."
+            "Only the volume is new, and it is the same with both image stores: volumes belong to "
+            "Docker's local volume driver, not to the image store. The container came and went within "
+            "one command. This separation is why `docker rm` can be careless with the container's "
+            "layers and `containers/` and still never lose a *named* volume's data (notebook 06 is "
+            "about volumes)."
         ),
     ]
 
@@ -226,8 +267,9 @@ RM_KEEPS_VOLUME = MultipleChoice(
     answer=1,
     explanation=(
         "A volume is a plain directory under volumes/<name>/_data, mounted into the container as it is: "
-        "no layers, no copy-on-write. --rm removes the container (its directories in containers/ and "
-        "overlay2/), and with it only anonymous volumes; a named volume stays until you remove it: "
+        "no layers, no copy-on-write, with either image store. --rm removes the container (its "
+        "directory in containers/ and its layers), and with it only anonymous volumes; a named "
+        "volume stays until you remove it: "
         "docker volume rm notes, or docker volume prune --all."
     ),
     hints={
@@ -240,10 +282,13 @@ RM_KEEPS_VOLUME = MultipleChoice(
 )
 
 
-def _rmi(walk: Any) -> list[Part]:
+def _rmi(walk: Any, classic: Any) -> list[Part]:
+    deleted = [line for line in walk.step.output.splitlines() if line.startswith("Deleted:")]
+    expect(deleted == [f"Deleted: {walk.before().identity('alpine:3.20').image_id}"],
+           "with the containerd store, rmi should print one Deleted line: the image ID")  # fmt: skip
     return [
-        _step(walk),
-        dataroot_tree(walk.root(), since=walk.before(), max_depth=2),
+        _step(classic),
+        dataroot_tree(classic.root(), since=classic.before(), max_depth=2),
         Said(
             "The dashed box is REMOVED: alpine's layer directory under `overlay2/`, with all the "
             "files inside it. The folded directories hide the rest: in `image/overlay2/` the "
@@ -251,12 +296,20 @@ def _rmi(walk: Any) -> list[Part]:
             "short link. No image holds the layer any more. course-app's layers stay: they "
             "belong to an image that still exists."
         ),
+        Said(
+            "The same `docker rmi` with the containerd image store (`walk`). It prints one `Deleted:` "
+            "line, the image ID, and no line per layer. containerd removes what nothing holds any more: "
+            "alpine's blobs and the snapshot of its unpacked layer."
+        ),
+        _step(walk),
+        _changed_under(walk, BLOBS, "removed"),
+        _changed_under(walk, SNAPSHOTS, "removed"),
     ]
 
 
 RMI = MultipleChoice(
-    "No container uses alpine:3.20 any more. After `docker rmi alpine:3.20`, what happens to alpine's "
-    "directory under overlay2/?",
+    "No container uses alpine:3.20 any more. With the classic store, after `docker rmi alpine:3.20`, "
+    "what happens to alpine's directory under overlay2/?",
     options=[
         "it stays: layers are kept in case the image is pulled again",
         "it is removed, with its layer record and short link: no image uses the layer any more",
@@ -267,7 +320,8 @@ RMI = MultipleChoice(
         "A pulled layer goes when the last image holding it goes: rmi removes the config, the layer record "
         "(layerdb/sha256/<chain id>), the directory overlay2/<cache-id> and its link. Layers a build made "
         "are different: BuildKit's cache keeps them until docker builder prune, or until its garbage "
-        "collection removes them (on by default since Engine 28.2)."
+        "collection removes them (on by default since Engine 28.2). With the containerd store, "
+        "containerd removes the image's blobs and the snapshot of its layer in the same way."
     ),
     hints={
         0: "Which image would still hold the layer? The engine keeps a layer only while an image or a "
@@ -279,17 +333,23 @@ RMI = MultipleChoice(
 )
 
 
-def _containerd(walk: Any) -> list[Part]:
+def _containerd(walk: Any, classic: Any) -> list[Part]:
+    docker = walk.root().diff_since(walk.before())
+    expect(not [p for p in (*docker.added, *docker.changed) if p.startswith("/var/lib/docker/")],
+           "with the containerd store, a pull should change nothing in /var/lib/docker")  # fmt: skip
     info = "\n".join(
-        f"# {store} store:\n"
-        + "\n".join(f"  {line}" for line in walk.root(store).docker_info()[5:])
-        for store in ("overlay2", "containerd")
+        f"# {name}:\n" + "\n".join(f"  {line}" for line in w.root().docker_info()[5:])
+        for name, w in (("classic store (classic)", classic), ("containerd store (walk)", walk))
     )
     return [
-        dataroot_tree(walk.root("containerd"), top="/var/lib/containerd", max_depth=4),
-        Said("What `docker info` says about storage, in each store:"),
+        _step(walk),
+        dataroot_tree(walk.root(), since=walk.before(), top="/var/lib/containerd", max_depth=4),
+        Said(
+            "Nothing changed in `/var/lib/docker`: the pull filled containerd's root. What "
+            "`docker info` says about storage, in each store:"
+        ),
         Printed(info),
-        identities(walk.root("containerd"), "alpine:3.20"),
+        identities(walk.root(), "alpine:3.20"),
         Said(
             "The diff-ids and chain IDs are the same in both stores: they come from the content. "
             "What differs is everything around them. The image ID shown by `docker images` is now "
@@ -309,7 +369,7 @@ def _containerd(walk: Any) -> list[Part]:
 
 
 CONTAINERD_STORE = MultipleChoice(
-    "With the containerd image store, where are alpine's unpacked layer files after "
+    "With the containerd image store (`walk`), where are alpine's unpacked layer files after "
     "`docker pull alpine:3.20`?",
     options=[
         "/var/lib/docker/overlay2/<cache-id>/diff, as before",
@@ -321,7 +381,7 @@ CONTAINERD_STORE = MultipleChoice(
     explanation=(
         "containerd keeps the blobs (manifest, config, layer tars) in its content store and the unpacked "
         "layers as numbered overlayfs snapshots, both under containerd's own root (/var/lib/containerd on "
-        "a usual install). /var/lib/docker keeps "
+        "a usual install). The pull changes nothing in /var/lib/docker, which keeps "
         "containers/, volumes/, buildkit/ and the containers' mounted root filesystems (rootfs/overlayfs/), "
         "but no image/ and no overlay2/."
     ),
@@ -338,9 +398,9 @@ CONTAINERD_STORE = MultipleChoice(
 EXERCISES = (
     PULL_DIRS,
     CACHE_ID_NAME,
+    CONTAINERD_STORE,
     CHAIN_ID_STRING,
     RUN_DIRS,
     RM_KEEPS_VOLUME,
     RMI,
-    CONTAINERD_STORE,
 )
