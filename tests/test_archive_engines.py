@@ -142,3 +142,12 @@ def test_a_layer_blob_that_cannot_be_made_again_is_refused_clearly(tmp_path: Pat
     assert not (tmp_path / "x.tar").exists()
     with pytest.raises(LayerlabError, match="needs each image's target"):
         save_archive([SavedImage(lab_image(), ["lab:1"])], tmp_path / "y.tar", format="oci")
+
+
+def test_an_image_with_no_layer_reads_from_engine_28s_save() -> None:
+    """``FROM scratch`` + ``ENV A=b`` saved by Engine 28.5 (containerd store): its manifest.json
+    says ``"Layers":null`` (Engine 20.10 refuses to save such an image: "empty export")."""
+    [archived] = read_archive(DATA / "28-layerless.save.tar")
+    assert len(archived.image.layers) == 0 and archived.tags == ["emptyimg:latest"]
+    assert archived.image.image_id == "sha256:32ac57e48eb2a49752b3da977dde92ef0939d4ae3efbfe69bf0e4d07afccb792"
+    assert "A=b" in archived.image.config["config"]["Env"]

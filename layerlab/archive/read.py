@@ -120,6 +120,7 @@ class _Reader:
             )
         try:
             diff_ids = json.loads(config_bytes)["rootfs"]["diff_ids"]
+            diff_ids = [] if diff_ids is None else diff_ids  # no layer: BuildKit writes null
             assert isinstance(diff_ids, list)
         except Exception:  # noqa: BLE001 - any malformed config gets the same message
             raise ArchiveError(f"{self.store.label}: config {config_name} has no valid rootfs.diff_ids") from None
@@ -155,6 +156,8 @@ class _Reader:
         for n, entry in enumerate(manifest):
             config = check_name(entry.get("Config"), f"manifest.json entry {n} Config")
             layers = entry.get("Layers")
+            if layers is None:  # an image with no layer (FROM scratch, config steps only): Engine 28 writes null
+                layers = []
             if not isinstance(layers, list):
                 raise ArchiveError(f"{self.store.label}: manifest.json entry {n} has no Layers list")
             layers = [check_name(p, f"manifest.json entry {n} layer") for p in layers]

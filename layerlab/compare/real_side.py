@@ -21,6 +21,7 @@ from typing import Any
 from layerlab.archive import read_archive
 from layerlab.dataroot import DataRoot, Node
 from layerlab.model.errors import LayerlabError
+from layerlab.model.image import HistoryEntry, Image
 from layerlab.model.reference import full_ref
 
 from .arguments import UNTAGGED, parse_build, parse_run, parse_tree, split_flags
@@ -131,13 +132,28 @@ class RealSide:
         return path
 
     def saved_image(self, ref: str) -> Any:
-        """The engine's image ``ref``, read from its ``docker save`` archive."""
-        path = self.save(ref)
+        """The engine's image ``ref``, read from its ``docker save`` archive; an image with no
+        layer (``FROM scratch`` and only config steps), which Engine 20.10 refuses to save
+        ("empty export - not implemented"), from its ``docker history``."""
+        from layerlab.real.engine import EngineError
+
+        path = self.workdir / "saved.tar"
+        try:
+            self.engine.save([ref], path)
+        except EngineError as err:
+            if "empty export" not in str(err):
+                raise
+            return _layerless_image(self.engine, ref)
         try:
             [archived] = read_archive(path)
         finally:
             path.unlink()
         return archived.image
+
+
+def _layerless_image(engine: Any, ref: str) -> Image:
+    rows = engine.docker(["history", "--no-trunc", "--format", "{{.CreatedBy}}", ref]).stdout.splitlines()
+    return Image.build([], history=[HistoryEntry(created_by=row, empty_layer=True) for row in reversed(rows)])
 
 
 Handler = Callable[[RealSide, str, list[str]], Observation]

@@ -187,6 +187,8 @@ def _parse_config(data: bytes) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise ArchiveError("image config is not a JSON object")
     rootfs = config.get("rootfs")
+    if isinstance(rootfs, dict) and rootfs.get("diff_ids", ...) is None:  # no layer: BuildKit writes null
+        rootfs["diff_ids"] = []
     if not isinstance(rootfs, dict) or not isinstance(rootfs.get("diff_ids"), list):
         raise ArchiveError("image config has no rootfs.diff_ids list")
     if rootfs.get("type") != "layers":
