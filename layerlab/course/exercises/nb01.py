@@ -12,7 +12,6 @@ import hashlib
 from typing import Any
 
 from layerlab.render import dataroot_tree, identities
-from layerlab.render.dataroot import short_name
 
 from ..exercise import MultipleChoice, ShortAnswer
 from ..proof import Part, Printed, Proof, Said, Table, expect
@@ -29,13 +28,18 @@ def _step(walk: Any) -> Printed:
     return Printed(repr(walk.step))
 
 
+def _short(name: str) -> str:
+    """A digest's first 16 hex characters and an ellipsis, as the trees show it; a number stays."""
+    return name if len(name) <= 18 else name[:16] + "…"
+
+
 def _changed_under(walk: Any, parent: str, status: str) -> Table:
     """The entries directly under ``parent`` that the walk's last command added or removed,
     with what each one is."""
     root, before = walk.root(), walk.before()
     diff = root.diff_since(before)
     paths = getattr(diff, status)
-    rows = [(short_name(p.rsplit("/", 1)[1]), (root if status == "added" else before).node(p).explanation)
+    rows = [(_short(p.rsplit("/", 1)[1]), (root if status == "added" else before).node(p).explanation)
             for p in sorted(paths, key=lambda p: (len(p), p)) if p.rsplit("/", 1)[0] == parent]  # fmt: skip
     expect(bool(rows), f"the last command {status} nothing under {parent}")
     return Table((f"{status} under …/{parent.rsplit('/', 1)[1]}/", "what it is"), tuple(rows))
