@@ -41,7 +41,7 @@ def run(ip, cell: str, line: str = "", capsys=None) -> str:  # type: ignore[no-u
 def test_build_history_images(ip, ctxdir, capsys) -> None:  # type: ignore[no-untyped-def]
     out = run(ip, "# a comment\ndocker build -t demo app\ndocker history demo\n\ndocker images\n", "--new", capsys)
     assert "$ docker build -t demo app" in out and "#3 [3/3] COPY app.py /app/" in out
-    assert "naming to demo:latest" in out
+    assert "naming to docker.io/library/demo:latest" in out
     assert "IMAGE          CREATED" in out and "CREATED BY" in out and "REPOSITORY" in out and "demo" in out
     assert "ERROR" not in out and "Traceback" not in out
 

@@ -34,6 +34,8 @@ class BuildResult:
     base_rows: int = 0
     #: Each stage's name (``FROM ... AS name``) by index, for the log's step labels.
     stage_names: dict[int, str] = field(default_factory=dict)
+    #: What the exporter printed instead of ``writing image`` (the containerd store's exporter).
+    exported: list[str] | None = None
 
     @property
     def log(self) -> str:
@@ -45,9 +47,11 @@ class BuildResult:
             name = f"{self.stage_names.get(step.stage) or f'stage-{step.stage}'} " if len(stages) > 1 else ""
             lines.append(f"#{n} [{name}{step.index}/{step.total}] {step.text}")
             lines.append(f"#{n} {'CACHED' if step.cached else 'DONE'}")
+        if self.exported is not None:
+            return "\n".join([*lines, *self.exported])
         lines.append(f"writing image {self.image.image_id}")
         if self.tag:
-            lines.append(f"naming to {self.tag}")
+            lines.append(f"naming to {buildkit_ref(self.tag)}")
         return "\n".join(lines)
 
     @property

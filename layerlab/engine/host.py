@@ -53,7 +53,7 @@ from .restart import Restarts, configured_profile
 from .storage import DiskUsage, disk_usage, host_storage
 from .sizes import buildkit_snapshots
 from .storage_ids import StorageIds
-from .targets import MODEL_NOW, built_target, known_blobs, plain_target
+from .targets import MODEL_NOW, built_target, exported_lines, known_blobs, plain_target
 from .transfer import ArchiveCopies, loaded_lines, save_images
 from .views import PrintedViews
 from .usage import ImageUsage, SystemDf, Usage, layer_usage, system_df
@@ -73,8 +73,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
     is refused, naming the release that removed it and what replaced it); ``kernel``: the
     overlay features containers are mounted with (:mod:`layerlab.model.kernel_options`);
     ``daemon``: a daemon.json (:mod:`.daemon_config`: log driver and options, data root...).
-    Logs, prunes and restarts: :mod:`.container_logs`, :mod:`.prune`, :mod:`.restart`.
-    """
+    Logs, prunes and restarts: :mod:`.container_logs`, :mod:`.prune`, :mod:`.restart`."""
 
     def __init__(self, *, engine: str | EngineProfile | None = None, use_catalogue: bool = True,
                  seed: int | None = None, storage_driver: str | None = None, engine_version: str | None = None,
@@ -201,6 +200,7 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
                               attest=provenance, ids=self._builds, started=started,
                               build_args=build_args, network=network,
                               materials=materials, vcs=vcs) if self.profile.containerd else None
+        result.exported = exported_lines(stored, result.tag) if stored else None  # the classic: writing image
         self._store(result.image, tag, stored, made_here=True, replaced="dropped")
         return result
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
 from layerlab.build.builder import go_time
+from layerlab.build.log import buildkit_ref
 from layerlab.build.provenance import exported_image
 from layerlab.model.image import Image
 from layerlab.model.oci import Descriptor, ImageTarget, layer_descriptor, single_manifest
@@ -86,3 +87,14 @@ def content_of(targets: Sequence[ImageTarget]) -> dict[str, Descriptor]:
         for blob in target.blobs():
             out.setdefault(blob.digest, blob)
     return out
+
+
+def exported_lines(target: ImageTarget, name: str | None) -> list[str]:
+    """What BuildKit's image exporter prints for a build the containerd store keeps, instead of
+    the classic store's ``writing image`` (Engine 28.5's plain progress, ``#5 exporting ...``)."""
+    lines = [f"exporting manifest {target.manifest.digest}", f"exporting config {target.config.digest}"]
+    if target.attestation:
+        lines.append(f"exporting attestation manifest {target.attestation[0].digest}")
+    if target.is_index:
+        lines.append(f"exporting manifest list {target.target.digest}")
+    return lines + [f"{verb} {buildkit_ref(name)}" for verb in ("naming to", "unpacking to") if name]
