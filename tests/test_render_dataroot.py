@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from layerlab.build.context import BuildContext
 from layerlab.dataroot import DataRoot, DataRootError
 from layerlab.engine.host import Host
 from layerlab.model.digest import chain_ids
@@ -206,3 +207,11 @@ def test_identities_from_a_host_with_the_containerd_store_name_numbered_snapshot
 def test_identities_of_an_unknown_image_name_what_there_is():
     with pytest.raises(DataRootError, match="no image 'nope'.*app:1"):
         identities(loaded_host(), "nope")
+
+
+def test_identities_say_whether_a_containerd_id_is_a_manifests_or_an_indexs_digest():
+    """BuildKit's build is an index (with its attestation); a loaded legacy archive one manifest."""
+    host = Host(engine="28-containerd", seed=1)
+    host.build(BuildContext.from_files({"Dockerfile": "FROM scratch\nCOPY a /a\n", "a": "a"}), "built:1")
+    assert "image id (index digest)" in identities(host, "built:1").source
+    assert "image id (manifest digest)" in identities(loaded_host(), "app:1", store="containerd").source

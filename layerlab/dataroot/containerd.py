@@ -82,8 +82,10 @@ def _identities(host: Host, ids: StorageIds, blobs: str, ctrd: str,
                           snapshot_dir(ctrd, ids.snapshot_number(chain)), None, None, layer.size)
             for i, (diff, chain, layer) in enumerate(zip(image.diff_ids, image.chain_ids, image.layers))
         )
-        identities.append(ImageIdentity(targets[image_id].image_id, tuple(host.tags_of(image_id)),
-                                        f"{blobs}/{targets[image_id].config.digest[7:]}", layers))
+        target = targets[image_id]
+        identities.append(ImageIdentity(target.image_id, tuple(host.tags_of(image_id)),
+                                        f"{blobs}/{target.config.digest[7:]}", layers,
+                                        "index digest" if target.is_index else "manifest digest"))
     return identities
 
 

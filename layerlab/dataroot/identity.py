@@ -21,7 +21,8 @@ class LayerIdentity:
 
 @dataclass(frozen=True)
 class ImageIdentity:
-    image_id: str  # sha256 of the config bytes (classic store) or of the manifest (containerd)
+    image_id: str  # sha256 of the config bytes (classic store) or of what the name points to (containerd)
     tags: tuple[str, ...]
     config_path: str
     layers: tuple[LayerIdentity, ...]
+    id_kind: str = "sha256 of the config"  #: what the id hashes: the config, a manifest or an index

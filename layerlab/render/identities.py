@@ -70,11 +70,10 @@ def _tail(path: str, parts: int = 3) -> str:
 def _config(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
     """The first column: the image's tags, its id and its config file."""
     tags = ", ".join(ident.tags) or "no tag"
-    id_kind = "manifest digest" if containerd else "sha256 of the config"
     config = html.escape(short_name(_tail(ident.config_path, 1), 12))
     graph.node(
         "config",
-        f"<<b>{html.escape(tags)}</b><br/>image id ({id_kind})<br/>"
+        f"<<b>{html.escape(tags)}</b><br/>image id ({ident.id_kind})<br/>"
         f'<font face="{theme.MONO}">{_digest(ident.image_id)}</font><br/>'
         f"{_GREY}config: …/{config}</font>>",
         fillcolor=theme.IMAGE_NODE,
