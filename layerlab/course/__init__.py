@@ -27,7 +27,7 @@ class Notebook:
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook(0, "00-start-here.ipynb", "Start here", 10,
              "how the course works, an image's layer stack, a first exercise"),
-    Notebook(1, "01-where-docker-keeps-things.ipynb", "Where Docker keeps things", 25,
+    Notebook(1, "01-where-docker-keeps-things.ipynb", "Where Docker keeps things", 30,
              "`/var/lib/docker` step by step, ids from config to directory, classic vs containerd store"),
     Notebook(2, "02-layers-and-reuse.ipynb", "Layers and reuse", 30,
              "which steps make layers, the build cache, shared layers; the build lab"),
