@@ -322,3 +322,23 @@ def test_layerdb_mounts_appears_with_the_first_container_and_stays():
     host.rm("c1")
     root = DataRoot.from_host(host)
     assert mounts in root and root.children(mounts) == []
+
+
+@pytest.mark.parametrize("engine", ["20.10", "28-containerd"])
+def test_a_running_containers_mount_shows_its_union_from_the_host(engine: str):
+    """scenarios/found/28-running-merged: while a container runs, the host sees its mounted
+    root filesystem (overlay2/<mount-id>/merged, or rootfs/overlayfs/<id> with the containerd
+    store) with the image's files, the -init layer's and the container's own, deletions applied."""
+    host = loaded_host()
+    if engine != "20.10":
+        host = Host(seed=7, engine=engine)
+        host.add(loaded_host().image("app:1"), "app:1")
+    c = host.run("app:1", "sh -c 'echo new > /app/new && rm /app/main && sleep 100'", name="c1", detach=True)
+    root = DataRoot.from_host(host)
+    mounted = [p for p in root.nodes if p.endswith(("/merged", f"/rootfs/overlayfs/{c.id}"))]
+    assert len(mounted) == 1
+    seen = {p.removeprefix(mounted[0] + "/") for p in root.nodes if p.startswith(mounted[0] + "/")}
+    assert {"bin/tool", "etc/conf", "app/data", "app/new", "etc/hosts", ".dockerenv"} <= seen
+    assert "app/main" not in seen
+    host.stop("c1")
+    assert not any(p.startswith(mounted[0]) for p in DataRoot.from_host(host).nodes)

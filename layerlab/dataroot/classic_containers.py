@@ -103,6 +103,7 @@ def _driver_dirs(
                 "the mounted union (the container's /); only while it runs",
                 "docker start",
             )
+            out.merged_view(f"{d}/merged", c.rw, f"{c.name}'s mounted root filesystem", "docker start")
         out.symlink(
             f"{drv}/l/{link}",
             f"../{name}/diff",

@@ -95,6 +95,8 @@ def _container(out: NodeSet, c: Container, root: str) -> None:
     if c.running:
         out.dir(f"{root}/rootfs/overlayfs/{c.id}", f"{c.name}'s mounted root filesystem (only while it runs)",
                 "docker start")
+        out.merged_view(f"{root}/rootfs/overlayfs/{c.id}", c.rw, f"{c.name}'s mounted root filesystem",
+                        "docker start")
     cdir = f"{root}/containers/{c.id}"
     out.dir(cdir, f"container {c.name}: configuration, log, /etc files (as with the classic store)", made)
     config = config_v2(c, root, driver="overlayfs", image_id=getattr(c, "image_id", None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from layerlab.model.fs import Dir, File, Hardlink, Symlink
 from layerlab.model.layer import Layer
+from layerlab.model.merged import MergedView, join
 
 from .node import Node, NodeKind
 
@@ -66,3 +67,22 @@ class NodeSet:
                     f"a whiteout: character device 0/0 that hides /{path} of the layers below",
                     made_by,
                 )
+
+    def merged_view(self, base: str, view: MergedView, what: str, made_by: str) -> None:
+        """A running container's mounted union under ``base``, as the host sees it: the
+        image's files, the -init layer's and the container's own, each name once (mounts
+        made inside the container, volumes or ``/proc``, are not seen from the host)."""
+        todo = [""]
+        while todo:
+            path = todo.pop()
+            for name in view.children(path):
+                child = join(path, name)
+                entry = view.entry(child)
+                full = f"{base}/{child}"
+                if isinstance(entry, Dir):
+                    self.dir(full, f"a directory of {what}", made_by)
+                    todo.append(child)
+                elif isinstance(entry, Symlink):
+                    self.symlink(full, entry.target, f"a symlink of {what}", made_by)
+                elif entry is not None:
+                    self.file(full, f"a file of {what}", made_by)
