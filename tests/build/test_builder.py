@@ -316,3 +316,20 @@ def test_stages_the_final_one_does_not_use_are_not_built():
     assert "[tools 2/2] RUN echo t > /t" in labels
     with pytest.raises(LayerlabError, match="line 2"):  # the same stage, when it is the target
         h.build(ctx("FROM alpine AS unused\nRUN make everything\n"), "fails")
+
+
+def test_the_build_log_ends_as_each_image_stores_exporter_prints_it():
+    """Engine 28.5 plain progress: the classic store's exporter writes the config (writing
+    image); the containerd store's exports manifest, config, attestation manifest and the
+    manifest list, whose digest is the image id, then names and unpacks it."""
+    files = {"a": "a"}
+    classic = Host(engine="28").build(ctx("FROM scratch\nCOPY a /a\n", **files), "logdemo:1")
+    assert classic.log.splitlines()[-2:] == [f"writing image {classic.image.image_id}",
+                                             "naming to docker.io/library/logdemo:1"]
+    host = Host(engine="28-containerd")
+    built = host.build(ctx("FROM scratch\nCOPY a /a\n", **files), "logdemo:1")
+    verbs = [line.rsplit(" ", 1)[0] for line in built.log.splitlines()[-6:]]
+    assert verbs == ["exporting manifest", "exporting config", "exporting attestation manifest",
+                     "exporting manifest list", "naming to", "unpacking to"]
+    assert built.log.splitlines()[-3] == f"exporting manifest list {host.image_id('logdemo:1')}"
+    assert built.log.splitlines()[-1] == "unpacking to docker.io/library/logdemo:1"
