@@ -151,3 +151,12 @@ def test_missing_dot_still_displays(monkeypatch: pytest.MonkeyPatch, host: Host,
 
     data, _ = DisplayFormatter().format(picture)
     assert "text/html" in data and "digraph" in data["text/plain"]
+
+
+def test_the_stack_titles_an_image_by_the_id_its_host_shows() -> None:
+    host = Host(engine="28-containerd", seed=1)
+    host.build(BuildContext.from_files({"Dockerfile": "FROM scratch\nCOPY a /a\n", "a": "a"}), "s:1")
+    image, shown = host.image("s:1"), host.image_id("s:1")
+    assert shown != image.image_id  # the index's digest, not the config's
+    assert f"image {shown[7:19]}" in image_stack(image, image_id=shown).source
+    assert f"image {image.image_id[7:19]}" in image_stack(image).source

@@ -12,10 +12,12 @@ from . import theme
 from .picture import Picture
 
 
-def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) -> Picture:
+def image_stack(image: Image, *, title: str | None = None, max_label: int = 48,
+                image_id: str | None = None) -> Picture:
     """One box per history step: filled boxes are layers, dashed ones made no layer.
 
-    A step's text longer than ``max_label`` characters wraps onto a second line.
+    A step's text longer than ``max_label`` characters wraps onto a second line. ``image_id``:
+    the id a host shows (the containerd store's is not the config's digest).
     """
     graph = Picture("image", graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB"}, node_attr=theme.NODE_ATTR)
     reports = iter(layer_reports(image))
@@ -36,7 +38,8 @@ def image_stack(image: Image, *, title: str | None = None, max_label: int = 48) 
             )
             graph.node(f"s{n}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
         nodes.append(f"s{n}")
-    heading = title or f"image {short_id(image.image_id)} · {human_size(image.size)} · {len(image.layers)} layers"
+    shown = short_id(image_id or image.image_id)
+    heading = title or f"image {shown} · {human_size(image.size)} · {len(image.layers)} layers"
     graph.attr(label=f"<<b>{theme.wrapped(heading, max(max_label, 40))}</b>>", labelloc="t")
     for upper, lower in zip(list(reversed(nodes)), list(reversed(nodes))[1:]):
         graph.edge(upper, lower, style="invis")

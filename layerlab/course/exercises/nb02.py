@@ -24,7 +24,7 @@ def _layer_count(build: Any, host: Any) -> list[Part]:
             "The log numbers the steps `[1/4]` to `[4/4]`: `FROM` and the three steps that change "
             "files. `ENTRYPOINT` is not a build step at all. The image, base at the bottom:"
         ),
-        image_stack(build.image),
+        image_stack(build.image, image_id=host.image_id(build.tag)),
         Said(
             "Read it from the bottom up: the **base** layer (120 MB), the **apt** layer (~300 MB: "
             "package lists plus Python and what it pulls in), the **pip** layer (~7 MB), the "
