@@ -10,7 +10,10 @@ Cache keys, as BuildKit computes them: a step is reused when its parent is the s
 - COPY/ADD: the sources' names, types, modes, link targets and bytes (not mtimes), the
   destination and the --chown/--chmod flags (:mod:`.copying`);
 - WORKDIR: the path.
-A miss gives the step a new parent, so every later step misses too. A ``FROM`` image is keyed
+A miss gives the step a new parent, so every later step misses too. A step two stages share
+(same parent, same instruction) is one vertex, shown once. Two copies ``--from`` different
+stages of the same files onto the same parent have one key: BuildKit 0.8 merges them into
+one step (shown once), BuildKit 0.25 runs both (neither CACHED). A ``FROM`` image is keyed
 by its layers' chain id, not its config (BuildKit ``source/containerimage``:
 ``cacheKeyFromConfig``), so a commit that added no layer keys like its base.
 ``--no-cache`` runs RUN, COPY and ADD again, but not WORKDIR: the Dockerfile frontend marks
@@ -126,6 +129,7 @@ class _Build:
     when: datetime | None = None
     new_created: dict[str, str] = field(default_factory=dict)
     no_cache: bool = False
+    logged: set[str] = field(default_factory=set)  #: the vertices in the log: BuildKit shows each once
 
     def stamp(self) -> str | None:
         """The time of a step made now: the build's start, a millisecond later per step made."""
@@ -278,8 +282,11 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
     written = (instruction.original or f"{word} {instruction.args}").replace(instruction.escape + "\n", " ")
     log.text = " ".join(expand_for_display(written, scope).split())
     reuse = not run.no_cache or word == "WORKDIR"
-    log.cached = key in run.new_cache or (reuse and key in run.cache.layers)
-    if log.cached:
+    source = run.built.get(instruction.flags.get("from") or "") if word == "COPY" else None
+    vertex = cache_key(state.vertex or state.key, step_key, source and (source.vertex or source.key))
+    twin = key in run.new_cache and vertex not in run.logged  # another vertex of this build, the same key
+    log.cached = (key in run.new_cache and not twin) or (reuse and key in run.cache.layers)
+    if log.cached or twin:
         log.layer = run.cache.layers[key] if key in run.cache.layers else run.new_cache[key]
         state.time = run.cache.created.get(key) or run.new_created.get(key)
     else:
@@ -294,14 +301,16 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
             run.new_snapshots[key] = snapshot_usage(log.layer) + step_xattr_blocks(log.layer, state.layers)
             log.layer = compared_with_lower(log.layer, state.layers)
         run.new_cache[key] = log.layer
-    state.key = key
+    state.key, state.vertex = key, vertex
     if word == "WORKDIR":
         state.config["WorkingDir"] = resolve_workdir(expanded, state.workdir)
     if log.layer is not None:
         state.layers.append(log.layer)
     state.history.append(HistoryEntry(created_by=created_by or log.text, empty_layer=log.layer is None,
                                       comment="buildkit.dockerfile.v0", created=state.time))
-    run.steps.append(log)
+    if vertex not in run.logged and not (twin and run.buildkit.merges_twins):
+        run.logged.add(vertex)
+        run.steps.append(log)
 
 
 def _step(instruction: Instruction, expanded: str, state: StageState,

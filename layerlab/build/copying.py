@@ -1,16 +1,17 @@
 """COPY and ADD: from the build context, or ``--from`` an earlier stage; ADD unpacks local archives.
 
 Their cache key is the sources' names, types, modes, link targets and bytes (not mtimes), the
-destination and the --chown/--chmod flags; ``--from`` uses the source stage's key instead.
+destination and the --chown/--chmod flags; for ``--from``, as they are in that stage.
 """
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from layerlab.model.fs import Dir, File
+from layerlab.model.fs import Dir, File, Symlink
 from layerlab.model.layer import Layer
 from layerlab.model.overlay import Overlay
 
@@ -36,7 +37,9 @@ def copy_step(instruction: Instruction, expanded: str, state: StageState, contex
 
 def _stage_copy(instruction: Instruction, sources: list[str], dest: str, state: StageState,
                 built: dict[str, StageState]) -> tuple[Any, Callable[[], Layer | None]]:
-    """``COPY --from=stage``: keyed by that stage's cache key, not by the files' bytes."""
+    """``COPY --from=stage``: keyed by the copied files as they are in that stage (BuildKit
+    keys a copy's source by its content: the same files from another stage, or from the same
+    stage rebuilt, give the same key), not by how the stage was made."""
     source_stage, chown, chmod = instruction.flags["from"], instruction.flags.get("chown"), instruction.flags.get("chmod")
     if source_stage not in built:
         raise BuildError(f"line {instruction.line}: COPY --from={source_stage}: no such stage before this one")
@@ -50,7 +53,28 @@ def _stage_copy(instruction: Instruction, sources: list[str], dest: str, state: 
             _copy_from_stage(from_fs, source, fs, dest, cwd, chown, chmod, instruction, multiple=len(sources) > 1)
         return fs.diff()
 
-    return ("COPY-FROM", origin.key, sources, dest, chown, chmod), copy_from
+    return ("COPY-FROM", _stage_checksum(from_fs, sources), sources, dest, chown, chmod), copy_from
+
+
+def _stage_checksum(src: Overlay, sources: list[str]) -> str:
+    """:meth:`~.context.BuildContext.checksum` of paths in a stage's filesystem (a missing path
+    adds its name only: the copy then fails with its own message)."""
+    h = hashlib.sha256()
+    stack = list(reversed(sources))
+    while stack:
+        path = stack.pop()
+        entry = src.lstat(path)
+        h.update(f"{path}\0".encode())
+        if entry is None:
+            continue
+        h.update(f"{entry.kind}\0{entry.mode:o}\0{entry.uid}\0{entry.gid}\0".encode())
+        if isinstance(entry, File):
+            h.update(entry.content.sha256.encode())
+        elif isinstance(entry, Symlink):
+            h.update(entry.target.encode())
+        elif isinstance(entry, Dir):
+            stack += [posixpath.join(path, name) for name in reversed(src.listdir(path))]
+    return "sha256:" + h.hexdigest()
 
 
 def _context_copy(instruction: Instruction, sources: list[str], dest: str, state: StageState,

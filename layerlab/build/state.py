@@ -32,6 +32,7 @@ class StageState:
     declared: list[tuple[str, str | None]] = field(default_factory=list)
     meta_args: dict[str, str | None] = field(default_factory=dict)
     time: str | None = None  #: when the last filesystem step was made (BuildKit dates config rows with it)
+    vertex: str = ""  #: BuildKit's vertex: the key, but a copy's source stage counts (empty: the key)
 
     @property
     def scope(self) -> dict[str, str]:
@@ -54,7 +55,7 @@ class StageState:
     def fork(self) -> StageState:
         """A new stage ``FROM`` this one: its layers, history, config and SHELL, not its ARGs."""
         return StageState(list(self.layers), list(self.history), json.loads(json.dumps(self.config)), self.key,
-                          shell=list(self.shell))
+                          shell=list(self.shell), vertex=self.vertex)
 
     def image(self) -> Image:
         """The image the stage has made so far (empty config values left out)."""

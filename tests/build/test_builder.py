@@ -333,3 +333,21 @@ def test_the_build_log_ends_as_each_image_stores_exporter_prints_it():
                      "exporting manifest list", "naming to", "unpacking to"]
     assert built.log.splitlines()[-3] == f"exporting manifest list {host.image_id('logdemo:1')}"
     assert built.log.splitlines()[-1] == "unpacking to docker.io/library/logdemo:1"
+
+
+@pytest.mark.parametrize(("engine", "shown"), [("20.10", 3), ("28", 5)])
+def test_copies_of_the_same_files_from_two_stages_are_merged_by_buildkit_0_8_only(engine: str, shown: int):
+    """scenarios/found/20.10-copy-from-twins: s1 and s2 each copy the same file, out of s0 and
+    s1, onto the same base. Engine 20.10 logged 3 steps (the twins merged), Engine 28.5 all 5,
+    none CACHED; a copy --from keys by the files, so a rebuild of the same files hits."""
+    host = Host(engine=engine)
+    host.build(ctx("FROM alpine\nCOPY a /a\n", a="a"), "base:1")
+    text = ("FROM base:1 AS s0\nCOPY b /b\n"
+            "FROM base:1 AS s1\nCOPY --from=s0 /a /from/a\nCOPY b /c\n"
+            "FROM base:1 AS s2\nCOPY --from=s1 /a /from/a\nCOPY b /c\n")
+    built = host.build(ctx(text, b="b"), "twins:1")
+    steps = [s for s in built.steps if not s.text.startswith("FROM")]
+    assert len(steps) == shown and not any(s.cached for s in steps)
+    again = host.build(ctx(text.replace("COPY b /b", "COPY b /b2"), b="b"), "twins:2")
+    copied = [s for s in again.steps if s.text.startswith("COPY --from=s0")]
+    assert copied[0].cached  # s0 changed, the file it gives did not
