@@ -7,6 +7,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from layerlab.build.context import BuildContext
 from layerlab.engine.host import Host
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
@@ -77,3 +78,17 @@ def test_deleting_in_a_container_never_shrinks_the_image(paths):
     committed = h.commit("c", "after:1")
     assert committed.size >= size
     assert h.container("c").size() == 0
+
+
+def test_two_commits_of_one_container_are_two_images() -> None:
+    """scenarios/found/20.10-commit-twice: the engine writes when it committed into the config,
+    so a second commit of an unchanged container is a new image; the first, untagged, keeps
+    the layers they share, and rmi of the tag deletes the new image only."""
+    host = Host(engine="20.10", seed=1)
+    host.build(BuildContext.from_files({"Dockerfile": "FROM alpine\nVOLUME /srv\n"}), "base:1")
+    host.run("base:1", ["sleep", "300"], name="c1", detach=True)
+    first = host.commit("c1", "fz-a:1")
+    second = host.commit("c1", "fz-a:1")
+    assert first.image_id != second.image_id and first.diff_ids == second.diff_ids
+    deleted = [line for line in host.rmi("fz-a:1") if line.startswith("Deleted:")]
+    assert deleted == [f"Deleted: {second.image_id}"]

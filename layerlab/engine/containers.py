@@ -121,7 +121,8 @@ class ContainerStore:
         return ref if isinstance(ref, str) else c.name
 
 
-def committed_image(c: Container, message: str | None = None, *, containerd: bool = False) -> Image:
+def committed_image(c: Container, message: str | None = None, *, containerd: bool = False,
+                    created: str | None = None) -> Image:
     """``docker commit``: the container's image plus its RW layer. The new config keeps
     the container's command as ``Cmd`` and its anonymous volumes as ``Volumes``; the
     history row's ``created_by`` is the command joined by spaces (as the engine writes it).
@@ -147,6 +148,8 @@ def committed_image(c: Container, message: str | None = None, *, containerd: boo
         run["Volumes"] = {**(run.get("Volumes") or {}), **anonymous}
     config["config"] = run
     config["container"] = c.id
+    if created is not None:  # the engine writes when it committed: two commits, two images
+        config["created"] = created
     row: dict[str, Any] = {"created": config.get("created", ""), "created_by": " ".join(cmd)}
     if message:
         row["comment"] = message

@@ -25,7 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from layerlab.build.builder import BuildCache, BuildResult, build
+from layerlab.build.builder import BuildCache, BuildResult, build, go_time
 from layerlab.build.context import BuildContext
 from layerlab.model.container import Container
 from layerlab.model.image import Image
@@ -159,9 +159,8 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
 
     def _store(self, image: Image, tag: str | None, target: Any, *, made_here: bool = False,
                replaced: Replaced = "dangling") -> ImageRecord:
-        in_use = [c.image_id for c in self.containers.values()]
         record = self.image_store.add(image, tag, target=target, made_here=made_here, replaced=replaced,
-                                      in_use=in_use)
+                                      in_use=[c.image_id for c in self.containers.values()])
         self.content.remember([target])
         self._observe()
         return record
@@ -311,7 +310,8 @@ class Host(Prunes, ContainerLogs, Restarts, PrintedViews):
     def commit(self, container: str | Container, repo_tag: str | None = None, *,
                message: str | None = None) -> Image:
         """``docker commit``: the container's image plus its RW layer (:func:`~.containers.committed_image`)."""
-        image = committed_image(self.container(container), message, containerd=self.profile.containerd)
+        image = committed_image(self.container(container), message, containerd=self.profile.containerd,
+                                created=go_time(self.now + timedelta(seconds=next(self._build_clock))))
         self._store(image, repo_tag, self._plain(image), made_here=True)
         return image
 
