@@ -37,10 +37,10 @@ LEASE = timedelta(minutes=5)
 class ContentHolds:
     """The leases and layer blobs a containerd-store host keeps besides its images."""
 
-    #: (until when, the leased image's tree)
-    leases: list[tuple[datetime, ImageTarget]] = field(default_factory=list)
-    #: images builds used for FROM, whose platform blobs BuildKit's records hold
-    used: list[ImageTarget] = field(default_factory=list)
+    #: image id -> (until when, the leased image's tree)
+    leases: dict[str, tuple[datetime, ImageTarget]] = field(default_factory=dict)
+    #: image id -> an image builds used for FROM, whose platform blobs BuildKit's records hold
+    used: dict[str, ImageTarget] = field(default_factory=dict)
     #: the first blob the store held for each layer (by diff id), for the build cache's layers
     blobs: dict[str, Descriptor] = field(default_factory=dict)
 
@@ -54,22 +54,22 @@ class ContentHolds:
     def resolved(self, target: ImageTarget | None, started: datetime) -> None:
         """A build that started at ``started`` used ``target`` for ``FROM``."""
         if target is not None:
-            self.leases.append((started + LEASE, target))
-            self.used.append(target)
+            self.leases[target.image_id] = (started + LEASE, target)
+            self.used[target.image_id] = target
 
     def pruned(self, kept: set[str] | None) -> None:
         """``docker builder prune`` ends BuildKit's temporary leases and drops its records
         of the FROM images whose layers are not all in ``kept`` (diff ids images hold; None:
         ``--all``, every record)."""
         self.leases.clear()
-        self.used = [t for t in self.used if kept is not None and set(layer_diff_ids(t)) <= kept]
+        self.used = {i: t for i, t in self.used.items() if kept is not None and set(layer_diff_ids(t)) <= kept}
 
     def held(self, targets: Iterable[ImageTarget], cached: Iterable[Layer | None],
              now: datetime) -> dict[str, Descriptor]:
         """Every blob something holds at ``now``: images, live leases, BuildKit's records."""
-        live = [target for until, target in self.leases if until > now]
+        live = [target for until, target in self.leases.values() if until > now]
         out = content_of([*targets, *live])
-        for target in self.used:
+        for target in self.used.values():
             for blob in target.platform_blobs():
                 out.setdefault(blob.digest, blob)
         for layer in cached:
