@@ -11,6 +11,7 @@ The engine is any object with the :class:`layerlab.real.engine.Engine` methods.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -134,20 +135,21 @@ class RealSide:
     def saved_image(self, ref: str) -> Any:
         """The engine's image ``ref``, read from its ``docker save`` archive; an image with no
         layer (``FROM scratch`` and only config steps), which Engine 20.10 refuses to save
-        ("empty export - not implemented"), from its ``docker history``."""
+        ("empty export - not implemented"), from its ``docker history``. The archive stays in
+        the work folder until :meth:`close`: the image reads its layers from it when asked."""
         from layerlab.real.engine import EngineError
 
-        path = self.workdir / "saved.tar"
+        handle, name = tempfile.mkstemp(suffix=".tar", dir=self.workdir)
+        os.close(handle)
+        path = Path(name)
         try:
             self.engine.save([ref], path)
         except EngineError as err:
+            path.unlink()
             if "empty export" not in str(err):
                 raise
             return _layerless_image(self.engine, ref)
-        try:
-            [archived] = read_archive(path)
-        finally:
-            path.unlink()
+        [archived] = read_archive(path)
         return archived.image
 
 

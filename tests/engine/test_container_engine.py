@@ -37,7 +37,7 @@ def test_init_layer_never_shows_and_model_diff_matches(engine, base):
     script = "echo hi > /etc/hosts; echo x > /new; mkdir -p /a/b; rm /bin/vi; touch /.dockerenv"
     engine.docker(["run", "--network", "none", "--name", "e1", "scenario-base", "sh", "-c", script])
     real = sorted(engine.docker(["diff", "e1"]).stdout.splitlines())
-    host = Host(seed=1)
+    host = Host(seed=1, engine=engine.profile())
     host.add(base.saved_image("scenario-base"), "scenario-base")
     container = host.run("scenario-base", ["sh", "-c", script])
     # /etc/hosts is bind-mounted (never shows); /.dockerenv is only in the -init layer: touch shows C

@@ -308,7 +308,7 @@ def test_a_vfs_host_shows_what_a_vfs_engine_shows(tmp_path):
         tag = "ll-drivers/vfs-host:1"
         engine.build(_context(tmp_path, THREE_MB), tag)
         engine.save([tag], tmp_path / "img.tar")
-        host = Host(storage_driver="vfs")
+        host = Host(engine=engine.profile(), storage_driver="vfs")
         host.load(tmp_path / "img.tar")
         command = ["sh", "-c", "printf x >> /big.bin"]
         docker(engine, "run", "--name", "c1", "--network", "none", tag, *command)
