@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -290,10 +291,28 @@ def _run(side: RealSide, verb: str, args: list[str]) -> Observation:
         if missing and missing[-1] not in side.made_folders:
             side.made_folders.append(missing[-1])
     network = [] if run.has_network else ["--network", "none"]  # test engines have no bridge
+    running = None if run.detach else _running(side)
     proc = side.engine.docker(["run", *network, *args], cwd=side.base)
-    if run.detach:
+    if running is None:
         return Observation(True, proc.stdout, {})
+    _until_exited(side, running)
     return Observation(True, proc.stdout + proc.stderr, {"output": proc.stdout.splitlines()})
+
+
+def _running(side: RealSide) -> set[str]:
+    return set(side.engine.docker(["ps", "-q", "--no-trunc"]).stdout.split())
+
+
+def _until_exited(side: RealSide, running_before: set[str], seconds: float = 5.0) -> None:
+    """Wait until the listings see a foreground container as exited.
+
+    ``docker run`` returns when the daemon tells its waiters the container stopped, which
+    moby does before it writes the new state to the store ``ps`` and ``system df`` read
+    (``daemon/monitor.go`` ``handleContainerExit``: ``SetStopped`` then ``CheckpointTo``);
+    a ``system df`` at once can still count it as running."""
+    deadline = time.monotonic() + seconds
+    while _running(side) - running_before and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _exec(side: RealSide, verb: str, args: list[str]) -> Observation:
