@@ -7,14 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from layerlab.i18n import Texts
 from layerlab.model.errors import LayerlabError
 
-TEXT = {
+TEXT = Texts({
     "help": "which one is my host? the engine and image store a docker info describes, and the profile that plays it",
     "info": "what `docker info` printed (a file, or - for stdin); default: ask the engine at --host / $DOCKER_HOST",
     "host": "the engine's DOCKER_HOST (default: $DOCKER_HOST)",
     "no_file": "no such file: {path} (save what `docker info` printed into it, or pass - and paste it)",
-}
+})
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

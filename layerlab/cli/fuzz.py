@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from layerlab.i18n import Texts
 from layerlab.model.errors import LayerlabError
 
 from .scenarios import engine_at_host
 
-TEXT = {
+TEXT = Texts({
     "help": "run generated scenarios on the simulator and a real engine; shrink and keep what differs",
     "runs": "how many scenarios to try (default: %(default)s)",
     "seed": "where the generator starts: the same seed tries the same scenarios (default: %(default)s)",
@@ -20,7 +21,7 @@ TEXT = {
     "no_hypothesis": "layerlab fuzz draws scenarios with hypothesis, which is not installed: "
                      "pip install 'layerlab[test]' (or pip install hypothesis)",
     "bad_runs": "--runs must be at least 1, got {runs}",
-}
+})
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

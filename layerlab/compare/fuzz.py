@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from layerlab.i18n import Texts
 from layerlab.model.errors import LayerlabError
 
 from .fuzz_scenario import SCENARIO_NAME, FuzzScenario
@@ -49,7 +50,7 @@ DRAWS_PER_RUN = 2
 #: simplest scenarios first, which earlier seeds tried already.
 MIN_DRAWN = 30
 
-TEXT = {
+TEXT = Texts({
     "start": "layerlab fuzz: {runs} scenarios from seed {seed} against {engine}{trees}",
     "no_trees": " (tree lines left out: the engine holds {n} containers, images or volumes the fuzzer did not make)",
     "found": "DIFF scenario {index}: {first}\n     shrunk from {lines_from} to {lines_to} lines in {shrinks} runs "
@@ -62,7 +63,7 @@ TEXT = {
     "header_found": "found by layerlab fuzz --seed {seed} against {engine}",
     "header_first": "first difference: {first}",
     "header_status": "status: open (add 'fixed in <commit>: what was wrong' when the model agrees)",
-}
+})
 
 
 @dataclass

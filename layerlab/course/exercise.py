@@ -18,13 +18,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Union
 
+from layerlab.i18n import Texts, translate
+
 from . import MISCONCEPTIONS
 from .proof import Proof
 
 __all__ = ["MESSAGES", "Exercise", "Feedback", "MultipleChoice", "ShortAnswer", "normalise_text"]
 
 #: Every sentence a learner or an author reads from this module, in one place.
-MESSAGES = {
+MESSAGES = Texts({
     "correct": "Correct!",
     "wrong_option": "Not quite: try another option.",
     "wrong_text": "Not quite: try again.",
@@ -39,7 +41,7 @@ MESSAGES = {
     "could_not_check": "Could not check this answer ({error}).",
     "unknown_misconception": "unknown misconception {slug!r}; known: {known}",
     "bad_id": "exercise id {id!r} is not NN-words-with-dashes (like '04-chmod')",
-}  # fmt: skip
+})  # fmt: skip
 _ID = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: What a custom checker of a :class:`ShortAnswer` may return.
@@ -101,10 +103,13 @@ def _short(text: str, limit: int = 50) -> str:
 
 class Exercise:
     """What every exercise has: a question, an explanation and ``check``; the course's own
-    also an ``id`` (``"04-chmod"``: notebook number, then words) and a ``proof``."""
+    also an ``id`` (``"04-chmod"``: notebook number, then words) and a ``proof``.
 
-    question: str
-    explanation: str
+    Its texts are kept as written (English, the catalogue's source) and read in the
+    learner's language (:mod:`layerlab.i18n`)."""
+
+    _question: str
+    _explanation: str
     #: Slug of the :data:`layerlab.course.MISCONCEPTIONS` entry this exercise confronts.
     misconception: str | None = None
     id: str | None = None
@@ -123,6 +128,18 @@ class Exercise:
         self.misconception = slug
         self.id = exercise_id
         self.proof = proof
+
+    @property
+    def question(self) -> str:
+        return translate(self._question)
+
+    @property
+    def explanation(self) -> str:
+        return translate(self._explanation)
+
+    def source_texts(self) -> list[str]:
+        """Every text of the exercise as written: what the catalogue translates."""
+        return [self._question, self._explanation]
 
     @property
     def notebook_number(self) -> int | None:
@@ -159,23 +176,35 @@ class MultipleChoice(Exercise):
         proof: Proof | None = None,
     ) -> None:
         self._set_course_data(misconception, id, proof)
-        self.question = str(question)
-        self.options: tuple[str, ...] = tuple(str(o) for o in options)
-        self.explanation = str(explanation)
-        if len(self.options) < 2:
+        self._question = str(question)
+        self._options: tuple[str, ...] = tuple(str(o) for o in options)
+        self._explanation = str(explanation)
+        if len(self._options) < 2:
             raise ValueError("a multiple-choice exercise needs at least two options")
-        if len(set(self.options)) != len(self.options):
-            raise ValueError(f"options must be distinct, got {list(self.options)!r}")
+        if len(set(self._options)) != len(self._options):
+            raise ValueError(f"options must be distinct, got {list(self._options)!r}")
         index = self._index_of(answer)
         if index is None:
-            raise ValueError(f"answer {answer!r} is not one of the options {list(self.options)!r}")
+            raise ValueError(f"answer {answer!r} is not one of the options {list(self._options)!r}")
         self.answer_index: int = index
-        self.hints: dict[int, str] = {}
+        self._hints: dict[int, str] = {}
         for key, hint in (hints or {}).items():
             i = self._index_of(key)
             if i is None:
                 raise ValueError(f"hint for {key!r}, which is not one of the options")
-            self.hints[i] = str(hint)
+            self._hints[i] = str(hint)
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return tuple(translate(o) for o in self._options)
+
+    @property
+    def hints(self) -> dict[int, str]:
+        """What is wrong about each wrong option that has a hint, by its index."""
+        return {i: translate(h) for i, h in self._hints.items()}
+
+    def source_texts(self) -> list[str]:
+        return [*super().source_texts(), *self._options, *self._hints.values()]
 
     @property
     def answer(self) -> str:
@@ -190,14 +219,13 @@ class MultipleChoice(Exercise):
         if isinstance(choice, bool):
             return None
         if isinstance(choice, int):
-            return choice if 0 <= choice < len(self.options) else None
+            return choice if 0 <= choice < len(self._options) else None
         if isinstance(choice, str):
-            if choice in self.options:
-                return self.options.index(choice)
             wanted = normalise_text(choice)
-            for i, option in enumerate(self.options):
-                if normalise_text(option) == wanted:
-                    return i
+            for options in (self._options, self.options):  # as written, or as the learner reads it
+                for i, option in enumerate(options):
+                    if normalise_text(option) == wanted:
+                        return i
             if choice.strip().isdecimal():  # "2" typed in code means option 2
                 return self._index_of(int(choice.strip()))
         return None
@@ -265,17 +293,24 @@ class ShortAnswer(Exercise):
         proof: Proof | None = None,
     ) -> None:
         self._set_course_data(misconception, id, proof)
-        self.question = str(question)
+        self._question = str(question)
         self.answer = str(answer)
-        self.explanation = str(explanation)
+        self._explanation = str(explanation)
         if isinstance(accept, (str, int, float)):  # a lone alternative, not its characters
             accept = (accept,)
         self.accept: tuple[str, ...] = tuple(str(a) for a in accept)
         self.normalise = normalise
         self.custom_check = check
-        self.hint = str(hint)
+        self._hint = str(hint)
         if not self.answer.strip():
             raise ValueError("a short-answer exercise needs a non-empty answer")
+
+    @property
+    def hint(self) -> str:
+        return translate(self._hint) if self._hint else ""
+
+    def source_texts(self) -> list[str]:
+        return [*super().source_texts(), *([self._hint] if self._hint else [])]
 
     @property
     def answer_text(self) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from layerlab.i18n import _, translate
+
 from . import NOTEBOOKS, Notebook
 
 __all__ = ["course_map", "course_minutes"]
@@ -31,15 +33,15 @@ def course_map(
     numbered ``current`` is shown in bold with "(this one)" instead of a link.
     """
     rows = [
-        "| # | notebook | what you see | minutes |",
+        _("| # | notebook | what you see | minutes |"),
         "|---|---|---|---|",
     ]
     for nb in notebooks:
         if nb.number == current:
-            title = f"**{_cell(nb.title)}** (this one)"
+            title = _("**{title}** (this one)", title=_cell(translate(nb.title)))
         else:
-            title = f"[{_cell(nb.title)}]({base}{nb.file})"
-        rows.append(f"| {nb.number:02d} | {title} | {_cell(nb.shows)} | {nb.minutes} |")
+            title = f"[{_cell(translate(nb.title))}]({base}{nb.file})"
+        rows.append(f"| {nb.number:02d} | {title} | {_cell(translate(nb.shows))} | {nb.minutes} |")
     return "\n".join(rows) + "\n"
 
 

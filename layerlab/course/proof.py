@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Union, runtime_checkable
 
+from layerlab.i18n import Texts
 from layerlab.model.errors import LayerlabError
 
 __all__ = [
@@ -29,13 +30,13 @@ __all__ = [
 ]
 
 #: Every sentence this module says to a learner or an author, in one place.
-MESSAGES = {
+MESSAGES = Texts({
     "missing": "To check with the model, this exercise needs {names} from the notebook: pass "
                "{calls} (and run the cells above first).",
     "unknown": "This exercise does not use {names}; it uses {known}.",
     "uses_nothing": "This exercise does not use {names}; it needs no objects from the notebook.",
     "mismatch": "The course's text and the model disagree: {what}.",
-}  # fmt: skip
+})  # fmt: skip
 
 
 class ProofError(LayerlabError):

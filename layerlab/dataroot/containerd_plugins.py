@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from layerlab.i18n import Texts
 from .nodeset import NodeSet
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ STARTED = "containerd (at its first start)"
 #: The first engine release measured with containerd 2.x's plugin directories (28.5: 2.1).
 CONTAINERD_2_SINCE = "28.0"
 
-_TEXT = {
+_TEXT = Texts({
     "root": "containerd's root: its plugins keep their state here",
     "root_images": "containerd's root: with the containerd image store, images live here",
     "bolt": "containerd's metadata plugin (bolt)",
@@ -53,7 +54,7 @@ _TEXT = {
     "snapshot_db": "snapshot keys (chain ids, container ids, BuildKit ids), parents, numbers",
     "opt": "where containerd's opt plugin installs binaries and libraries (empty)",
     "tmpmounts": "where containerd mounts snapshots for a moment (unpacking)",
-}
+})
 
 
 def containerd_plugins(

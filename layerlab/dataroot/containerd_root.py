@@ -27,6 +27,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from layerlab.i18n import Texts
 from layerlab.engine.storage_ids import StorageIds, StoredLayer, buildkit_key, local_source_key
 from layerlab.model.container import Container
 from layerlab.model.digest import sha256_digest
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 CTRD = "containerd (image store)"
 IN_TOTO = "application/vnd.in-toto+json"
-_TEXT = {
+_TEXT = Texts({
     "history": "a document of a build: BuildKit's build history keeps it (namespace moby_history), "
                "even after docker rmi and builder prune",
     "predicate": "BuildKit's record of a build: its provenance (namespace moby_history, kept after docker rmi)",
@@ -54,7 +55,7 @@ _TEXT = {
     "view": "a read-only view of a step's snapshot, made while BuildKit exported the next step's layer (0 B)",
     "view_fs": "empty: a view has no files of its own",
     "image": "an image's unpacked layer (key: sha256:{}…, its chain id)",
-}
+})
 #: the head of a build's trace: OpenTelemetry spans, one indented JSON object each (~90 kB)
 _TRACE = '{{\n  "Name": "moby.buildkit.v1.Control/Solve",\n  "SpanContext": {{}},\n  "Attributes": ' \
          '[{{"Key": "image", "Value": {{"Type": "STRING", "Value": "{}"}}}}]\n}}\n'

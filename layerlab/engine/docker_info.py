@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from layerlab.i18n import Texts
 from .profile import CONTAINERD_DRIVER_TYPE, EngineProfile, ProfileError, profile_from_info
 
-TEXT = {
+TEXT = Texts({
     "empty": "that is empty: paste what `docker info` printed (its Server: part is enough)",
     "no_version": ("no 'Server Version:' line: paste what `docker info` printed on the machine "
                    "(the Server: part; the Client: part alone does not say which engine runs)"),
@@ -31,7 +32,7 @@ TEXT = {
     "why": "How to tell: {because}.",
     "plays": "layerlab plays it as the engine profile {name!r}: set LAYERLAB_ENGINE={name} "
              "(or Host(engine={name!r}), layerlab play --engine {name}).",
-}
+})
 
 
 @dataclass(frozen=True)

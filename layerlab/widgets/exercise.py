@@ -29,6 +29,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from layerlab.i18n import Texts, translate
 from layerlab.course import exercise as plain
 from layerlab.course.exercise import MESSAGES, Exercise, Feedback
 from layerlab.course.exercises import UnknownExercise, find
@@ -41,7 +42,7 @@ from .fallback import RUN_TO_ANSWER, Fallback, ReadableBeforeRun
 __all__ = ["ExerciseWidget", "MultipleChoice", "ShortAnswer", "ask", "display_exercise", "exercise"]
 
 #: Every word the exercise widget shows, in one place.
-TEXT = {
+TEXT = Texts({
     "label": "Predict, then check",
     "title": "Predict, then check (exercise {id})",
     "check": "Check",
@@ -56,7 +57,7 @@ TEXT = {
     "model": "Check with the model",
     "no_proof": "The model's check cannot be shown: {message}",
     "unknown": "This cell asks for an exercise the course does not have.",
-}
+})
 #: CSS classes that mark the verdict on the feedback widget; exactly one is set at a time.
 STATE_CLASSES = (
     "layerlab-pending", "layerlab-correct", "layerlab-wrong", "layerlab-error", "layerlab-revealed",
@@ -132,7 +133,7 @@ class ExerciseWidget(ReadableBeforeRun, w.VBox):
             return ""
         shown: list[str] = []
         guard(
-            lambda: shown.append(proof_html(TEXT["model"], proof.title, proof.parts(objects))),
+            lambda: shown.append(proof_html(TEXT["model"], translate(proof.title), proof.parts(objects))),
             self._note_problem,
         )
         return shown[0] if shown else ""

@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from layerlab.i18n import Texts
 from layerlab.build.context import BuildContext
 from layerlab.engine.host import Host
 from layerlab.engine.logs import LogConfig, check
@@ -40,7 +41,7 @@ LINES = (250, 500, 1_000)
 REQUEST = "{i:05d} GET /index.html 200\n"
 DOCKERFILE = 'FROM alpine:3.20\nCOPY requests.txt /requests.txt\nCMD ["cat", "/requests.txt"]\n'
 #: The words of the lab, in one place.
-TEXT = {
+TEXT = Texts({
     "title": "Log lab",
     "intro": "A container prints request lines to stdout. Pick the logging driver and its limits, press Run, "
              "and see what the driver keeps, where, and what `docker ps -s` counts.",
@@ -53,7 +54,7 @@ TEXT = {
     "no_reading": "(the none driver keeps nothing: docker logs has nothing to read)",
     "no_files": "(no log files)",
     "action": "the log lab",
-}  # fmt: skip
+})  # fmt: skip
 
 
 class LogLab(ReadableBeforeRun, w.VBox):

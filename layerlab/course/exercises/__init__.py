@@ -9,6 +9,7 @@ misconception met, every exercise used once, in its own notebook).
 
 from __future__ import annotations
 
+from layerlab.i18n import Texts
 from layerlab.model.errors import LayerlabError
 
 from ..exercise import Exercise
@@ -17,12 +18,12 @@ from . import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 __all__ = ["EXERCISES", "UnknownExercise", "find", "of_notebook"]
 
 #: What :func:`find` says about an id it does not know.
-MESSAGES = {
+MESSAGES = Texts({
     "unknown": "There is no exercise {given!r}. {where}",
     "same_notebook": "Notebook {number:02d}'s exercises are: {ids}.",
     "all": "Exercise ids are like '04-chmod' (notebook number, then words); the course has: {ids}.",
     "not_text": "An exercise id is text like '04-chmod', not {kind}.",
-}
+})
 
 _MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
 
