@@ -43,3 +43,5 @@ def test_repo2docker_installs_layerlab_after_copying_the_repo():
         copy = re.search(r"COPY \S* ?src/ \$\{REPO_DIR\}/", dockerfile).start()
     update = dockerfile.find('env update -p ${NB_PYTHON_PREFIX} --file "environment.yml"')
     assert 0 <= copy < update, "environment.yml (with '-e .') must be installed after the repo is copied"
+    # apt.txt: the Hangul font the Korean track's pictures name
+    assert "fonts-nanum" in dockerfile and "fonts-dejavu-core" in dockerfile

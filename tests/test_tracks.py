@@ -1,0 +1,154 @@
+"""The Korean track is the English course in Korean, never a copy that drifts.
+
+Each Korean notebook has the English one's cells, in order, with the same code; its prose is
+Korean (a markdown cell without Hangul is English left behind); its header and ending follow
+the course's rules in Korean; it links to Korean pages, never to an English page that has a
+Korean one. The Korean glossary defines the same terms under the same anchors, and the
+Korean README is linked from the README's first screen. Notebooks are read as files, never
+run (nbval runs them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from layerlab.course import NOTEBOOKS, Notebook
+from layerlab.course.map import course_map
+from layerlab.course.source import markdown_links, read_cells
+from layerlab.i18n import set_language, translate
+from layerlab.i18n.language import SETTING_FILE
+
+ROOT = Path(__file__).resolve().parent.parent
+EN = ROOT / "notebooks"
+KO = EN / "ko"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_ANCHOR = re.compile(r'<a id="([^"]*)"></a>')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+#: The English markers of a notebook's first cell, as the Korean track writes them.
+PREVIOUS, NEXT, TIME, GOALS = "이전:", "다음:", r"\*\*시간:\*\* 약 (\d+)분", "**배울 것:**"
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _fail_if(problems: list[str], what: str) -> None:
+    if problems:
+        pytest.fail(f"{what} ({len(problems)}):\n  " + "\n  ".join(problems), pytrace=False)
+
+
+def _label(nb: Notebook) -> str:
+    return f"{nb.number:02d} · {translate(nb.title, 'ko')}"
+
+
+def test_every_english_notebook_has_a_korean_one_and_no_more() -> None:
+    english = {p.name for p in EN.glob("*.ipynb")}
+    korean = {p.name for p in KO.glob("*.ipynb")}
+    problems = [f"notebooks/ko/{n} is missing" for n in sorted(english - korean)]
+    problems += [f"notebooks/ko/{n} has no English notebook" for n in sorted(korean - english)]
+    _fail_if(problems, "the two tracks hold different notebooks")
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in NOTEBOOKS])
+def test_korean_notebook_has_the_english_cells_and_code(nb: Notebook) -> None:
+    english, korean = _cells(EN / nb.file), _cells(KO / nb.file)
+    problems = []
+    if len(english) != len(korean):
+        problems.append(f"{len(korean)} cells, the English notebook has {len(english)}")
+    for i, (e, k) in enumerate(zip(english, korean)):
+        if (e["cell_type"], e.get("id"), e.get("metadata")) != (k["cell_type"], k.get("id"), k.get("metadata")):
+            problems.append(f"cell {i}: type, id or metadata differ from the English cell")
+        elif e["cell_type"] == "code" and "".join(e["source"]) != "".join(k["source"]):
+            problems.append(f"cell {i}: code differs from the English cell (change both tracks together)")
+        elif e["cell_type"] == "markdown" and not HANGUL.search("".join(k["source"])):
+            problems.append(f"cell {i}: markdown without Hangul (English left untranslated?)")
+    _fail_if(problems, f"notebooks/ko/{nb.file} drifted from notebooks/{nb.file}")
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in NOTEBOOKS])
+def test_korean_notebook_header_and_ending(nb: Notebook) -> None:
+    cells = [c for c in read_cells(KO / nb.file) if c.source.strip()]
+    first = next(c for c in cells if c.kind == "markdown")
+    lines = [line.rstrip() for line in first.source.split("\n")]
+    i = NOTEBOOKS.index(nb)
+    previous = NOTEBOOKS[i - 1] if i > 0 else None
+    following = NOTEBOOKS[i + 1] if i + 1 < len(NOTEBOOKS) else None
+    parts = [f"{PREVIOUS} [{_label(previous)}]({previous.file})"] if previous else []
+    parts += [f"{NEXT} [{_label(following)}]({following.file})"] if following else []
+    nav = " · ".join(parts)
+    problems = []
+    if lines[0] != f"# {_label(nb)}":
+        problems.append(f"first line is {lines[0]!r}, expected '# {_label(nb)}'")
+    if nav not in lines:
+        problems.append(f"no navigation line {nav!r}")
+    if [int(t) for t in re.findall(TIME, first.source)] != [nb.minutes]:
+        problems.append(f"no '**시간:** 약 {nb.minutes}분' line")
+    goals = first.source.partition(GOALS)[2]
+    if not re.search(r"^\s*[*-] \S", goals, re.M):
+        problems.append(f"no bullet list of goals after {GOALS!r}")
+    link = f"[{_label(following)}]({following.file})" if following else ""
+    if cells[-1].kind != "markdown" or link not in cells[-1].source:
+        problems.append(f"the last cell is not a markdown summary linking to {link or 'nothing'}")
+    _fail_if(problems, f"problems in the header or ending of notebooks/ko/{nb.file}")
+
+
+def _korean_pages() -> list[tuple[str, str]]:
+    pages = [("glossary.md", (KO / "glossary.md").read_text(encoding="utf-8"))]
+    for nb in NOTEBOOKS:
+        pages += [(f"{nb.file} cell {c.index}", c.source) for c in read_cells(KO / nb.file) if c.kind == "markdown"]
+    return pages
+
+
+def test_korean_pages_link_to_korean_pages_that_exist() -> None:
+    anchors = set(_ANCHOR.findall((KO / "glossary.md").read_text(encoding="utf-8")))
+    problems = []
+    for where, text in _korean_pages():
+        for target in markdown_links(text):
+            path, _, anchor = target.partition("#")
+            if not path or _SCHEME.match(path) or path.startswith("/"):
+                continue
+            resolved = (KO / path).resolve()
+            if not resolved.exists():
+                problems.append(f"{where}: {target} leads nowhere")
+            elif resolved.parent == EN and (KO / resolved.name).exists():
+                problems.append(f"{where}: {target} is the English page; link ko's own {resolved.name}")
+            elif path == "glossary.md" and anchor and anchor not in anchors:
+                problems.append(f"{where}: {target}: no such anchor in notebooks/ko/glossary.md")
+    _fail_if(problems, "links of the Korean track")
+
+
+def test_korean_glossary_defines_the_english_terms_in_order() -> None:
+    english = _ANCHOR.findall((EN / "glossary.md").read_text(encoding="utf-8"))
+    korean = _ANCHOR.findall((KO / "glossary.md").read_text(encoding="utf-8"))
+    assert korean == english, "notebooks/ko/glossary.md must define the English glossary's anchors, in order"
+
+
+def test_korean_notebook_00_shows_the_korean_course_map() -> None:
+    set_language("ko")
+    try:
+        tables = (course_map(), course_map(current=0))
+    finally:
+        set_language(None)
+    cells = read_cells(KO / NOTEBOOKS[0].file)
+    assert any(t.strip() in c.source for c in cells if c.kind == "markdown" for t in tables), (
+        "notebooks/ko/00-start-here.ipynb does not show the course map: put the output of "
+        "`LAYERLAB_LANG=ko layerlab course map --current 0` in a markdown cell"
+    )
+
+
+def test_the_korean_folder_speaks_korean() -> None:
+    assert re.search(r'^language = "ko"$', (KO / SETTING_FILE).read_text(encoding="utf-8"), re.M)
+
+
+def test_readme_links_the_korean_readme_on_its_first_screen() -> None:
+    first_screen = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").split("\n")[:30])
+    assert "(README.ko.md)" in first_screen
+    korean = (ROOT / "README.ko.md").read_text(encoding="utf-8")
+    missing = [t for t in markdown_links(korean) if not _SCHEME.match(t) and t.partition("#")[0]
+               and not (ROOT / t.partition("#")[0]).exists()]  # fmt: skip
+    assert not missing, f"README.ko.md links lead nowhere: {missing}"
+    assert "notebooks/ko/00-start-here.ipynb" in korean
