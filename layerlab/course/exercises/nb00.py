@@ -6,6 +6,7 @@ from pathlib import Path
 
 from layerlab.build.context import BuildContext
 from layerlab.engine.host import Host
+from layerlab.i18n import _
 from layerlab.model.layer import Layer
 from layerlab.render import build_cache, image_stack
 
@@ -26,29 +27,29 @@ def _delete_later() -> list[Part]:
     layers = [(row.created_by, layer) for row, layer in image.steps() if layer is not None]
     expect(
         image.size - rootfs.size == 30_000_000,
-        "the image should carry the 30 MB the container cannot see",
+        _("the image should carry the 30 MB the container cannot see"),
     )
     return [
         image_stack(image),
-        Said(
+        Said(_(
             "The finished image is drawn from the bottom up. The `RUN rm` box says **0B** and "
             "**-1**: its layer stores no bytes, only a [whiteout](glossary.md#whiteout) that hides "
             "`/data/dataset.bin`. The download's layer below still holds all 30 MB, so the title "
             "says 33.1MB."
-        ),
-        Table(("step that made the layer", "bytes stored", "whiteouts"), _layer_rows(layers)),
+        )),
+        Table((_("step that made the layer"), _("bytes stored"), _("whiteouts")), _layer_rows(layers)),
         Table(
-            ("what is counted", "bytes"),
+            (_("what is counted"), _("bytes")),
             (
-                ("what a container can see (the merged view)", rootfs.size),
-                ("what the image carries, pulls and stores (the sum of its layers)", image.size),
+                (_("what a container can see (the merged view)"), rootfs.size),
+                (_("what the image carries, pulls and stores (the sum of its layers)"), image.size),
             ),
         ),  # fmt: skip
-        Said(
+        Said(_(
             "**Take-away:** to keep a file out of an image, never let a layer store it: download, "
             "use and delete it in the *same* `RUN` step, or build it in another stage of a "
             "multi-stage build and copy only the result."
-        ),
+        )),
     ]
 
 
@@ -82,14 +83,14 @@ def _why_cached(build_context: str) -> list[Part]:
     first = host.build(context, "course-app")
     second = host.build(context, "course-app")
     expect(all(step.cached for step in second.steps),
-           "the model's second build should reuse every COPY step")  # fmt: skip
+           _("the model's second build should reuse every COPY step"))  # fmt: skip
     return [
         build_cache(second, first),
-        Said(
+        Said(_(
             "The model's second build: every `COPY` step is CACHED, because each one's cache key "
             "(its parent layer, and the copied files' names, bytes, permission bits and owners) is what "
             "the first build stored. Notebook 02 shows which changes break that key."
-        ),
+        )),
         Printed(second.log),
     ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.render import dataroot_tree, identities
 
 from ..exercise import MultipleChoice, ShortAnswer
@@ -41,15 +42,20 @@ def _changed_under(walk: Any, parent: str, status: str) -> Table:
     paths = getattr(diff, status)
     rows = [(_short(p.rsplit("/", 1)[1]), (root if status == "added" else before).node(p).explanation)
             for p in sorted(paths, key=lambda p: (len(p), p)) if p.rsplit("/", 1)[0] == parent]  # fmt: skip
-    expect(bool(rows), f"the last command {status} nothing under {parent}")
-    return Table((f"{status} under …/{parent.rsplit('/', 1)[1]}/", "what it is"), tuple(rows))
+    if status == "added":
+        expect(bool(rows), _("the last command added nothing under {parent}", parent=parent))
+        column = _("added under …/{name}/", name=parent.rsplit("/", 1)[1])
+    else:
+        expect(bool(rows), _("the last command removed nothing under {parent}", parent=parent))
+        column = _("removed under …/{name}/", name=parent.rsplit("/", 1)[1])
+    return Table((column, _("what it is")), tuple(rows))
 
 
 def _pull(walk: Any, classic: Any) -> list[Part]:
     return [
         _step(classic),
         dataroot_tree(classic.root(), since=classic.before(), max_depth=3),
-        Said(
+        Said(_(
             "Filled boxes are NEW; a folded directory says how many changes it hides. Read them "
             "from the top:\n"
             "- `image/overlay2/repositories.json` is CHANGED: it now maps `alpine:3.20` to the image ID.\n"
@@ -58,7 +64,7 @@ def _pull(walk: Any, classic: Any) -> list[Part]:
             "- `image/overlay2/layerdb/sha256/<chain id>/` is the layer's record: files `diff`, "
             "`size`, `cache-id` and `tar-split.json.gz`.\n"
             "- `overlay2/<something>/diff/` holds the layer's files, and `overlay2/l/` a short link to it."
-        ),
+        )),
     ]
 
 
@@ -91,7 +97,7 @@ PULL_DIRS = MultipleChoice(
 def _cache_id(walk: Any, classic: Any) -> list[Part]:
     return [
         identities(classic.root(), "alpine:3.20"),
-        Said(
+        Said(_(
             "Follow one row left to right. The config lists the layer's diff-id (`rootfs.diff_ids`); "
             "for the bottom layer the chain ID equals the diff-id, so `layerdb/sha256/` uses that "
             "name; the record's `cache-id` file names the directory `overlay2/<cache-id>/`; its "
@@ -99,7 +105,7 @@ def _cache_id(walk: Any, classic: Any) -> list[Part]:
             "overlay mount options short. Blue columns are computed from content, orange ones made "
             "up by the daemon: nothing in a directory's name tells you what it holds, so two engines "
             "that pull the same image have the same IDs but different directory names."
-        ),
+        )),
     ]
 
 
@@ -135,29 +141,30 @@ def _chain_id(walk: Any, classic: Any) -> list[Part]:
     chain = app.layers[1].chain_id
     full = "sha256:" + hashlib.sha256(f"{d0} {d1}".encode()).hexdigest()
     bare = "sha256:" + hashlib.sha256(f"{d0[7:]} {d1[7:]}".encode()).hexdigest()
-    expect(full == chain and bare != chain, "chain[1] should hash the full strings, not bare hex")
+    expect(full == chain and bare != chain, _("chain[1] should hash the full strings, not bare hex"))
     same = [layer.chain_id for layer in walk.root().identity("course-app").layers]
-    expect(same == [layer.chain_id for layer in app.layers], "both stores should have the same chain IDs")
+    expect(same == [layer.chain_id for layer in app.layers], _("both stores should have the same chain IDs"))
     return [
         Table(
-            ("what is hashed", "sha256 of it", "is chain[1]?"),
+            (_("what is hashed"), _("sha256 of it"), _("is chain[1]?")),
             (
-                ("the full strings: `sha256:… sha256:…`", full, "yes"),
-                ("the bare hex digests: `… …`", bare, "no"),
+                (_("the full strings: `sha256:… sha256:…`"), full, _("yes")),
+                (_("the bare hex digests: `… …`"), bare, _("no")),
             ),
         ),  # fmt: skip
-        Said(
-            f"chain[1], as the classic layer store names its record: `{chain}`. The containerd "
-            "store computes the same chain IDs: its snapshotter keys each layer's snapshot by one."
-        ),
+        Said(_(
+            "chain[1], as the classic layer store names its record: `{chain}`. The containerd "
+            "store computes the same chain IDs: its snapshotter keys each layer's snapshot by one.",
+            chain=chain,
+        )),
         identities(classic.root(), "course-app"),
-        Said(
+        Said(_(
             "The dashed arrow is that hash. Because a chain ID covers every layer below, the same "
             "tar on top of a different base gets a different chain ID, hence its own record and its "
             "own directory: layers are shared on disk only when the whole stack below them is the "
             "same (notebook 02 shows that sharing). In the classic store, the `lower` file lists the "
             "short links of the layers below, top first: it is the `lowerdir` list overlayfs mounts."
-        ),
+        )),
     ]
 
 
@@ -194,28 +201,28 @@ def _run(walk: Any, classic: Any) -> list[Part]:
     return [
         _step(classic),
         dataroot_tree(root, since=classic.before(), max_depth=2),
-        Said(
+        Said(_(
             "The container's [init layer](glossary.md#init-layer) `<mount-id>-init` and its "
             "[container layer](glossary.md#container-layer) `<mount-id>` are NEW in `overlay2/`: two "
             "directories. Its bookkeeping is in `containers/<container id>/` and "
             "`image/overlay2/layerdb/mounts/<container id>/`. The [mount-id](glossary.md#mount-id) is "
             "random too, not the container ID:"
-        ),
+        )),
         Table(
-            ("file in layerdb/mounts/<container id>/", "content"),
-            (("(the container id)", container), *records),
+            (_("file in layerdb/mounts/<container id>/"), _("content")),
+            ((_("(the container id)"), container), *records),
         ),  # fmt: skip
-        Said(
+        Said(_(
             "`parent` is alpine's chain ID: the container's layers sit on the image's top layer. "
             "alpine's layer directory also got a `committed` marker (one of the folded changes): a "
             "layer now sits on top of it."
-        ),
-        Said(
+        )),
+        Said(_(
             "The same `docker run` with the containerd image store (`walk`): the same two layers, "
             "as two new numbered snapshots in containerd's root. `containers/<container id>/` is the "
             "same as in the classic store; `rootfs/overlayfs/` is where dockerd mounts a running "
             "container's root filesystem."
-        ),
+        )),
         dataroot_tree(walk.root(), since=walk.before(), max_depth=2),
         _changed_under(walk, SNAPSHOTS, "added"),
     ]
@@ -243,18 +250,18 @@ def _volume(walk: Any, classic: Any) -> list[Part]:
     volumes = "/var/lib/docker/volumes"
     diffs = [w.root().diff_since(w.before()) for w in (walk, classic)]
     expect(diffs[0].added == diffs[1].added and not diffs[0].removed and not diffs[1].removed,
-           "both stores should add the same volume paths and remove nothing")  # fmt: skip
-    expect(all(p.startswith(volumes + "/") for p in diffs[0].added), "only volumes/ should change")
+           _("both stores should add the same volume paths and remove nothing"))  # fmt: skip
+    expect(all(p.startswith(volumes + "/") for p in diffs[0].added), _("only volumes/ should change"))
     return [
         _step(walk),
         dataroot_tree(walk.root(), since=walk.before(), top=volumes, max_depth=3),
-        Said(
+        Said(_(
             "Only the volume is new, and it is the same with both image stores: volumes belong to "
             "Docker's local volume driver, not to the image store. The container came and went within "
             "one command. This separation is why `docker rm` can be careless with the container's "
             "layers and `containers/` and still never lose a *named* volume's data (notebook 06 is "
             "about volumes)."
-        ),
+        )),
     ]
 
 
@@ -289,22 +296,22 @@ RM_KEEPS_VOLUME = MultipleChoice(
 def _rmi(walk: Any, classic: Any) -> list[Part]:
     deleted = [line for line in walk.step.output.splitlines() if line.startswith("Deleted:")]
     expect(deleted == [f"Deleted: {walk.before().identity('alpine:3.20').image_id}"],
-           "with the containerd store, rmi should print one Deleted line: the image ID")  # fmt: skip
+           _("with the containerd store, rmi should print one Deleted line: the image ID"))  # fmt: skip
     return [
         _step(classic),
         dataroot_tree(classic.root(), since=classic.before(), max_depth=2),
-        Said(
+        Said(_(
             "The dashed box is REMOVED: alpine's layer directory under `overlay2/`, with all the "
             "files inside it. The folded directories hide the rest: in `image/overlay2/` the "
             "config, the layer record and the tag in `repositories.json`, in `overlay2/l/` the "
             "short link. No image holds the layer any more. course-app's layers stay: they "
             "belong to an image that still exists."
-        ),
-        Said(
+        )),
+        Said(_(
             "The same `docker rmi` with the containerd image store (`walk`). It prints one `Deleted:` "
             "line, the image ID, and no line per layer. containerd removes what nothing holds any more: "
             "alpine's blobs and the snapshot of its unpacked layer."
-        ),
+        )),
         _step(walk),
         _changed_under(walk, BLOBS, "removed"),
         _changed_under(walk, SNAPSHOTS, "removed"),
@@ -340,21 +347,21 @@ RMI = MultipleChoice(
 def _containerd(walk: Any, classic: Any) -> list[Part]:
     docker = walk.root().diff_since(walk.before())
     expect(not [p for p in (*docker.added, *docker.changed) if p.startswith("/var/lib/docker/")],
-           "with the containerd store, a pull should change nothing in /var/lib/docker")  # fmt: skip
+           _("with the containerd store, a pull should change nothing in /var/lib/docker"))  # fmt: skip
     info = "\n".join(
         f"# {name}:\n" + "\n".join(f"  {line}" for line in w.root().docker_info()[5:])
-        for name, w in (("classic store (classic)", classic), ("containerd store (walk)", walk))
+        for name, w in ((_("classic store (classic)"), classic), (_("containerd store (walk)"), walk))
     )
     return [
         _step(walk),
         dataroot_tree(walk.root(), since=walk.before(), top="/var/lib/containerd", max_depth=4),
-        Said(
+        Said(_(
             "Nothing changed in `/var/lib/docker`: the pull filled containerd's root. What "
             "`docker info` says about storage, in each store:"
-        ),
+        )),
         Printed(info),
         identities(walk.root(), "alpine:3.20"),
-        Said(
+        Said(_(
             "The diff-ids and chain IDs are the same in both stores: they come from the content. "
             "What differs is everything around them. The image ID shown by `docker images` is now "
             "the digest of what the image's name points at: an **image index** for multi-platform "
@@ -368,7 +375,7 @@ def _containerd(walk: Any, classic: Any) -> list[Part]:
             "`sudo ls /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots` lists "
             "`1 2 3 ...` (no such directory? dockerd may run its own containerd: look under "
             "`<data root>/containerd/daemon/`)."
-        ),
+        )),
     ]
 
 

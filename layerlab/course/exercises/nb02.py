@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.render import build_cache, image_stack
 
 from ..exercise import MultipleChoice, ShortAnswer
@@ -16,22 +17,22 @@ def _layer_count(build: Any, host: Any) -> list[Part]:
     made = [step for step in build.steps if step.layer is not None]
     expect(
         len(build.steps) == 4 and len(made) == 3,
-        "the course app's build has 4 steps, 3 make a layer",
+        _("the course app's build has 4 steps, 3 make a layer"),
     )
     return [
         Printed(build.log),
-        Said(
+        Said(_(
             "The log numbers the steps `[1/4]` to `[4/4]`: `FROM` and the three steps that change "
             "files. `ENTRYPOINT` is not a build step at all. The image, base at the bottom:"
-        ),
+        )),
         image_stack(build.image, image_id=host.image_id(build.tag)),
-        Said(
+        Said(_(
             "Read it from the bottom up: the **base** layer (120 MB), the **apt** layer (~300 MB: "
             "package lists plus Python and what it pulls in), the **pip** layer (~7 MB), the "
             "**source** layer (a few hundred bytes: `app.py` and the `Dockerfile`, because `COPY .` "
             "copies the whole context), and the **ENTRYPOINT** row, dashed: 0 B, no layer. "
             "`docker history` says the same, newest first:"
-        ),
+        )),
         Printed(host.history(build.tag)),
         Said(_history_sizes(host, build.tag, "COPY")),
     ]
@@ -41,17 +42,21 @@ def _history_sizes(host: Any, tag: str, step: str) -> str:
     """What the SIZE column counts on this host's image store, shown on the ``step`` row."""
     row = next(r for r in host.history_rows(tag) if r["CREATED BY"].startswith(step))
     if host.profile.containerd:
-        return (
-            f"This host has the containerd image store, so SIZE counts disk space in 4 KiB blocks, "
-            f"for the layer's files *and* its directories: the `{step}` row says {row['SIZE']}. "
-            f"With the classic store (overlay2, Engine 20.10 and hosts upgraded from older "
-            f"engines) SIZE counts the bytes of the layer's files."
+        return _(
+            "This host has the containerd image store, so SIZE counts disk space in 4 KiB blocks, "
+            "for the layer's files *and* its directories: the `{step}` row says {size}. "
+            "With the classic store (overlay2, Engine 20.10 and hosts upgraded from older "
+            "engines) SIZE counts the bytes of the layer's files.",
+            step=step,
+            size=row["SIZE"],
         )
-    return (
-        f"This host has the classic image store, so SIZE counts the bytes of the layer's files: "
-        f"the `{step}` row says {row['SIZE']}. With the containerd image store (a fresh Engine 29) "
-        f"it counts disk space in 4 KiB blocks, directories included, so even a tiny layer shows "
-        f"several kB."
+    return _(
+        "This host has the classic image store, so SIZE counts the bytes of the layer's files: "
+        "the `{step}` row says {size}. With the containerd image store (a fresh Engine 29) "
+        "it counts disk space in 4 KiB blocks, directories included, so even a tiny layer shows "
+        "several kB.",
+        step=step,
+        size=row["SIZE"],
     )
 
 
@@ -74,16 +79,16 @@ LAYER_COUNT = ShortAnswer(
 
 def _clean_later(host: Any) -> list[Part]:
     later, same = host.image("clean-later"), host.image("clean-same-step")
-    expect(later.size > same.size, "cleaning up in a later RUN should leave the bigger image")
+    expect(later.size > same.size, _("cleaning up in a later RUN should leave the bigger image"))
     return [
         Printed(host.history("clean-later")),
         Printed(host.history("clean-same-step")),
-        Said(
+        Said(_(
             "The `rm` layer of `clean-later` stores no files, only whiteouts that hide the lists, "
             "and its apt layer still carries the ~40 MB of package lists: the image is as big as if "
             "nothing was deleted. Only `clean-same-step` is smaller, because the lists never "
-            "reached a layer. " + _rm_row(host)
-        ),
+            "reached a layer. "
+        ) + _rm_row(host)),
     ]
 
 
@@ -91,15 +96,17 @@ def _rm_row(host: Any) -> str:
     """Why the ``rm`` row's SIZE reads what it reads on this host's image store."""
     size = next(r["SIZE"] for r in host.history_rows("clean-later") if r["CREATED BY"].startswith("RUN /bin/sh -c rm"))
     if host.profile.containerd:
-        return (
-            f"The `rm` row says {size}, not 0B, because this host has the containerd image store: "
-            f"SIZE counts disk space in 4 KiB blocks, and the layer still holds the directories "
-            f"down to `/var/lib/apt/lists`. With the classic store (overlay2) it says 0B."
+        return _(
+            "The `rm` row says {size}, not 0B, because this host has the containerd image store: "
+            "SIZE counts disk space in 4 KiB blocks, and the layer still holds the directories "
+            "down to `/var/lib/apt/lists`. With the classic store (overlay2) it says 0B.",
+            size=size,
         )
-    return (
-        f"The `rm` row says {size}: this host has the classic image store, whose SIZE counts file "
-        f"bytes. With the containerd image store it says a few kB: disk blocks of the directories "
-        f"the layer holds."
+    return _(
+        "The `rm` row says {size}: this host has the classic image store, whose SIZE counts file "
+        "bytes. With the containerd image store it says a few kB: disk blocks of the directories "
+        "the layer holds.",
+        size=size,
     )
 
 
@@ -130,13 +137,13 @@ CLEAN_LATER = MultipleChoice(
 
 def _touch(touched: Any, chmodded: Any) -> list[Part]:
     built = [step for step in touched.steps if not step.text.startswith("FROM")]
-    expect(all(step.cached for step in built), "a touched source should keep every step CACHED")
+    expect(all(step.cached for step in built), _("a touched source should keep every step CACHED"))
     return [
         Printed(touched.log),
-        Said(
+        Said(_(
             "The touched build reused every step. The chmod build (mode 755 instead of 644) broke the "
             "cache at the `COPY`, the first miss, drawn with a thick border:"
-        ),
+        )),
         build_cache(chmodded, touched),
     ]
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from layerlab.engine.sizes import container_size, container_virtual_size, unpacked_size
+from layerlab.i18n import _
 from layerlab.model.units import human_size
 from layerlab.render import container_stack, containers_over_image
 
@@ -20,12 +21,15 @@ def _where_writes(container: Any) -> list[Part]:
     return [
         container_stack(container),
         Said(
-            "Top to bottom: the **RW layer** of `web-1` (empty: nothing written yet), Docker's "
-            "**-init layer**, and "
-            "the three image layers, which every container of `cow-demo` shares. The "
-            "[-init layer](glossary.md#init-layer) holds what Docker itself puts in every "
-            f"container: {init}. It is read-only too, and `docker diff` compares against it, so "
-            "those files never show as changes."
+            _(
+                "Top to bottom: the **RW layer** of `web-1` (empty: nothing written yet), Docker's "
+                "**-init layer**, and "
+                "the three image layers, which every container of `cow-demo` shares. The "
+                "[-init layer](glossary.md#init-layer) holds what Docker itself puts in every "
+                "container: {init}. It is read-only too, and `docker diff` compares against it, so "
+                "those files never show as changes.",
+                init=init,
+            )
         ),
     ]
 
@@ -58,7 +62,7 @@ def _names_and_sizes(host: Any) -> str:
     """``docker ps -s --format 'table {{.Names}}\\t{{.Size}}'``, padded as the docker CLI pads it
     (text/tabwriter: columns at least 10 wide, 3 spaces of padding)."""
     rows = [("NAMES", "SIZE")] + [(r["NAMES"], r["SIZE"]) for r in host.ps_rows(size=True)]
-    width = max(10, max(len(name) for name, _ in rows) + 3)
+    width = max(10, max(len(name) for name, _size in rows) + 3)
     return "\n".join(f"{name:<{width}}{size}" for name, size in rows)
 
 
@@ -67,29 +71,33 @@ def _size_zero(host: Any) -> list[Part]:
     row = next(line for line in table.splitlines() if line.startswith("web-4 "))
     containerd = host.profile.containerd
     size = "4.1kB" if containerd else "0B"
-    expect(f"{size} (virtual " in row, f"web-4's SIZE should read {size}")
+    expect(f"{size} (virtual " in row, _("web-4's SIZE should read {size}", size=size))
     if containerd:
-        store = (
+        store = _(
             "`web-4`'s SIZE is `4.1kB`. With the containerd image store, SIZE is the disk its RW "
             "layer takes, counted in whole 4 KiB blocks: the empty layer's own directory takes one. "
             "With the classic store (overlay2) SIZE adds up the files' bytes and reads `0B`."
         )
     else:
-        store = (
+        store = _(
             "`web-4`'s SIZE is `0B`: the classic store adds up the bytes of the files in the RW "
             "layer, and there are none. (With the containerd image store it reads `4.1kB`: SIZE "
             "is then the disk the layer takes in whole 4 KiB blocks, and its empty directory takes one.)"
         )
     return [
         Said(
-            "`docker ps -s --format 'table {{.Names}}\\t{{.Size}}'` (the two columns that matter here):"
+            _(
+                "`docker ps -s --format 'table {{.Names}}\\t{{.Size}}'` (the two columns that matter here):"
+            )
         ),
         Printed(table),
         Said(store),
         Said(
-            "Its virtual size, in parentheses, is still about the whole image's 53 MB. `web-2`'s "
-            "chmod copied the 50 MB file up into its RW layer; `web-3`'s append copied the 4 KiB "
-            "log up before adding a line."
+            _(
+                "Its virtual size, in parentheses, is still about the whole image's 53 MB. `web-2`'s "
+                "chmod copied the 50 MB file up into its RW layer; `web-3`'s append copied the 4 KiB "
+                "log up before adding a line."
+            )
         ),
     ]
 
@@ -125,27 +133,32 @@ def _virtual_sum(host: Any, containers: Sequence[Any]) -> list[Part]:
     summed = sum(container_virtual_size(c, containerd) for c in containers)
     expect(
         (round(summed / 1e7), round(on_disk / 1e6), round(image_size * 3 / 1e6)) == (21, 103, 159),
-        "the options' sizes are the model's",
+        _("the options' sizes are the model's"),
     )
     parts: list[Part] = [
         Table(
-            ("what is added up", "size"),
+            (_("what is added up"), _("size")),
             (
-                ("the three virtual sizes", human_size(summed)),
-                ("the image's layers once, plus each container's SIZE", human_size(on_disk)),
+                (_("the three virtual sizes"), human_size(summed)),
+                (_("the image's layers once, plus each container's SIZE"), human_size(on_disk)),
             ),
         ),  # fmt: skip
         containers_over_image(host, "cow-demo"),
         Said(
-            "The picture draws the image's layers once, with every container above them: only "
-            "the RW layers are each container's own."
+            _(
+                "The picture draws the image's layers once, with every container above them: only "
+                "the RW layers are each container's own."
+            )
         ),
     ]
     if containerd:
         parts.append(
             Said(
-                "The picture counts the files' bytes, as the classic store does; the containerd "
-                "store's numbers in the table are a little larger, since it counts whole 4 KiB blocks."
+                _(
+                    "The picture counts the files' bytes, as the classic store does; the containerd "
+                    "store's numbers in the table are a little larger, since it counts whole 4 KiB "
+                    "blocks."
+                )
             )
         )
     return parts

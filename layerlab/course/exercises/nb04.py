@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from layerlab.course.container_examples import BIG_FILE, BIG_FILE_SIZE
+from layerlab.i18n import _
 from layerlab.render import copy_up_steps, path_lookup
 
 from ..exercise import MultipleChoice, ShortAnswer
@@ -18,18 +19,23 @@ __all__ = ["EXERCISES"]
 
 
 def _chmod(result: Any, container: Any, host: Any) -> list[Part]:
-    expect(result.copied_bytes == BIG_FILE_SIZE, f"chmod should copy {BIG_FILE_SIZE:,} bytes up")
+    expect(
+        result.copied_bytes == BIG_FILE_SIZE,
+        _("chmod should copy {size:,} bytes up", size=BIG_FILE_SIZE),
+    )
     return [
         copy_up_steps(result),
         Said(
-            "Read it from the top. **1 · before**: image layer 2 serves the file. **2 · copy-up**: "
-            "the overlay copies `/data` (a directory: metadata only) and then the whole file, "
-            "50,000,000 bytes. **3 · after**: the RW layer holds the copy with the new mode; image "
-            "layer 2 is unchanged, and now hidden at that path."
+            _(
+                "Read it from the top. **1 · before**: image layer 2 serves the file. **2 · copy-up**: "
+                "the overlay copies `/data` (a directory: metadata only) and then the whole file, "
+                "50,000,000 bytes. **3 · after**: the RW layer holds the copy with the new mode; image "
+                "layer 2 is unchanged, and now hidden at that path."
+            )
         ),
-        Said(f"The RW layer now holds {container.size():,} bytes. `docker diff app`:"),
+        Said(_("The RW layer now holds {size:,} bytes. `docker diff app`:", size=container.size())),
         Printed(host.diff(container)),
-        Said("And the lookup of the same path: the RW layer serves it now."),
+        Said(_("And the lookup of the same path: the RW layer serves it now.")),
         path_lookup(container, BIG_FILE),
     ]
 
@@ -68,15 +74,19 @@ CHMOD = MultipleChoice(
 
 
 def _append(append: Any, overwrite: Any) -> list[Part]:
-    expect(append.copied_bytes == 4096, "the append should copy the 4096-byte log")
+    expect(append.copied_bytes == 4096, _("the append should copy the 4096-byte log"))
     return [
         copy_up_steps(append),
         Said(
-            f"In numbers: {append.summary()}. The old bytes must still be there after the append, so "
-            "the whole log is copied up first. The truncating write of the same cell, "
-            f"`echo mode=prod > /etc/app/app.conf`, is different: {overwrite.summary()}. The "
-            "kernel copies a file opened with `O_TRUNC` up without its data, since it would be "
-            "thrown away."
+            _(
+                "In numbers: {append}. The old bytes must still be there after the append, so "
+                "the whole log is copied up first. The truncating write of the same cell, "
+                "`echo mode=prod > /etc/app/app.conf`, is different: {overwrite}. The "
+                "kernel copies a file opened with `O_TRUNC` up without its data, since it would be "
+                "thrown away.",
+                append=append.summary(),
+                overwrite=overwrite.summary(),
+            )
         ),
     ]
 
@@ -99,16 +109,18 @@ APPEND_BYTES = ShortAnswer(
 def _rm_dir(result: Any) -> list[Part]:
     expect(
         result.whiteouts == ["/etc/app"] and not result.opaque_dirs,
-        "rm -r should leave one whiteout",
+        _("rm -r should leave one whiteout"),
     )
     return [
         copy_up_steps(result),
         Said(
-            "The RW layer holds one **whiteout** at `/etc/app`: a character device 0/0 on disk, "
-            "`.wh.app` in a layer tar. The children need no whiteouts of their own, since their "
-            "parent is hidden. The picture says *no copy-up*: deleting never copies data, and "
-            "`/etc` and `/etc/app` were already in the RW layer, copied up when the cell above "
-            "wrote `/etc/app/app.conf`; that copy of `app.conf` is simply dropped."
+            _(
+                "The RW layer holds one **whiteout** at `/etc/app`: a character device 0/0 on disk, "
+                "`.wh.app` in a layer tar. The children need no whiteouts of their own, since their "
+                "parent is hidden. The picture says *no copy-up*: deleting never copies data, and "
+                "`/etc` and `/etc/app` were already in the RW layer, copied up when the cell above "
+                "wrote `/etc/app/app.conf`; that copy of `app.conf` is simply dropped."
+            )
         ),
     ]
 
@@ -141,15 +153,18 @@ RM_DIR = MultipleChoice(
 
 def _mkdir_again(result: Any, host: Any, container: Any) -> list[Part]:
     expect(
-        result.opaque_dirs == ["/etc/app"], "mkdir over a whiteout should make an opaque directory"
+        result.opaque_dirs == ["/etc/app"],
+        _("mkdir over a whiteout should make an opaque directory"),
     )
     return [
         copy_up_steps(result),
         Said(
-            "Now `/etc/app` is an [opaque directory](glossary.md#opaque-directory) "
-            "(`trusted.overlay.opaque=y` on disk, `.wh..wh..opq` in a layer tar): it exists, it is "
-            "empty, and none of the image's old children show through. `docker diff` reports the "
-            "directory as changed and each old child as deleted:"
+            _(
+                "Now `/etc/app` is an [opaque directory](glossary.md#opaque-directory) "
+                "(`trusted.overlay.opaque=y` on disk, `.wh..wh..opq` in a layer tar): it exists, it is "
+                "empty, and none of the image's old children show through. `docker diff` reports the "
+                "directory as changed and each old child as deleted:"
+            )
         ),
         Printed(host.diff(container)),
     ]
@@ -179,12 +194,14 @@ MKDIR_AGAIN = MultipleChoice(
 
 def _mv_lines(host: Any, container: Any) -> list[Part]:
     diff = host.diff(container)
-    expect(len(diff.splitlines()) == 5, "docker diff after mv /etc/app should print 5 lines")
+    expect(len(diff.splitlines()) == 5, _("docker diff after mv /etc/app should print 5 lines"))
     return [
         Printed(diff),
         Said(
-            "`mv` copied the tree (three `A` lines), deleted the original (one `D` line: a deleted "
-            "directory is one line, its children are not listed), and `/etc` changed to hold both."
+            _(
+                "`mv` copied the tree (three `A` lines), deleted the original (one `D` line: a deleted "
+                "directory is one line, its children are not listed), and `/etc` changed to hold both."
+            )
         ),
     ]
 

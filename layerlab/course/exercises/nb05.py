@@ -9,6 +9,7 @@ from typing import Any
 from layerlab.drivers import GiB, WORKLOADS, DriverError, choose_driver, get_driver
 from layerlab.drivers.choice import explain_choice
 from layerlab.drivers.costs import cost_row
+from layerlab.i18n import _
 from layerlab.model.units import human_size
 from layerlab.render import cost_chart, layer_layout
 
@@ -25,16 +26,19 @@ def _vfs_container(image: Sequence[Any]) -> list[Part]:
     row = cost_row(get_driver("vfs"), WORKLOADS["delete-in-later-layer"])
     expect(
         2 * 2**20 < row.containers_disk < 5 * 2**20,
-        "a vfs container of this image should take about 4 MiB",
+        _("a vfs container of this image should take about 4 MiB"),
     )
     return [
         layer_layout("vfs", image),
         Said(
-            "Read the sizes: each vfs layer is everything below it plus its own changes, so layer 2 "
-            "holds the base **and** the 500 MiB dataset, and layer 3 the base again without it. The "
-            f"container box gives the two full copies: {human_size(row.containers_disk)} before the "
-            "container writes anything. vfs is for testing: it works on any filesystem and costs "
-            "the most disk."
+            _(
+                "Read the sizes: each vfs layer is everything below it plus its own changes, so layer 2 "
+                "holds the base **and** the 500 MiB dataset, and layer 3 the base again without it. The "
+                "container box gives the two full copies: {size} before the "
+                "container writes anything. vfs is for testing: it works on any filesystem and costs "
+                "the most disk.",
+                size=human_size(row.containers_disk),
+            )
         ),
     ]
 
@@ -68,20 +72,24 @@ VFS_CONTAINER = MultipleChoice(
 def _append_overlay2() -> list[Part]:
     costs = {name: get_driver(name).first_write_cost(GiB, 1) for name in
              ("overlay2", "btrfs", "zfs", "devicemapper", "vfs")}  # fmt: skip
-    expect(costs["overlay2"] == GiB + 1, "overlay2 should copy the whole file, then write the byte")
+    expect(
+        costs["overlay2"] == GiB + 1, _("overlay2 should copy the whole file, then write the byte")
+    )
     return [
-        Table(("driver", "bytes copied + written"), tuple(costs.items())),
+        Table((_("driver"), _("bytes copied + written")), tuple(costs.items())),
         Said(
-            "overlay2 (like the containerd store's overlayfs snapshotter, aufs, the old overlay and "
-            "fuse-overlayfs) does a [copy-up](glossary.md#copy-up) of the **whole file** into the "
-            "container layer, then "
-            "writes there. btrfs, zfs and devicemapper keep layers as snapshots of each other and "
-            "copy only the **blocks** the write touches.\n\n"
-            "The same append costs 1 GiB + 1 byte on overlay2, one 4 KiB block on btrfs, one 128 KiB "
-            "record on zfs and one 64 KiB chunk on devicemapper. vfs writes only the byte: it paid "
-            "for a full copy when the container was created. A real btrfs engine agrees: appending "
-            "one byte to a 5 MB image file makes the container's subvolume 4096 exclusive bytes "
-            "(checked in `tests/engine/test_driver_engines.py`)."
+            _(
+                "overlay2 (like the containerd store's overlayfs snapshotter, aufs, the old overlay and "
+                "fuse-overlayfs) does a [copy-up](glossary.md#copy-up) of the **whole file** into the "
+                "container layer, then "
+                "writes there. btrfs, zfs and devicemapper keep layers as snapshots of each other and "
+                "copy only the **blocks** the write touches.\n\n"
+                "The same append costs 1 GiB + 1 byte on overlay2, one 4 KiB block on btrfs, one 128 KiB "
+                "record on zfs and one 64 KiB chunk on devicemapper. vfs writes only the byte: it paid "
+                "for a full copy when the container was created. A real btrfs engine agrees: appending "
+                "one byte to a 5 MB image file makes the container's subvolume 4096 exclusive bytes "
+                "(checked in `tests/engine/test_driver_engines.py`)."
+            )
         ),
     ]
 
@@ -117,14 +125,21 @@ def _btrfs_blocks() -> list[Part]:
     cost = get_driver("btrfs").first_write_cost(GiB, 10_000, offset=0)
     block = 4096
     rows = tuple(
-        (n, f"{n * block:,} to {(n + 1) * block - 1:,}", min(10_000, (n + 1) * block) - n * block)
+        (
+            n,
+            _("{first:,} to {last:,}", first=n * block, last=(n + 1) * block - 1),
+            min(10_000, (n + 1) * block) - n * block,
+        )
         for n in range(-(-10_000 // block))
     )
     return [
-        Table(("block", "its bytes", "bytes the write changes in it"), rows),
+        Table((_("block"), _("its bytes"), _("bytes the write changes in it")), rows),
         Said(
-            f"btrfs's model says {cost:,} bytes of new blocks: three whole blocks. The last one is "
-            "only partly overwritten, so its old bytes are copied into the new block first."
+            _(
+                "btrfs's model says {cost:,} bytes of new blocks: three whole blocks. The last one is "
+                "only partly overwritten, so its old bytes are copied into the new block first.",
+                cost=cost,
+            )
         ),
     ]
 
@@ -146,7 +161,7 @@ BTRFS_BLOCKS = ShortAnswer(
 
 def _engine_20_btrfs() -> list[Part]:
     old, new = (explain_choice("btrfs", engine_version=v) for v in ("20.10", "23.0"))
-    expect(old.driver == "btrfs", "Engine 20.10 should pick btrfs on a btrfs data root")
+    expect(old.driver == "btrfs", _("Engine 20.10 should pick btrfs on a btrfs data root"))
     return [Printed(f"{old.why}\n\n{new.why}")]
 
 
@@ -174,25 +189,34 @@ def _devicemapper_25() -> list[Part]:
     picked = choose_driver("ext4", engine_version="25.0", existing=["devicemapper"])
     expect(
         not removed and picked == "overlay2",
-        "Engine 25.0 should ignore the old devicemapper directory",
+        _("Engine 25.0 should ignore the old devicemapper directory"),
     )
     try:
         choose_driver("ext4", engine_version="24.0", existing=["devicemapper"])
     except DriverError as err:
         refused = str(err)
     else:
-        expect(False, "Engine 24.0 should refuse a prior devicemapper directory")
+        expect(False, _("Engine 24.0 should refuse a prior devicemapper directory"))
     return [
         Table(
-            ("Engine", "/var/lib/docker/devicemapper/ on ext4, nothing configured"),
+            (_("Engine"), _("/var/lib/docker/devicemapper/ on ext4, nothing configured")),
             (
-                ("25.0", f"devicemapper: {removed.reason}; the engine picks {picked}"),
+                (
+                    "25.0",
+                    _(
+                        "devicemapper: {reason}; the engine picks {driver}",
+                        reason=removed.reason,
+                        driver=picked,
+                    ),
+                ),
                 ("24.0", refused),
             ),
         ),
         Said(
-            "25.0 does not look for directories of drivers it no longer has. The old images are still "
-            "on disk, but `docker images` is empty."
+            _(
+                "25.0 does not look for directories of drivers it no longer has. The old images are "
+                "still on disk, but `docker images` is empty."
+            )
         ),
     ]
 
@@ -227,12 +251,16 @@ DEVICEMAPPER_25 = MultipleChoice(
 
 def _fifty_containers() -> list[Part]:
     vfs = cost_row(get_driver("vfs"), WORKLOADS["50-containers"])
-    expect(9 * GiB < vfs.total_disk < 11 * GiB, "50 containers on vfs should take about 10 GiB")
+    expect(9 * GiB < vfs.total_disk < 11 * GiB, _("50 containers on vfs should take about 10 GiB"))
     return [
         cost_chart("50-containers", list(COMPARED)),
         Said(
-            f"vfs: {human_size(vfs.total_disk)} in all, {human_size(vfs.containers_disk)} of it the "
-            "containers' full copies. overlay2 and btrfs store the image once and 50 small logs."
+            _(
+                "vfs: {total} in all, {containers} of it the "
+                "containers' full copies. overlay2 and btrfs store the image once and 50 small logs.",
+                total=human_size(vfs.total_disk),
+                containers=human_size(vfs.containers_disk),
+            )
         ),
     ]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from layerlab.i18n import _
+
 from ..exercise import MultipleChoice, ShortAnswer
 from ..proof import Part, Printed, Proof, Said, expect
 
@@ -13,12 +15,15 @@ __all__ = ["EXERCISES"]
 def _populate(container: Any, host: Any) -> list[Part]:
     listed = container.listdir("/var/log/app")
     volume = host.volumes["logs"]
-    expect(listed == ["app.log"], "the new volume should have been populated with app.log")
+    expect(listed == ["app.log"], _("the new volume should have been populated with app.log"))
     return [
         Printed("$ ls /var/log/app\n" + "\n".join(listed)),
         Said(
-            f"The volume `logs` holds `app.log`, {volume.size():,} bytes: the image's log, which "
-            "Docker copied in when it created the volume. From now on the file lives in the volume."
+            _(
+                "The volume `logs` holds `app.log`, {size:,} bytes: the image's log, which "
+                "Docker copied in when it created the volume. From now on the file lives in the volume.",
+                size=volume.size(),
+            )
         ),
     ]
 
@@ -50,15 +55,19 @@ POPULATE = MultipleChoice(
 def _rm_v(host: Any, bind: Any) -> list[Part]:
     listed = host.volume_ls()
     expect(
-        "logs" in listed and len(listed.splitlines()) == 2, "only the named volume should be left"
+        "logs" in listed and len(listed.splitlines()) == 2,
+        _("only the named volume should be left"),
     )
     page = bind.read("/index.html").read().decode()
     return [
         Printed(listed),
         Said(
-            "`logs` is left; the anonymous volume is gone. The bind-mounted host directory is "
-            f"untouched: `/srv/site/index.html` still holds `{page.strip()}`. The tmpfs lived in "
-            "memory (the kernel may swap it out to disk) and was gone when the container stopped."
+            _(
+                "`logs` is left; the anonymous volume is gone. The bind-mounted host directory is "
+                "untouched: `/srv/site/index.html` still holds `{page}`. The tmpfs lived in "
+                "memory (the kernel may swap it out to disk) and was gone when the container stopped.",
+                page=page.strip(),
+            )
         ),
     ]
 
@@ -90,12 +99,14 @@ RM_V = MultipleChoice(
 
 def _rm_no_v(host: Any) -> list[Part]:
     listed = host.volume_ls()
-    expect(len(listed.splitlines()) == 3, "docker volume ls should list two volumes")
+    expect(len(listed.splitlines()) == 3, _("docker volume ls should list two volumes"))
     return [
         Printed(listed),
         Said(
-            "`logs` and the new anonymous volume: without `-v`, `docker rm` leaves every volume "
-            "behind."
+            _(
+                "`logs` and the new anonymous volume: without `-v`, `docker rm` leaves every volume "
+                "behind."
+            )
         ),
     ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from layerlab.analysis import FORMULA
+from layerlab.i18n import _
 from layerlab.model.units import human_size
 from layerlab.render import waste_stack
 
@@ -23,17 +24,19 @@ def _chmod_layer(analysis: Any) -> list[Part]:
     tool = [c for c in changes if c.path == "usr/local/bin/tool"]
     expect(
         bool(tool) and tool[0].mark == "M" and tool[0].size == TOOL_BYTES,
-        "layer 5 stores the tool again, M",
+        _("layer 5 stores the tool again, M"),
     )
     return [
         Table(
-            ("mark", "bytes stored", "path"),
+            (_("mark"), _("bytes stored"), _("path")),
             tuple((c.mark or "·", c.size, "/" + c.path) for c in changes),
         ),  # fmt: skip
         Said(
-            "Layer 5 stores the whole tool again, 1,048,576 bytes, marked **M**: only its mode "
-            "differs from layer 4's copy. Its parent directories are listed in the tar only because "
-            "something inside them changed (`·`)."
+            _(
+                "Layer 5 stores the whole tool again, 1,048,576 bytes, marked **M**: only its mode "
+                "differs from layer 4's copy. Its parent directories are listed in the tar only because "
+                "something inside them changed (`·`)."
+            )
         ),
     ]
 
@@ -78,7 +81,7 @@ def _reclaim(analysis: Any) -> list[Part]:
     )
     expect(
         analysis.layers[4].wasted_bytes == TOOL_BYTES,
-        "layer 4's copy of the tool is what is wasted",
+        _("layer 4's copy of the tool is what is wasted"),
     )
     return [
         Printed(
@@ -87,11 +90,13 @@ def _reclaim(analysis: Any) -> list[Part]:
             f"efficiency {f.efficiency:.3f}\n"
             f"dive: wasted {f.dive_wasted_bytes:,}  efficiency {f.dive_efficiency:.3f}"
         ),
-        Table(("layer", "stored", "wasted", "removes from below"), rows),
+        Table((_("layer"), _("stored"), _("wasted"), _("removes from below")), rows),
         waste_stack(analysis),
         Said(
-            "Layer 4's copy of the tool is wasted: 1,048,576 bytes, 1024 KiB. Layer 5's copy is the "
-            "one the final filesystem uses. Layer 2's download is wasted too: layer 3 deleted it."
+            _(
+                "Layer 4's copy of the tool is wasted: 1,048,576 bytes, 1024 KiB. Layer 5's copy is the "
+                "one the final filesystem uses. Layer 2's download is wasted too: layer 3 deleted it."
+            )
         ),
     ]
 
@@ -115,19 +120,21 @@ def _most_disk(analysis: Any) -> list[Part]:
     costs = {c.driver: c for c in analysis.drivers}
     expect(
         max(costs.values(), key=lambda c: c.image_disk).driver == "vfs",
-        "vfs should need the most disk",
+        _("vfs should need the most disk"),
     )
     return [
         Table(
-            ("driver", "copy-on-write unit", "app:1's layers on disk"),
+            (_("driver"), _("copy-on-write unit"), _("app:1's layers on disk")),
             tuple(
                 (c.driver, c.cow_unit, c.error or human_size(c.image_disk))
                 for c in analysis.drivers
             ),
         ),  # fmt: skip
         Said(
-            "vfs stores every layer as a full copy of everything below it, so the base's bytes are "
-            "stored once per layer. Block-level drivers round every file up to whole blocks."
+            _(
+                "vfs stores every layer as a full copy of everything below it, so the base's bytes are "
+                "stored once per layer. Block-level drivers round every file up to whole blocks."
+            )
         ),
     ]
 
@@ -156,19 +163,27 @@ def _blob_vs_diff(oci: Any) -> list[Part]:
     pairs = list(zip(oci.image.layers, oci.layer_info))
     expect(
         all(layer.diff_id != blob.blob_digest for layer, blob in pairs),
-        "gzip blobs differ from diff ids",
+        _("gzip blobs differ from diff ids"),
     )
     return [
         Table(
-            ("diff id (uncompressed tar)", "blob digest (as stored)", "compression", "blob bytes"),
+            (
+                _("diff id (uncompressed tar)"),
+                _("blob digest (as stored)"),
+                _("compression"),
+                _("blob bytes"),
+            ),
             tuple(
                 (layer.diff_id[:19], blob.blob_digest[:19], blob.compression, blob.blob_size)
                 for layer, blob in pairs
             ),
         ),  # fmt: skip
         Said(
-            f"No two are equal. The image id, `{oci.image.image_id[:19]}`, is a third thing: the "
-            "sha256 of the config (the id the classic image store shows)."
+            _(
+                "No two are equal. The image id, `{image_id}`, is a third thing: the "
+                "sha256 of the config (the id the classic image store shows).",
+                image_id=oci.image.image_id[:19],
+            )
         ),
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.units import human_size, parse_size
 
 from ..exercise import MultipleChoice
@@ -23,32 +24,39 @@ def _ps_sizes(host: Any) -> str:
     rows = [("NAMES", "SIZE")] + [
         (r["NAMES"], r["SIZE"]) for r in host.ps_rows(all=True, size=True)
     ]
-    width = max(len(name) for name, _ in rows)
+    width = max(len(name) for name, _size in rows)
     return "\n".join([PS_SIZES] + [f"{name:<{width}}   {size}" for name, size in rows])
 
 
 def _log_split(host: Any) -> list[Part]:
     printer, writer = host.container("printer"), host.container("writer")
-    expect(printer.size() == 0, "printer's container layer should be empty")
-    expect(writer.size() > 0, "writer's file should be in its container layer")
+    expect(printer.size() == 0, _("printer's container layer should be empty"))
+    expect(writer.size() > 0, _("writer's file should be in its container layer"))
     sizes = host.log_sizes("printer")  # the exercise computes its proof when the cell runs
     (log_name,) = sizes
     shown = {r["NAMES"]: r["SIZE"].split(" ")[0] for r in host.ps_rows(all=True, size=True)}
     blocks = ""
     if host.profile.containerd:
-        blocks = (
+        blocks = _(
             " (With the containerd image store `docker ps -s` counts whole 4 KiB blocks: "
-            f"`printer`'s empty layer shows {shown['printer']}, the block of its top directory.)"
+            "`printer`'s empty layer shows {size}, the block of its top directory.)",
+            size=shown["printer"],
         )
     return [
         Printed(_ps_sizes(host)),
         Said(
-            f"`writer` wrote `/var/log/app.log` inside the container: {shown['writer']} in "
-            "its container layer. `printer` printed the same lines: its layer is empty, and Docker's "
-            "json-file logging driver wrote them to "
-            f"`/var/lib/docker/containers/{printer.id[:12]}…/{log_name[:12]}…-json.log`, "
-            f"{human_size(sizes[log_name])} (each line wrapped in JSON with its stream "
-            "and time). That file is outside every layer, so `docker ps -s` does not count it."
+            _(
+                "`writer` wrote `/var/log/app.log` inside the container: {writer_size} in "
+                "its container layer. `printer` printed the same lines: its layer is empty, and Docker's "
+                "json-file logging driver wrote them to "
+                "`/var/lib/docker/containers/{container}…/{log}…-json.log`, "
+                "{log_size} (each line wrapped in JSON with its stream "
+                "and time). That file is outside every layer, so `docker ps -s` does not count it.",
+                writer_size=shown["writer"],
+                container=printer.id[:12],
+                log=log_name[:12],
+                log_size=human_size(sizes[log_name]),
+            )
             + blocks
         ),
     ]
@@ -86,8 +94,8 @@ LOG_SPLIT = MultipleChoice(
 def _rotation(host: Any, printed: int) -> list[Part]:
     lines = host.logs("rotated").splitlines()
     sizes = host.log_sizes("rotated")
-    expect(len(sizes) == 2, "max-file=2 should keep two files")
-    expect(len(lines) < printed // 10, "docker logs should show only the newest lines")
+    expect(len(sizes) == 2, _("max-file=2 should keep two files"))
+    expect(len(lines) < printed // 10, _("docker logs should show only the newest lines"))
     folder = host.container("rotated").id
     listing = "\n".join(
         f"{size:<8}{LOG_DIR}/{name.replace(folder, '<id>')}" for name, size in sorted(sizes.items())
@@ -98,8 +106,12 @@ def _rotation(host: Any, printed: int) -> list[Part]:
         ),
         Printed(f"$ sudo du -ab {LOG_DIR} | grep json.log\n{listing}"),
         Said(
-            f"Two files, each at most 100k: `docker logs` shows the last {len(lines):,} of the "
-            f"{printed:,} lines. The older ones were deleted when the driver rotated, for good."
+            _(
+                "Two files, each at most 100k: `docker logs` shows the last {kept:,} of the "
+                "{printed:,} lines. The older ones were deleted when the driver rotated, for good.",
+                kept=len(lines),
+                printed=printed,
+            )
         ),
     ]
 
@@ -132,24 +144,28 @@ ROTATION = MultipleChoice(
 
 
 def _image_prune(pruned: str, host: Any) -> list[Part]:
-    expect("untagged: other:1" in pruned, "image prune -a should remove other:1")
+    expect("untagged: other:1" in pruned, _("image prune -a should remove other:1"))
     total = pruned.rstrip().rpartition("Total reclaimed space: ")[2]
     if host.profile.containerd:
-        expect(0 < parse_size(total) < 64_000, "image prune -a should free only a few kB here")
-        freed = (
-            f"only {total} was freed, the image's own index, manifests and config (the containerd "
-            "image store): BuildKit's build cache still holds the layer it built"
+        expect(0 < parse_size(total) < 64_000, _("image prune -a should free only a few kB here"))
+        freed = _(
+            "only {total} was freed, the image's own index, manifests and config (the containerd "
+            "image store): BuildKit's build cache still holds the layer it built",
+            total=total,
         )
     else:
-        expect(total == "0B", "image prune -a should free 0B here")
-        freed = "nothing was freed: BuildKit's build cache still holds the layer it built"
+        expect(total == "0B", _("image prune -a should free 0B here"))
+        freed = _("nothing was freed: BuildKit's build cache still holds the layer it built")
     return [
         Printed("$ docker image prune -a -f\n" + pruned.rstrip()),
         Printed("$ docker system df\n" + host.system_df_text().rstrip()),
         Said(
-            f"`other:1` is gone from `docker images`, but {freed}, and alpine's layer is still used "
-            "by `app:1`. The dangling old `app:1` stays because stopped containers were made from it. "
-            "`docker builder prune` frees the cache."
+            _(
+                "`other:1` is gone from `docker images`, but {freed}, and alpine's layer is still used "
+                "by `app:1`. The dangling old `app:1` stays because stopped containers were made from it. "
+                "`docker builder prune` frees the cache.",
+                freed=freed,
+            )
         ),
     ]
 
@@ -184,15 +200,17 @@ IMAGE_PRUNE = MultipleChoice(
 
 def _volume_prune(pruned: str, host: Any) -> list[Part]:
     listed = host.volume_ls()
-    expect("reports" in listed, "the named volume should be left on Engine 23+")
-    expect(len(listed.splitlines()) == 2, "only the named volume should be left")
+    expect("reports" in listed, _("the named volume should be left on Engine 23+"))
+    expect(len(listed.splitlines()) == 2, _("only the named volume should be left"))
     return [
         Printed("$ docker volume prune -f\n" + pruned.rstrip()),
         Printed("$ docker volume ls\n" + listed.rstrip()),
         Said(
-            "Only the anonymous volume went. Since Engine 23.0, `volume prune` removes anonymous "
-            "volumes only; `docker volume prune -a` also removes unused named ones. Engine 20.10 "
-            "removed both kinds."
+            _(
+                "Only the anonymous volume went. Since Engine 23.0, `volume prune` removes anonymous "
+                "volumes only; `docker volume prune -a` also removes unused named ones. Engine 20.10 "
+                "removed both kinds."
+            )
         ),
     ]
 
@@ -222,17 +240,22 @@ VOLUME_PRUNE = MultipleChoice(
 
 def _switch(host: Any, notes: list[str]) -> list[Part]:
     hidden = host.hidden()
-    expect(not host.images, "docker images should be empty after the switch")
-    expect(any(h.images for h in hidden), "the old images should be hidden, not deleted")
+    expect(not host.images, _("docker images should be empty after the switch"))
+    expect(any(h.images for h in hidden), _("the old images should be hidden, not deleted"))
     rows = "\n".join(
-        f"- {h.where}: {h.images} image(s), {h.containers} container(s)"
+        _(
+            "- {where}: {images} image(s), {containers} container(s)",
+            where=h.where,
+            images=h.images,
+            containers=h.containers,
+        )
         for h in hidden
         if h.images or h.containers
     )
     return [
         Printed("$ docker images\n" + host.images_table().rstrip()),
-        Said("What the restart says:\n" + "\n".join(f"- {n}" for n in notes)),
-        Said("Still on disk, not shown by `docker images` or `docker system df`:\n" + rows),
+        Said(_("What the restart says:\n") + "\n".join(f"- {n}" for n in notes)),
+        Said(_("Still on disk, not shown by `docker images` or `docker system df`:\n") + rows),
     ]
 
 
