@@ -87,10 +87,14 @@ class SimulatedSide:
         images = [archived.image for archived in read_archive(archive)]
         for image in images:
             self.host.storage_ids.note_built(image)
-        lines = self.host.load(archive)
-        if context is not None:
+        kept = BuildContext.from_dir(context) if context is not None else None
+        if kept is not None:  # first: BuildKit copied the context before it ran a step
             for image in images:
-                self.host.adopt_build(image, BuildContext.from_dir(context))
+                self.host.adopt_build(image, kept)
+        lines = self.host.load(archive)
+        if kept is not None:  # then its steps, their views and the unpacked image (containerd's numbering)
+            for image in images:
+                self.host.adopt_build(image, kept)
         return lines
 
 

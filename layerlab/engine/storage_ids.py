@@ -221,9 +221,10 @@ class StorageIds:
             wanted.update(record.image.chain_ids)
         for container in host.containers.values():
             wanted.update(container.image.chain_ids)
-        cached = {id(layer) for layer in host.build_cache.layers.values() if layer is not None}
+        # by content, as buildkit_snapshots: a loaded engine-built image holds other Layer objects
+        cached = {layer.diff_id for layer in host.build_cache.layers.values() if layer is not None}
         for chain, stored in self.layers.items():
-            if stored.built and id(stored.layer) in cached:
+            if stored.built and stored.layer.diff_id in cached:
                 wanted.add(chain)
             else:
                 self.snapshot_numbers.pop(buildkit_key(chain), None)
