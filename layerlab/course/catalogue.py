@@ -5,7 +5,7 @@ The sentences come from the package's source (marked with ``_``, ``N_`` or ``Tex
 (each exercise's question, options, hints, explanation and proof title). A part is one
 ``.po`` file of a language: ``exercises-04`` for notebook 04's exercises, ``widgets``,
 ``pictures``, ``cli``, ``course``, ``messages`` for the rest. ``scripts/catalogue``
-updates and checks them; ``tests/test_catalogue.py`` fails on any sentence untranslated.
+updates and checks them; ``tests/test_message_catalogue.py`` fails on any sentence untranslated.
 """
 
 from __future__ import annotations

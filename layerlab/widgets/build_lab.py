@@ -27,6 +27,7 @@ import ipywidgets as w
 from layerlab.build.builder import BuildResult
 from layerlab.build.context import BuildContext
 from layerlab.engine.host import Host
+from layerlab.i18n import N_, Texts, _, translate
 from layerlab.model.errors import LayerlabError
 from layerlab.render import Picture, build_cache, image_stack
 
@@ -49,8 +50,8 @@ COURSE_FILES: dict[str, str] = {"app.py": "from flask import Flask\napp = Flask(
 
 _BOX = "layerlab-buildlab"  # the widget's CSS class; a part's is _BOX + "-<part>"
 #: The words of the lab, in one place.
-STACK_TITLE = "{tag} · layer stack"
-PICTURE_TITLES = {"stack": "left: the image's layers", "cache": "right: what the cache reused"}
+STACK_TITLE = N_("{tag} · layer stack")
+PICTURE_TITLES = Texts({"stack": "left: the image's layers", "cache": "right: what the cache reused"})
 #: Step texts wrap at this many characters, so the two pictures fit side by side.
 LABEL_WIDTH = 30
 
@@ -74,7 +75,7 @@ class BuildLab(ReadableBeforeRun, w.VBox):
         self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.dockerfile = part(w.Textarea(value=dockerfile, rows=max(6, dockerfile.count("\n") + 2),
                                           layout=w.Layout(width="calc(100% - 8px)")), _BOX, "dockerfile")
-        self.build_button = part(w.Button(description="Build", button_style="primary", icon="gears"),
+        self.build_button = part(w.Button(description=_("Build"), button_style="primary", icon="gears"),
                                  _BOX, "build")
         self.build_button.on_click(lambda _b: guard(self.build, self._show_error))
         self.status = w.HTML("")
@@ -106,7 +107,8 @@ class BuildLab(ReadableBeforeRun, w.VBox):
     # -- rendering ---------------------------------------------------------------------
     def _redraw(self, result: BuildResult) -> None:
         self.pictures = {
-            "stack": image_stack(result.image, title=STACK_TITLE.format(tag=self.tag), max_label=LABEL_WIDTH),
+            "stack": image_stack(result.image, title=translate(STACK_TITLE).format(tag=self.tag),
+                                 max_label=LABEL_WIDTH),
             "cache": build_cache(result, self.previous, max_label=LABEL_WIDTH),
         }
         halves = "".join(
@@ -116,25 +118,28 @@ class BuildLab(ReadableBeforeRun, w.VBox):
         )
         self.picture.value = f'<div style="display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start">{halves}</div>'
         reused = len(result.cached_steps)
-        self.status.value = (f"<span class='{_BOX}-status'>built <code>{html.escape(self.tag)}</code>: "
-                             f"{reused} step{'s' * (reused != 1)} CACHED</span>")
+        tag = html.escape(self.tag)
+        built = (_("built <code>{tag}</code>: {reused} step CACHED", tag=tag, reused=reused) if reused == 1
+                 else _("built <code>{tag}</code>: {reused} steps CACHED", tag=tag, reused=reused))  # fmt: skip
+        self.status.value = f"<span class='{_BOX}-status'>{built}</span>"
         self.build_log.value = (
-            f"<b>build log</b>{PRE}{html.escape(result.log)}</pre>"
+            f"<b>{html.escape(_('build log'))}</b>{PRE}{html.escape(result.log)}</pre>"
             f"<b>$ docker history {html.escape(self.tag)}</b>"
             f"{PRE}{html.escape(self.host.history(self.tag))}</pre>"
         )
 
     def _show_error(self, message: str) -> None:
-        kept = ": the pictures below are from the last good build" if self.last is not None else ""
-        self.error.value = error_html(_BOX, message, title="Build failed",
-                                      note=f"Nothing was stored or tagged{kept}.")
+        note = (_("Nothing was stored or tagged: the pictures below are from the last good build.")
+                if self.last is not None else _("Nothing was stored or tagged."))  # fmt: skip
+        self.error.value = error_html(_BOX, message, title=_("Build failed"), note=note)
         self.status.value = ""
 
     def fallback(self) -> Fallback:
         """What the lab's output reads like before its cell runs."""
-        return Fallback("Build lab", ("Edit a Dockerfile, press Build: the image's layers on the left, what the build "
-                                      "cache reused on the right, then the build log and `docker history`.",),
-                        action=run_to_use("the build lab"))  # fmt: skip
+        return Fallback(_("Build lab"), (_("Edit a Dockerfile, press Build: the image's layers on the left, what "
+                                           "the build cache reused on the right, then the build log and "
+                                           "`docker history`."),),
+                        action=run_to_use(_("the build lab")))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<BuildLab {self.tag!r}: {len(self.seconds)} builds>"

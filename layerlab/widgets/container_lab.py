@@ -34,6 +34,7 @@ import ipywidgets as w
 
 from layerlab.course.container_examples import BIG_FILE, cow_image
 from layerlab.engine.host import Host
+from layerlab.i18n import N_, _, translate
 from layerlab.model.container import Container
 from layerlab.model.errors import LayerlabError
 from layerlab.model.kernel_options import KernelOverlay
@@ -52,17 +53,17 @@ __all__ = ["ContainerLab"]
 _BOX = "layerlab-containerlab"  # the widget's CSS class; a part's is _BOX + "-<part>"
 DEMO_IMAGE = "cow-demo"
 #: The words of the lab, in one place.
-HINT_TYPED = "as a shell user would type it"
-HINT_ARGUMENT = "argument: {argument}"
-HINT_NO_ARGUMENT = "no argument"
+HINT_TYPED = N_("as a shell user would type it")
+HINT_ARGUMENT = N_("argument: {argument}")
+HINT_NO_ARGUMENT = N_("no argument")
 #: The backing filesystems the lab offers (copies are reflink clones on xfs and btrfs).
 FILESYSTEMS = ("ext4", "xfs", "btrfs")
-HOST_LINE = ("kernel: {kernel} · backing filesystem: {fs}{clone} · <code>docker info</code>: "
+HOST_LINE = N_("kernel: {kernel} · backing filesystem: {fs}{clone} · <code>docker info</code>: "
              "Native Overlay Diff: {native}")
-CLONES = " (copies share blocks: reflink)"
-METACOPY_TURNS_ON = "metacopy turns redirect_dir on (the kernel does)"
-DISK_LINE = "; on disk (what <code>df</code> sees): {delta} for {name}'s layers, {total} in all"
-HOST_ERROR = "The kernel and disk stay as they were: {kernel}, {fs}."
+CLONES = N_(" (copies share blocks: reflink)")
+METACOPY_TURNS_ON = N_("metacopy turns redirect_dir on (the kernel does)")
+DISK_LINE = N_("; on disk (what <code>df</code> sees): {delta} for {name}'s layers, {total} in all")
+HOST_ERROR = N_("The kernel and disk stay as they were: {kernel}, {fs}.")
 
 
 class ContainerLab(ReadableBeforeRun, w.VBox):
@@ -117,19 +118,19 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
     def _controls(self, operation: str, path: str, argument: str) -> w.HBox:
         """Operation, path and argument, Apply and Reset, wired to their actions."""
         self.operation = part(
-            w.Dropdown(options=list(OPERATIONS), value=operation, description="operation"),
+            w.Dropdown(options=list(OPERATIONS), value=operation, description=_("operation")),
             _BOX, "operation",
         )  # fmt: skip
         self.path = part(
             w.Combobox(value=path, options=self._paths(), ensure_option=False,
-                       description="path", placeholder="/data/model.bin"),
+                       description=_("path"), placeholder="/data/model.bin"),
             _BOX, "path",
         )  # fmt: skip
-        self.argument = part(w.Text(value=argument, description="argument"), _BOX, "argument")
+        self.argument = part(w.Text(value=argument, description=_("argument")), _BOX, "argument")
         self.apply_button = part(
-            w.Button(description="Apply", button_style="primary", icon="play"), _BOX, "apply"
+            w.Button(description=_("Apply"), button_style="primary", icon="play"), _BOX, "apply"
         )
-        self.reset_button = part(w.Button(description="Reset", icon="undo"), _BOX, "reset")
+        self.reset_button = part(w.Button(description=_("Reset"), icon="undo"), _BOX, "reset")
         self.apply_button.on_click(lambda _b: guard(self.apply, self._show_error))
         self.reset_button.on_click(lambda _b: guard(self.reset, self._show_error))
         for box in (self.operation, self.path, self.argument):
@@ -147,7 +148,7 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         self.metacopy = part(w.Checkbox(value=kernel.metacopy, description="metacopy", indent=False,
                                         layout=w.Layout(width="auto")), _BOX, "metacopy")  # fmt: skip
         self.backing_fs = part(w.Dropdown(options=FILESYSTEMS, value=fs if fs in FILESYSTEMS else "ext4",
-                                          description="backing fs", style={"description_width": "initial"},
+                                          description=_("backing fs"), style={"description_width": "initial"},
                                           layout=w.Layout(width="12em")), _BOX, "backing-fs")  # fmt: skip
         self.host_line = part(w.HTML(""), _BOX, "host")
         for box in (self.redirect_dir, self.metacopy, self.backing_fs):
@@ -158,9 +159,9 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
 
     def _describe_host(self, note: str = "") -> None:
         storage = self.host.storage
-        clone = CLONES if storage.on_disk.reflink else ""
+        clone = translate(CLONES) if storage.on_disk.reflink else ""
         fs = "ext4" if storage.backing_fs == "extfs" else storage.backing_fs  # docker info's name for ext2/3/4
-        text = HOST_LINE.format(kernel=html.escape(storage.kernel.describe()), fs=html.escape(fs),
+        text = translate(HOST_LINE).format(kernel=html.escape(storage.kernel.describe()), fs=html.escape(fs),
                                 clone=clone, native=str(storage.kernel.native_diff).lower())
         self.host_line.value = f"<span class='{_BOX}-host-line'>{text}{' · ' + note if note else ''}</span>"
 
@@ -177,14 +178,15 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
                         backing_fs=self.backing_fs.value, **self._driver())
         except LayerlabError as err:
             storage = self.host.storage
-            self._show_error(f"{err}. " + HOST_ERROR.format(kernel=storage.kernel.describe(), fs=storage.backing_fs))
+            kept = translate(HOST_ERROR).format(kernel=storage.kernel.describe(), fs=storage.backing_fs)
+            self._show_error(f"{err}. " + kept)
             return
         host.add(self.host.image(self.image_ref), self.image_ref)
         self.host = host
         self.a, self.b = self._start()
         self.last = None
         self.error.value = ""
-        self._describe_host(METACOPY_TURNS_ON if kernel.metacopy else "")
+        self._describe_host(translate(METACOPY_TURNS_ON) if kernel.metacopy else "")
         self._redraw(None)
 
     def _driver(self) -> dict[str, str]:
@@ -214,9 +216,11 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         spec = OPERATIONS[self.operation.value]
         arg = self.argument.value.strip() or spec.example
         command = spec.shell.format(path=self.path.value.strip() or "/", arg=arg)
-        needs = HINT_ARGUMENT.format(argument=spec.argument) if spec.argument else HINT_NO_ARGUMENT
+        needs = (translate(HINT_ARGUMENT).format(argument=spec.argument) if spec.argument
+                 else translate(HINT_NO_ARGUMENT))  # fmt: skip
+        typed = translate(HINT_TYPED)
         self.hint.value = (
-            f"<span class='{_BOX}-hint'>{HINT_TYPED}: <code>{html.escape(command)}</code> · {html.escape(needs)}</span>"
+            f"<span class='{_BOX}-hint'>{typed}: <code>{html.escape(command)}</code> · {html.escape(needs)}</span>"
         )
 
     def apply(self) -> Outcome | None:
@@ -227,7 +231,7 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         try:
             outcome = apply(self.a, op, path, arg)
         except LayerlabError as err:
-            self._show_error(f"{op} {path.strip() or '(no path)'}: {err}")
+            self._show_error(f"{op} {path.strip() or _('(no path)')}: {err}")
             return None
         self.last = outcome
         self.error.value = ""
@@ -260,7 +264,7 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         found = lookup(self.a, path)
         served = found.served_by
         mark = None if served is None else (served.key if served.key != "mount" else None)
-        stack = container_stack(self.a, mark=mark, mark_note=f"serves {found.real}" if mark else "")
+        stack = container_stack(self.a, mark=mark, mark_note=_("serves {path}", path=found.real) if mark else "")
         first = copy_up_steps(outcome) if outcome is not None else path_lookup(self.a, path, result=found)
         self.pictures = {"steps": first, "stack": stack}
         self.picture.value = (  # side by side where both fit at full size, else one above the other
@@ -269,36 +273,33 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
             f'<div class="{_BOX}-stack" style="flex:1 1 36em;min-width:0">{stack.to_html()}</div></div>'
         )
         if outcome is None:
-            self.status.value = (
-                f"<span class='{_BOX}-copied'>two fresh containers of "
-                f"<code>{html.escape(self.image_ref)}</code>: nothing copied up yet</span>"
-            )
+            fresh = _("two fresh containers of <code>{image}</code>: nothing copied up yet",
+                      image=html.escape(self.image_ref))
+            self.status.value = f"<span class='{_BOX}-copied'>{fresh}</span>"
         else:
-            self.status.value = (
-                f"<span class='{_BOX}-copied'><b>$ {html.escape(outcome.command)}</b> in "
-                f"{html.escape(self.a.name)}: {html.escape(outcome.result or outcome.summary())}; "
-                f"RW layer {outcome.size_before:,} → {outcome.size_after:,} bytes"
-                f"{self._disk_text(disk_delta)}</span>"
-            )
+            done = _("<b>$ {command}</b> in {name}: {result}; RW layer {before:,} → {after:,} bytes{disk}",
+                     command=html.escape(outcome.command), name=html.escape(self.a.name),
+                     result=html.escape(outcome.result or outcome.summary()), before=outcome.size_before,
+                     after=outcome.size_after, disk=self._disk_text(disk_delta))  # fmt: skip
+            self.status.value = f"<span class='{_BOX}-copied'>{done}</span>"
         self.diff_a.value = self._diff_panel(self.a)
         self.diff_b.value = self._diff_panel(self.b)
         other = lookup(self.b, path)
-        where = other.served_by.label if other.served_by is not None else "no layer"
-        self.isolation.value = (
-            f"<span class='{_BOX}-isolation-body'>in <b>{html.escape(self.b.name)}</b>, "
-            f"<code>{html.escape(other.real)}</code> is {html.escape(describe(other.entry))} "
-            f"(served by {html.escape(where)}): the other container's RW layer is its own</span>"
-        )
+        where = other.served_by.label if other.served_by is not None else _("no layer")
+        seen = _("in <b>{name}</b>, <code>{path}</code> is {entry} (served by {layer}): the other container's RW "
+                 "layer is its own", name=html.escape(self.b.name), path=html.escape(other.real),
+                 entry=html.escape(describe(other.entry)), layer=html.escape(where))  # fmt: skip
+        self.isolation.value = f"<span class='{_BOX}-isolation-body'>{seen}</span>"
 
     def _disk_text(self, delta: int | None) -> str:
         if delta is None:
             return ""
         sign = "+" if delta >= 0 else "−"
-        return DISK_LINE.format(delta=f"{sign}{abs(delta):,} bytes", name=html.escape(self.a.name),
-                                total=f"{self._disk() or 0:,} bytes")
+        return translate(DISK_LINE).format(delta=sign + _("{n:,} bytes", n=abs(delta)), name=html.escape(self.a.name),
+                                           total=_("{n:,} bytes", n=self._disk() or 0))
 
     def _diff_panel(self, c: Container) -> str:
-        text = c.diff_text() or "(no changes)"
+        text = c.diff_text() or _("(no changes)")
         return (
             f"<b>$ docker diff {html.escape(c.name)}</b>{PRE}{html.escape(text)}</pre>"
             f"<b>SIZE</b> {human_size(c.size())} (virtual {human_size(c.virtual_size())})"
@@ -307,16 +308,17 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
     def _show_error(self, message: str) -> None:
         self.error.value = error_html(
             _BOX, message,
-            note=f"Nothing changed: the container is as it was. Operations: {', '.join(OPERATIONS)}; "
-            "paths are absolute paths inside the container.",
+            note=_("Nothing changed: the container is as it was. Operations: {operations}; "
+                   "paths are absolute paths inside the container.", operations=", ".join(OPERATIONS)),
         )  # fmt: skip
 
     def fallback(self) -> Fallback:
         """What the lab's output reads like before its cell runs."""
-        return Fallback("Container lab", (f"Two containers of `{self.image_ref}`: pick an operation and a path, press "
-                                          "Apply, and see copy-on-write step by step, the first container's layers, "
-                                          "`docker diff` of both, and what the second one still sees.",),
-                        action=run_to_use("the container lab"))  # fmt: skip
+        return Fallback(_("Container lab"), (_("Two containers of `{image}`: pick an operation and a path, press "
+                                               "Apply, and see copy-on-write step by step, the first container's "
+                                               "layers, `docker diff` of both, and what the second one still sees.",
+                                               image=self.image_ref),),
+                        action=run_to_use(_("the container lab")))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<ContainerLab {self.image_ref!r}: {len(self.seconds)} operations applied>"

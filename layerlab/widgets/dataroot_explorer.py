@@ -28,6 +28,7 @@ import ipywidgets as w
 from layerlab.compare.lines import DATA_ROOT, Command
 from layerlab.compare.walk import DataRootWalk, WalkError, parse_line
 from layerlab.dataroot import DataRoot, Node, RootDiff
+from layerlab.i18n import N_, _, translate
 from layerlab.render import Picture
 from layerlab.render.dataroot import MARKS, TreeRow, short_name, tree_picture, tree_rows
 
@@ -50,8 +51,8 @@ COURSE_COMMANDS = (
 )
 
 _BOX = "layerlab-dataroot"  # the widget's CSS class; a part's is _BOX + "-<part>"
-STORE_OPTIONS = (("classic store (overlay2)", "overlay2"), ("containerd image store", "containerd"))
-NO_STORE = "no {store!r} view of {engine}: its data root is drawn as {stores}"
+STORE_OPTIONS = ((N_("classic store (overlay2)"), "overlay2"), (N_("containerd image store"), "containerd"))
+NO_STORE = N_("no {store!r} view of {engine}: its data root is drawn as {stores}")
 MAX_CONTENT = 2400
 MAX_DEPTH = 8
 NBSP = "\u00a0"
@@ -106,9 +107,9 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
         self._redraw()
 
     def _step_buttons(self) -> list[w.Button]:
-        self.back_button = part(w.Button(description="Back", icon="arrow-left"), _BOX, "back")
+        self.back_button = part(w.Button(description=_("Back"), icon="arrow-left"), _BOX, "back")
         self.next_button = part(
-            w.Button(description="Next", icon="arrow-right", button_style="primary"), _BOX, "next"
+            w.Button(description=_("Next"), icon="arrow-right", button_style="primary"), _BOX, "next"
         )
         self.back_button.on_click(lambda _b: self._safely(self.back))
         self.next_button.on_click(lambda _b: self._safely(self.forward))
@@ -117,22 +118,22 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
     def _command_box(self) -> list[w.Widget]:
         self.command = part(
             w.Text(
-                placeholder="e.g. docker run --name web alpine:3.20 true",
-                tooltip="a docker command to run next, or tree /var/lib/docker -L 3 to change the view",
+                placeholder=_("e.g. docker run --name web alpine:3.20 true"),
+                tooltip=_("a docker command to run next, or tree /var/lib/docker -L 3 to change the view"),
                 layout=w.Layout(width="34em"),
             ),
             _BOX, "command",
         )  # fmt: skip
-        self.run_button = part(w.Button(description="Run", icon="play"), _BOX, "run")
+        self.run_button = part(w.Button(description=_("Run"), icon="play"), _BOX, "run")
         self.run_button.on_click(
             lambda _b: self._safely(lambda: self.type_command(self.command.value))
         )
         return [self.command, self.run_button]
 
     def _view_choices(self, store: str, max_depth: int) -> list[w.Widget]:
-        options = [(label, name) for label, name in STORE_OPTIONS if name in self.walk.stores]
+        options = [(translate(label), name) for label, name in STORE_OPTIONS if name in self.walk.stores]
         if store not in self.walk.stores:
-            raise WalkError(NO_STORE.format(store=store, engine=self.walk.profile.describe(),
+            raise WalkError(translate(NO_STORE).format(store=store, engine=self.walk.profile.describe(),
                                             stores=", ".join(self.walk.stores)))
         self.store = part(
             w.ToggleButtons(options=options, value=store, style={"button_width": "auto"}),
@@ -140,7 +141,7 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
         )  # fmt: skip
         self.depth = part(
             w.Dropdown(
-                options=[(f"depth {n}", n) for n in range(1, MAX_DEPTH + 1)],
+                options=[(_("depth {n}", n=n), n) for n in range(1, MAX_DEPTH + 1)],
                 value=max_depth,
                 layout=w.Layout(width="8em"),
             ),
@@ -192,7 +193,7 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
 
     def _set_depth(self, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise WalkError(f"tree -L {depth}: the explorer draws at most {MAX_DEPTH} levels")
+            raise WalkError(_("tree -L {depth}: the explorer draws at most {most} levels", depth=depth, most=MAX_DEPTH))
         self._quiet = True
         try:
             self.depth.value = depth
@@ -248,7 +249,7 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
                 continue
             name = row.path if row.depth == 0 else short_name(row.node.name, 20)
             mark = f"  [{MARKS[row.status]}]" if row.status else ""
-            inside = f"  ({row.changes_inside} inside)" if row.changes_inside else ""
+            inside = "  " + _("({n} inside)", n=row.changes_inside) if row.changes_inside else ""
             slash = "/" if row.node.is_dir else ""
             options.append((f"{NBSP * 2 * row.depth}{name}{slash}{mark}{inside}", row.path))
         self._quiet = True
@@ -262,19 +263,19 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
     def _draw_steps(self) -> None:
         walk = self.walk
         self.steps_view.value = _commands_html(walk)
-        self.position.value = (
-            f"<span class='{_BOX}-position-text'>step {walk.position} of {len(walk.commands)}"
-            f"{' (start: nothing ran yet)' if walk.position == 0 else ''}</span>"
-        )
+        at = {"position": walk.position, "total": len(walk.commands)}
+        where = (_("step {position} of {total} (start: nothing ran yet)", **at) if walk.position == 0
+                 else _("step {position} of {total}", **at))  # fmt: skip
+        self.position.value = f"<span class='{_BOX}-position-text'>{where}</span>"
         self.back_button.disabled = walk.position == 0
         self.next_button.disabled = walk.at_end
 
     def _draw_output(self, diff: RootDiff | None) -> None:
         step = self.walk.step
         summary = (
-            "the data root of a fresh engine"
+            _("the data root of a fresh engine")
             if diff is None
-            else f"in the data root: {diff.summary()}"
+            else _("in the data root: {summary}", summary=diff.summary())
         )
         printed = (
             f"<pre style='margin:0.2em 0;white-space:pre-wrap;overflow-wrap:anywhere'>{html.escape(step.output)}</pre>"
@@ -282,21 +283,19 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
             else ""
         )
         failed = (
-            "" if step.ok else f" <b style='color:{ERROR_COLOUR}'>(docker refused: nothing changed)</b>"
+            "" if step.ok else f" <b style='color:{ERROR_COLOUR}'>{_('(docker refused: nothing changed)')}</b>"
         )
         info = html.escape("\n".join(self.root.docker_info()))
         self.output.value = (
             f"<div class='{_BOX}-output-body'><b>$ {html.escape(step.command)}</b>{failed}"
             f" · <i>{summary}</i>{printed}"
-            f"<details><summary>docker info (storage lines)</summary><pre>{info}</pre></details></div>"
+            f"<details><summary>{_('docker info (storage lines)')}</summary><pre>{info}</pre></details></div>"
         )
 
     def _draw_detail(self, diff: RootDiff | None) -> None:
         if self.selected is None:
-            self.detail.value = (
-                f"<div class='{_BOX}-detail-body'><i>Pick an entry in the list to see what it "
-                "holds, which command made it and why.</i></div>"
-            )
+            pick = _("Pick an entry in the list to see what it holds, which command made it and why.")
+            self.detail.value = f"<div class='{_BOX}-detail-body'><i>{pick}</i></div>"
             return
         found = self._node(self.selected, diff)
         assert found is not None  # _redraw drops a selection that is gone
@@ -309,14 +308,15 @@ class DataRootExplorer(ReadableBeforeRun, w.VBox):
 
     def _show_error(self, message: str) -> None:
         self.error.value = error_html(
-            _BOX, message, note="Nothing changed: the steps and the picture are as they were."
+            _BOX, message, note=_("Nothing changed: the steps and the picture are as they were.")
         )
 
     def fallback(self) -> Fallback:
         """What the explorer's output reads like before its cell runs."""
-        return Fallback("Data-root explorer", ("Step through docker commands with Back and Next and watch "
-                                               "`/var/lib/docker` change: what each command added, changed or removed.",),
-                        action=run_to_use("the data-root explorer"))  # fmt: skip
+        return Fallback(_("Data-root explorer"), (_("Step through docker commands with Back and Next and watch "
+                                                    "`/var/lib/docker` change: what each command added, changed or "
+                                                    "removed."),),
+                        action=run_to_use(_("the data-root explorer")))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<DataRootExplorer step {self.walk.position} of {len(self.walk.commands)}>"
@@ -337,23 +337,28 @@ def _commands_html(walk: DataRootWalk) -> str:
 def _detail_rows(root: DataRoot, node: Node, status: str | None) -> list[tuple[str, str]]:
     """(heading, HTML) rows about one node: what it is, who made it, what it holds."""
     rows = [
-        ("path", f"<code style='word-break:break-all'>{html.escape(node.path)}</code>"),
-        ("kind", node.kind),
-        ("what it holds", html.escape(node.explanation)),
-        ("made by", html.escape(node.made_by)),
+        (_("path"), f"<code style='word-break:break-all'>{html.escape(node.path)}</code>"),
+        (_("kind"), node.kind),
+        (_("what it holds"), html.escape(node.explanation)),
+        (_("made by"), html.escape(node.made_by)),
     ]
     if status:
-        rows.append(("last command", f"<b>{MARKS[status]}</b>"))
+        rows.append((_("last command"), f"<b>{MARKS[status]}</b>"))
     if node.is_dir and status != "removed":
         kids = root.children(node.path)
         names = ", ".join(html.escape(short_name(k.name, 20)) for k in kids[:12])
-        more = f" and {len(kids) - 12} more" if len(kids) > 12 else ""
-        rows.append(("entries", f"{len(kids)}: {names}{more}" if kids else "empty"))
+        if not kids:
+            listed = _("empty")
+        elif len(kids) > 12:
+            listed = _("{count}: {names} and {more} more", count=len(kids), names=names, more=len(kids) - 12)
+        else:
+            listed = f"{len(kids)}: {names}"
+        rows.append((_("entries"), listed))
     if node.content is not None:
         text = (
             node.content if len(node.content) <= MAX_CONTENT else node.content[:MAX_CONTENT] + "\n…"
         )
-        label = "points to" if node.kind == "symlink" else "content"
-        content = html.escape(text) or "(empty)"
+        label = _("points to") if node.kind == "symlink" else _("content")
+        content = html.escape(text) or _("(empty)")
         rows.append((label, f"<pre style='white-space:pre-wrap;margin:0'>{content}</pre>"))
     return rows

@@ -28,6 +28,7 @@ import ipywidgets as w
 from layerlab.drivers import DRIVERS, WORKLOADS, CostRow, Workload, compare_costs
 from layerlab.drivers.choice import Choice, explain_choice
 from layerlab.drivers.custom import custom_workload
+from layerlab.i18n import N_, Texts, _, translate
 from layerlab.model.errors import LayerlabError
 from layerlab.render import Picture
 from layerlab.render.drivers import binary_size, cost_chart, exact_bytes
@@ -47,8 +48,10 @@ DEFAULT_DRIVERS = ("overlay2", "btrfs", "zfs", "vfs")
 #: Backing filesystems the cost part offers: without reflink, and the two with it.
 COST_FILESYSTEMS = ("ext4", "xfs", "btrfs")
 #: The words of the lab, in one place.
-CHOOSE = "Which driver?"
-CHOOSE_TITLE = "Which driver would the engine pick?"
+CHOOSE = N_("Which driver?")
+CHOOSE_TITLE = N_("Which driver would the engine pick?")
+#: What a driver copies when a container changes a file (the figures table's "COW unit").
+COW_UNITS = Texts({"file": "file", "block": "block", "none": "none"})
 
 
 def _cell(n: int) -> str:
@@ -59,8 +62,8 @@ def _cell(n: int) -> str:
 
 #: The figures table's columns: text left, byte counts right.
 FIGURE_COLUMNS = [
-    Column("driver"), Column("COW unit"), Column("image layers", True), Column("containers", True),
-    Column("total disk", True), Column("copied", True), Column("written", True),
+    Column(N_("driver")), Column(N_("COW unit")), Column(N_("image layers"), True), Column(N_("containers"), True),
+    Column(N_("total disk"), True), Column(N_("copied"), True), Column(N_("written"), True),
 ]  # fmt: skip
 
 
@@ -68,14 +71,16 @@ def cost_table(rows: Iterable[CostRow]) -> str:
     """The chart's figures as an HTML table: exact bytes and binary units, one row per driver."""
     body = []
     for r in rows:
+        unit = COW_UNITS[r.cow_unit] if r.cow_unit in COW_UNITS else r.cow_unit
         if r.error:
-            cells = ["" for _ in FIGURE_COLUMNS[2:]]
-            cells[0] = f"cannot run: {html.escape(r.error)}"
-            body.append([f"<b>{html.escape(r.driver)}</b>", r.cow_unit, *cells])
+            cells = ["" for _column in FIGURE_COLUMNS[2:]]
+            cells[0] = _("cannot run: {error}", error=html.escape(r.error))
+            body.append([f"<b>{html.escape(r.driver)}</b>", unit, *cells])
             continue
-        body.append([f"<b>{html.escape(r.driver)}</b>", r.cow_unit,
+        body.append([f"<b>{html.escape(r.driver)}</b>", unit,
                      *(_cell(n) for n in (r.image_disk, r.containers_disk, r.total_disk, r.copied, r.written))])  # fmt: skip
-    return html_table(FIGURE_COLUMNS, body, css_class=f"{_BOX}-figures")
+    columns = [Column(translate(c.heading), c.numeric) for c in FIGURE_COLUMNS]
+    return html_table(columns, body, css_class=f"{_BOX}-figures")
 
 
 class DriverLab(ReadableBeforeRun, w.VBox):
@@ -108,24 +113,24 @@ class DriverLab(ReadableBeforeRun, w.VBox):
             for name in DRIVERS
         }  # fmt: skip
         options = [(f"{wl.description}", name) for name, wl in WORKLOADS.items()]
-        options.append(("custom: N containers each append bytes to one file", CUSTOM))
+        options.append((_("custom: N containers each append bytes to one file"), CUSTOM))
         self.workload_picker = part(
             w.Dropdown(options=options, value=workload, layout=w.Layout(width="36em", max_width="100%")), _BOX,
             "workload"
         )
         wide = {"description_width": "initial"}
         short = w.Layout(width="13em")
-        self.containers = part(w.Text(value="10", description="containers", style=wide, layout=short), _BOX,
+        self.containers = part(w.Text(value="10", description=_("containers"), style=wide, layout=short), _BOX,
                                "containers")  # fmt: skip
-        self.file_size = part(w.Text(value="1 GiB", description="file size", style=wide,
+        self.file_size = part(w.Text(value="1 GiB", description=_("file size"), style=wide,
                                      layout=w.Layout(width="13em")), _BOX, "file-size")  # fmt: skip
         self.bytes_written = part(
-            w.Text(value="1 B", description="each appends", style=wide, layout=w.Layout(width="13em")), _BOX,
+            w.Text(value="1 B", description=_("each appends"), style=wide, layout=w.Layout(width="13em")), _BOX,
             "bytes-written"
         )
-        self.cost_fs = part(w.Dropdown(options=COST_FILESYSTEMS, value="ext4", description="backing fs",
+        self.cost_fs = part(w.Dropdown(options=COST_FILESYSTEMS, value="ext4", description=_("backing fs"),
                                        style=wide, layout=w.Layout(width="12em")), _BOX, "cost-fs")  # fmt: skip
-        self.compare_button = part(w.Button(description="Compare", button_style="primary"), _BOX, "compare")
+        self.compare_button = part(w.Button(description=_("Compare"), button_style="primary"), _BOX, "compare")
         self.custom = part(w.HBox([self.containers, self.file_size, self.bytes_written],
                                   layout=w.Layout(flex_flow="row wrap")), _BOX, "custom")  # fmt: skip
         self.error = part(w.HTML(""), _BOX, "error")
@@ -137,9 +142,9 @@ class DriverLab(ReadableBeforeRun, w.VBox):
         self.cost_fs.observe(self._on_change, names="value")
         self.compare_button.on_click(self._on_change)
         return [
-            w.HTML("<b>Drivers</b>"),
+            w.HTML(f"<b>{_('Drivers')}</b>"),
             w.HBox(list(self.boxes.values()), layout=w.Layout(flex_flow="row wrap")),
-            w.HTML("<b>Workload</b>"),
+            w.HTML(f"<b>{_('Workload')}</b>"),
             w.HBox([self.workload_picker, self.cost_fs], layout=w.Layout(flex_flow="row wrap", grid_gap="0 1em")),
             w.HBox([self.custom, self.compare_button], layout=w.Layout(flex_flow="row wrap")),
             self.error,
@@ -150,21 +155,21 @@ class DriverLab(ReadableBeforeRun, w.VBox):
     def _choice_part(self) -> list[w.Widget]:
         """Backing filesystem, engine and kernel version, rootless: which driver, and why."""
         narrow = {"description_width": "initial"}
-        self.fs = part(w.Dropdown(options=FILESYSTEMS, value="ext4", description="backing fs", style=narrow,
+        self.fs = part(w.Dropdown(options=FILESYSTEMS, value="ext4", description=_("backing fs"), style=narrow,
                                   layout=w.Layout(width="12em")), _BOX, "fs")  # fmt: skip
         self.engine = part(w.Text(value="29.0", description="Engine", style=narrow, layout=w.Layout(width="10em")),
                            _BOX, "engine")  # fmt: skip
-        self.kernel = part(w.Text(value="6.1", description="kernel", style=narrow, layout=w.Layout(width="9em")),
+        self.kernel = part(w.Text(value="6.1", description=_("kernel"), style=narrow, layout=w.Layout(width="9em")),
                            _BOX, "kernel")  # fmt: skip
         self.rootless = part(w.Checkbox(value=False, description="rootless", indent=False,
                                         layout=w.Layout(width="auto")), _BOX, "rootless")  # fmt: skip
-        self.choose_button = part(w.Button(description=CHOOSE, button_style="info",
+        self.choose_button = part(w.Button(description=translate(CHOOSE), button_style="info",
                                            layout=w.Layout(width="auto", min_width="10em")), _BOX, "choose")  # fmt: skip
         self.choose_error = part(w.HTML(""), _BOX, "choose-error")
         self.answer = part(w.HTML(""), _BOX, "choice")
         self.choose_button.on_click(lambda _b: guard(self.choose, self._show_choose_error))
         return [
-            w.HTML(f"<b>{CHOOSE_TITLE}</b>"),
+            w.HTML(f"<b>{translate(CHOOSE_TITLE)}</b>"),
             w.HBox([self.fs, self.engine, self.kernel, self.rootless, self.choose_button],
                    layout=w.Layout(flex_flow="row wrap", grid_gap="0.3em 1em", align_items="center")),
             self.choose_error,
@@ -207,8 +212,8 @@ class DriverLab(ReadableBeforeRun, w.VBox):
         return True
 
     def _show_compare_error(self, message: str) -> None:
-        kept = "The chart and table below are from the last good choice." if self.workload else ""
-        self.error.value = error_html(_BOX, message, title="Cannot compare", note=kept)
+        kept = _("The chart and table below are from the last good choice.") if self.workload else ""
+        self.error.value = error_html(_BOX, message, title=_("Cannot compare"), note=kept)
 
     # -- which driver ----------------------------------------------------------------------
     def choose(self) -> Choice | None:
@@ -225,24 +230,27 @@ class DriverLab(ReadableBeforeRun, w.VBox):
             f"<li><b>{html.escape(c.driver)}</b>: {html.escape(c.verdict)} ({html.escape(c.reason)})</li>"
             for c in choice.candidates
         )
-        self.answer.value = (
-            f"<div class='{_BOX}-answer'>On <b>{html.escape(choice.backing_fs)}</b> with Engine "
-            f"{html.escape(choice.engine_version)} (kernel {html.escape(choice.kernel)}"
-            f"{', rootless' if choice.rootless else ''}) the engine picks "
-            f"<b class='{_BOX}-picked'>{html.escape(choice.driver)}</b>.<br/>{html.escape(choice.why)}"
-            f"<ol>{items}</ol></div>"
-        )
+        facts = {"fs": html.escape(choice.backing_fs), "engine": html.escape(choice.engine_version),
+                 "kernel": html.escape(choice.kernel),
+                 "picked": f"<b class='{_BOX}-picked'>{html.escape(choice.driver)}</b>"}  # fmt: skip
+        if choice.rootless:
+            picks = _("On <b>{fs}</b> with Engine {engine} (kernel {kernel}, rootless) the engine picks {picked}.",
+                      **facts)
+        else:
+            picks = _("On <b>{fs}</b> with Engine {engine} (kernel {kernel}) the engine picks {picked}.", **facts)
+        self.answer.value = f"<div class='{_BOX}-answer'>{picks}<br/>{html.escape(choice.why)}<ol>{items}</ol></div>"
         return choice
 
     def _show_choose_error(self, message: str) -> None:
-        kept = "The answer below is for the last good input." if self.choice else ""
-        self.choose_error.value = error_html(_BOX, message, title="Cannot choose", note=kept)
+        kept = _("The answer below is for the last good input.") if self.choice else ""
+        self.choose_error.value = error_html(_BOX, message, title=_("Cannot choose"), note=kept)
 
     def fallback(self) -> Fallback:
         """What the lab's output reads like before its cell runs."""
-        return Fallback("Driver lab", ("Tick storage drivers and pick a workload: a chart and a table of what it costs "
-                                       "on disk with each; then ask which driver an engine would pick, and why.",),
-                        action=run_to_use("the driver lab"))  # fmt: skip
+        return Fallback(_("Driver lab"), (_("Tick storage drivers and pick a workload: a chart and a table of what it "
+                                            "costs on disk with each; then ask which driver an engine would pick, and "
+                                            "why."),),
+                        action=run_to_use(_("the driver lab")))  # fmt: skip
 
     def __repr__(self) -> str:
         shown = self.workload.name if self.workload else "nothing"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 
 __all__ = ["ERROR_COLOUR", "error_html", "guard", "message_for"]
@@ -26,7 +27,7 @@ def message_for(error: Exception) -> str:
     if isinstance(error, OSError):
         reason = error.strerror or str(error)
         return f"{reason}: {error.filename}" if error.filename else reason
-    return f"Something went wrong in the widget itself ({type(error).__name__}: {error})."
+    return _("Something went wrong in the widget itself ({kind}: {error}).", kind=type(error).__name__, error=error)
 
 
 def guard(action: Callable[[], object], show_error: Callable[[str], None]) -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from layerlab.i18n import Texts, translate
+from layerlab.i18n import Texts, _, translate
 from layerlab.course import exercise as plain
 from layerlab.course.exercise import MESSAGES, Exercise, Feedback
 from layerlab.course.exercises import UnknownExercise, find
@@ -62,16 +62,23 @@ TEXT = Texts({
 STATE_CLASSES = (
     "layerlab-pending", "layerlab-correct", "layerlab-wrong", "layerlab-error", "layerlab-revealed",
 )  # fmt: skip
-#: Leading phrases of the course's feedback, shown in bold.
-_LEADS = (MESSAGES["correct"], MESSAGES["wrong_option"], MESSAGES["wrong_text"], "Not quite.")
+
 
 _BOX = "layerlab"  # exercise parts are named layerlab-<part>
 _CODE = re.compile(r"`([^`]*)`")
 
 
+def _leads() -> tuple[str, ...]:
+    """The leading phrases of the course's feedback, in the learner's language: "Correct!",
+    "Not quite: try another option.", "Not quite: try again." and the "Not quite." before a hint."""
+    before_hint = MESSAGES["wrong_hint"].partition("{hint}")[0].strip()
+    leads = (MESSAGES["correct"], MESSAGES["wrong_option"], MESSAGES["wrong_text"], before_hint)
+    return tuple(lead for lead in leads if lead)
+
+
 def _emphasise(message: str) -> str:
     """``message`` with its verdict phrase ("Correct!", "Not quite.") in bold."""
-    for lead in _LEADS:
+    for lead in _leads():
         if message.startswith(lead):
             return f"**{lead}**{message[len(lead) :]}"
     return message
@@ -127,9 +134,7 @@ class ExerciseWidget(ReadableBeforeRun, w.VBox):
         proof = exercise.proof
         if proof is None:
             if objects:
-                self.proof_problem = (
-                    f"this exercise needs no objects, got {', '.join(sorted(objects))}"
-                )
+                self.proof_problem = _("this exercise needs no objects, got {names}", names=", ".join(sorted(objects)))
             return ""
         shown: list[str] = []
         guard(
@@ -258,7 +263,7 @@ class ExerciseWidget(ReadableBeforeRun, w.VBox):
         if self.proof_problem:
             body.append("⚠ " + TEXT["no_proof"].format(message=self.proof_problem))
         title = TEXT["title"].format(id=ex.id) if ex.id else TEXT["label"]
-        return Fallback(title, tuple(body), RUN_TO_ANSWER)
+        return Fallback(title, tuple(body), translate(RUN_TO_ANSWER))
 
     def __repr__(self) -> str:
         return f"ExerciseWidget({self.exercise!r}, state={self.state!r})"

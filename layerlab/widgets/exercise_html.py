@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import graphviz
 
 from layerlab.course.proof import Part, Picture, Printed, Said, Table
+from layerlab.i18n import N_, _, translate
 from layerlab.render.picture import figure_html
 
 from .errors import ERROR_COLOUR
@@ -59,8 +60,8 @@ class Verdict:
 VERDICTS = {
     "correct": Verdict("✓", "", "#009e73", "#e6f5ef", "#00664a"),
     "wrong": Verdict("✗", "", "#d55e00", "#fbeee4", "#9c3d00"),
-    "revealed": Verdict("→", "The answer:", "#0072b2", "#e6f0f7", "#00507d"),
-    "error": Verdict("⚠", "Cannot check:", ERROR_COLOUR, "#fbe9ec", ERROR_COLOUR),
+    "revealed": Verdict("→", N_("The answer:"), "#0072b2", "#e6f0f7", "#00507d"),
+    "error": Verdict("⚠", N_("Cannot check:"), ERROR_COLOUR, "#fbe9ec", ERROR_COLOUR),
 }
 
 
@@ -120,7 +121,7 @@ def feedback_html(state: str, attempt: int, message: str, extra: str = "") -> st
         f"<span class='layerlab-verdict' aria-hidden='true' style='color:{v.ink};font-weight:bold;"
         f"font-size:1.25em;line-height:1.2'>{v.icon}</span>"
     )
-    word = f"<b style='color:{v.ink}'>{html.escape(v.word)}</b> " if v.word else ""
+    word = f"<b style='color:{v.ink}'>{html.escape(translate(v.word))}</b> " if v.word else ""
     return (
         f"<div class='{css}' data-attempt='{attempt}' style='{style}'>{icon}"
         f"<div style='flex:1'>{word}{markup(message)}{extra}</div></div>"
@@ -176,7 +177,8 @@ def _picture(picture: Picture) -> str:
     svg = getattr(picture, "svg", None)
     if callable(svg):
         try:
-            return figure_html(svg(), getattr(picture, "description", "a picture"))
+            description = getattr(picture, "description", None)
+            return figure_html(svg(), _("a picture") if description is None else description)
         except graphviz.ExecutableNotFound:
             pass
     return picture.to_html()

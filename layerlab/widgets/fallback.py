@@ -27,12 +27,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from layerlab.i18n import N_, translate
+
 __all__ = ["RUN_TO_ANSWER", "Fallback", "ReadableBeforeRun", "markdown_text", "run_to_use"]
 
 #: What an exercise says before its cell runs.
-RUN_TO_ANSWER = "Run this cell to answer."
+RUN_TO_ANSWER = N_("Run this cell to answer.")
 #: What a lab or explorer says before its cell runs (``what``: "the container lab").
-RUN_TO_USE = "Run this cell to use {what}."
+RUN_TO_USE = N_("Run this cell to use {what}.")
 
 _CODE = re.compile(r"(`[^`]*`)")
 _SPECIAL = re.compile(r"([\\*_\[\]<>#|~!])")
@@ -40,7 +42,7 @@ _SPECIAL = re.compile(r"([\\*_\[\]<>#|~!])")
 
 def run_to_use(what: str) -> str:
     """``"Run this cell to use the container lab."`` for ``what="the container lab"``."""
-    return RUN_TO_USE.format(what=what)
+    return translate(RUN_TO_USE).format(what=what)
 
 
 def markdown_text(text: str) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from layerlab.engine.host import Host
+from layerlab.i18n import N_, translate
 from layerlab.model.errors import LayerlabError
 
-BOTH = ("pass host= or engine=, not both: a host already plays its engine "
+BOTH = N_("pass host= or engine=, not both: a host already plays its engine "
         "({profile}); make it with Host(engine=...) instead")
 
 
@@ -17,5 +18,5 @@ def lab_host(host: Host | None, engine: str | None, **options: Any) -> Host:
     if host is None:
         return Host(engine=engine, **options)
     if engine is not None:
-        raise LayerlabError(BOTH.format(profile=host.profile.describe()))
+        raise LayerlabError(translate(BOTH).format(profile=host.profile.describe()))
     return host

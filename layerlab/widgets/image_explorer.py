@@ -23,6 +23,7 @@ import ipywidgets as w
 
 from layerlab.analysis import Change, ImageAnalysis, analyze
 from layerlab.archive import read_archive
+from layerlab.i18n import Texts, _
 from layerlab.model.errors import LayerlabError
 from layerlab.model.fs import is_within, normalize_path
 from layerlab.model.image import Image
@@ -37,7 +38,9 @@ from .errors import error_html, guard
 __all__ = ["ImageExplorer"]
 
 _BOX = "layerlab-explorer"  # the widget's CSS class; a part's is _BOX + "-<part>"
-_MARK_TEXT = {"A": "added", "M": "modified", "D": "removed", "": "listed, unchanged"}
+_MARK_TEXT = Texts({"A": "added", "M": "modified", "D": "removed", "": "listed, unchanged"})
+#: The tree's heading counts each mark: ``A 1 added``.
+_MARK_COUNT = Texts({"A": "{n} added", "M": "{n} modified", "D": "{n} removed"})
 _MARK_COLOUR = {"A": theme.ADDED, "M": "#b45f06", "D": theme.WHITEOUT, "": theme.MUTED}
 Source = str | Path | Image | ImageAnalysis
 
@@ -53,18 +56,18 @@ class ImageExplorer(ReadableBeforeRun, w.VBox):
         self.seconds: list[float] = []  # kernel time of each interaction, for measurements
         self.pictures: dict[str, Picture] = {}  # what the last redraw drew, by name
         self.path = part(
-            w.Text(placeholder="path to a docker save .tar or an OCI layout", layout=w.Layout(width="60%")),
+            w.Text(placeholder=_("path to a docker save .tar or an OCI layout"), layout=w.Layout(width="60%")),
             _BOX, "path",
         )  # fmt: skip
-        self.load_button = part(w.Button(description="Load", icon="folder-open"), _BOX, "load")
-        self.image_pick = part(w.Dropdown(description="image", layout=w.Layout(width="60%")), _BOX, "image")
-        self.layer_pick = part(w.Dropdown(description="layer", layout=w.Layout(width="90%")), _BOX, "layer")
+        self.load_button = part(w.Button(description=_("Load"), icon="folder-open"), _BOX, "load")
+        self.image_pick = part(w.Dropdown(description=_("image"), layout=w.Layout(width="60%")), _BOX, "image")
+        self.layer_pick = part(w.Dropdown(description=_("layer"), layout=w.Layout(width="90%")), _BOX, "layer")
         self.under = part(
-            w.Text(value="/", description="under", continuous_update=False, layout=w.Layout(width="40%")),
+            w.Text(value="/", description=_("under"), continuous_update=False, layout=w.Layout(width="40%")),
             _BOX, "under",
         )  # fmt: skip
         self.only_changes = part(
-            w.Checkbox(value=True, description="changes only (hide unchanged parents)", indent=False),
+            w.Checkbox(value=True, description=_("changes only (hide unchanged parents)"), indent=False),
             _BOX, "changes",
         )  # fmt: skip
         self.error = part(w.HTML(""), _BOX, "error")
@@ -106,22 +109,22 @@ class ImageExplorer(ReadableBeforeRun, w.VBox):
             if isinstance(item, ImageAnalysis):
                 analyses.append(item)
             elif isinstance(item, Image):
-                analyses.append(analyze(item, f"image {len(analyses)}"))
+                analyses.append(analyze(item, _("image {n}", n=len(analyses))))
             elif isinstance(item, (str, Path)):
                 for archived in read_archive(Path(item).expanduser(), progress=False):
                     name = archived.tags[0] if archived.tags else Path(item).name
                     analyses.append(analyze(archived.image, name, archived.tags, progress=False))
             else:
                 raise LayerlabError(
-                    f"cannot explore a {type(item).__name__}: give a path to a docker save tar or OCI layout, "
-                    "an Image or an ImageAnalysis"
+                    _("cannot explore a {kind}: give a path to a docker save tar or OCI layout, "
+                      "an Image or an ImageAnalysis", kind=type(item).__name__)
                 )
         if not analyses:
-            raise LayerlabError("no image found in what was given")
+            raise LayerlabError(_("no image found in what was given"))
         self.analyses = analyses
         self.error.value = ""
         with self.hold_trait_notifications():
-            self.image_pick.options = [(a.name or f"image {n}", n) for n, a in enumerate(analyses)]
+            self.image_pick.options = [(a.name or _("image {n}", n=n), n) for n, a in enumerate(analyses)]
         self.image_pick.value = 0
         self._show_image()
 
@@ -129,7 +132,7 @@ class ImageExplorer(ReadableBeforeRun, w.VBox):
         text = self.path.value.strip()
         if not text:
             raise LayerlabError(
-                "type the path of a docker save .tar, an OCI layout directory or an OCI layout .tar"
+                _("type the path of a docker save .tar, an OCI layout directory or an OCI layout .tar")
             )
         self.load(text)
 
@@ -144,19 +147,20 @@ class ImageExplorer(ReadableBeforeRun, w.VBox):
         if analysis is None:
             return
         figures = analysis.figures
+        sizes = _("total_bytes <b>{total}</b> (all layers) · final_bytes <b>{final}</b> (what a container sees) · "
+                  "wasted_bytes {wasted} · efficiency <b>{efficiency:.1%}</b> = final_bytes / total_bytes",
+                  total=human_size(figures.total_bytes), final=human_size(figures.final_bytes),
+                  wasted=f"<b style='color:{theme.WHITEOUT}'>{human_size(figures.wasted_bytes)}</b>",
+                  efficiency=figures.efficiency)  # fmt: skip
         self.summary.value = (
             f"<div class='{_BOX}-summary-body'><b>{html.escape(analysis.name)}</b> · "
-            f"<code>{analysis.image.image_id[:19]}</code><br/>"
-            f"total_bytes <b>{human_size(figures.total_bytes)}</b> (all layers) · final_bytes "
-            f"<b>{human_size(figures.final_bytes)}</b> (what a container sees) · wasted_bytes "
-            f"<b style='color:{theme.WHITEOUT}'>{human_size(figures.wasted_bytes)}</b> · efficiency "
-            f"<b>{figures.efficiency:.1%}</b> = final_bytes / total_bytes</div>"
+            f"<code>{analysis.image.image_id[:19]}</code><br/>{sizes}</div>"
         )
         self.pictures = {"waste": waste_stack(analysis)}
         self.picture.value = self.pictures["waste"].to_html()
         options = [
             (
-                f"{r.index}: {theme.clip(r.created_by or '(no history)', 60)} · {human_size(r.size)}",
+                f"{r.index}: {theme.clip(r.created_by or _('(no history)'), 60)} · {human_size(r.size)}",
                 r.index,
             )
             for r in analysis.layers
@@ -173,7 +177,7 @@ class ImageExplorer(ReadableBeforeRun, w.VBox):
             under = "" if text in ("", "/") else normalize_path(text)
         except LayerlabError as err:
             raise LayerlabError(
-                f"{err}; type a path inside the image such as / or /etc or /app/src"
+                _("{error}; type a path inside the image such as / or /etc or /app/src", error=err)
             ) from None
         self._shown_under = under
         self._show_layer()
@@ -204,18 +208,18 @@ class ImageExplorer(ReadableBeforeRun, w.VBox):
             self.error.value = ""
 
     def _show_error(self, message: str) -> None:
-        kept = " What is shown below is unchanged." if self.analyses else ""
+        kept = " " + _("What is shown below is unchanged.") if self.analyses else ""
         self.error.value = error_html(
             _BOX, message,
-            note="Supported: a docker save .tar (any engine), an OCI layout directory or .tar; "
-            f"paths inside the image like /etc.{kept}",
+            note=_("Supported: a docker save .tar (any engine), an OCI layout directory or .tar; "
+                   "paths inside the image like /etc.") + kept,
         )  # fmt: skip
 
     def fallback(self) -> Fallback:
         """What the explorer's output reads like before its cell runs."""
-        return Fallback("Image explorer", ("Pick an image and a layer: its files marked A (added), M (modified) or D "
-                                           "(removed), its largest files, and what the image wastes.",),
-                        action=run_to_use("the image explorer"))  # fmt: skip
+        return Fallback(_("Image explorer"), (_("Pick an image and a layer: its files marked A (added), M (modified) "
+                                                "or D (removed), its largest files, and what the image wastes."),),
+                        action=run_to_use(_("the image explorer")))  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<ImageExplorer {len(self.analyses)} images>"
@@ -227,10 +231,12 @@ class ImageExplorer(ReadableBeforeRun, w.VBox):
 def _tree_head(index: int, under: str, rows: list[Change]) -> str:
     """``layer 2 under /etc: A 1 added · M 0 modified · D 3 removed``."""
     counts = {m: sum(1 for c in rows if c.mark == m) for m in ("A", "M", "D")}
+    layer = (_("<b>layer {index}</b> under /{path}", index=index, path=html.escape(under)) if under
+             else _("<b>layer {index}</b>", index=index))  # fmt: skip
     return (
-        f"<b>layer {index}</b>{' under /' + html.escape(under) if under else ''}: "
+        f"{layer}: "
         + " · ".join(
-            f"<span style='color:{_MARK_COLOUR[m]}'>{m} {counts[m]} {_MARK_TEXT[m]}</span>"
+            f"<span style='color:{_MARK_COLOUR[m]}'>{m} {_MARK_COUNT[m].format(n=counts[m])}</span>"
             for m in ("A", "M", "D")
         )
     )
@@ -256,18 +262,19 @@ def _tree_body(rows: list[Change], under: str, max_rows: int) -> str:
     body = [_tree_row(c) for c in rows[:max_rows]]
     if len(rows) > max_rows:
         body.append(
-            f"<div><i>… and {len(rows) - max_rows} more (type a path in 'under' to narrow)</i></div>"
+            "<div><i>" + _("… and {n} more (type a path in 'under' to narrow)", n=len(rows) - max_rows) + "</i></div>"
         )
     if not rows:
-        where = f" under /{html.escape(under)}" if under else ""
-        body.append(f"<div><i>nothing changed here{where}</i></div>")
+        where = (_("nothing changed here under /{path}", path=html.escape(under)) if under
+                 else _("nothing changed here"))  # fmt: skip
+        body.append(f"<div><i>{where}</i></div>")
     return "".join(body)
 
 
 def _largest_html(analysis: ImageAnalysis, index: int) -> str:
     top = analysis.largest_files(5, layer=index)
     if not top:
-        return "<i>this layer stores no file bytes</i>"
-    return "<b>largest files this layer stores</b><br/>" + "".join(
+        return f"<i>{_('this layer stores no file bytes')}</i>"
+    return f"<b>{_('largest files this layer stores')}</b><br/>" + "".join(
         f"<code>{human_size(x.size):>8}  {html.escape(x.path)}</code><br/>" for x in top
     )
