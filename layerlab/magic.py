@@ -34,6 +34,7 @@ from layerlab.compare.facts import observe
 from layerlab.compare.lines import parse_scenario
 from layerlab.compare.simulated import SimulatedSide
 from layerlab.engine.host import Host
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Echo = print)
     try:
         commands = parse_scenario(cell)
     except LayerlabError as err:
-        echo(f"ERROR: {err}")
+        echo(_("ERROR: {error}", error=err))
         return False
     side = SimulatedSide(Path(cwd) if cwd is not None else Path.cwd(), host)
     for n, command in enumerate(commands):
@@ -85,7 +86,8 @@ def run_cell(cell: str, host: Host, cwd: Path | None = None, echo: Echo = print)
         if not ok:
             left = len(commands) - n - 1
             if left:
-                echo(f"(stopped here: {left} later line{'s' * (left != 1)} not run)")
+                echo(_("(stopped here: 1 later line not run)") if left == 1
+                     else _("(stopped here: {n} later lines not run)", n=left))
             return False
     return True
 
@@ -126,9 +128,9 @@ def run_beside(
             beside = beside_live(cell, host, run, tags=tags)
         else:
             beside = beside_recorded(cell, host, base / RECORDED, base, tags=tags)
-            echo(f"{reason}: showing outputs {beside.engine_label}")
+            echo(_("{reason}: showing outputs {label}", reason=reason, label=beside.engine_label))
     except LayerlabError as err:
-        echo(f"ERROR: {err}")
+        echo(_("ERROR: {error}", error=err))
         return False
     (show or echo)(BesideView(beside))
     return True
@@ -146,11 +148,13 @@ def _engine_run(engine: Any, base: Path, cell: str, fresh: bool, echo: Echo) -> 
         run = _state["engine_run"] = EngineRun(engine, base)
         atexit.unregister(_close_engine_run)
         atexit.register(_close_engine_run)  # and this one's when the kernel ends
-    done = ""
     if fresh:
         clean_engine(engine, cell_commands(cell), base)
-        done = " (--new: first removed what they make and pruned its build cache)"
-    echo(f"Docker Engine {run.version} answers at {engine.host}: running the lines on it{done}")
+        echo(_("Docker Engine {version} answers at {host}: running the lines on it (--new: first removed "
+               "what they make and pruned its build cache)", version=run.version, host=engine.host))
+    else:
+        echo(_("Docker Engine {version} answers at {host}: running the lines on it",
+               version=run.version, host=engine.host))
     return run
 
 
@@ -174,7 +178,8 @@ def _magics_class() -> type:
             unknown = [o for o in options if o not in OPTIONS]
             if unknown:
                 print(
-                    f"ERROR: %%docker: unknown option {unknown[0]!r} (supported: {', '.join(OPTIONS)})"
+                    _("ERROR: %%docker: unknown option {option!r} (supported: {options})",
+                      option=unknown[0], options=", ".join(OPTIONS))
                 )
                 return
             if "--new" in options:

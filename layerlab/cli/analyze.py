@@ -16,6 +16,7 @@ from layerlab.analysis import (
 )
 from layerlab.archive import read_archive
 from layerlab.archive.read import select
+from layerlab.i18n import _
 from layerlab.model.units import SIZE_UNITS_TEXT, NotASize, human_size, parse_size
 
 #: dive's default when --ci is given without thresholds.
@@ -28,8 +29,12 @@ def byte_count(text: str) -> int:
         return parse_size(text)
     except NotASize:
         raise argparse.ArgumentTypeError(
-            f"not a byte count: {text!r} (a whole number of bytes, with a unit if you like: "
-            f"{SIZE_UNITS_TEXT}; e.g. 5000000, 5MB, 20MiB)"
+            _(
+                "not a byte count: {text!r} (a whole number of bytes, with a unit if you like: "
+                "{units}; e.g. 5000000, 5MB, 20MiB)",
+                text=text,
+                units=SIZE_UNITS_TEXT,
+            )
         ) from None
 
 
@@ -39,45 +44,48 @@ def ratio(text: str) -> float:
         value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"not an efficiency: {text!r} (a number from 0 to 1, or a percentage)"
+            _("not an efficiency: {text!r} (a number from 0 to 1, or a percentage)", text=text)
         ) from None
     if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"efficiency {text!r} is outside 0..1")
+        raise argparse.ArgumentTypeError(_("efficiency {text!r} is outside 0..1", text=text))
     return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "analyze", help="efficiency, wasted space, fixes, per-driver costs; images side by side"
+        "analyze", help=_("efficiency, wasted space, fixes, per-driver costs; images side by side")
     )
     p.add_argument(
         "archives",
         type=Path,
         nargs="+",
         metavar="ARCHIVE",
-        help="docker save tar, OCI layout directory or tar (several: compared side by side)",
+        help=_("docker save tar, OCI layout directory or tar (several: compared side by side)"),
     )
     p.add_argument(
         "--image",
-        help="tag, id prefix or index, when an archive holds several images (default: all)",
+        help=_("tag, id prefix or index, when an archive holds several images (default: all)"),
     )
-    p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p.add_argument("--json", action="store_true", help=_("print a stable JSON object"))
     p.add_argument(
         "--ci",
         action="store_true",
-        help=f"gate a pipeline: exit 1 when a threshold is crossed (default --lowest-efficiency {DEFAULT_LOWEST_EFFICIENCY})",
+        help=_(
+            "gate a pipeline: exit 1 when a threshold is crossed (default --lowest-efficiency {efficiency})",
+            efficiency=DEFAULT_LOWEST_EFFICIENCY,
+        ),
     )
     p.add_argument(
         "--lowest-efficiency",
         type=ratio,
         metavar="F",
-        help="fail below this efficiency (0..1 or N%%)",
+        help=_("fail below this efficiency (0..1 or N%%)"),
     )
     p.add_argument(
         "--highest-wasted-bytes",
         type=byte_count,
         metavar="N",
-        help="fail above this many wasted bytes",
+        help=_("fail above this many wasted bytes"),
     )
     p.set_defaults(run=run)
 
@@ -129,15 +137,25 @@ def ci_gate(
             ok = a.efficiency >= lowest_efficiency
             failed += not ok
             verdict = "ok" if ok else "FAIL"
-            line = f"{verdict}: {a.name}: efficiency {a.efficiency:.4f} (lowest allowed {lowest_efficiency:.4f})"
+            line = _(
+                "{verdict}: {name}: efficiency {efficiency:.4f} (lowest allowed {lowest:.4f})",
+                verdict=verdict,
+                name=a.name,
+                efficiency=a.efficiency,
+                lowest=lowest_efficiency,
+            )
             print(line if ok else f"layerlab: ci: {line}", file=sys.stderr)
         if highest_wasted is not None:
             ok = a.wasted_bytes <= highest_wasted
             failed += not ok
             verdict = "ok" if ok else "FAIL"
-            line = (
-                f"{verdict}: {a.name}: wasted bytes {a.wasted_bytes} ({human_size(a.wasted_bytes)}; "
-                f"highest allowed {highest_wasted})"
+            line = _(
+                "{verdict}: {name}: wasted bytes {wasted} ({size}; highest allowed {highest})",
+                verdict=verdict,
+                name=a.name,
+                wasted=a.wasted_bytes,
+                size=human_size(a.wasted_bytes),
+                highest=highest_wasted,
             )
             print(line if ok else f"layerlab: ci: {line}", file=sys.stderr)
     return 1 if failed else 0

@@ -10,13 +10,14 @@ from pathlib import Path
 from layerlab.analysis.inspect import inspect_json, inspect_text
 from layerlab.archive import read_archive, unpack_image, unpack_layer
 from layerlab.archive.read import ArchivedImage, select
+from layerlab.i18n import N_, Texts, _, translate
 from layerlab.model.errors import LayerlabError
 
-IMAGE_HELP = "tag, id prefix or index, when the archive holds several images"
+IMAGE_HELP = N_("tag, id prefix or index, when the archive holds several images")
 #: Said under ``Image <config digest>`` when the archive names the image by another digest
 #: (a containerd image store's ``docker save``: its image id is the index or manifest).
-ENGINE_ID_LINE = "Id      {digest}  (the {what} index.json names: the image id in the containerd image store)"
-TARGET_WORDS = {"index": "image index", "manifest": "image manifest"}
+ENGINE_ID_LINE = N_("Id      {digest}  (the {what} index.json names: the image id in the containerd image store)")
+TARGET_WORDS = Texts({"index": "image index", "manifest": "image manifest"})
 
 
 def engine_id_line(archived: ArchivedImage) -> str | None:
@@ -25,22 +26,24 @@ def engine_id_line(archived: ArchivedImage) -> str | None:
     target = archived.target
     if target is None or target.image_id == archived.image.image_id:
         return None
-    return ENGINE_ID_LINE.format(digest=target.image_id, what=TARGET_WORDS["index" if target.is_index else "manifest"])
+    return translate(ENGINE_ID_LINE).format(
+        digest=target.image_id, what=TARGET_WORDS["index" if target.is_index else "manifest"]
+    )
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("inspect", help="image id, layers (diff_id, chain_id, size, changes) and history")
-    p.add_argument("archive", type=Path, help="docker save tar, OCI layout directory or OCI layout tar")
-    p.add_argument("--image", help=IMAGE_HELP)
-    p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p = sub.add_parser("inspect", help=_("image id, layers (diff_id, chain_id, size, changes) and history"))
+    p.add_argument("archive", type=Path, help=_("docker save tar, OCI layout directory or OCI layout tar"))
+    p.add_argument("--image", help=translate(IMAGE_HELP))
+    p.add_argument("--json", action="store_true", help=_("print a stable JSON object"))
     p.set_defaults(run=inspect)
 
-    p = sub.add_parser("unpack", help="write the image's root filesystem into a new directory, safely")
+    p = sub.add_parser("unpack", help=_("write the image's root filesystem into a new directory, safely"))
     p.add_argument("archive", type=Path)
-    p.add_argument("dir", type=Path, help="target directory (must not exist, or be empty)")
-    p.add_argument("--image", help=IMAGE_HELP)
-    p.add_argument("--layer", type=int, help="unpack only this layer (0 = bottom)")
-    p.add_argument("--allow-devices", action="store_true", help="create device nodes (needs root)")
+    p.add_argument("dir", type=Path, help=_("target directory (must not exist, or be empty)"))
+    p.add_argument("--image", help=translate(IMAGE_HELP))
+    p.add_argument("--layer", type=int, help=_("unpack only this layer (0 = bottom)"))
+    p.add_argument("--allow-devices", action="store_true", help=_("create device nodes (needs root)"))
     p.set_defaults(run=unpack)
 
 
@@ -59,7 +62,7 @@ def inspect(args: argparse.Namespace, progress: bool | None) -> int:
         return 0
     text = inspect_text(archived.image, archived.tags)
     if engine_id is not None:
-        head, _, rest = text.partition("\n")
+        head, _sep, rest = text.partition("\n")
         text = f"{head}\n{engine_id}\n{rest}"
     print(text)
     return 0
@@ -69,9 +72,10 @@ def unpack(args: argparse.Namespace, progress: bool | None) -> int:
     image = _archived(args, progress).image
     if args.layer is not None:
         if not 0 <= args.layer < len(image.layers):
-            raise LayerlabError(f"no layer {args.layer}: the image has {len(image.layers)} (0..{len(image.layers) - 1})")
+            raise LayerlabError(_("no layer {layer}: the image has {n} (0..{last})",
+                                  layer=args.layer, n=len(image.layers), last=len(image.layers) - 1))
         unpack_layer(image.layers[args.layer], args.dir, allow_devices=args.allow_devices, progress=progress)
     else:
         unpack_image(image, args.dir, allow_devices=args.allow_devices, progress=progress)
-    print(f"unpacked {image.image_id[7:19]} into {args.dir}")
+    print(_("unpacked {image} into {dir}", image=image.image_id[7:19], dir=args.dir))
     return 0

@@ -13,22 +13,56 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from layerlab import __version__
+from layerlab.i18n import N_, _, translate
 from layerlab.model.errors import LayerlabError
 
 from . import analyze, archives, course, engine, fuzz, scenarios
+
+#: argparse's own sentences a user meets (usage, help, errors): Python has no Korean
+#: catalogue for them, so the CLI's catalogue holds them (see :func:`_argparse_speaks`).
+ARGPARSE_TEXTS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+@contextmanager
+def _argparse_speaks() -> Iterator[None]:
+    """argparse in the learner's language while the parser is built and parses: it reads its
+    module's ``_`` (gettext) each time it words a title, a help line or an error."""
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = translate  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="layerlab",
-        description="Look inside Docker image archives (docker save tars, OCI layouts), analyze them, "
-        "and check the course's model against a real engine.",
+        description=_("Look inside Docker image archives (docker save tars, OCI layouts), analyze them, "
+                      "and check the course's model against a real engine."),
     )
-    parser.add_argument("--version", action="version", version=f"layerlab {__version__}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--version", action="version", version=f"layerlab {__version__}",
+                        help=_("show program's version number and exit"))
+    parser.add_argument("-q", "--quiet", action="store_true", help=_("no progress bar"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     archives.add_parsers(sub)
     analyze.add_parser(sub)
@@ -40,18 +74,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    with _argparse_speaks():
+        args = _parser().parse_args(argv)
     progress = False if args.quiet else None
     try:
         return int(args.run(args, progress))
     except LayerlabError as err:
-        print(f"layerlab: error: {err}", file=sys.stderr)
+        print(_("layerlab: error: {error}", error=err), file=sys.stderr)
         return 1
     except OSError as err:
-        print(f"layerlab: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(_("layerlab: error: {error}", error=f"{err.strerror or err}: {err.filename or ''}".rstrip(": ")),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("layerlab: interrupted", file=sys.stderr)
+        print(_("layerlab: interrupted"), file=sys.stderr)
         return 130
 
 

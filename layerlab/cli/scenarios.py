@@ -11,29 +11,30 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layerlab.i18n import N_, _, translate
 from layerlab.model.errors import LayerlabError
 
 if TYPE_CHECKING:
     from layerlab.real.engine import Engine
 
-HOST_HELP = "the engine's DOCKER_HOST (default: $DOCKER_HOST)"
-ENGINE_HELP = "the engine the simulated host plays: {names} (default: $LAYERLAB_ENGINE, else {default})"
+HOST_HELP = N_("the engine's DOCKER_HOST (default: $DOCKER_HOST)")
+ENGINE_HELP = N_("the engine the simulated host plays: {names} (default: $LAYERLAB_ENGINE, else {default})")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from layerlab.engine.profile import DEFAULT_PROFILE, PROFILES
 
-    p = sub.add_parser("play", help="run a scenario of docker commands on the simulated host (or --real)")
+    p = sub.add_parser("play", help=_("run a scenario of docker commands on the simulated host (or --real)"))
     p.add_argument("scenario", type=Path)
-    p.add_argument("--real", action="store_true", help="run it on a real Docker Engine instead")
-    p.add_argument("--host", help=HOST_HELP + "; implies --real")
+    p.add_argument("--real", action="store_true", help=_("run it on a real Docker Engine instead"))
+    p.add_argument("--host", help=_("the engine's DOCKER_HOST (default: $DOCKER_HOST); implies --real"))
     p.add_argument("--engine", metavar="PROFILE",
-                   help=ENGINE_HELP.format(names=", ".join(PROFILES), default=DEFAULT_PROFILE))
+                   help=translate(ENGINE_HELP).format(names=", ".join(PROFILES), default=DEFAULT_PROFILE))
     p.set_defaults(run=play)
 
-    p = sub.add_parser("compare", help="run scenarios on the simulator and a real engine; report differences")
+    p = sub.add_parser("compare", help=_("run scenarios on the simulator and a real engine; report differences"))
     p.add_argument("scenarios", type=Path, nargs="+")
-    p.add_argument("--host", help=HOST_HELP)
+    p.add_argument("--host", help=translate(HOST_HELP))
     p.set_defaults(run=compare)
 
 
@@ -44,9 +45,12 @@ def engine_at_host(host: str | None) -> Engine:
 
     engine, reason = find_engine(host)
     if engine is None:
-        raise LayerlabError(f"{reason}: set DOCKER_HOST or pass --host (e.g. unix:///var/run/docker.sock)")
+        raise LayerlabError(
+            _("{reason}: set DOCKER_HOST or pass --host (e.g. unix:///var/run/docker.sock)", reason=reason)
+        )
     profile = engine.profile()
-    print(f"layerlab: {profile.describe()} at {engine.host}, driven by {engine.cli}", file=sys.stderr)
+    print(_("layerlab: {engine} at {host}, driven by {client}",
+            engine=profile.describe(), host=engine.host, client=engine.cli), file=sys.stderr)
     if engine.client.notice:
         print(f"layerlab: {engine.client.notice}", file=sys.stderr)
     return engine
@@ -59,7 +63,9 @@ def play(args: argparse.Namespace, progress: bool | None) -> int:
 
     real = args.real or args.host is not None
     if real and args.engine:
-        raise LayerlabError("--engine picks the engine the simulator plays: with --real or --host the engine is real")
+        raise LayerlabError(
+            _("--engine picks the engine the simulator plays: with --real or --host the engine is real")
+        )
     try:
         engine = engine_at_host(args.host) if real else None
         profile = None if real else get_profile(args.engine)
@@ -81,5 +87,5 @@ def compare(args: argparse.Namespace, progress: bool | None) -> int:
                 failed += not report.passed
     except EngineError as err:
         raise LayerlabError(str(err).splitlines()[0]) from None
-    print(f"{passed} passed, {failed} failed")
+    print(_("{passed} passed, {failed} failed", passed=passed, failed=failed))
     return 0 if failed == 0 else 1

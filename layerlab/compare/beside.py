@@ -29,13 +29,14 @@ from typing import Any
 
 from layerlab.engine.host import Host
 from layerlab.engine.profile import EngineProfile
+from layerlab.i18n import N_, _, translate
 
 from .arguments import made_tags
 from .engine_builds import build_on_engine, needs_engine
 from .facts import Observation, Side, observe
 from .lines import Command, ScenarioError, parse_scenario, split_verb
 from .real_side import RealSide
-from .recording import Recording, find_recorded
+from .recording import Recording, find_recorded, shown_storage
 from .scenario import clean_engine
 from .simulated import SimulatedSide, host_playing, plays, profile_of
 from .size_range import within_sizes
@@ -54,8 +55,8 @@ __all__ = [
 ]
 
 #: What the simulator column says for a build only an engine can do.
-ENGINE_ONLY = "(built on the engine and loaded here: FROM scratch with RUN steps runs busybox, the model cannot)"
-NO_ENGINE_FOR_BASE = (
+ENGINE_ONLY = N_("(built on the engine and loaded here: FROM scratch with RUN steps runs busybox, the model cannot)")
+NO_ENGINE_FOR_BASE = N_(
     "ERROR: FROM scratch with RUN steps runs busybox: only a real engine can build it"
 )
 
@@ -116,7 +117,7 @@ def cell_commands(cell: str) -> list[Command]:
     """The cell's docker lines, every one checked before anything runs anywhere."""
     commands = parse_scenario(cell)
     if not commands:
-        raise ScenarioError("the cell has no docker lines")
+        raise ScenarioError(_("the cell has no docker lines"))
     for command in commands:
         split_verb(command.argv)  # an unsupported verb is refused now, before any line runs
     return commands
@@ -166,8 +167,9 @@ class EngineRun(Column):
 
     @property
     def label(self) -> str:
-        """``Docker Engine 28.5.2+dfsg4 (containerd image store, overlayfs)``."""
-        return f"Docker Engine {self.version} ({storage_words(self.profile)})"
+        """``Docker Engine 28.5.2+dfsg4 (containerd image store, overlayfs)``, the store in the
+        learner's language."""
+        return f"Docker Engine {self.version} ({shown_storage(storage_words(self.profile))})"
 
     def host_for(self, host: Host | None) -> Host:
         """``host`` if it plays this engine's profile, else the run's own host that does."""
@@ -206,8 +208,8 @@ def beside_live(
             continue
         built = build_on_engine(command, engine_run.real, simulated)
         sim.note_made(command)
-        rows.append(BesideRow(command.text, [ENGINE_ONLY], engine_run.lines(command, built),
-                              "FROM scratch: built on the engine, loaded into the simulator", compared=False))
+        rows.append(BesideRow(command.text, [translate(ENGINE_ONLY)], engine_run.lines(command, built),
+                              _("FROM scratch: built on the engine, loaded into the simulator"), compared=False))
     return Beside(rows, engine_run.label)
 
 
@@ -226,8 +228,8 @@ def beside_recorded(
                                   engine_lines))
             continue
         sim.note_made(command)
-        rows.append(BesideRow(command.text, [NO_ENGINE_FOR_BASE], engine_lines,
-                              "FROM scratch with RUN: needs a live engine", compared=False))
+        rows.append(BesideRow(command.text, [translate(NO_ENGINE_FOR_BASE)], engine_lines,
+                              _("FROM scratch with RUN: needs a live engine"), compared=False))
     return Beside(rows, recording.label, recorded=True)
 
 

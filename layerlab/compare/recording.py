@@ -16,18 +16,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from layerlab.i18n import N_, _, translate
 from layerlab.model.errors import LayerlabError
 
 from .lines import Command
 
 __all__ = [
     "BESIDE_OPTIONS",
+    "STORE_WORDS",
     "Recording",
     "RecordingError",
     "beside_cells",
     "find_recorded",
     "notebook_beside_cells",
     "recording_name",
+    "shown_storage",
 ]
 
 #: The ``%%docker`` options that show both sides.
@@ -40,6 +43,17 @@ class RecordingError(LayerlabError):
 
 #: The profile of a recording made before recordings named theirs (all were Engine 20.10's).
 UNNAMED_PROFILE = "20.10"
+#: How a recording (and a live engine's column) names its image store, as shown.
+STORE_WORDS = (N_("containerd image store"), N_("classic image store"))
+
+
+def shown_storage(words: str) -> str:
+    """``containerd image store, overlayfs`` (as a recording keeps it, in English; see
+    :func:`.beside.storage_words`) in the learner's language."""
+    for store in STORE_WORDS:
+        if words.startswith(store):
+            return translate(store) + words[len(store) :]
+    return words
 
 
 def recording_name(notebook: str, profile: str) -> str:
@@ -63,9 +77,12 @@ class Recording:
 
     @property
     def label(self) -> str:
-        """``recorded on Docker Engine 28.5.2 (containerd image store, overlayfs), 2026-12-06``."""
-        storage = f" ({self.storage})" if self.storage else ""
-        return f"recorded on Docker Engine {self.engine_version}{storage}, {self.recorded_on}"
+        """``recorded on Docker Engine 28.5.2 (containerd image store, overlayfs), 2026-12-06``,
+        in the learner's language."""
+        if not self.storage:
+            return _("recorded on Docker Engine {version}, {date}", version=self.engine_version, date=self.recorded_on)
+        return _("recorded on Docker Engine {version} ({storage}), {date}",
+                 version=self.engine_version, storage=shown_storage(self.storage), date=self.recorded_on)
 
     def outputs_for(self, commands: list[Command]) -> list[list[str]] | None:
         """The recorded outputs of exactly these lines (None: never recorded)."""
@@ -108,8 +125,9 @@ class Recording:
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise RecordingError(
-                f"{path.name}: not a recording of engine outputs ({type(err).__name__}: {err}); "
-                "regenerate it with scripts/record-engine-outputs"
+                _("{name}: not a recording of engine outputs ({error}); "
+                  "regenerate it with scripts/record-engine-outputs",
+                  name=path.name, error=f"{type(err).__name__}: {err}")
             ) from None
 
     @classmethod
@@ -140,11 +158,17 @@ def find_recorded(
         if profile is None or recording.profile == profile:
             return recording, outputs
         elsewhere.add(recording.profile)
-    which = f" by the {profile} engine" if profile is not None else ""
-    others = f"; recorded by {', '.join(sorted(elsewhere))} only" if elsewhere else ""
+    folder = f"{directory.name}/"
+    if profile is None:
+        what = _("no recording of these {n} lines in {folder}", n=len(commands), folder=folder)
+    else:
+        what = _("no recording of these {n} lines by the {profile} engine in {folder}",
+                 n=len(commands), profile=profile, folder=folder)
+    if elsewhere:
+        what += _("; recorded by {profiles} only", profiles=", ".join(sorted(elsewhere)))
     raise RecordingError(
-        f"no recording of these {len(commands)} lines{which} in {directory.name}/{others} "
-        "(recorded cells must match line for line): run scripts/record-engine-outputs with that engine"
+        what + " " + _("(recorded cells must match line for line): run scripts/record-engine-outputs "
+                       "with that engine")
     )
 
 
@@ -155,7 +179,7 @@ def beside_cells(cells: list[dict[str, Any]]) -> list[str]:
         if cell.get("cell_type") != "code":
             continue
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        first, _, rest = source.partition("\n")
+        first, _sep, rest = source.partition("\n")
         words = first.split()
         if words[:1] == ["%%docker"] and set(words[1:]) & set(BESIDE_OPTIONS):
             found.append(rest)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 
 __all__ = [
@@ -74,7 +75,7 @@ class ExerciseCall:
 
     @property
     def where(self) -> str:
-        return f"cell {self.cell}, line {self.line}"
+        return _("cell {cell}, line {line}", cell=self.cell, line=self.line)
 
 
 def read_cells(path: Path | str) -> list[Cell]:
@@ -87,7 +88,9 @@ def read_cells(path: Path | str) -> list[Cell]:
             Cell(i, str(c["cell_type"]), _joined(c.get("source", ""))) for i, c in enumerate(cells)
         ]
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise CourseSourceError(f"{path.name}: not a readable notebook ({err})") from None
+        raise CourseSourceError(
+            _("{name}: not a readable notebook ({error})", name=path.name, error=err)
+        ) from None
 
 
 def _joined(source: object) -> str:
@@ -126,7 +129,13 @@ def _parsed(cells: list[Cell], name: str) -> list[tuple[Cell, str, ast.Module]]:
             parsed.append((cell, source, ast.parse(source)))
         except SyntaxError as err:
             raise CourseSourceError(
-                f"{name}: cell {cell.index} is not valid Python (line {err.lineno}: {err.msg})"
+                _(
+                    "{name}: cell {cell} is not valid Python (line {line}: {error})",
+                    name=name,
+                    cell=cell.index,
+                    line=err.lineno,
+                    error=err.msg,
+                )
             ) from None
     return parsed
 
@@ -170,13 +179,15 @@ def exercise_calls(cells: list[Cell], name: str = "notebook") -> list[ExerciseCa
     calls: list[ExerciseCall] = []
     for cell, source, tree in parsed:
         for node in _calls(tree, names):
-            where = f"{name}: cell {cell.index}, line {node.lineno}"
+            where = f"{name}: " + _("cell {cell}, line {line}", cell=cell.index, line=node.lineno)
             if len(node.args) != 1 or any(isinstance(a, ast.Starred) for a in node.args):
                 raise CourseSourceError(
-                    f'{where}: exercise(...) takes one id, like exercise("04-chmod")'
+                    _('{where}: exercise(...) takes one id, like exercise("04-chmod")', where=where)
                 )
             if any(k.arg is None for k in node.keywords):
-                raise CourseSourceError(f"{where}: exercise(...) with **objects cannot be read")
+                raise CourseSourceError(
+                    _("{where}: exercise(...) with **objects cannot be read", where=where)
+                )
             first = node.args[0]
             literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
             calls.append(
@@ -197,8 +208,9 @@ def inline_exercises(cells: list[Cell], name: str = "notebook") -> list[str]:
     """Where a code cell builds an exercise itself (``MultipleChoice(...)``), putting its
     answer on the page: "cell N, line L: MultipleChoice(...)" for each."""
     return [
-        f"cell {cell.index}, line {node.lineno}: {node.func.id if isinstance(node.func, ast.Name) else node.func.attr}(...)"  # type: ignore[union-attr]
-        for cell, _, tree in _parsed(cells, name)
+        _("cell {cell}, line {line}", cell=cell.index, line=node.lineno)
+        + f": {node.func.id if isinstance(node.func, ast.Name) else node.func.attr}(...)"  # type: ignore[union-attr]
+        for cell, _source, tree in _parsed(cells, name)
         for node in _calls(tree, INLINE_KINDS)
     ]
 
