@@ -152,3 +152,31 @@ def test_readme_links_the_korean_readme_on_its_first_screen() -> None:
                and not (ROOT / t.partition("#")[0]).exists()]  # fmt: skip
     assert not missing, f"README.ko.md links lead nowhere: {missing}"
     assert "notebooks/ko/00-start-here.ipynb" in korean
+
+
+def test_the_korean_answer_key_is_up_to_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    from layerlab.course.instructor import instructor_view
+
+    monkeypatch.chdir(ROOT)
+    set_language("ko")
+    try:
+        expected = instructor_view(KO, ROOT / "instructor" / "ko")
+    finally:
+        set_language(None)
+    stored = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "instructor" / "ko").glob("*.md")}
+    differ = sorted(n for n in expected if stored.get(n) != expected[n]) + sorted(set(stored) - set(expected))
+    assert not differ, (
+        f"instructor/ko is out of date ({', '.join(differ)}): run "
+        "LAYERLAB_LANG=ko layerlab course instructor instructor/ko/ --notebooks notebooks/ko"
+    )
+
+
+def test_the_korean_readme_shows_the_korean_course_map() -> None:
+    set_language("ko")
+    try:
+        table = course_map("notebooks/ko/")
+    finally:
+        set_language(None)
+    assert table in (ROOT / "README.ko.md").read_text(encoding="utf-8"), (
+        "README.ko.md does not show the course map: paste `LAYERLAB_LANG=ko layerlab course map --base notebooks/ko/`"
+    )

@@ -302,12 +302,12 @@ def _key(written: list[tuple[Notebook, list[ExerciseAnswer]]], where: _Where = _
     return "\n\n".join(parts) + "\n"
 
 
-def instructor_view(notebooks_dir: Path | str, *, where: _Where = _Where()) -> dict[str, str]:
+def instructor_view(notebooks_dir: Path | str, outdir: Path | str | None = None) -> dict[str, str]:
     """The instructor view of the notebooks that exist: file name -> Markdown text, in the
-    learner's language (:mod:`layerlab.i18n`: ``LAYERLAB_LANG=ko`` writes a Korean one).
-    ``where`` is for :func:`write_instructor_view`: the default is ``instructor/`` beside
-    ``notebooks/``."""
+    learner's language (:mod:`layerlab.i18n`: ``LAYERLAB_LANG=ko`` writes a Korean one),
+    linking from ``outdir`` (default: ``instructor/`` beside ``notebooks/``)."""
     notebooks_dir = Path(notebooks_dir)
+    where = _where(notebooks_dir, Path(outdir)) if outdir is not None else _Where()
     files: dict[str, str] = {}
     written: list[tuple[Notebook, list[ExerciseAnswer]]] = []
     for nb in NOTEBOOKS:
@@ -345,7 +345,7 @@ def _where(notebooks_dir: Path, outdir: Path) -> _Where:
 def write_instructor_view(notebooks_dir: Path | str, outdir: Path | str) -> list[Path]:
     """Write the view into ``outdir``; remove generated pages of notebooks that are gone."""
     outdir = Path(outdir)
-    files = instructor_view(notebooks_dir, where=_where(Path(notebooks_dir), outdir))
+    files = instructor_view(notebooks_dir, outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     for stale in outdir.iterdir():
         if _GENERATED.match(stale.name) and stale.name not in files:
