@@ -94,6 +94,7 @@ def run_example(scenario: FuzzScenario, engine: Any, workdir: Path) -> Outcome:
     line that differs; its folder is removed afterwards, and what it made on the engine by
     compare itself."""
     started = time.monotonic()
+    forget_build_history(engine)
     folder = Path(tempfile.mkdtemp(prefix="example-", dir=workdir))
     printed: list[str] = []
 
@@ -120,6 +121,21 @@ def run_example(scenario: FuzzScenario, engine: Any, workdir: Path) -> Outcome:
     r = failed[0]
     first = f"line {r.command.number}: {r.command.text}: {r.differences[0]}"
     return Outcome(True, printed, first, time.monotonic() - started, r.command.number - 1)
+
+
+def forget_build_history(engine: Any) -> None:
+    """Remove BuildKit's records of earlier builds (``docker buildx history rm --all``), as
+    the model starts without them: with the containerd store each record keeps its image's
+    index, manifest and config blobs after the image is gone, and a later example's ``tree``
+    of containerd's content store would show them. compare's own clean-up prunes the build
+    cache; only the fuzzer, on an engine it may fill, forgets the history too. An engine
+    whose buildx has no ``history`` (Engine 20.10's) keeps none to forget."""
+    from layerlab.real.errors import EngineError  # compare never loads an engine client itself
+
+    try:
+        engine.docker(["buildx", "history", "rm", "--all"])
+    except EngineError:
+        pass
 
 
 class _Memo:
