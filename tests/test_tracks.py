@@ -1,7 +1,8 @@
 """The Korean track is the English course in Korean, never a copy that drifts.
 
-Each Korean notebook has the English one's cells, in order, with the same code; its prose is
-Korean (a markdown cell without Hangul is English left behind); its header and ending follow
+Each Korean notebook has the English one's cells, in order, with the same code (comments are
+prose, in the notebook's language); its prose is Korean (a markdown cell without Hangul is
+English left behind); its header and ending follow
 the course's rules in Korean; it links to Korean pages, never to an English page that has a
 Korean one. The Korean glossary defines the same terms under the same anchors, and the
 Korean README is linked from the README's first screen. Notebooks are read as files, never
@@ -10,8 +11,10 @@ run (nbval runs them).
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,18 @@ def _fail_if(problems: list[str], what: str) -> None:
         pytest.fail(f"{what} ({len(problems)}):\n  " + "\n  ".join(problems), pytrace=False)
 
 
+def _code(source: str) -> list[str]:
+    """A code cell's code without its comments (cell magics' lines as they are), line by line."""
+    if source.startswith("%%"):
+        return source.rstrip().split("\n")
+    comments = {(t.start[0], t.start[1]) for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                if t.type == tokenize.COMMENT}  # fmt: skip
+    lines = source.split("\n")
+    for row, col in comments:
+        lines[row - 1] = lines[row - 1][:col]
+    return [line.rstrip() for line in lines]
+
+
 def _label(nb: Notebook) -> str:
     return f"{nb.number:02d} · {translate(nb.title, 'ko')}"
 
@@ -62,7 +77,7 @@ def test_korean_notebook_has_the_english_cells_and_code(nb: Notebook) -> None:
     for i, (e, k) in enumerate(zip(english, korean)):
         if (e["cell_type"], e.get("id"), e.get("metadata")) != (k["cell_type"], k.get("id"), k.get("metadata")):
             problems.append(f"cell {i}: type, id or metadata differ from the English cell")
-        elif e["cell_type"] == "code" and "".join(e["source"]) != "".join(k["source"]):
+        elif e["cell_type"] == "code" and _code("".join(e["source"])) != _code("".join(k["source"])):
             problems.append(f"cell {i}: code differs from the English cell (change both tracks together)")
         elif e["cell_type"] == "markdown" and not HANGUL.search("".join(k["source"])):
             problems.append(f"cell {i}: markdown without Hangul (English left untranslated?)")
@@ -180,3 +195,10 @@ def test_the_korean_readme_shows_the_korean_course_map() -> None:
     assert table in (ROOT / "README.ko.md").read_text(encoding="utf-8"), (
         "README.ko.md does not show the course map: paste `LAYERLAB_LANG=ko layerlab course map --base notebooks/ko/`"
     )
+
+
+def test_code_is_compared_without_its_comments() -> None:
+    english = 'x = f(1)  # the classic store\nprint("# not a comment")\n'
+    assert _code(english) == _code('x = f(1)  # 클래식 스토어\nprint("# not a comment")\n')
+    assert _code(english) != _code('x = f(2)  # the classic store\nprint("# not a comment")\n')
+    assert _code(english) != _code('x = f(1)  # the classic store\nprint("# 주석 아님")\n')
