@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 from layerlab.engine.host import Host
+from layerlab.i18n import N_, _, translate
 from layerlab.model.container import Container
 from layerlab.model.image import Image
 from layerlab.model.lookup import mount_label
@@ -23,15 +24,15 @@ from .picture import Picture
 __all__ = ["container_stack", "containers_over_image", "layer_texts"]
 
 #: The words of these pictures, in one place.
-MOUNTS_TITLE = "mounts: outside the layers"
-MOUNTED_OVER = "mounted over"
+MOUNTS_TITLE = N_("mounts: outside the layers")
+MOUNTED_OVER = N_("mounted over")
 
 
 def layer_texts(image: Image) -> list[str]:
     """What made each layer (its history step, else ``layer N``), bottom first, escaped."""
     rows = [entry.created_by for entry, layer in image.steps() if layer is not None]
     return [
-        theme.label_text(theme.step_text(rows[n]) if n < len(rows) else f"layer {n + 1}")
+        theme.label_text(theme.step_text(rows[n]) if n < len(rows) else _("layer {n}", n=n + 1))
         for n in range(len(image.layers))
     ]
 
@@ -62,11 +63,11 @@ def _rw_changes(container: Container) -> str:
     """``3 entries, 1 whiteout`` (and opaque directories, if any) in the RW layer."""
     diff = container.rw.diff()
     text = (
-        f"{theme.count(len(diff.entries), 'entry', 'entries')}, "
-        f"{theme.count(len(diff.whiteouts), 'whiteout')}"
+        f"{theme.count(len(diff.entries), N_('{n} entry'), N_('{n} entries'))}, "
+        f"{theme.count(len(diff.whiteouts), N_('{n} whiteout'), N_('{n} whiteouts'))}"
     )
     opaque = len(container.rw.opaque_dirs) if container.rw.upper_paths() else 0
-    return text + (f", {theme.count(opaque, 'opaque dir')}" if opaque else "")
+    return text + (f", {theme.count(opaque, N_('{n} opaque dir'), N_('{n} opaque dirs'))}" if opaque else "")
 
 
 def container_stack(
@@ -81,10 +82,11 @@ def container_stack(
         "container", graph_attr={**theme.GRAPH_ATTR, "rankdir": "TB"}, node_attr=theme.NODE_ATTR
     )
     marker = _Marker(mark, mark_note)
-    heading = title or (
-        f"container {container.name} · image {container.image_ref} · "
-        f"size {human_size(container.size())} (virtual {human_size(container.virtual_size())})"
-    )
+    heading = title or _(
+        "container {name} · image {image} · size {size} (virtual {virtual})",
+        name=container.name, image=container.image_ref, size=human_size(container.size()),
+        virtual=human_size(container.virtual_size()),
+    )  # fmt: skip
     graph.attr(label=f"<<b>{theme.wrapped(heading, 70)}</b>>", labelloc="t")
     _container_layers(graph, container, marker)
     order = ["rw", "init", *_image_layers(graph, container.image, marker)]
@@ -98,16 +100,16 @@ def _container_layers(graph: Picture, container: Container, marker: _Marker) -> 
     """The two layers a container adds: its RW layer and Docker's -init layer."""
     graph.node(
         "rw",
-        f"<<b>RW layer (container)</b><br/>read-write · private · {human_size(container.size())}"
-        f"<br/>{_rw_changes(container)}{marker.note_for('rw')}>",
+        "<" + _("<b>RW layer (container)</b><br/>read-write · private · {size}", size=human_size(container.size()))
+        + f"<br/>{_rw_changes(container)}{marker.note_for('rw')}>",
         **marker.style("rw", theme.CONTAINER_LAYER, theme.CONTAINER_LAYER_EDGE),
     )
-    entries = theme.count(len(container.init_layer.entries), "entry", "entries")
+    entries = theme.count(len(container.init_layer.entries), N_("{n} entry"), N_("{n} entries"))
     graph.node(
         "init",
-        f"<<b>-init layer</b><br/>read-only · made by Docker · {entries}"
-        f"<br/>/etc/hosts, /.dockerenv, /dev/console …: docker diff ignores it"
-        f"{marker.note_for('init')}>",
+        "<" + _("<b>-init layer</b><br/>read-only · made by Docker · {entries}"
+                "<br/>/etc/hosts, /.dockerenv, /dev/console …: docker diff ignores it", entries=entries)
+        + f"{marker.note_for('init')}>",
         **marker.style("init", theme.INIT_LAYER, theme.INIT_LAYER_EDGE),
     )
 
@@ -120,8 +122,9 @@ def _image_layers(graph: Picture, image: Image, marker: _Marker) -> list[str]:
         key = f"image:{n}"
         graph.node(
             f"l{n}",
-            f"<<b>image layer {n + 1}</b>: {texts[n]}<br/>read-only · shared · "
-            f"{human_size(image.layers[n].size)}{marker.note_for(key)}>",
+            "<" + _("<b>image layer {n}</b>: {text}<br/>read-only · shared · {size}", n=n + 1, text=texts[n],
+                    size=human_size(image.layers[n].size))
+            + f"{marker.note_for(key)}>",
             **marker.style(key, theme.IMAGE_LAYER, theme.IMAGE_LAYER_EDGE),
         )
         names.append(f"l{n}")
@@ -137,16 +140,16 @@ def _mounts(graph: Picture, container: Container, marker: _Marker) -> None:
     mounts = container.user_mounts
     if not mounts:
         return
-    rows = [f'<tr><td align="left"><b>{html.escape(MOUNTS_TITLE)}</b></td></tr>']
+    rows = [f'<tr><td align="left"><b>{html.escape(translate(MOUNTS_TITLE))}</b></td></tr>']
     for mount in mounts:
         key = f"mount:{mount.destination}"
         size = mount.volume.size() if mount.volume is not None else 0
-        ro = " · read-only" if mount.read_only else ""
+        where = (_("at {destination} · {size} · read-only") if mount.read_only else _("at {destination} · {size}"))
         outline = f' border="2" color="{theme.MARK_EDGE}"' if marker.mark == key else ""
         rows.append(
             f'<tr><td align="left" balign="left"{outline}><b>{html.escape(mount_label(mount))}</b><br/>'
-            f"at {theme.mono(html.escape(mount.destination))} · {human_size(size)}{ro}"
-            f"{marker.note_for(key)}</td></tr>"
+            + where.format(destination=theme.mono(html.escape(mount.destination)), size=human_size(size))
+            + f"{marker.note_for(key)}</td></tr>"
         )
     table = f'<<table border="0" cellborder="0" cellspacing="2" cellpadding="2">{"".join(rows)}</table>>'
     graph.node("mounts", table, fillcolor=theme.MOUNT, color=theme.MOUNT_EDGE, style="rounded,filled,dashed")
@@ -155,7 +158,7 @@ def _mounts(graph: Picture, container: Container, marker: _Marker) -> None:
         same.node("rw")
         same.node("mounts")
     graph.edge("mounts", "rw", style="dashed", color=theme.MOUNT_EDGE, arrowhead="none",
-               label=MOUNTED_OVER, fontcolor=theme.MOUNT_EDGE)  # fmt: skip
+               label=translate(MOUNTED_OVER), fontcolor=theme.MOUNT_EDGE)  # fmt: skip
 
 
 # -- several containers over one image -----------------------------------------------------
@@ -180,9 +183,11 @@ def containers_over_image(host: Host, image_ref: str) -> Picture:
     stored = image.size + sum(c.size() for c in containers)
     summed = sum(c.virtual_size() for c in containers)
     graph.attr(
-        label=(f"<on disk: image {human_size(image.size)} once + RW layers {human_size(stored - image.size)}"
-               f" = <b>{human_size(stored)}</b><br/>sum of virtual sizes {human_size(summed)} "
-               f"(counts the image {theme.count(len(containers), 'time')})>"),
+        label="<" + _("on disk: image {image} once + RW layers {layers} = <b>{stored}</b><br/>"
+                      "sum of virtual sizes {summed} (counts the image {times})",
+                      image=human_size(image.size), layers=human_size(stored - image.size), stored=human_size(stored),
+                      summed=human_size(summed), times=theme.count(len(containers), N_("{n} time"), N_("{n} times")))
+              + ">",
         labelloc="b",
     )  # fmt: skip
     return graph
@@ -192,19 +197,20 @@ def _own_layers(graph: Picture, i: int, c: Container) -> None:
     """Container number ``i``: its RW layer over its -init layer, in a box of its own."""
     with graph.subgraph(name=f"cluster_c{i}") as side:
         side.attr(
-            label=f"container {c.name}", fontsize="10", style="rounded",
+            label=_("container {name}", name=c.name), fontsize="10", style="rounded",
             color=theme.CONTAINER_LAYER_EDGE,
         )  # fmt: skip
         changes = len(c.diff())
         side.node(
             f"rw{i}",
-            f"<<b>RW layer</b> · private<br/>{human_size(c.size())} · "
-            f"{theme.count(changes, 'line')} in docker diff<br/>virtual {human_size(c.virtual_size())}>",
+            "<" + _("<b>RW layer</b> · private<br/>{size} · {lines} in docker diff<br/>virtual {virtual}",
+                    size=human_size(c.size()), lines=theme.count(changes, N_("{n} line"), N_("{n} lines")),
+                    virtual=human_size(c.virtual_size())) + ">",
             fillcolor=theme.CONTAINER_LAYER,
             color=theme.CONTAINER_LAYER_EDGE,
         )
         side.node(
-            f"init{i}", "<<b>-init layer</b>>", fillcolor=theme.INIT_LAYER, color=theme.INIT_LAYER_EDGE
+            f"init{i}", "<" + _("<b>-init layer</b>") + ">", fillcolor=theme.INIT_LAYER, color=theme.INIT_LAYER_EDGE
         )
         side.edge(f"rw{i}", f"init{i}", arrowhead="none", color=theme.MUTED)
 
@@ -213,12 +219,16 @@ def _shared_layers(graph: Picture, image: Image, containers: int) -> None:
     """The image's layers once, top first, each -init layer pointing at the top one."""
     texts = layer_texts(image)
     n_layers = len(image.layers)
-    holders = f"shared by {theme.count(containers, 'container')}" if containers else "no container yet"
+    holders = (
+        _("shared by {containers}", containers=theme.count(containers, N_("{n} container"), N_("{n} containers")))
+        if containers
+        else _("no container yet")
+    )
     for n in reversed(range(n_layers)):
         graph.node(
             f"l{n}",
-            f"<<b>image layer {n + 1}</b>: {texts[n]}<br/>read-only · {human_size(image.layers[n].size)}"
-            f" · {holders}>",
+            "<" + _("<b>image layer {n}</b>: {text}<br/>read-only · {size} · {holders}", n=n + 1, text=texts[n],
+                    size=human_size(image.layers[n].size), holders=holders) + ">",
             fillcolor=theme.IMAGE_LAYER,
             color=theme.IMAGE_LAYER_EDGE,
             penwidth="2" if containers > 1 else "1",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 
+from layerlab.i18n import N_, Texts, _, translate
 from layerlab.model.lookup import WHITEOUT_HERE, LookupStep
 from layerlab.model.operation import Outcome, describe
 from layerlab.model.units import human_size
@@ -24,8 +25,13 @@ MAX_LANDED = 8
 #: The fill of a copy-up that copied no data (a chmod of an empty file, a mkdir's parent).
 METADATA_COPY = "#fdf3e7"
 #: The words of the picture, in one place.
-COPY_EDGE = "copy"
-RW_GROWTH = "RW layer {before} → {after}"
+COPY_EDGE = N_("copy")
+RW_GROWTH = N_("RW layer {before} → {after}")
+#: What landed in the RW layer, by the model's word for it (others are shown as they are).
+LANDED_WORDS = Texts({
+    "whiteout": "whiteout", "opaque dir": "opaque dir", "removed": "removed", "file": "file",
+    "dir": "dir", "symlink": "symlink", "hardlink": "hardlink", "device": "device",
+})  # fmt: skip
 _DASHED = {"fillcolor": theme.EMPTY_STEP, "color": theme.EMPTY_STEP_EDGE, "style": "rounded,dashed"}
 
 
@@ -49,7 +55,7 @@ def copy_up_steps(outcome: Outcome) -> Picture:
         "b_low",
         "c0",
         color=theme.CACHE_MISS_EDGE,
-        label=f" {COPY_EDGE}" if outcome.copy_ups else "",
+        label=f" {translate(COPY_EDGE)}" if outcome.copy_ups else "",
     )
     last = f"c{max(0, len(outcome.copy_ups) - 1)}"
     graph.edge(last, "a_rw", color=theme.CACHE_MISS_EDGE)
@@ -58,7 +64,7 @@ def copy_up_steps(outcome: Outcome) -> Picture:
 
 def _heading(outcome: Outcome) -> str:
     """The command in bold, then what the overlay did and how the RW layer grew."""
-    sizes = RW_GROWTH.format(before=human_size(outcome.size_before), after=human_size(outcome.size_after))
+    sizes = translate(RW_GROWTH).format(before=human_size(outcome.size_before), after=human_size(outcome.size_after))
     return (
         f"<{theme.mono(f'<b>$ {html.escape(outcome.command)}</b>')}<br align=\"left\"/>"
         f"{theme.wrapped(outcome.summary(), 80, max_lines=2)}<br align=\"left\"/>{sizes}<br align=\"left\"/>>"
@@ -71,10 +77,10 @@ def _heading(outcome: Outcome) -> str:
 def _before_panel(graph: Picture, outcome: Outcome) -> None:
     """The RW layer and the lower layer that served the path before the operation."""
     with graph.subgraph(name="cluster_before") as c:
-        c.attr(label="1 · before", labeljust="l", **theme.PANEL_ATTR)
+        c.attr(label=_("1 · before"), labeljust="l", **theme.PANEL_ATTR)
         c.node(
             "b_rw",
-            f"<<b>RW layer</b><br/>{_rw_before(outcome)}>",
+            f"<<b>{_('RW layer')}</b><br/>{_rw_before(outcome)}>",
             fillcolor=theme.CONTAINER_LAYER,
             color=theme.CONTAINER_LAYER_EDGE,
         )
@@ -90,8 +96,8 @@ def _rw_before(outcome: Outcome) -> str:
     if served is not None and served.key == "rw":
         return theme.label_text(describe(outcome.before.entry), 50)
     if first is not None and first.key == "rw" and first.status == WHITEOUT_HERE:
-        return f'<font color="{theme.WHITEOUT}"><b>whiteout</b></font>: {theme.label_text(first.note, 50)}'
-    return "nothing at this path yet"
+        return f'<font color="{theme.WHITEOUT}"><b>{_("whiteout")}</b></font>: {theme.label_text(first.note, 50)}'
+    return _("nothing at this path yet")
 
 
 def _lower_before(outcome: Outcome) -> tuple[str, dict[str, str]]:
@@ -100,13 +106,13 @@ def _lower_before(outcome: Outcome) -> tuple[str, dict[str, str]]:
     served = outcome.before.served_by
     if served is None:
         stop = next((s for s in outcome.before.steps if s.status == WHITEOUT_HERE), None)
-        where = f"whited out in {html.escape(stop.label)}" if stop is not None else "no layer has it"
+        where = _("whited out in {layer}", layer=html.escape(stop.label)) if stop is not None else _("no layer has it")
         return f"<<b>{where}</b><br/>{theme.mono(path)}: ENOENT>", _DASHED
     if served.key == "rw":
-        return "<<b>lower layers</b><br/>not looked at: the RW layer has it>", _DASHED
+        return "<" + _("<b>lower layers</b><br/>not looked at: the RW layer has it") + ">", _DASHED
     fill, edge = _colours(served)
     label = (
-        f"<<b>{html.escape(served.label)}</b> serves<br/>{theme.mono(path)}<br/>"
+        "<" + _("<b>{layer}</b> serves", layer=html.escape(served.label)) + f"<br/>{theme.mono(path)}<br/>"
         f"{theme.label_text(describe(outcome.before.entry), 50)}>"
     )
     return label, {"fillcolor": fill, "color": edge, "penwidth": "2"}
@@ -127,20 +133,22 @@ def _colours(layer: LookupStep) -> tuple[str, str]:
 def _copy_panel(graph: Picture, outcome: Outcome) -> None:
     """One box per copy-up record, or one saying why nothing was copied."""
     with graph.subgraph(name="cluster_copy") as c:
-        c.attr(label="2 · copy-up", labeljust="l", **theme.PANEL_ATTR)
+        c.attr(label=_("2 · copy-up"), labeljust="l", **theme.PANEL_ATTR)
         if not outcome.copy_ups:
             why = (
                 theme.label_text(outcome.result, 70)
                 if outcome.result
-                else "nothing came from a lower layer:<br/>the change was made in the RW layer or a mount"
+                else _("nothing came from a lower layer:<br/>the change was made in the RW layer or a mount")
             )
-            c.node("c0", f"<<b>no copy-up</b><br/>{why}>", **_DASHED)
+            c.node("c0", f"<<b>{_('no copy-up')}</b><br/>{why}>", **_DASHED)
         for i, record in enumerate(outcome.copy_ups):
-            kind = "data" if record.bytes else "metadata only"
+            copied = (
+                _("{bytes:,} bytes (data) from {layer}") if record.bytes else _("{bytes:,} bytes (metadata only) from {layer}")
+            )
             c.node(
                 f"c{i}",
                 f"<{theme.mono(f'<b>{theme.label_text(record.path, 40)}</b>')}<br/>"
-                f"{record.bytes:,} bytes ({kind}) from {html.escape(outcome.source_of(record))}"
+                f"{copied.format(bytes=record.bytes, layer=html.escape(outcome.source_of(record)))}"
                 f"<br/>{theme.small(html.escape(record.reason))}>",
                 fillcolor=theme.CACHE_MISS if record.bytes else METADATA_COPY,
                 color=theme.CACHE_MISS_EDGE,
@@ -156,7 +164,7 @@ def _copy_panel(graph: Picture, outcome: Outcome) -> None:
 def _landed_label(kind: str, path: str, detail: str) -> str:
     colour = theme.WHITEOUT if kind in ("whiteout", "opaque dir", "removed") else "#000000"
     return (
-        f'<font color="{colour}"><b>{html.escape(kind)}</b></font> '
+        f'<font color="{colour}"><b>{html.escape(LANDED_WORDS.get(kind, kind))}</b></font> '
         f"{theme.mono(theme.label_text(path, 40))}<br/>"
         f"{theme.small(theme.label_text(detail, 60))}"
     )
@@ -165,15 +173,15 @@ def _landed_label(kind: str, path: str, detail: str) -> str:
 def _after_panel(graph: Picture, outcome: Outcome) -> None:
     """What the RW layer holds now, and what became of the layer that served the path."""
     with graph.subgraph(name="cluster_after") as c:
-        c.attr(label="3 · after", labeljust="l", **theme.PANEL_ATTR)
+        c.attr(label=_("3 · after"), labeljust="l", **theme.PANEL_ATTR)
         landed = outcome.landed
         if landed:
             rows = "<br/>".join(_landed_label(x.what, x.path, x.detail) for x in landed[:MAX_LANDED])
             if len(landed) > MAX_LANDED:
-                rows += f"<br/>… and {len(landed) - MAX_LANDED} more"
+                rows += "<br/>" + _("… and {n} more", n=len(landed) - MAX_LANDED)
             c.node(
                 "a_rw",
-                f"<<b>RW layer now holds</b><br/>{rows}>",
+                f"<<b>{_('RW layer now holds')}</b><br/>{rows}>",
                 fillcolor=theme.CONTAINER_LAYER,
                 color=theme.CONTAINER_LAYER_EDGE,
                 penwidth="2",
@@ -181,7 +189,7 @@ def _after_panel(graph: Picture, outcome: Outcome) -> None:
         else:
             c.node(
                 "a_rw",
-                "<<b>RW layer</b><br/>unchanged>",
+                "<" + _("<b>RW layer</b><br/>unchanged") + ">",
                 fillcolor=theme.CONTAINER_LAYER,
                 color=theme.CONTAINER_LAYER_EDGE,
             )
@@ -196,10 +204,12 @@ def _lower_after(outcome: Outcome) -> tuple[str, dict[str, str]]:
     served, now = outcome.before.served_by, outcome.after.served_by
     if served is not None and served.key not in ("rw", "mount"):
         state = (
-            "still serves it" if now is not None and now.key == served.key else "unchanged, now hidden"
+            _("still serves it (read-only: never modified)")
+            if now is not None and now.key == served.key
+            else _("unchanged, now hidden (read-only: never modified)")
         )
         fill = theme.IMAGE_LAYER if served.key.startswith("image") else theme.INIT_LAYER
-        label = f"<<b>{html.escape(served.label)}</b><br/>{state} (read-only: never modified)>"
+        label = f"<<b>{html.escape(served.label)}</b><br/>{state}>"
         return label, {"fillcolor": fill, "color": theme.IMAGE_LAYER_EDGE}
-    text = f"served by {now.label}" if now is not None else "no layer has it"
-    return f"<<b>the path now</b><br/>{html.escape(text)}>", _DASHED
+    text = _("served by {layer}", layer=now.label) if now is not None else _("no layer has it")
+    return f"<<b>{_('the path now')}</b><br/>{html.escape(text)}>", _DASHED

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from layerlab.dataroot import DataRoot, DataRootError, Node, RootDiff
+from layerlab.i18n import N_, Texts, _, translate
 
 from . import theme
 from .picture import Picture
@@ -27,13 +28,15 @@ CHANGED, CHANGED_EDGE = theme.CACHE_MISS, theme.CACHE_MISS_EDGE
 REMOVED_EDGE = theme.WHITEOUT
 DIR_FILL, FILE_FILL = "#f4f4f4", "#ffffff"
 SELECTED_EDGE = "#000000"
-#: The word a changed path is marked with, by its status in a :class:`RootDiff`.
-MARKS = {"added": "NEW", "changed": "CHANGED", "removed": "REMOVED"}
+#: The word a changed path is marked with, by its status in a :class:`RootDiff` (in the
+#: learner's language when read).
+MARKS = Texts({"added": "NEW", "changed": "CHANGED", "removed": "REMOVED"})
+#: The legend; each meaning is marked with ``N_`` and translated when drawn.
 LEGEND = [
-    (NEW, NEW_EDGE, "", "NEW: made by the last command"),
-    (CHANGED, CHANGED_EDGE, "", "CHANGED: content rewritten"),
-    (FILE_FILL, REMOVED_EDGE, "- -", "REMOVED by the last command"),
-    (DIR_FILL, NEW_EDGE, "", "folded: changes inside"),
+    (NEW, NEW_EDGE, "", N_("NEW: made by the last command")),
+    (CHANGED, CHANGED_EDGE, "", N_("CHANGED: content rewritten")),
+    (FILE_FILL, REMOVED_EDGE, "- -", N_("REMOVED by the last command")),
+    (DIR_FILL, NEW_EDGE, "", N_("folded: changes inside")),
 ]
 
 
@@ -95,7 +98,7 @@ def tree_rows(
     ``diff`` is ``root.diff_since(since)`` when the caller has it already.
     """
     if max_depth < 1:
-        raise DataRootError(f"the tree needs a depth of at least 1, got {max_depth}")
+        raise DataRootError(_("the tree needs a depth of at least 1, got {depth}", depth=max_depth))
     if diff is None and since is not None:
         diff = root.diff_since(since)
     walk = _TreeWalk(root, since, diff, max_depth, max_children, _with_parents(root, open_paths))
@@ -260,7 +263,8 @@ def tree_picture(
         if parents:
             graph.edge(parents[-1], node_id)
         parents.append(node_id)
-    graph.attr(label=theme.caption(_caption(root, top, diff, title), LEGEND), labelloc="t", labeljust="l")
+    legend = [(fill, edge, mark, translate(text)) for fill, edge, mark, text in LEGEND]
+    graph.attr(label=theme.caption(_caption(root, top, diff, title), legend), labelloc="t", labeljust="l")
     return graph
 
 
@@ -268,14 +272,14 @@ def _caption(root: DataRoot, top: str | None, diff: RootDiff | None, title: str 
     """``title`` (default: what is shown, in which store), then what the last command did,
     as lines of HTML."""
     if not title:
-        shown = " and ".join([top] if top else root.roots)
+        shown = _(" and ").join([top] if top else root.roots)
         store = (
-            "classic image store, overlay2" if root.store == "overlay2" else "containerd image store"
+            _("classic image store, overlay2") if root.store == "overlay2" else _("containerd image store")
         )
         title = f"{shown} · {store}"
     lines = [f"<b>{html.escape(title)}</b>"]
     if diff is not None:
-        lines.append(theme.wrapped(f"since the last command: {diff.summary()}", 90, max_lines=2))
+        lines.append(theme.wrapped(_("since the last command: {summary}", summary=diff.summary()), 90, max_lines=2))
     return lines
 
 
@@ -301,7 +305,7 @@ def _style(row: TreeRow, *, selected: bool) -> dict[str, str]:
 
 def _label(row: TreeRow, explain: bool) -> str:
     if row.node is None:
-        return f'<<i><font color="{theme.MUTED}">… {row.hidden} more</font></i>>'
+        return f'<<i><font color="{theme.MUTED}">{_("… {n} more", n=row.hidden)}</font></i>>'
     node = row.node
     name = node.path if row.depth == 0 else node.name
     name = short_name(name, 30 if row.depth == 0 else 14) + ("/" if node.is_dir else "")
@@ -312,7 +316,8 @@ def _label(row: TreeRow, explain: bool) -> str:
         colour = {"added": NEW_EDGE, "changed": CHANGED_EDGE, "removed": REMOVED_EDGE}[row.status]
         text += f' <font color="{colour}"><b>{MARKS[row.status]}</b></font>'
     if row.changes_inside:
-        text += f'<br/><font color="{NEW_EDGE}">{theme.count(row.changes_inside, "change")} inside</font>'
+        inside = theme.count(row.changes_inside, N_("{n} change inside"), N_("{n} changes inside"))
+        text += f'<br/><font color="{NEW_EDGE}">{inside}</font>'
     if explain:
         text += f"<br/>{theme.small(theme.wrapped(node.explanation, 26, max_lines=3), theme.MUTED)}"
     content = node.content

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from layerlab.drivers import StorageDriver
+from layerlab.i18n import N_, Texts, _, translate
 
 from . import theme
 from .drivers import COW_EDGE, COW_FILL, ENGINE_VERSIONS, chosen_drivers, driver_facts
@@ -22,12 +23,12 @@ __all__ = ["DriverTable", "drivers_side_by_side"]
 
 _BOX = "layerlab-drivers"
 #: The three tables: (caption, the facts each shows); the Engine releases are the third.
-COSTS = ("What copy-on-write costs (a 2 MiB base image with one 1 GiB file)",
+COSTS = (N_("What copy-on-write costs (a 2 MiB base image with one 1 GiB file)"),
          ("cow", "first_write", "layer", "container"))  # fmt: skip
-NEEDS = ("What each driver needs, and where it stands", ("limit", "page_cache", "backing", "status"))
-RELEASES = "Status in each Engine release"
+NEEDS = (N_("What each driver needs, and where it stands"), ("limit", "page_cache", "backing", "status"))
+RELEASES = N_("Status in each Engine release")
 #: Shorter headings than the facts' full names, the full name in the caption or legend.
-HEADINGS = {
+HEADINGS = Texts({
     "cow": "copy-on-write unit",
     "first_write": "first write: append 1 B to the 1 GiB file",
     "layer": "the layer adding the 1 GiB file",
@@ -36,10 +37,10 @@ HEADINGS = {
     "page_cache": "page cache shared",
     "backing": "backing filesystem",
     "status": "status",
-}
+})
 NUMERIC = {"first_write", "layer", "container"}
-LEGEND = "Colour of a driver's name: orange per-file copy-on-write, green per-block, red none (full copies)."
-TEXT_TITLE = "storage drivers side by side"
+LEGEND = N_("Colour of a driver's name: orange per-file copy-on-write, green per-block, red none (full copies).")
+TEXT_TITLE = N_("storage drivers side by side")
 
 
 def _name_cell(driver: StorageDriver) -> str:
@@ -55,7 +56,7 @@ def _cell(key: str, value: str) -> str:
     if key in NUMERIC and " (" in value:
         exact, readable = value.split(" (", 1)
         return f"<span style='white-space:nowrap'>{html.escape(exact)}</span><br/>({html.escape(readable)}"
-    muted = value in ("removed", "not yet")
+    muted = value in (_("removed"), _("not yet"))
     text = html.escape(value)
     return f"<span style='color:{theme.MUTED}'>{text}</span>" if muted else text
 
@@ -72,13 +73,13 @@ class DriverTable:
         """(caption, columns, fact keys, rows of plain text) of each table."""
         out = []
         for caption, keys in (COSTS, NEEDS):
-            columns = [Column("driver"), *(Column(HEADINGS[k], k in NUMERIC) for k in keys)]
+            columns = [Column(_("driver")), *(Column(HEADINGS[k], k in NUMERIC) for k in keys)]
             rows = [[d.name, *(self.facts[d.name][k] for k in keys)] for d in self.drivers]
-            out.append((caption, columns, list(keys), rows))
+            out.append((translate(caption), columns, list(keys), rows))
         keys = [f"Engine {v}" for v in ENGINE_VERSIONS]
-        columns = [Column("driver"), *(Column(v) for v in ENGINE_VERSIONS)]
+        columns = [Column(_("driver")), *(Column(v) for v in ENGINE_VERSIONS)]
         rows = [[d.name, *(self.facts[d.name][k] for k in keys)] for d in self.drivers]
-        out.append((RELEASES, columns, keys, rows))
+        out.append((translate(RELEASES), columns, keys, rows))
         return out
 
     def to_html(self) -> str:
@@ -89,11 +90,11 @@ class DriverTable:
                 for d, row in zip(self.drivers, rows)
             ]
             parts.append(html_table(columns, cells, css_class=f"{_BOX}-table", caption=caption))
-        legend = f"<p style='margin:0;color:{theme.MUTED}'>{html.escape(LEGEND)}</p>"
+        legend = f"<p style='margin:0;color:{theme.MUTED}'>{html.escape(translate(LEGEND))}</p>"
         return f"<div class='{_BOX}'>{''.join(parts)}{legend}</div>"
 
     def to_text(self) -> str:
-        blocks = [TEXT_TITLE]
+        blocks = [translate(TEXT_TITLE)]
         for caption, columns, _keys, rows in self._tables():
             blocks.append(f"{caption}\n{text_table(columns, rows)}")
         return "\n\n".join(blocks)

@@ -27,6 +27,7 @@ from layerlab.drivers.costs import WORKLOADS, CostRow
 from layerlab.drivers.overlay2 import OVERLAY2_MAX_LOWERS
 from layerlab.drivers.reflink import shares_blocks
 from layerlab.drivers.status import version_at_least
+from layerlab.i18n import N_, Texts, _, translate
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
 
@@ -45,7 +46,7 @@ BAR_WIDTH = 320
 
 #: Colours of the copy-on-write units (spelled out in every label too, never colour alone).
 COW_FILL = {"file": theme.CACHE_MISS, "block": theme.CACHE_HIT, "none": theme.FIRST_MISS}
-COW_SHORT = {"file": "per-file COW", "block": "per-block COW", "none": "no COW: copies"}
+COW_SHORT = Texts({"file": "per-file COW", "block": "per-block COW", "none": "no COW: copies"})
 COW_EDGE = {
     "file": theme.CACHE_MISS_EDGE,
     "block": theme.CACHE_HIT_EDGE,
@@ -79,19 +80,20 @@ def bytes_label(n: int) -> str:
 
 
 def status_in(driver: StorageDriver, engine_version: str) -> str:
-    """One word for a driver in one engine release: supported, deprecated, opt-in, removed, not yet."""
+    """One word for a driver in one engine release: supported, deprecated, opt-in, removed,
+    not yet (in the learner's language)."""
     status = driver.status
     if not status.available_in(engine_version):
         return (
-            "removed"
+            _("removed")
             if status.removed and version_at_least(engine_version, status.removed)
-            else "not yet"
+            else _("not yet")
         )
     if status.disabled_by_default and version_at_least(engine_version, status.disabled_by_default):
-        return "opt-in"
+        return _("opt-in")
     if status.deprecated and version_at_least(engine_version, status.deprecated):
-        return "deprecated"
-    return "supported"
+        return _("deprecated")
+    return _("supported")
 
 
 def chosen_drivers(drivers: Iterable[str | StorageDriver] | None) -> list[StorageDriver]:
@@ -101,7 +103,7 @@ def chosen_drivers(drivers: Iterable[str | StorageDriver] | None) -> list[Storag
         for d in (drivers if drivers is not None else DRIVERS)
     ]
     if not chosen:
-        raise DriverError(f"no storage driver chosen; pick at least one of: {', '.join(DRIVERS)}")
+        raise DriverError(_("no storage driver chosen; pick at least one of: {names}", names=", ".join(DRIVERS)))
     return list({d.name: d for d in chosen}.values())
 
 
@@ -123,12 +125,12 @@ def _reference_image() -> list[Layer]:
 def cow_text(driver: StorageDriver) -> str:
     """The driver's copy-on-write unit in words: ``block, 4 KiB``, ``file (whole-file copy-up)``."""
     if driver.cow_unit == "block":
-        return f"block, {binary_size(driver.block_size or 0)}"
-    return "file (whole-file copy-up)" if driver.cow_unit == "file" else "none: full copies"
+        return _("block, {size}", size=binary_size(driver.block_size or 0))
+    return _("file (whole-file copy-up)") if driver.cow_unit == "file" else _("none: full copies")
 
 
 #: The facts :func:`driver_facts` gives for each driver, in order (the Engine releases follow).
-FACTS = {
+FACTS = Texts({
     "cow": "copy-on-write unit",
     "first_write": "first write: append 1 B to a 1 GiB image file",
     "layer": "a layer adding a 1 GiB file (on a 2 MiB base)",
@@ -137,7 +139,7 @@ FACTS = {
     "page_cache": "page cache shared by containers",
     "backing": "backing filesystem",
     "status": "status",
-}
+})
 
 
 def driver_facts(driver: StorageDriver) -> dict[str, str]:
@@ -146,16 +148,16 @@ def driver_facts(driver: StorageDriver) -> dict[str, str]:
     reference = _reference_image()
     per_layer = driver.layer_disk(reference)
     container = driver.container_cost(reference)
-    limit = f"{driver.max_layers} layers"
+    limit = _("{n} layers", n=driver.max_layers)
     if driver.name == "overlay2":
-        limit += f"; {OVERLAY2_MAX_LOWERS} lowers per mount"
+        limit = _("{n} layers; {lowers} lowers per mount", n=driver.max_layers, lowers=OVERLAY2_MAX_LOWERS)
     facts = {
         "cow": cow_text(driver),
         "first_write": bytes_label(driver.first_write_cost(GiB, 1)),
         "layer": bytes_label(per_layer[-1]),
         "container": bytes_label(container.disk),
         "limit": limit,
-        "page_cache": "yes" if driver.page_cache_sharing else "no",
+        "page_cache": _("yes") if driver.page_cache_sharing else _("no"),
         "backing": ", ".join(driver.backing_filesystems),
         "status": str(driver.status),
     }
@@ -175,14 +177,14 @@ def _segment(width: int, fill: str) -> str:
 IMAGE_BAR = theme.IMAGE_LAYER_EDGE
 CONTAINER_BAR = theme.CACHE_MISS_EDGE
 #: The words of the chart, in one place.
-SCALE_NOTE = "disk used, to scale (bars start at 0; the longest is {largest})"
-FS_NOTE = "on {fs}: {how}"
-FS_HOW = {True: "a copy shares the file's blocks (reflink), a write owns the 4 KiB blocks it touches",
-          False: "a copy duplicates every block"}
-CLONES_SHORT = "copies share blocks"
+SCALE_NOTE = N_("disk used, to scale (bars start at 0; the longest is {largest})")
+FS_NOTE = N_("on {fs}: {how}")
+FS_HOW = Texts({True: "a copy shares the file's blocks (reflink), a write owns the 4 KiB blocks it touches",
+                False: "a copy duplicates every block"})
+CLONES_SHORT = N_("copies share blocks")
 COST_LEGEND = [
-    (IMAGE_BAR, IMAGE_BAR, "", "image layers (read-only, stored once)"),
-    (CONTAINER_BAR, CONTAINER_BAR, "", "all containers' -init and writable layers"),
+    (IMAGE_BAR, IMAGE_BAR, "", N_("image layers (read-only, stored once)")),
+    (CONTAINER_BAR, CONTAINER_BAR, "", N_("all containers' -init and writable layers")),
 ]
 
 
@@ -197,7 +199,7 @@ def _bar(row: CostRow, largest: int) -> str:
         if value
     ]
     cells = [_segment(width, colour) for width, colour in widths]
-    rest = BAR_WIDTH + 4 - sum(width for width, _ in widths)
+    rest = BAR_WIDTH + 4 - sum(width for width, _colour in widths)
     cells.append(f'<td width="{rest}" height="14" fixedsize="true"></td>')
     table = (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="0" width="{BAR_WIDTH + 4}" '
              'height="14" fixedsize="true">')  # fixed: a wider cell around it must not spread the parts
@@ -218,22 +220,23 @@ def cost_chart(
     clones = {d.name: d.on(backing_fs).reflink for d in chosen}
     load = workload if isinstance(workload, Workload) else WORKLOADS[workload]
     largest = max([r.total_disk for r in rows if not r.error] + [1])
-    fs_note = FS_NOTE.format(fs=backing_fs, how=FS_HOW[shares_blocks(backing_fs)])
+    fs_note = translate(FS_NOTE).format(fs=backing_fs, how=FS_HOW[shares_blocks(backing_fs)])
     lines = [
         f'<tr><td colspan="2" align="left"><b>{_esc(load.description)}</b></td></tr>',
-        f'<tr><td colspan="2" align="left">{theme.small(_esc(SCALE_NOTE.format(largest=bytes_label(largest))), theme.MUTED)}</td></tr>',
+        f'<tr><td colspan="2" align="left">{theme.small(_esc(translate(SCALE_NOTE).format(largest=bytes_label(largest))), theme.MUTED)}</td></tr>',
         f'<tr><td colspan="2" align="left">{theme.small(_esc(fs_note), theme.MUTED)}</td></tr>',
     ]
     for row in rows:
-        unit = COW_SHORT[row.cow_unit] + (f", {CLONES_SHORT}" if clones.get(row.driver) else "")
+        unit = COW_SHORT[row.cow_unit] + (f", {translate(CLONES_SHORT)}" if clones.get(row.driver) else "")
         name = (f'<td align="right" valign="top" bgcolor="{COW_FILL[row.cow_unit]}" color="{COW_EDGE[row.cow_unit]}" border="1">'
                 f"<b>{_esc(row.driver)}</b><br/>{theme.small(_esc(unit))}</td>")  # fmt: skip
         if row.error:
             lines.append(f'<tr>{name}<td align="left" balign="left"><font color="{theme.WHITEOUT}">'
-                         f"{theme.wrapped(f'cannot run: {row.error}', 60)}</font></td></tr>")  # fmt: skip
+                         f"{theme.wrapped(_('cannot run: {error}', error=row.error), 60)}</font></td></tr>")  # fmt: skip
             continue
-        parts = (f"image {bytes_label(row.image_disk)} + containers {bytes_label(row.containers_disk)}",
-                 f"copied {bytes_label(row.copied)}")  # fmt: skip
+        parts = (_("image {image} + containers {containers}", image=bytes_label(row.image_disk),
+                   containers=bytes_label(row.containers_disk)),
+                 _("copied {size}", size=bytes_label(row.copied)))  # fmt: skip
         detail = "<br/>".join(_esc(part) for part in parts)
         lines.append(
             f'<tr>{name}<td align="left"><table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
@@ -244,5 +247,6 @@ def cost_chart(
     table = f'<<table border="0" cellborder="0" cellspacing="3" cellpadding="3">{"".join(lines)}</table>>'
     graph = Picture("cost_chart")
     graph.node("chart", table, shape="plaintext", style="")
-    graph.attr(label=theme.caption([], COST_LEGEND), labelloc="b", labeljust="l")
+    legend = [(fill, edge, mark, translate(text)) for fill, edge, mark, text in COST_LEGEND]
+    graph.attr(label=theme.caption([], legend), labelloc="b", labeljust="l")
     return graph

@@ -12,6 +12,7 @@ import html
 from typing import TYPE_CHECKING
 
 from layerlab.dataroot import DataRoot, ImageIdentity, LayerIdentity
+from layerlab.i18n import N_, Texts, _, translate
 
 from . import theme
 from .dataroot import DIR_FILL, short_name
@@ -24,10 +25,15 @@ __all__ = ["identities"]
 
 #: The bottom caption: how chain ids are made, and what the two colours mean.
 CAPTION = (
-    "chain id [0] = diff_id [0]; chain id [n] = sha256(chain id [n-1] + ' ' + diff_id [n])",
-    "over the full 'sha256:…' strings",
-    "blue: computed from content · orange: made up by the daemon",
+    N_("chain id [0] = diff_id [0]; chain id [n] = sha256(chain id [n-1] + ' ' + diff_id [n])"),
+    N_("over the full 'sha256:…' strings"),
+    N_("blue: computed from content · orange: made up by the daemon"),
 )
+#: What an image id hashes, by the data root's words for it (others are shown as they are).
+ID_KINDS = Texts({
+    "sha256 of the config": "sha256 of the config", "index digest": "index digest",
+    "manifest digest": "manifest digest",
+})  # fmt: skip
 _GREY = f'<font point-size="{theme.SMALL_SIZE}" color="{theme.MUTED}">'
 
 
@@ -49,7 +55,7 @@ def identities(source: DataRoot | Host, image_ref: str, *, store: str | None = N
     for layer in ident.layers:
         _layer_row(graph, layer, containerd)
     _headings(graph, ident, containerd)
-    graph.attr(label=theme.caption([html.escape(line) for line in CAPTION]), labelloc="b", labeljust="l")
+    graph.attr(label=theme.caption([html.escape(translate(line)) for line in CAPTION]), labelloc="b", labeljust="l")
     return graph
 
 
@@ -59,7 +65,7 @@ def _digest(value: str) -> str:
 
 def _short_path(directory: str) -> str:
     """``overlay2/63cadb3645f9afe9…``: the store's folder and the directory's name, cut."""
-    parent, _, name = _tail(directory, 2).rpartition("/")
+    parent, _slash, name = _tail(directory, 2).rpartition("/")
     return f"{parent}/{short_name(name, 16)}" if parent else short_name(name, 16)
 
 
@@ -69,13 +75,14 @@ def _tail(path: str, parts: int = 3) -> str:
 
 def _config(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
     """The first column: the image's tags, its id and its config file."""
-    tags = ", ".join(ident.tags) or "no tag"
+    tags = ", ".join(ident.tags) or _("no tag")
     config = html.escape(short_name(_tail(ident.config_path, 1), 12))
     graph.node(
         "config",
-        f"<<b>{html.escape(tags)}</b><br/>image id ({ident.id_kind})<br/>"
+        f"<<b>{html.escape(tags)}</b><br/>"
+        + _("image id ({kind})", kind=html.escape(ID_KINDS.get(ident.id_kind, ident.id_kind))) + "<br/>"
         f'<font face="{theme.MONO}">{_digest(ident.image_id)}</font><br/>'
-        f"{_GREY}config: …/{config}</font>>",
+        f"{_GREY}" + _("config: …/{file}", file=config) + "</font>>",
         fillcolor=theme.IMAGE_NODE,
         color=theme.IMAGE_LAYER_EDGE,
         tooltip=ident.image_id,
@@ -85,10 +92,10 @@ def _config(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
 def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
     """One layer across the columns, and the edges that tie each column to the next."""
     i = layer.index
-    where = "snapshot key" if containerd else "layerdb/sha256/&lt;chain id&gt;/"  # HTML already
+    where = _("snapshot key") if containerd else "layerdb/sha256/&lt;chain id&gt;/"  # HTML already
     for key, value, heading, note in (
-        ("diff", layer.diff_id, "diff_id", f"sha256 of layer {i}'s tar"),
-        ("chain", layer.chain_id, "chain id", where),
+        ("diff", layer.diff_id, "diff_id", _("sha256 of layer {i}'s tar", i=i)),
+        ("chain", layer.chain_id, _("chain id"), where),
     ):
         graph.node(
             f"{key}{i}",
@@ -121,11 +128,11 @@ def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
             f"chain{i - 1}",
             f"chain{i}",
             style="dashed",
-            label="sha256(parent\\n+ ' ' + diff_id)",
+            label=_("sha256(parent\\n+ ' ' + diff_id)"),
             constraint="false",
         )
-    graph.edge(f"chain{i}", f"cache{i}", label="key" if containerd else "cache-id")
-    graph.edge(f"cache{i}", f"dir{i}", label="names")
+    graph.edge(f"chain{i}", f"cache{i}", label=_("key") if containerd else "cache-id")
+    graph.edge(f"cache{i}", f"dir{i}", label=_("names"))
     if layer.link is not None:
         _short_link(graph, layer)
 
@@ -133,19 +140,19 @@ def _layer_row(graph: Picture, layer: LayerIdentity, containerd: bool) -> None:
 def _cache_label(layer: LayerIdentity, containerd: bool) -> str:
     if containerd:
         return (
-            f"<<b>snapshot {html.escape(layer.cache_id)}</b><br/>"
-            f"{theme.small('a counter, in metadata.db')}>"
+            "<<b>" + _("snapshot {number}", number=html.escape(layer.cache_id)) + "</b><br/>"
+            f"{theme.small(_('a counter, in metadata.db'))}>"
         )
     return (
         f'<<b>cache-id</b><br/><font face="{theme.MONO}">{html.escape(short_name(layer.cache_id, 18))}</font>'
-        f"<br/>{_GREY}the file layerdb/…/cache-id</font>>"
+        f"<br/>{_GREY}" + _("the file layerdb/…/cache-id") + "</font>>"
     )
 
 
 def _short_link(graph: Picture, layer: LayerIdentity) -> None:
     """overlay2's l/<short> link to the layer's diff directory (and its lower chain)."""
     i = layer.index
-    lower = "<br/>lower: " + theme.label_text(layer.lower, 26) if layer.lower else ""
+    lower = "<br/>lower: " + theme.label_text(layer.lower, 26) if layer.lower else ""  # a file's name
     graph.node(
         f"link{i}",
         f'<<b>l/{html.escape(layer.link or "")}</b><br/><font point-size="{theme.SMALL_SIZE}">→ '
@@ -160,15 +167,19 @@ def _short_link(graph: Picture, layer: LayerIdentity) -> None:
 def _columns(containerd: bool) -> list[tuple[str, str, str]]:
     """(node prefix, heading, how the values are made) of each column, left to right."""
     cols = [
-        ("config", "image config", "sha256"),
+        ("config", _("image config"), "sha256"),
         ("diff", "diff_ids", "sha256"),
-        ("chain", "chain ids", "sha256"),
-        ("cache", "snapshot number" if containerd else "cache-ids", "made up"),
-        ("dir", "snapshot directory" if containerd else "layer directory", "named by it"),
+        ("chain", _("chain ids"), "sha256"),
+        ("cache", _("snapshot number") if containerd else "cache-ids", "made up"),
+        ("dir", _("snapshot directory") if containerd else _("layer directory"), "named by it"),
     ]
     if not containerd:
-        cols.append(("link", "short link", "made up"))
+        cols.append(("link", _("short link"), "made up"))
     return cols
+
+
+#: How a column's values are made, as its heading says it.
+KINDS = Texts({"made up": "made up", "named by it": "named by it"})
 
 
 def _headings(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
@@ -178,13 +189,13 @@ def _headings(graph: Picture, ident: ImageIdentity, containerd: bool) -> None:
         colour = theme.IMAGE_LAYER_EDGE if kind == "sha256" else theme.FIRST_MISS_EDGE
         graph.node(
             f"h_{key}",
-            f'<<b>{heading}</b><br/><font color="{colour}">{kind}</font>>',
+            f'<<b>{heading}</b><br/><font color="{colour}">{KINDS.get(kind, kind)}</font>>',
             shape="plaintext",
             style="",
         )
     for left, right in zip(columns, columns[1:]):
         graph.edge(f"h_{left[0]}", f"h_{right[0]}", style="invis")
-    for key, *_ in columns:
+    for key, *_rest in columns:
         members = ["config"] if key == "config" else [f"{key}{x.index}" for x in ident.layers]
         with graph.subgraph() as rank:
             rank.attr(rank="same")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from layerlab.drivers import StorageDriver, get_driver
+from layerlab.i18n import N_, Texts, _, translate
 from layerlab.model.digest import short_id
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
@@ -33,26 +34,27 @@ def _cache_id(i: int) -> str:
 
 def _overlay2_dirs(name: str, i: int, n: int) -> tuple[str, list[str]]:
     lowers = ":".join(f"l/&lt;short {j}&gt;" for j in range(i - 1, 0, -1))
-    held = ["diff/ · this layer's files", f"link · &lt;short {i}&gt;"]
+    held = [_("diff/ · this layer's files"), f"link · &lt;short {i}&gt;"]
     if i > 1:
         held += [f"lower · {lowers}", "work/"]
     if i < n:
-        held.append("committed · a child layer exists")
+        held.append(_("committed · a child layer exists"))
     return f"{name}/{_cache_id(i)}/", held
 
 
 def _overlay_dirs(name: str, i: int, n: int) -> tuple[str, list[str]]:
-    links = ": hard links to the parent's files + changes" if i > 1 else ""
-    return f"overlay/{_cache_id(i)}/", [f"root/ · a full tree{links}"]
+    if i > 1:
+        return f"overlay/{_cache_id(i)}/", [_("root/ · a full tree: hard links to the parent's files + changes")]
+    return f"overlay/{_cache_id(i)}/", [_("root/ · a full tree")]
 
 
 def _aufs_dirs(name: str, i: int, n: int) -> tuple[str, list[str]]:
     cid = _cache_id(i)
-    parents = f"ids of layers {i - 1}..1" if i > 1 else "empty: no parent"
+    parents = _("ids of layers {top}..1", top=i - 1) if i > 1 else _("empty: no parent")
     return f"aufs/diff/{cid}/", [
-        "this layer's files; whiteouts as .wh. files",
+        _("this layer's files; whiteouts as .wh. files"),
         f"aufs/layers/{cid} · {parents}",
-        f"aufs/mnt/{cid}/ · the union mount",
+        _("aufs/mnt/{cid}/ · the union mount", cid=cid),
     ]
 
 
@@ -60,7 +62,8 @@ def _aufs_dirs(name: str, i: int, n: int) -> tuple[str, list[str]]:
 class _MadeFromParent:
     """A driver that makes each layer from a whole copy, snapshot or clone of its parent.
 
-    ``{cid}`` is the layer's cache-id, ``{parent}`` its parent's.
+    ``{cid}`` is the layer's cache-id, ``{parent}`` its parent's; the texts are marked
+    with ``N_`` and translated when drawn.
     """
 
     path: str
@@ -70,8 +73,8 @@ class _MadeFromParent:
 
     def __call__(self, name: str, i: int, n: int) -> tuple[str, list[str]]:
         cid = _cache_id(i)
-        made = self.from_parent.format(parent=_cache_id(i - 1)) if i > 1 else self.first
-        return self.path.format(cid=cid), [made, *(x.format(cid=cid) for x in self.also)]
+        made = translate(self.from_parent).format(parent=_cache_id(i - 1)) if i > 1 else translate(self.first)
+        return self.path.format(cid=cid), [made, *(translate(x).format(cid=cid) for x in self.also)]
 
 
 LAYER_DIRS: dict[str, LayerDirs] = {
@@ -80,37 +83,38 @@ LAYER_DIRS: dict[str, LayerDirs] = {
     "overlay": _overlay_dirs,
     "aufs": _aufs_dirs,
     "btrfs": _MadeFromParent(
-        "btrfs/subvolumes/{cid}", "snapshot of {parent}, then this layer's changes", "a new subvolume"
+        "btrfs/subvolumes/{cid}", N_("snapshot of {parent}, then this layer's changes"), N_("a new subvolume")
     ),
     "zfs": _MadeFromParent(
-        "&lt;pool&gt;/&lt;dataset&gt;/{cid}", "clone of {parent}@snapshot, then this layer's changes",
-        "a new dataset", ("mounted at zfs/graph/{cid}",),
+        "&lt;pool&gt;/&lt;dataset&gt;/{cid}", N_("clone of {parent}@snapshot, then this layer's changes"),
+        N_("a new dataset"), (N_("mounted at zfs/graph/{cid}"),),
     ),  # fmt: skip
     "devicemapper": _MadeFromParent(
-        "devicemapper/mnt/{cid}/", "thin snapshot of {parent}'s device",
-        "a thin device with a new filesystem", ("devicemapper/metadata/{cid} · device id and size",),
+        "devicemapper/mnt/{cid}/", N_("thin snapshot of {parent}'s device"),
+        N_("a thin device with a new filesystem"), (N_("devicemapper/metadata/{cid} · device id and size"),),
     ),  # fmt: skip
     "vfs": _MadeFromParent(
-        "vfs/dir/{cid}/", "copy of {parent}, then this layer's changes", "this layer's files"
+        "vfs/dir/{cid}/", N_("copy of {parent}, then this layer's changes"), N_("this layer's files")
     ),
 }
 #: What each name the pictures use means, explained under the picture: all of them for
 #: overlay2 (and fuse-overlayfs, its layout), the first and last for the other drivers.
+#: The meanings are marked with ``N_`` and translated when drawn.
 TERMS = (
-    ("<cache-id N>", "layer N's directory (N counts from the bottom): a random name the daemon made up"),
-    ("diff/", "the layer's own files: what it added or changed, deletions as whiteouts"),
-    ("link", "a file holding the layer's short name"),
-    ("<short N>", "layer N's short name: a 26-character link in l/ to its diff/, so mount options stay short"),
-    ("lower", "a file naming the layers below, top first, as l/<short> links: overlayfs's lowerdir"),
-    ("work/", "an empty directory overlayfs needs beside an upper directory (its copy-up scratch space)"),
-    ("committed", "a marker file: a child layer was made on top of this one"),
-    ("<mount-id>", "a container's layer directory; <mount-id>-init holds what Docker writes (/etc/hosts...)"),
+    ("<cache-id N>", N_("layer N's directory (N counts from the bottom): a random name the daemon made up")),
+    ("diff/", N_("the layer's own files: what it added or changed, deletions as whiteouts")),
+    ("link", N_("a file holding the layer's short name")),
+    ("<short N>", N_("layer N's short name: a 26-character link in l/ to its diff/, so mount options stay short")),
+    ("lower", N_("a file naming the layers below, top first, as l/<short> links: overlayfs's lowerdir")),
+    ("work/", N_("an empty directory overlayfs needs beside an upper directory (its copy-up scratch space)")),
+    ("committed", N_("a marker file: a child layer was made on top of this one")),
+    ("<mount-id>", N_("a container's layer directory; <mount-id>-init holds what Docker writes (/etc/hosts...)")),
 )
 #: What ties a layer to the one below it, by driver (drawn on the dashed edges).
-EDGE_WORDS = {
+EDGE_WORDS = Texts({
     "overlay2": "lower", "fuse-overlayfs": "lower", "overlay": "hard links", "aufs": "parent",
     "btrfs": "snapshot", "zfs": "clone", "devicemapper": "thin snapshot", "vfs": "full copy",
-}  # fmt: skip
+})  # fmt: skip
 
 
 def _layer_dirs(driver: StorageDriver, i: int, n: int) -> tuple[str, list[str]]:
@@ -133,7 +137,8 @@ def layer_layout(driver: str | StorageDriver, image: Image | Sequence[Layer]) ->
     )
     graph.node(
         "root",
-        f"<<b>/var/lib/docker/</b><br/>{html.escape(drv.name)} · {html.escape(cow_text(drv))} COW>",
+        "<<b>/var/lib/docker/</b><br/>"
+        + _("{driver} · {cow} COW", driver=html.escape(drv.name), cow=html.escape(cow_text(drv))) + ">",
         fillcolor=theme.BASE,
         color=theme.BASE_EDGE,
     )
@@ -143,15 +148,16 @@ def layer_layout(driver: str | StorageDriver, image: Image | Sequence[Layer]) ->
     container = drv.container_cost(layers)
     graph.node(
         "container",
-        f"<a container adds &lt;mount-id&gt;-init and &lt;mount-id&gt;<br/>"
-        f"(here {html.escape(bytes_label(container.disk))} before it writes anything)>",
+        "<" + _("a container adds &lt;mount-id&gt;-init and &lt;mount-id&gt;<br/>"
+                "(here {size} before it writes anything)", size=html.escape(bytes_label(container.disk))) + ">",
         fillcolor=theme.CONTAINER_LAYER,
         color=theme.CACHE_MISS_EDGE,
         style="rounded,filled,dashed",
     )
     graph.edge("root", "container", color=theme.MUTED, arrowhead="none", style="dashed")
     shown = TERMS if drv.name in ("overlay2", "fuse-overlayfs") else [TERMS[0], TERMS[-1]]
-    graph.attr(label=theme.caption([], terms=shown), labelloc="b", labeljust="l")
+    terms = [(term, translate(meaning)) for term, meaning in shown]
+    graph.attr(label=theme.caption([], terms=terms), labelloc="b", labeljust="l")
     return graph
 
 
@@ -165,16 +171,16 @@ def _layer_nodes(graph: Picture, drv: StorageDriver, layers: Sequence[Layer],
         path, held = _layer_dirs(drv, i, n)
         diff_id = diff_ids[i - 1]
         ident = f' · diff-id <font face="{theme.MONO}">{short_id(diff_id)}</font>' if diff_id else ""
-        label = (f'<<b><font face="{theme.MONO}">{path}</font></b><br/>layer {i} of {n}{ident}<br/>'
+        label = (f'<<b><font face="{theme.MONO}">{path}</font></b><br/>{_("layer {i} of {n}", i=i, n=n)}{ident}<br/>'
                  + "<br/>".join(held)
-                 + f"<br/><b>{html.escape(bytes_label(disk[i - 1]))}</b> on disk>")  # fmt: skip
+                 + "<br/>" + _("<b>{size}</b> on disk", size=html.escape(bytes_label(disk[i - 1]))) + ">")  # fmt: skip
         graph.node(f"l{i}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
         graph.edge("root", f"l{i}", color=theme.MUTED, arrowhead="none")
     for i in range(n, 1, -1):
         graph.edge(
             f"l{i}",
             f"l{i - 1}",
-            label=EDGE_WORDS.get(drv.name, "parent"),
+            label=EDGE_WORDS.get(drv.name, _("parent")),
             fontsize=theme.SMALL_SIZE,
             fontcolor=theme.MUTED,
             color=theme.IMAGE_LAYER_EDGE,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import html
 
+from layerlab.i18n import Texts, _
 from layerlab.model.container import Container
 from layerlab.model.lookup import (
     HIDDEN_BY_MOUNT,
     MERGED,
+    NOT_HERE,
     OPAQUE_ABOVE,
     SERVES,
     SKIPPED,
@@ -33,6 +35,11 @@ STATUS_STYLE = {
     HIDDEN_BY_MOUNT: (theme.EMPTY_STEP, theme.EMPTY_STEP_EDGE, "rounded,dashed"),
 }
 OTHER_STYLE = ("#ffffff", theme.MUTED, "rounded,filled")
+#: What the lookup found in a layer, in words (the model's status, in the learner's language).
+STATUS_WORDS = Texts({
+    SERVES: "serves", MERGED: "merged", NOT_HERE: "not here", WHITEOUT_HERE: "whiteout",
+    OPAQUE_ABOVE: "opaque", SKIPPED: "not looked at", HIDDEN_BY_MOUNT: "hidden by a mount",
+})  # fmt: skip
 
 
 def path_lookup(container: Container, path: str, *, result: Lookup | None = None) -> Picture:
@@ -47,18 +54,18 @@ def path_lookup(container: Container, path: str, *, result: Lookup | None = None
     )
     served = found.served_by
     answer = (
-        f"served by {served.label}: {describe(found.entry)}"
+        _("served by {layer}: {entry}", layer=served.label, entry=describe(found.entry))
         if served is not None
-        else "ENOENT: no such file or directory"
+        else "ENOENT: no such file or directory"  # the kernel's words, as a shell prints them
     )
     shown = (
         found.path
         if found.real == "/" + found.path.strip("/")
-        else f"{found.path} (resolves to {found.real})"
+        else _("{path} (resolves to {real})", path=found.path, real=found.real)
     )
     graph.node(
         "title",
-        f"<<b>lookup {html.escape(shown)}</b><br/>{theme.label_text(answer, 70)}>",
+        "<<b>" + _("lookup {path}", path=html.escape(shown)) + f"</b><br/>{theme.label_text(answer, 70)}>",
         shape="plaintext",
         style="",
     )
@@ -69,7 +76,7 @@ def path_lookup(container: Container, path: str, *, result: Lookup | None = None
         note = f'<br/><font point-size="{theme.SMALL_SIZE}">{html.escape(step.note)}</font>' if step.note else ""
         graph.node(
             f"s{i}",
-            f"<<b>{i + 1}. {html.escape(step.label)}</b>: {marker}{html.escape(step.status)}{note}>",
+            f"<<b>{i + 1}. {html.escape(step.label)}</b>: {marker}{html.escape(STATUS_WORDS.get(step.status, step.status))}{note}>",
             fillcolor=fill,
             color=edge,
             style=style,

@@ -22,18 +22,20 @@ from typing import Any
 
 import graphviz
 
+from layerlab.i18n import N_, Texts, _, translate
+
 from . import theme
 
 __all__ = ["INSTALL_HINT", "Picture", "fallback_bundle", "figure_html", "svg_for_page"]
 
 #: One line a learner can act on when the ``dot`` program is missing.
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "Graphviz's `dot` program is not installed, so here is the picture's DOT source instead. "
     "Install it with `apt-get install graphviz` or `conda install -c conda-forge graphviz`."
 )
 #: What each kind of picture shows, by its name: the text a screen reader or a text-only
 #: frontend gets instead of the drawing.
-DESCRIPTIONS = {
+DESCRIPTIONS = Texts({
     "image": "an image's layers, newest on top",
     "waste": "an analysed image's layers and what each one wastes",
     "shared_layers": "images over the layers they share",
@@ -47,8 +49,8 @@ DESCRIPTIONS = {
     "cost_chart": "what a workload costs on disk with each storage driver",
     "layer_layout": "where a storage driver keeps each layer",
     "architecture": "layerlab's layers and the imports between them",
-}
-ZOOM_TITLE = "click to see it at full size; click again to fit it to the column"
+})
+ZOOM_TITLE = N_("click to see it at full size; click again to fit it to the column")
 _BOX = "layerlab-picture"
 #: Scaled to the column; the checkbox (hidden, inside the label) remembers a click.
 _STYLE = (
@@ -111,7 +113,7 @@ def figure_html(svg: str, alt: str) -> str:
     """
     start = svg.find("<svg")
     return (
-        f"{_STYLE}<figure class='{_BOX}' style='margin:0'><label title='{html.escape(ZOOM_TITLE)}'>"
+        f"{_STYLE}<figure class='{_BOX}' style='margin:0'><label title='{html.escape(translate(ZOOM_TITLE))}'>"
         f"<input class='{_BOX}-zoom' type='checkbox' style='position:absolute;opacity:0;width:0;height:0'>"
         f"<span class='{_BOX}-frame' style='display:block'>"
         f"<img alt='{html.escape(alt)}' src='{_data_uri(svg[max(start, 0):])}' "
@@ -143,7 +145,7 @@ class Picture(graphviz.Digraph):
     @property
     def description(self) -> str:
         """What the picture shows, in words (its alt text)."""
-        return DESCRIPTIONS.get(self.name or "", "a picture")
+        return DESCRIPTIONS.get(self.name or "", _("a picture"))
 
     def __repr__(self) -> str:
         return f"<picture: {self.description} ({len(self.body)} statements)>"
@@ -166,7 +168,7 @@ class Picture(graphviz.Digraph):
             svg = self.svg()
         except graphviz.ExecutableNotFound:
             return fallback_bundle(self.source)
-        return {"text/html": figure_html(svg, self.description), "text/plain": f"[picture: {self.description}]"}
+        return {"text/html": figure_html(svg, self.description), "text/plain": _("[picture: {description}]", description=self.description)}
 
     def to_html(self) -> str:
         """Inline SVG scaled to its box, for an ``ipywidgets.HTML``; the DOT source and
@@ -182,9 +184,10 @@ class Picture(graphviz.Digraph):
 
 def fallback_bundle(source: str) -> dict[str, str]:
     """text/plain and text/html showing ``source`` with the install hint."""
-    hint_html = html.escape(INSTALL_HINT).replace("`", "")
+    hint = translate(INSTALL_HINT)
+    hint_html = html.escape(hint).replace("`", "")
     return {
-        "text/plain": f"{INSTALL_HINT.replace('`', '')}\n\n{source}",
+        "text/plain": f"{hint.replace('`', '')}\n\n{source}",
         "text/html": (
             f'<div class="layerlab-no-graphviz"><p><b>⚠</b> {hint_html}</p>'
             f"<pre>{html.escape(source)}</pre></div>"

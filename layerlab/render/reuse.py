@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from layerlab.build.builder import BuildResult, StepLog
+from layerlab.i18n import N_, _, translate
 from layerlab.model.digest import short_id
 from layerlab.model.image import HistoryEntry, Image
 from layerlab.model.layer import Layer
@@ -22,18 +23,18 @@ from .picture import Picture
 
 __all__ = ["build_cache", "shared_layers"]
 
-#: The words of these pictures, in one place.
-SHARED_WORDS = "layer held by 2+ images: stored once"
-UNIQUE_WORDS = "layer only one image holds"
+#: The words of these pictures, in one place (marked with ``N_``, translated when drawn).
+SHARED_WORDS = N_("layer held by 2+ images: stored once")
+UNIQUE_WORDS = N_("layer only one image holds")
 CACHE_LEGEND = [
-    (theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "", "CACHED: layer reused"),
-    (theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "", "first miss: the cache breaks here"),
-    (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", "built: every step after a miss"),
-    (theme.EMPTY_STEP, theme.EMPTY_STEP_EDGE, "- -", "dashed: no layer"),
+    (theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "", N_("CACHED: layer reused")),
+    (theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "", N_("first miss: the cache breaks here")),
+    (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", N_("built: every step after a miss")),
+    (theme.EMPTY_STEP, theme.EMPTY_STEP_EDGE, "- -", N_("dashed: no layer")),
 ]
-FIRST_BUILD = "first build: no cache yet, so nothing to reuse · {built} built"
-FIRST_BUILD_MARK = "built (no cache yet)"
-FIRST_BUILD_LEGEND = (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", "built: no cache yet")
+FIRST_BUILD = N_("first build: no cache yet, so nothing to reuse · {built} built")
+FIRST_BUILD_MARK = N_("built (no cache yet)")
+FIRST_BUILD_LEGEND = (theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "", N_("built: no cache yet"))
 #: History comment BuildKit writes on every row a Dockerfile step made.
 BUILDKIT_COMMENT = "buildkit.dockerfile.v0"
 
@@ -64,7 +65,7 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
     for chain, names in holders.items():
         entry, layer = made_by[chain]
         shared = len(names) > 1
-        who = f"shared by {len(names)}" if shared else f"only {html.escape(names[0])}"
+        who = _("shared by {n}", n=len(names)) if shared else _("only {image}", image=html.escape(names[0]))
         label = (f"<<b>{theme.label_text(theme.step_text(entry.created_by or str()), max_label)}</b><br/>{human_size(layer.size)} · {who}"
                  f' · <font face="{theme.MONO}">{short_id(chain)}</font>>')
         graph.node(node_of[chain], label,
@@ -76,7 +77,7 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
         top.attr(rank="min")
         for n, (name, image) in enumerate(images.items()):
             top.node(f"i{n}", f"<<b>{html.escape(name)}</b><br/>{human_size(image.size)} · "
-                              f"{theme.count(len(image.layers), 'layer')}>",
+                              f"{theme.count(len(image.layers), N_('{n} layer'), N_('{n} layers'))}>",
                      shape="box", style="rounded,bold", fillcolor=theme.IMAGE_NODE, color=theme.SHARED_EDGE)
     for n, image in enumerate(images.values()):
         chains = list(image.chain_ids)
@@ -91,9 +92,10 @@ def shared_layers(images: Mapping[str, Image], *, max_label: int = 40) -> Pictur
     sizes: dict[str, int] = {chain: made_by[chain][1].size for chain in holders}
     used = sum(sizes.values())
     graph.attr(label=theme.caption(
-        [f"disk used <b>{human_size(used)}</b> (each layer stored once)",
-         f"sum of image sizes {human_size(total)} · saved {human_size(total - used)}"],
-        [(theme.SHARED, theme.SHARED_EDGE, "", SHARED_WORDS), (theme.UNIQUE, theme.UNIQUE_EDGE, "", UNIQUE_WORDS)],
+        [_("disk used <b>{used}</b> (each layer stored once)", used=human_size(used)),
+         _("sum of image sizes {total} · saved {saved}", total=human_size(total), saved=human_size(total - used))],
+        [(theme.SHARED, theme.SHARED_EDGE, "", translate(SHARED_WORDS)),
+         (theme.UNIQUE, theme.UNIQUE_EDGE, "", translate(UNIQUE_WORDS))],
     ), labelloc="b")  # fmt: skip
     return graph
 
@@ -146,23 +148,28 @@ def build_cache(result: BuildResult, previous: BuildResult | None = None, *, max
     order = ["base", *[f"s{n}" for n in range(len(build_rows))]]
     for lower, upper in zip(order, order[1:]):
         graph.edge(lower, upper, arrowhead="none", color=theme.MUTED)
-    text = f"{theme.count(tally.reused, 'step')} reused ({human_size(tally.reused_bytes)} not rebuilt) · {tally.built} built"
     if first_build:
-        text = FIRST_BUILD.format(built=theme.count(tally.built, "step"))
+        text = translate(FIRST_BUILD).format(built=theme.count(tally.built, N_("{n} step"), N_("{n} steps")))
+    else:
+        text = _("{steps} reused ({size} not rebuilt) · {built} built",
+                 steps=theme.count(tally.reused, N_("{n} step"), N_("{n} steps")),
+                 size=human_size(tally.reused_bytes), built=tally.built)
     if previous is not None:
-        text += f" · image {short_id(previous.image.image_id)} → {short_id(result.image.image_id)}"
+        text += " · " + _("image {before} → {after}", before=short_id(previous.image.image_id),
+                          after=short_id(result.image.image_id))
     shown = [FIRST_BUILD_LEGEND, CACHE_LEGEND[3]] if first_build else CACHE_LEGEND
-    legend = [item for item in shown if item[3] in tally.marks]
+    legend = [(fill, edge, mark, translate(meaning)) for fill, edge, mark, meaning in shown if meaning in tally.marks]
     graph.attr(label=theme.caption([theme.wrapped(text, max(max_label, 40))], legend, per_row=1), labelloc="t")
     return graph
 
 
 def _base_node(graph: Picture, from_step: StepLog | None, base_rows: list[HistoryRow], max_label: int) -> None:
     """The bottom box: the FROM line, with the base image's size and layer count."""
-    layers = [layer for _, layer in base_rows if layer is not None]
+    layers = [layer for _entry, layer in base_rows if layer is not None]
     text = from_step.text if from_step else "FROM ?"
-    graph.node("base", f"<<b>{theme.wrapped(text, max_label, max_lines=2)}</b><br/>base image · "
-                       f"{human_size(sum(layer.size for layer in layers))} · {theme.count(len(layers), 'layer')}>",
+    graph.node("base", f"<<b>{theme.wrapped(text, max_label, max_lines=2)}</b><br/>"
+                       + _("base image · {size} · {layers}", size=human_size(sum(layer.size for layer in layers)),
+                           layers=theme.count(len(layers), N_("{n} layer"), N_("{n} layers"))) + ">",
                fillcolor=theme.BASE, color=theme.BASE_EDGE)
 
 
@@ -182,7 +189,7 @@ def _step_nodes(graph: Picture, steps: list[StepLog], build_rows: list[HistoryRo
         if _keyword(history_text) not in LAYER_STEPS:
             tally.marks.add(CACHE_LEGEND[3][3])
             graph.node(f"s{n}", f'<<font color="{theme.MUTED}">{theme.wrapped(history_text, max_label, max_lines=2)}'
-                                f"<br/><i>config only: no layer, no cache step</i></font>>",
+                                f"<br/><i>{_('config only: no layer, no cache step')}</i></font>>",
                        fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
             continue
         step = next(cache_steps, None)
@@ -190,22 +197,22 @@ def _step_nodes(graph: Picture, steps: list[StepLog], build_rows: list[HistoryRo
         if step is not None and step.cached:
             tally.reused += 1
             tally.reused_bytes += layer.size if layer is not None else 0
-            mark, fill, edge, pen = "CACHED (reused)", theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "1"
+            mark, fill, edge, pen = _("CACHED (reused)"), theme.CACHE_HIT, theme.CACHE_HIT_EDGE, "1"
             tally.marks.add(CACHE_LEGEND[0][3])
         elif step is first_miss:
             tally.built += 1
             after_miss = True
             why = _why_missed(step, previous) if step is not None else ""
-            mark, fill, edge, pen = "FIRST MISS: built again", theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "3"
+            mark, fill, edge, pen = _("FIRST MISS: built again"), theme.FIRST_MISS, theme.FIRST_MISS_EDGE, "3"
             tally.marks.add(CACHE_LEGEND[1][3])
         else:
             tally.built += 1
-            mark = (FIRST_BUILD_MARK if first_build else
-                    "built: its parent changed (cascade)" if after_miss else "built (nothing to reuse)")  # fmt: skip
+            mark = (translate(FIRST_BUILD_MARK) if first_build else
+                    _("built: its parent changed (cascade)") if after_miss else _("built (nothing to reuse)"))  # fmt: skip
             fill, edge, pen = theme.CACHE_MISS, theme.CACHE_MISS_EDGE, "1"
             tally.marks.add(FIRST_BUILD_LEGEND[3] if first_build else CACHE_LEGEND[2][3])
         text = step.text if step else history_text
-        size = human_size(layer.size) if layer is not None else "no layer"
+        size = human_size(layer.size) if layer is not None else _("no layer")
         why_html = f"<br/><i>{html.escape(why)}</i>" if why else ""
         graph.node(f"s{n}", f"<<b>{theme.wrapped(text, max_label, max_lines=2)}</b><br/>{mark} · {size}{why_html}>",
                    fillcolor=fill, color=edge, penwidth=pen,
@@ -219,9 +226,9 @@ def _why_missed(step: StepLog, previous: BuildResult | None) -> str:
         return ""
     before = next((s for s in previous.steps if s.stage == step.stage and s.index == step.index), None)
     if before is None:
-        return "a new step"
+        return _("a new step")
     if " ".join(before.text.split()) != " ".join(step.text.split()):
-        return f"was: {theme.clip(before.text, 36)}"
+        return _("was: {line}", line=theme.clip(before.text, 36))
     if _keyword(step.text) in ("COPY", "ADD"):
-        return "same line, but the copied files changed"
-    return "same line, but something it depends on changed (ENV, ARG...)"
+        return _("same line, but the copied files changed")
+    return _("same line, but something it depends on changed (ENV, ARG...)")

@@ -13,35 +13,41 @@ import html
 from typing import Any
 
 from layerlab.compare.beside import Beside
+from layerlab.i18n import N_, _, translate
 
 from . import theme
 
 __all__ = ["BesideView", "beside_html", "beside_text"]
 
-SIM_TITLE = "simulator (layerlab)"
+SIM_TITLE = N_("simulator (layerlab)")
 DIFF_MARK = "≠"
 
 
 def _line_counts(beside: Beside) -> tuple[int, int]:
     """(output lines compared, lines that differ), over every command of the cell."""
-    pairs = [same for row in beside.rows for *_, same in row.pairs()]
+    pairs = [same for row in beside.rows for *_sides, same in row.pairs()]
     return len(pairs), pairs.count(False)
 
 
 def summary(beside: Beside) -> str:
     """``2 commands, 12 lines of output: both sides agree`` or ``…: 2 lines differ (marked ≠)``."""
     lines, bad = _line_counts(beside)
-    head = f"{theme.count(len(beside.rows), 'command')}, {theme.count(lines, 'line')} of output"
+    head = _("{commands}, {lines} of output",
+             commands=theme.count(len(beside.rows), N_("{n} command"), N_("{n} commands")),
+             lines=theme.count(lines, N_("{n} line"), N_("{n} lines")))
     if not bad:
-        return f"{head}: both sides agree"
-    return f"{head}: {theme.count(bad, 'line')} differ{'s' * (bad == 1)} (marked {DIFF_MARK})"
+        return _("{head}: both sides agree", head=head)
+    if bad == 1:
+        return _("{head}: {n} line differs (marked {mark})", head=head, n=bad, mark=DIFF_MARK)
+    return _("{head}: {n} lines differ (marked {mark})", head=head, n=bad, mark=DIFF_MARK)
 
 
 def beside_text(beside: Beside, width: int = 60) -> str:
     """Two padded columns; ``≠`` in the gutter of a differing line."""
-    left = max([len(SIM_TITLE)] + [len(a or "") for row in beside.rows for a, _, _ in row.pairs()])
+    title = translate(SIM_TITLE)
+    left = max([theme.columns(title)] + [len(a or "") for row in beside.rows for a, _b, _same in row.pairs()])
     left = min(left, width)
-    out = [f"  {SIM_TITLE.ljust(left)} | {beside.engine_label}", summary(beside)]
+    out = [f"  {title}{' ' * (left - theme.columns(title))} | {beside.engine_label}", summary(beside)]
     for row in beside.rows:
         out.append(f"$ {row.command}" + (f"   ({row.note})" if row.note else ""))
         for a, b, same in row.pairs():
@@ -83,18 +89,18 @@ def beside_html(beside: Beside) -> str:
     two blocks per command can sit side by side or one above the other as the column allows.
     """
     esc = html.escape
-    longest = max([len(x or "") for row in beside.rows for a, b, _ in row.pairs() for x in (a, b)] + [20])
+    longest = max([len(x or "") for row in beside.rows for a, b, _same in row.pairs() for x in (a, b)] + [20])
     blocks = []
     for row in beside.rows:
         pairs = row.pairs()
-        same = [ok for *_, ok in pairs]
+        same = [ok for *_sides, ok in pairs]
         note = f" <span style='color:{theme.MUTED};font-weight:normal'>({esc(row.note)})</span>" if row.note else ""
         blocks.append(
             f"<div class='{_BOX}-command' style='{_MONO};font-weight:bold;margin-top:0.6em;"
             f"border-top:1px solid #dddddd;text-align:left'>$ {esc(row.command)}{note}</div>"
             f"<div class='{_BOX}-pair' style='{_PAIR.format(width=longest + 3)}'>"
-            f"{_side(SIM_TITLE, [a for a, _, _ in pairs], same, 'sim')}"
-            f"{_side(beside.engine_label, [b for _, b, _ in pairs], same, 'engine')}</div>"
+            f"{_side(translate(SIM_TITLE), [a for a, _b, _same in pairs], same, 'sim')}"
+            f"{_side(beside.engine_label, [b for _a, b, _same in pairs], same, 'engine')}</div>"
         )
     state = "agree" if not beside.differing else "differ"
     return (

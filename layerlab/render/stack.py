@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 from layerlab.analysis.inspect import layer_reports
+from layerlab.i18n import _
 from layerlab.model.digest import short_id
 from layerlab.model.image import Image
 from layerlab.model.units import human_size
@@ -23,9 +24,9 @@ def image_stack(image: Image, *, title: str | None = None, max_label: int = 48,
     reports = iter(layer_reports(image))
     nodes = []
     for n, (step, layer) in enumerate(image.steps()):
-        text = theme.wrapped(step.created_by or "(no history)", max_label, max_lines=2)
+        text = theme.wrapped(step.created_by or _("(no history)"), max_label, max_lines=2)
         if layer is None:
-            label = f'<<font color="{theme.MUTED}">{text}<br/><i>no layer (config only)</i></font>>'
+            label = f'<<font color="{theme.MUTED}">{text}<br/><i>{_("no layer (config only)")}</i></font>>'
             graph.node(f"s{n}", label, fillcolor=theme.EMPTY_STEP, color=theme.EMPTY_STEP_EDGE, style="rounded,dashed")
         else:
             r = next(reports)
@@ -39,7 +40,7 @@ def image_stack(image: Image, *, title: str | None = None, max_label: int = 48,
             graph.node(f"s{n}", label, fillcolor=theme.IMAGE_LAYER, color=theme.IMAGE_LAYER_EDGE)
         nodes.append(f"s{n}")
     shown = short_id(image_id or image.image_id)
-    heading = title or f"image {shown} · {human_size(image.size)} · {len(image.layers)} layers"
+    heading = title or _("image {id} · {size} · {n} layers", id=shown, size=human_size(image.size), n=len(image.layers))
     graph.attr(label=f"<<b>{theme.wrapped(heading, max(max_label, 40))}</b>>", labelloc="t")
     for upper, lower in zip(list(reversed(nodes)), list(reversed(nodes))[1:]):
         graph.edge(upper, lower, style="invis")

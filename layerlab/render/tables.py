@@ -10,6 +10,8 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .theme import columns as text_columns
+
 __all__ = ["Column", "html_table", "text_table"]
 
 _CELL = "padding:2px 8px;vertical-align:top;border-bottom:1px solid #dddddd"
@@ -51,12 +53,15 @@ def html_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, css_
 
 
 def text_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str:
-    """The same table as plain text, padded columns (numbers right-aligned)."""
-    widths = [max([len(c.heading), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    """The same table as plain text, padded columns (numbers right-aligned; a wide character,
+    Hangul or CJK, takes two columns of a terminal)."""
+    widths = [max([text_columns(c.heading), *(text_columns(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+
+    def pad(cell: str, width: int, right: bool) -> str:
+        room = " " * (width - text_columns(cell))
+        return room + cell if right else cell + room
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            (cell.rjust(w) if c.numeric else cell.ljust(w)) for c, cell, w in zip(columns, cells, widths)
-        ).rstrip()
+        return "  ".join(pad(cell, w, c.numeric) for c, cell, w in zip(columns, cells, widths)).rstrip()
 
     return "\n".join([line([c.heading for c in columns]), *(line(r) for r in rows)])

@@ -11,8 +11,10 @@ close widths for a browser without it.
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Sequence
 
+from layerlab.i18n import N_, translate
 
 FONT = "DejaVu Sans,Verdana,sans-serif"
 MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
@@ -87,7 +89,7 @@ def _key_rows(terms: Sequence[tuple[str, str]], span: int) -> str:
     """``what the names mean``, then each term (monospace) and its meaning."""
     if not terms:
         return ""
-    head = f'<tr><td colspan="{span}" align="left"><b>{small(html.escape(KEY_TITLE))}</b></td></tr>'
+    head = f'<tr><td colspan="{span}" align="left"><b>{small(html.escape(translate(KEY_TITLE)))}</b></td></tr>'
     return head + "".join(
         f'<tr><td align="left" valign="top">{small(mono(html.escape(term)))}</td>'
         f'<td colspan="{span - 1}" align="left" balign="left">{small(html.escape(meaning))}</td></tr>'
@@ -106,7 +108,7 @@ def caption(lines: Sequence[str], items: Sequence[LegendItem] = (), *, per_row: 
     return f"<{table}{rows}{_legend_rows(items, per_row)}{_key_rows(terms, span)}</table>>"
 
 
-KEY_TITLE = "what the names mean"
+KEY_TITLE = N_("what the names mean")
 
 # -- label text ----------------------------------------------------------------------------
 
@@ -122,13 +124,19 @@ def small(text: str, colour: str = "") -> str:
     return f'<font point-size="{SMALL_SIZE}"{tint}>{text}</font>'
 
 
+def columns(text: str) -> int:
+    """How many columns ``text`` takes: a wide character (Hangul, CJK) counts as two, as it
+    is drawn about twice as wide as a Latin letter; for ASCII text, its length."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0x1000 and unicodedata.east_asian_width(ch) in "WF")
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """``text`` broken at spaces into lines of at most ``width`` characters (a longer word
+    """``text`` broken at spaces into lines of at most ``width`` columns (a longer word
     keeps a line of its own): HTML-like labels do not wrap by themselves."""
     lines: list[str] = []
     line = ""
     for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
+        if line and columns(line) + 1 + columns(word) > width:
             lines.append(line)
             line = word
         else:
@@ -146,9 +154,14 @@ def wrapped(text: str, width: int, *, max_lines: int = 3) -> str:
 
 
 def clip(text: str, width: int) -> str:
-    """One line of at most ``width`` characters: white space folded, an ellipsis where cut."""
+    """One line of at most ``width`` columns: white space folded, an ellipsis where cut."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if columns(text) <= width:
+        return text
+    cut = text[: width - 1]
+    while columns(cut) > width - 1:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def label_text(text: str, width: int = 46) -> str:
@@ -156,9 +169,10 @@ def label_text(text: str, width: int = 46) -> str:
     return html.escape(clip(text, width))
 
 
-def count(n: int, word: str, plural: str | None = None) -> str:
-    """``1 layer``, ``2 layers``; ``plural`` for a word that does not just take an s."""
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+def count(n: int, one: str, many: str) -> str:
+    """``1 layer``, ``2 layers``: ``one`` or ``many`` (marked with ``N_``, ``{n}`` in it),
+    translated and filled; a language without plurals gives both the same translation."""
+    return translate(one if n == 1 else many).format(n=n)
 
 
 def step_text(created_by: str) -> str:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import html
 
 from layerlab.analysis import ImageAnalysis
+from layerlab.i18n import Texts, _
 from layerlab.model.digest import short_id
 from layerlab.model.units import human_size
 
 from . import theme
 from .picture import Picture
 
-_FATE = {"deleted": "deletes", "rewritten": "rewrites", "metadata": "re-stores (mode/owner)"}
+#: The edge from the layer that made a copy useless, by what it did, with how many bytes.
+_FATE = Texts({"deleted": "deletes {size}", "rewritten": "rewrites {size}", "metadata": "re-stores (mode/owner) {size}"})
 
 
 def waste_stack(analysis: ImageAnalysis, *, max_label: int = 46) -> Picture:
@@ -24,21 +26,22 @@ def waste_stack(analysis: ImageAnalysis, *, max_label: int = 46) -> Picture:
         node_attr=theme.NODE_ATTR,
     )
     f = analysis.figures
-    heading = (
-        f"{human_size(f.total_bytes)} stored · {human_size(f.final_bytes)} used · "
-        f"{human_size(f.wasted_bytes)} wasted · efficiency {f.efficiency:.1%}"
+    heading = _(
+        "{stored} stored · {used} used · {wasted} wasted · efficiency {efficiency:.1%}",
+        stored=human_size(f.total_bytes), used=human_size(f.final_bytes), wasted=human_size(f.wasted_bytes),
+        efficiency=f.efficiency,
     )
     graph.node("title", f"<<b>{html.escape(heading)}</b>>", shape="plaintext", style="")
     for row in reversed(analysis.layers):
-        text = html.escape(theme.clip(row.created_by or "(no history)", max_label))
+        text = html.escape(theme.clip(row.created_by or _("(no history)"), max_label))
         marks = f"A {row.added} · M {row.modified} · D {row.deleted}"
         waste = (
-            f'<br/><font color="{theme.WHITEOUT}">{human_size(row.wasted_bytes)} of it wasted</font>'
+            f'<br/><font color="{theme.WHITEOUT}">{_("{size} of it wasted", size=human_size(row.wasted_bytes))}</font>'
             if row.wasted_bytes
             else ""
         )
         label = (
-            f"<<b>{row.index}: {text}</b><br/>{human_size(row.size)} stored · {marks} · "
+            f"<<b>{row.index}: {text}</b><br/>{_('{size} stored', size=human_size(row.size))} · {marks} · "
             f'<font face="{theme.MONO}">{short_id(row.chain_id)}</font>{waste}>'
         )
         graph.node(
@@ -60,7 +63,7 @@ def waste_stack(analysis: ImageAnalysis, *, max_label: int = 46) -> Picture:
             graph.edge(
                 f"l{by}",
                 f"l{of}",
-                label=f" {_FATE[fate]} {human_size(size)}",
+                label=" " + _FATE[fate].format(size=human_size(size)),
                 color=theme.WHITEOUT,
                 fontcolor=theme.WHITEOUT,
                 fontsize="10",
