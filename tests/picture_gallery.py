@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
+from layerlab.i18n import set_language
 from layerlab.analysis import analyze
 from layerlab.archive import read_archive
 from layerlab.build.context import BuildContext
@@ -224,6 +225,10 @@ NOTEBOOKS: tuple[Callable[[], Gallery], ...] = (nb00, nb01, nb02, nb03, nb04, nb
 
 
 @cache
-def gallery() -> dict[str, Picture]:
-    """Every picture, by a name that says where it comes from."""
-    return {name: picture for make in NOTEBOOKS for name, picture in make()}
+def gallery(language: str = "en") -> dict[str, Picture]:
+    """Every picture, by a name that says where it comes from, labelled in ``language``."""
+    set_language(language)
+    try:
+        return {name: picture for make in NOTEBOOKS for name, picture in make()}
+    finally:
+        set_language(None)

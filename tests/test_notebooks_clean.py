@@ -2,6 +2,9 @@
 open clean in JupyterLab (nothing to save), and before they run every exercise reads as its
 question.
 
+Both tracks: notebooks/*.ipynb and the Korean notebooks/ko/*.ipynb, named by their path
+under notebooks/ (``ko/04-copy-on-write.ipynb``).
+
 Run ``scripts/run-notebooks`` to fix a failure here.
 """
 
@@ -9,11 +12,18 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+from layerlab.i18n import translate
+from layerlab.i18n.language import SETTING_FILE
+
+ROOT = Path(__file__).resolve().parent.parent / "notebooks"
+#: The English notebooks, then the Korean track's.
+NOTEBOOKS = sorted(ROOT.glob("*.ipynb")) + sorted(ROOT.glob("ko/*.ipynb"))
+IDS = [p.relative_to(ROOT).as_posix() for p in NOTEBOOKS]
 #: Home and scratch directories of this machine ("/root/", not "/root": /var/lib/docker/rootfs is
 #: the containerd store's mount directory, drawn in notebook 01).
 MACHINE_PATHS = ("/root/", "/tmp/", "/work/")
@@ -24,41 +34,53 @@ def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _name(path: Path) -> str:
+    """``04-copy-on-write.ipynb``, ``ko/04-copy-on-write.ipynb``."""
+    return path.relative_to(ROOT).as_posix()
+
+
+def _language(path: Path) -> str:
+    """The language the notebook's kernel speaks: its folder's layerlab.toml, else English."""
+    setting = path.parent / SETTING_FILE
+    return tomllib.loads(setting.read_text(encoding="utf-8")).get("language", "en") if setting.is_file() else "en"
+
+
 def test_there_are_notebooks() -> None:
     assert NOTEBOOKS, "notebooks/ holds no .ipynb files"
+    assert any(name.startswith("ko/") for name in IDS), "notebooks/ko/ holds no .ipynb files"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_code_cells_have_stored_outputs(path: Path) -> None:
     cells = [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
-    assert cells, f"{path.name} has no code cells"
+    assert cells, f"{_name(path)} has no code cells"
     unrun = [i for i, c in enumerate(cells) if c.get("execution_count") is None]
-    assert not unrun, f"{path.name}: code cells {unrun} were never executed ({FIX})"
+    assert not unrun, f"{_name(path)}: code cells {unrun} were never executed ({FIX})"
     counts = [c["execution_count"] for c in cells]
     assert counts == list(range(1, len(cells) + 1)), (
-        f"{path.name}: not one clean run {counts} ({FIX})"
+        f"{_name(path)}: not one clean run {counts} ({FIX})"
     )
     errors = [
         i for i, c in enumerate(cells) for o in c.get("outputs", []) if o["output_type"] == "error"
     ]
-    assert not errors, f"{path.name}: code cells {errors} store an error"
+    assert not errors, f"{_name(path)}: code cells {errors} store an error"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_volatile_metadata(path: Path) -> None:
     nb = _load(path)
-    assert "widgets" not in nb["metadata"], f"{path.name} stores widget state ({FIX})"
+    assert "widgets" not in nb["metadata"], f"{_name(path)} stores widget state ({FIX})"
     timed = [
         i for i, c in enumerate(nb["cells"]) if {"execution", "ExecuteTime"} & set(c["metadata"])
     ]
-    assert not timed, f"{path.name}: cells {timed} store execution timing ({FIX})"
+    assert not timed, f"{_name(path)}: cells {timed} store execution timing ({FIX})"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_machine_paths(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     found = [m for m in MACHINE_PATHS if m in text]
-    assert not found, f"{path.name} contains absolute paths of this machine: {found}"
+    assert not found, f"{_name(path)} contains absolute paths of this machine: {found}"
 
 
 # -- a notebook opens clean in JupyterLab ---------------------------------------------------
@@ -76,33 +98,33 @@ def _kernel_language_info() -> dict:
     return json.loads(json.dumps(IPythonKernel.language_info))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_saving_as_jupyter_does_changes_nothing(path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     from nbformat.validator import normalize
 
     text = path.read_text(encoding="utf-8")
     nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
-    assert (nb.nbformat, nb.nbformat_minor) >= (4, 5), f"{path.name}: nbformat {nb.nbformat}.{nb.nbformat_minor} gets upgraded on open ({FIX})"  # fmt: skip
-    assert all(cell.get("id") for cell in nb.cells), f"{path.name}: cells without ids get new ones on open ({FIX})"  # fmt: skip
+    assert (nb.nbformat, nb.nbformat_minor) >= (4, 5), f"{_name(path)}: nbformat {nb.nbformat}.{nb.nbformat_minor} gets upgraded on open ({FIX})"  # fmt: skip
+    assert all(cell.get("id") for cell in nb.cells), f"{_name(path)}: cells without ids get new ones on open ({FIX})"  # fmt: skip
     changes, _ = normalize(json.loads(text))
-    assert changes == 0, f"{path.name}: nbformat normalises {changes} thing(s) ({FIX})"
-    assert nbformat.writes(nb) + "\n" == text, f"{path.name}: saving it from Jupyter would rewrite it ({FIX})"
+    assert changes == 0, f"{_name(path)}: nbformat normalises {changes} thing(s) ({FIX})"
+    assert nbformat.writes(nb) + "\n" == text, f"{_name(path)}: saving it from Jupyter would rewrite it ({FIX})"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_kernel_metadata_is_what_the_kernel_writes(path: Path) -> None:
     pytest.importorskip("ipykernel")
     from jupyter_client.kernelspec import KernelSpecManager
 
     meta = _load(path)["metadata"]
     assert meta.get("language_info") == _kernel_language_info(), (
-        f"{path.name}: language_info differs from what the kernel reports, so JupyterLab changes "
+        f"{_name(path)}: language_info differs from what the kernel reports, so JupyterLab changes "
         f"it on open ({FIX} with the course's Python)"
     )
     spec = KernelSpecManager().get_kernel_spec("python3")
     wanted = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
-    assert meta.get("kernelspec") == wanted, f"{path.name}: kernelspec {meta.get('kernelspec')} is not {wanted}"
+    assert meta.get("kernelspec") == wanted, f"{_name(path)}: kernelspec {meta.get('kernelspec')} is not {wanted}"
 
 
 # -- before the kernel runs, a notebook reads like a page -----------------------------------
@@ -122,13 +144,16 @@ def _exercise_outputs(path: Path) -> list[tuple[int, dict]]:
     ]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_exercise_reads_as_its_question_before_running(path: Path) -> None:
+    """...in the notebook's language: "Run this cell to answer." (layerlab/widgets/fallback.py)
+    as its kernel's catalogue gives it."""
+    run = translate("Run this cell to answer.", _language(path)).rstrip(".")
     found = _exercise_outputs(path)
-    assert found, f"{path.name}: no stored exercise output ({FIX})"
+    assert found, f"{_name(path)}: no stored exercise output ({FIX})"
     for cell, output in found:
         page = "".join(output["data"].get("text/markdown", ""))
         plain = "".join(output["data"].get("text/plain", ""))
-        assert "Run this cell to answer" in page, f"{path.name} cell {cell}: no readable Markdown fallback"
-        assert not REPR.search(plain), f"{path.name} cell {cell}: stores a repr: {plain[:80]!r}"
-        assert "⚠" not in plain, f"{path.name} cell {cell}: its proof could not be shown: {plain[-300:]}"
+        assert run in page, f"{_name(path)} cell {cell}: no readable Markdown fallback saying {run!r}"
+        assert not REPR.search(plain), f"{_name(path)} cell {cell}: stores a repr: {plain[:80]!r}"
+        assert "⚠" not in plain, f"{_name(path)} cell {cell}: its proof could not be shown: {plain[-300:]}"

@@ -6,20 +6,33 @@ How the browser draws the same SVGs (text boxes that overlap) is tests/browser/t
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
 from picture_gallery import NOT_PICTURES, RENDERERS, gallery
 
 import layerlab.render
+from layerlab.i18n import set_language
 from layerlab.render import theme
 
 FAMILIES = {theme.FONT, theme.MONO}
 
 
-@pytest.fixture(scope="module")
-def svgs() -> dict[str, str]:
-    return {name: picture.svg() for name, picture in gallery().items()}
+@functools.cache
+def drawn(language: str) -> dict[str, str]:
+    """Every picture as SVG, drawn in ``language``."""
+    set_language(language)
+    try:
+        return {name: picture.svg() for name, picture in gallery(language).items()}
+    finally:
+        set_language(None)
+
+
+@pytest.fixture(scope="module", params=["en", "ko"])
+def svgs(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Every picture, drawn in each language the course speaks (Korean labels are wider)."""
+    return drawn(request.param)
 
 
 def test_the_gallery_covers_every_renderer() -> None:
@@ -69,3 +82,20 @@ def test_every_picture_fits_a_notebook_column(svgs: dict[str, str]) -> None:
         if width > limit:
             too_wide[name] = round(width * 4 / 3)
     assert not too_wide, f"wider than {theme.MAX_WIDTH_PT} pt ({theme.MAX_WIDTH_PT * 4 // 3} px): {too_wide}"
+
+
+def test_the_korean_pictures_are_labelled_in_hangul_in_a_font_that_has_it() -> None:
+    """Every picture of the gallery drawn in Korean carries Hangul, in a family list naming
+    NanumGothic; where fontconfig is there, that font is installed (set-up and Binder's
+    apt.txt install it), so dot measures the labels in it."""
+    import shutil
+    import subprocess
+
+    svgs = drawn("ko")
+    without = sorted(name for name, svg in svgs.items() if not re.search(r"[\uac00-\ud7a3]", svg))
+    assert not without, f"Korean pictures without Hangul: {without}"
+    assert "NanumGothic" in theme.FONT.split(",")
+    if shutil.which("fc-list") is None:
+        pytest.skip("no fontconfig here to ask which fonts are installed")
+    installed = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True).stdout
+    assert "NanumGothic" in installed, "fonts-nanum is not installed (scripts/setup installs it)"

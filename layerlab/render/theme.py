@@ -5,7 +5,10 @@ finds and writes each run of text at the position those widths give, and the bro
 it in the first family *it* finds. DejaVu Sans (and DejaVu Sans Mono) is what Debian's
 graphviz pulls in (through fontconfig), what Chromium on the same machine draws with, and
 what conda-forge's ``dot`` finds in ``/usr/share/fonts``; Verdana (macOS, Windows) has
-close widths for a browser without it.
+close widths for a browser without it. DejaVu has no Hangul: NanumGothic (Debian's and
+Ubuntu's ``fonts-nanum``, Binder's ``apt.txt``) comes next, and both ``dot`` (pango) and the
+browser take each glyph from the first family in the list that has it, so the Korean track's
+labels are measured and drawn in the same font.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from collections.abc import Sequence
 
 from layerlab.i18n import N_, translate
 
-FONT = "DejaVu Sans,Verdana,sans-serif"
-MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
+FONT = "DejaVu Sans,NanumGothic,Verdana,sans-serif"
+MONO = "DejaVu Sans Mono,NanumGothicCoding,Menlo,Consolas,monospace"
 #: Text sizes in points (1 pt = 4/3 px at 100 %): body text, titles, and the smallest text
 #: any picture has (sub-labels, edge labels, legends): 10 pt is 13.3 px.
 TEXT_SIZE = "11"

@@ -22,6 +22,7 @@ from .lab import (
     NOTEBOOKS,
     VIEWPORT,
     LabServer,
+    Notebook,
     find_chromium,
     package_root,
     skip_or_fail,
@@ -102,12 +103,13 @@ def window(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[nb.name for nb in NOTEBOOKS])
 def visited(
     request: pytest.FixtureRequest, lab: LabServer, window: Any, artifacts: Path, report: Report
 ) -> Iterator[Visit]:
-    """The notebook opened in a fresh page and workspace, read before and after Run All."""
-    notebook: Path = request.param
+    """The notebook opened in a fresh page and workspace, read before and after Run All.
+    English notebooks first, then the Korean track's (``ko/04-copy-on-write.ipynb``)."""
+    notebook: Notebook = request.param
     page = window.new_page()
     page.set_default_timeout(30_000)
     console: list[str] = []

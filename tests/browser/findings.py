@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .language import ENGLISH, Say
 from .learner_view import OutputView
 
 #: Python showing through where a learner should read a sentence, a picture or a widget.
@@ -25,8 +26,22 @@ RAW_PYTHON = {
 WIDGET_FAILED = re.compile(r"Error (displaying|creating) widget[^\n]*|Loading widget\.\.\.")
 #: Errors a learner must never see after Run All.
 ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b\w*(Error|Exception)\b")
-#: What an exercise or lab says before its cell runs.
-RUN_THIS_CELL = re.compile(r"run this cell", re.IGNORECASE)
+#: What an exercise says before its cell runs, as layerlab writes it (English, the catalogue's
+#: source): ``RUN_TO_ANSWER`` in layerlab/widgets/fallback.py, which the exercise widget
+#: (layerlab/widgets/exercise.py) prints; test_harness checks the two are the same.
+RUN_TO_ANSWER = "Run this cell to answer."
+#: What a lab or explorer says before its cell runs (``RUN_TO_USE``; ``what``: "the build lab").
+RUN_TO_USE = "Run this cell to use {what}."
+
+
+def run_this_cell(say: Say = ENGLISH) -> re.Pattern[str]:
+    """Either sentence in ``say``'s language, as the catalogue gives it (whatever ``what``)."""
+    return re.compile(f"{say.pattern(RUN_TO_ANSWER).pattern}|{say.pattern(RUN_TO_USE).pattern}",
+                      re.IGNORECASE)  # fmt: skip
+
+
+#: What an exercise or lab says before its cell runs, in an English notebook.
+RUN_THIS_CELL = run_this_cell()
 STDERR = "application/vnd.jupyter.stderr"
 
 
@@ -94,19 +109,22 @@ def raw_python(notebook: str, outs: list[OutputView], when: str) -> list[Finding
 
 
 def unreadable_widgets(
-    notebook: str, outs: list[OutputView], widget_cells: dict[int, str]
+    notebook: str, outs: list[OutputView], widget_cells: dict[int, str], say: Say = ENGLISH
 ) -> list[Finding]:
-    """Exercise and lab cells that, before running, do not tell the learner to run them."""
+    """Exercise and lab cells that, before running, do not tell the learner to run them, in
+    the notebook's language (``say``: the sentence as its kernel's catalogue gives it)."""
     shown: dict[int, str] = {}
     for out in outs:
         shown[out.cell] = shown.get(out.cell, "") + "\n" + out.text
+    wanted = run_this_cell(say)
     found = []
     for cell, what in sorted(widget_cells.items()):
         text = shown.get(cell, "").strip()
-        if not RUN_THIS_CELL.search(text):
-            seen = _quote(text.splitlines()[0]) if text else "nothing"
+        if not wanted.search(text):
+            seen = _quote(text.splitlines()[-1]) if text else "nothing"
+            said = say(RUN_TO_ANSWER) if what == "exercise" else say(RUN_TO_USE, what="…")
             found.append(Finding("no 'run this cell'", cell,
-                f"{notebook} cell {cell} ({what}, before running) shows {seen}, not 'Run this cell …'"))  # fmt: skip
+                f"{notebook} cell {cell} ({what}, before running) shows {seen}, not {said!r}"))  # fmt: skip
     return found
 
 

@@ -16,7 +16,9 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +69,71 @@ def package_root(notebooks: Path) -> Path:
     )
 
 
+#: Where a folder of notebooks says which language its kernels speak (``language = "ko"``);
+#: layerlab.i18n.language reads the same file in the kernel's working directory.
+SETTING_FILE = "layerlab.toml"
+#: The course's tracks: the English notebooks, then each translation's folder.
+TRACKS = ("", "ko")
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook under test, named by its path relative to the notebooks folder.
+
+    ``name`` (``04-copy-on-write.ipynb``, ``ko/04-copy-on-write.ipynb``) keys everything a
+    visit leaves behind: test ids, report entries, screenshot folders, workspaces and the
+    URL, so the English and the Korean notebook of the same number never collide. It is a
+    path-like: ``open(notebook)`` and ``Path(notebook)`` read the file.
+    """
+
+    path: Path
+    name: str
+    language: str = "en"
+
+    @property
+    def stem(self) -> str:
+        """``ko/04-copy-on-write``: the name without ``.ipynb`` (a screenshot folder)."""
+        return self.name.removesuffix(".ipynb")
+
+    @property
+    def number(self) -> str:
+        """The notebook's two digits (``"04"``), the same in every track."""
+        return self.path.name[:2]
+
+    @property
+    def workspace(self) -> str:
+        """A JupyterLab workspace name (one path segment): ``ko-04-copy-on-write``."""
+        return self.stem.replace("/", "-")
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def notebook_language(folder: Path) -> str:
+    """The language ``folder``'s kernels speak: its layerlab.toml's ``language``, else English."""
+    try:
+        wanted = tomllib.loads((folder / SETTING_FILE).read_text(encoding="utf-8")).get("language")
+    except (OSError, tomllib.TOMLDecodeError):
+        wanted = None
+    return str(wanted).strip().lower() if wanted else "en"
+
+
+def find_notebooks(root: Path) -> list[Notebook]:
+    """Every track's notebooks under ``root``: the English ones, then ``ko/*.ipynb``."""
+    found = []
+    for track in TRACKS:
+        folder = root / track if track else root
+        language = notebook_language(folder)
+        found += [Notebook(p, p.relative_to(root).as_posix(), language)
+                  for p in sorted(folder.glob("*.ipynb"))]  # fmt: skip
+    return found
+
+
 NOTEBOOK_DIR = notebook_dir()
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+NOTEBOOKS = find_notebooks(NOTEBOOK_DIR)
 
 
 def skip_or_fail(reason: str) -> None:
@@ -121,6 +186,9 @@ class LabServer:
         env["JUPYTERLAB_WORKSPACES_DIR"] = str(self.state_dir / "workspaces")
         env["IPYTHONDIR"] = str(self.state_dir / "ipython")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # Each notebook speaks its folder's language (notebooks/ko/layerlab.toml), as a
+        # learner's kernel does: a language set in the shell would override it.
+        env.pop("LAYERLAB_LANG", None)
         # The kernel must import the notebooks' own layerlab even if it is not installed.
         repo = str(self.package_root)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH", "")) if p)
@@ -205,8 +273,10 @@ class LabServer:
             return "(no log)"
 
     def notebook_url(self, name: str, workspace: str) -> str:
-        """URL that opens ``name`` in a fresh, named workspace (nothing else reopened)."""
-        return f"{self.base_url}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
+        """URL that opens ``name`` (a path under the root: ``ko/04-copy-on-write.ipynb``) in a
+        fresh, named workspace (nothing else reopened)."""
+        path = urllib.parse.quote(name)
+        return f"{self.base_url}/lab/workspaces/{workspace}/tree/{path}?reset&token={self.token}"
 
 
 # -- page helpers ----------------------------------------------------------------------
@@ -248,8 +318,8 @@ WIDGET_OUTPUTS = """() => {
 }"""
 
 
-def code_cell_count(notebook: Path) -> int:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+def code_cell_count(notebook: Path | Notebook) -> int:
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
     return sum(1 for cell in cells if cell["cell_type"] == "code")
 
 

@@ -15,10 +15,14 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .findings import Finding
 from .learner_view import OutputView
+
+if TYPE_CHECKING:
+    from .lab import Notebook
 
 #: Keywords that put an exercise's answer or its explanation into a code cell.
 ANSWER_KEYWORDS = re.compile(r"\b(answer|explanation|hints?|accept)\s*=(?!=)")
@@ -39,8 +43,9 @@ class CodeCell:
     outputs: tuple[dict, ...]
 
 
-def code_cells(notebook: Path) -> list[CodeCell]:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+def code_cells(notebook: Path | Notebook) -> list[CodeCell]:
+    """``notebook``: a path, or a :class:`~.lab.Notebook` (its file)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
     return [
         CodeCell(i + 1, "".join(c["source"]), tuple(c.get("outputs", ())))
         for i, c in enumerate(cells)
@@ -48,7 +53,7 @@ def code_cells(notebook: Path) -> list[CodeCell]:
     ]
 
 
-def widget_cells(notebook: Path) -> dict[int, str]:
+def widget_cells(notebook: Path | Notebook) -> dict[int, str]:
     """Cells that show an exercise or a lab: cell number -> "exercise" or "lab"."""
     found = {}
     for cell in code_cells(notebook):
@@ -66,7 +71,7 @@ def _shows_a_lab(source: str) -> bool:
     return any(m.group(1) in (None, last) for m in LAB_CALL.finditer(source))
 
 
-def answer_keywords(notebook: Path) -> list[Finding]:
+def answer_keywords(notebook: Path | Notebook) -> list[Finding]:
     """``answer=``, ``explanation=``, ``hints=`` ... in a code cell's source."""
     found = []
     for cell in code_cells(notebook):
@@ -142,9 +147,22 @@ class Secret:
     text: str
 
 
-def course_secrets(package_root: Path) -> list[Secret]:
-    """Answers, hints and explanations of every exercise in ``package_root``'s course data."""
-    env = dict(os.environ, PYTHONPATH=str(package_root), PYTHONDONTWRITEBYTECODE="1")
+def course_secrets(package_root: Path, language: str = "en") -> list[Secret]:
+    """Answers, hints and explanations of every exercise in ``package_root``'s course data,
+    as a learner reading ``language`` sees them: in English, and for another language also
+    as its catalogue gives them (the course is read in a Python that speaks it; where the
+    catalogue has no sentence yet, the English one stands for it)."""
+    secrets = _read_secrets(package_root, "en")
+    if language != "en":
+        known = {(s.exercise, s.what, s.text) for s in secrets}
+        secrets += [s for s in _read_secrets(package_root, language)
+                    if (s.exercise, s.what, s.text) not in known]  # fmt: skip
+    return secrets
+
+
+def _read_secrets(package_root: Path, language: str) -> list[Secret]:
+    env = dict(os.environ, PYTHONPATH=str(package_root), PYTHONDONTWRITEBYTECODE="1",
+               LAYERLAB_LANG=language)  # fmt: skip
     out = subprocess.run([sys.executable, "-c", _READ_COURSE], capture_output=True, text=True,
                          env=env, cwd=package_root, check=True, timeout=120)  # fmt: skip
     secrets = []
@@ -171,7 +189,7 @@ def _phrase(text: str) -> re.Pattern[str]:
     return re.compile(r"[\s\"'+]+".join(re.escape(word) for word in text.split()))
 
 
-def secrets_in_code(notebook: Path, secrets: list[Secret]) -> list[Finding]:
+def secrets_in_code(notebook: Path | Notebook, secrets: list[Secret]) -> list[Finding]:
     """Cells whose code holds the answer, a hint or the explanation of an exercise asked in
     this notebook (an id such as ``04-chmod`` names its notebook; other ids count anywhere)."""
     found = []
@@ -185,8 +203,9 @@ def secrets_in_code(notebook: Path, secrets: list[Secret]) -> list[Finding]:
 
 
 def asked_in(notebook: str, secrets: list[Secret]) -> list[Secret]:
-    """The secrets of exercises asked in ``notebook`` (by the id's two digits; others: all)."""
-    number = notebook[:2]
+    """The secrets of exercises asked in ``notebook`` (``04-copy-on-write.ipynb``, or
+    ``ko/04-copy-on-write.ipynb``: by the id's two digits; others: all)."""
+    number = PurePosixPath(notebook).name[:2]
     return [s for s in secrets if not s.exercise[:2].isdigit() or s.exercise[:2] == number]
 
 

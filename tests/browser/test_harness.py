@@ -7,16 +7,22 @@ in Chromium on a small page built like JupyterLab's notebook, without JupyterLab
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import findings
-from .lab import VIEWPORT
+from . import findings, language
+from .checks import find_check
+from .fonts import glyph_report, tofu_findings
+from .lab import VIEWPORT, find_notebooks
+from .language import Say
 from .learner_view import OutputView, Problem, outputs, read_cells
 from .sources import (
+    Secret,
     answer_keywords,
+    asked_in,
     course_secrets,
     secrets_in_code,
     secrets_on_screen,
@@ -101,6 +107,77 @@ def test_an_exercise_that_does_not_say_run_this_cell_is_found() -> None:
         "04.ipynb", shown, {6: "exercise", 12: "exercise", 32: "lab"}
     )
     assert [(f.cell, "nothing" in f.message) for f in found] == [(6, False), (32, True)]
+
+
+#: A catalogue of our own, so these tests do not depend on how far the real one is filled.
+KO = {
+    "Run this cell to answer.": "이 셀을 실행하면 답할 수 있다.",
+    "Run this cell to use {what}.": "이 셀을 실행하면 {what} 위젯을 쓸 수 있다.",
+    "step {position} of {total}": "{total}단계 중 {position}단계",
+    "{text!r} is not an absolute path inside the container: start it with /": "{text!r}은(는) 절대 경로가 아니다: /로 시작하라",
+    "On <b>{fs}</b> the engine picks {picked}.": "<b>{fs}</b>에서 엔진은 {picked}를 고른다.",
+}
+
+
+@pytest.fixture
+def catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    def translate(message: str, code: str | None = None) -> str:
+        return KO.get(message, message) if code == "ko" else message
+
+    monkeypatch.setattr(language, "translate", translate)
+
+
+def test_the_run_this_cell_sentences_are_the_widgets_own() -> None:
+    """findings names the sentences layerlab's widgets print before their cell runs."""
+    from layerlab.widgets import fallback
+
+    assert findings.RUN_TO_ANSWER == fallback.RUN_TO_ANSWER
+    assert findings.RUN_TO_USE == fallback.RUN_TO_USE
+
+
+def test_a_korean_exercise_must_say_run_this_cell_in_korean(catalogue: None) -> None:
+    """In a Korean notebook the English sentence is not enough where the catalogue has Korean."""
+    shown = [view(cell=6, text="질문\n▶ Run this cell to answer."),
+             view(cell=8, text="질문\n▶ 이 셀을 실행하면 답할 수 있다."),
+             view(cell=9, text="컨테이너 랩\n▶ 이 셀을 실행하면 컨테이너 랩 위젯을 쓸 수 있다.")]  # fmt: skip
+    cells = {6: "exercise", 8: "exercise", 9: "lab"}
+    (found,) = findings.unreadable_widgets("ko/04.ipynb", shown, cells, Say("ko"))
+    assert found.cell == 6 and "'이 셀을 실행하면 답할 수 있다.'" in found.message
+    assert "Run this cell to answer" in found.message  # what it shows instead
+    assert [f.cell for f in findings.unreadable_widgets("04.ipynb", shown, cells)] == [8, 9]
+
+
+def test_say_fills_what_it_knows_and_matches_the_rest(catalogue: None) -> None:
+    ko, en = Say("ko"), Say("en")
+    assert ko("step {position} of {total}", position=1, total=6) == "6단계 중 1단계"
+    assert en("step {position} of {total}", position=1, total=6) == "step 1 of 6"
+    assert ko("not in the catalogue") == "not in the catalogue"
+    not_absolute = "{text!r} is not an absolute path inside the container: start it with /"
+    assert ko.pattern(not_absolute, text="var/log").search("⚠ append: 'var/log'은(는) 절대 경로가\n아니다: /로 시작하라")
+    assert not ko.pattern(not_absolute, text="var/log").search("'etc'은(는) 절대 경로가 아니다: /로 시작하라")
+    assert en.pattern(not_absolute).search("'x' is not an absolute path inside the container: start it with /")
+    # HTML in the sentence is not in what the page shows; a field not given is any text
+    picks = ko.pattern("On <b>{fs}</b> the engine picks {picked}.", picked="btrfs")
+    assert picks.search("xfs에서 엔진은 btrfs를 고른다.") and not picks.search("xfs에서 엔진은 vfs를 고른다.")
+    assert "ko: not in the catalogue yet" in ko.describe("not in the catalogue")
+
+
+def test_both_tracks_are_named_by_their_path(tmp_path: Path) -> None:
+    for name in ("00-start-here.ipynb", "04-copy-on-write.ipynb", "ko/04-copy-on-write.ipynb"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "ko" / "layerlab.toml").write_text('language = "ko"\n')
+    found = find_notebooks(tmp_path)
+    assert [(nb.name, nb.stem, nb.workspace, nb.number, nb.language) for nb in found] == [
+        ("00-start-here.ipynb", "00-start-here", "00-start-here", "00", "en"),
+        ("04-copy-on-write.ipynb", "04-copy-on-write", "04-copy-on-write", "04", "en"),
+        ("ko/04-copy-on-write.ipynb", "ko/04-copy-on-write", "ko-04-copy-on-write", "04", "ko"),
+    ]  # fmt: skip
+    assert Path(found[2]) == tmp_path / "ko" / "04-copy-on-write.ipynb"
+    assert find_check(found[2]) is find_check(found[1]) is not None  # one check, both tracks
+    secrets = [Secret(ex, "answer", re.compile("x"), "x") for ex in ("04-chmod", "05-vfs", "glossary")]
+    asked = asked_in("ko/05-storage-drivers.ipynb", secrets)  # by the file's number, not "ko"
+    assert [s.exercise for s in asked] == ["05-vfs", "glossary"]
 
 
 def test_tracebacks_and_failed_widgets_are_errors() -> None:
@@ -212,5 +289,53 @@ def test_the_measuring_script_sees_what_a_learner_sees(browser: Any) -> None:
             kinds["scrolls"].what == ".layerlab-driverlab-custom" and kinds["scrolls"].width == 500
         )
         assert page.locator("[data-learner-view='1-1'] img").count() == 1  # tagged for screenshots
+    finally:
+        context.close()
+
+
+# -- Hangul drawn with a Hangul font, in Chromium -------------------------------------
+
+#: A notebook-like page: Korean prose, a bold heading, and a Graphviz-like picture.
+HANGUL_PAGE = """<div class="jp-NotebookPanel"><h2>레이어 보기</h2>
+<p class="prose">이미지 레이어는 읽기 전용이다.</p>
+<svg width="300" height="60"><g id="graph0" class="graph">
+<text x="10" y="30" font-family="Helvetica,sans-Serif" font-size="14">컨테이너 레이어</text></g></svg>
+<svg width="50" height="20"><text x="1" y="15">한</text></svg>
+<img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='200' height='40'%3E%3Cg class='graph'%3E%3Ctext x='5' y='20' font-family='Times,serif' font-size='14'%3E%EC%9D%B4%EB%AF%B8%EC%A7%80 %EB%A0%88%EC%9D%B4%EC%96%B4%3C/text%3E%3C/g%3E%3C/svg%3E"></div>"""
+
+
+@pytest.mark.browser
+def test_hangul_drawn_in_the_hangul_font_passes_and_a_missing_font_fails(browser: Any) -> None:
+    """The check passes with this machine's Hangul font, and fails when that font is not
+    installed (here: a name no font has), as on a machine without fonts-nanum."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_content(HANGUL_PAGE)
+        seen = glyph_report(page)
+        assert seen["loaded"], seen["load_error"]
+        assert tofu_findings("page", seen) == [], seen
+        kinds = [(c["kind"], c["what"]) for c in seen["checked"]]
+        # the bold h2 in the bold face; the <img>'s SVG (as JupyterLab shows an SVG output) is read
+        assert kinds == [("html", "h2"), ("html", "p.prose"), ("svg", "text"), ("svg", "img>text")], kinds
+        assert seen["pictures"] == 2  # only pictures with Graphviz's g.graph count
+
+        missing = "NoSuchHangulFont-layerlab"
+        found = tofu_findings("page", glyph_report(page, font=missing), font=missing)
+        assert len(found) == 1 and f"no font named {missing!r}" in found[0], found
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_characters_no_font_has_are_found_as_tofu(browser: Any) -> None:
+    """The same check on characters no font has (unassigned code points): boxes, found."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_content("<div class='jp-NotebookPanel'><p>\u0379\u0380\u0381</p></div>")
+        seen = glyph_report(page, script="[\\u0379-\\u0381]", scope=".jp-NotebookPanel")
+        found = tofu_findings("page", seen)
+        assert found and all("tofu" in f or "blank" in f or "drawn the same" in f for f in found), found
     finally:
         context.close()

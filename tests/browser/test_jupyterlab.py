@@ -1,5 +1,9 @@
 """Every notebook as a learner sees it in JupyterLab 4: 1280x900, the file browser open.
 
+Both tracks: the English notebooks, then the Korean ones (``ko/00-start-here.ipynb`` ...,
+whose kernels speak Korean through notebooks/ko/layerlab.toml). Each is named by its path
+under notebooks/ in test ids, the report and the screenshot folders.
+
 One private JupyterLab (temp config dirs, random token, free port) serves the notebooks;
 headless Chromium opens each one in a fresh workspace, reads it before anything runs,
 runs all cells from the menu, reads it again and uses one widget. Each test judges one
@@ -14,7 +18,12 @@ promise of the course on that one visit, and says which cell breaks it and by ho
 - every output fits its column: nothing wider, nothing scrolling sideways, no text cut;
 - no raw Python (reprs, sets, unfilled templates) in what Run All shows;
 - one widget or exercise per notebook works (``checks/``), and still fits after use;
-- every exercise opened with Show me shows its proof fitting, without error or raw Python.
+- every exercise opened with Show me shows its proof fitting, without error or raw Python;
+- in a Korean notebook, Hangul is drawn with a real Hangul font, never as boxes (:mod:`.fonts`).
+
+What a learner reads is looked for in the notebook's language: the English sentence as the
+kernel's catalogue gives it (:mod:`.language`), so a Korean notebook still showing English
+where the catalogue has Korean fails, and names the sentence.
 
 Screenshots and a report (``learner-view.md``/``.json``: the widest output per notebook and
 every finding) go to ``$LAYERLAB_ARTIFACTS`` (default: a pytest temp dir). Notebooks come
@@ -24,20 +33,25 @@ Skips without Chromium, Playwright or JupyterLab, unless ``LAYERLAB_REQUIRE_BROW
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from . import findings
 from .checks import find_check
+from .fonts import HANGUL_FONT, glyph_report, tofu_findings
 from .lab import (
     ALL_PROMPTS_DONE,
     NOTEBOOK_DIR,
     NOTEBOOKS,
     WIDGET_OUTPUTS,
+    Notebook,
     code_cell_count,
     package_root,
 )
+from .language import Say
 from .learner_view import outputs, read_cells
 from .report import Report
 from .sources import (
@@ -74,29 +88,35 @@ def test_reads_like_a_page_before_running(visited: Visit, report: Report) -> Non
     name = visited.notebook.name
     shown = outputs(visited.opened)
     found = findings.raw_python(name, shown, when="before running")
-    found += findings.unreadable_widgets(name, shown, widget_cells(visited.notebook))
+    say = Say(visited.notebook.language)
+    found += findings.unreadable_widgets(name, shown, widget_cells(visited.notebook), say)
     report.add(name, "before running", found)
     _fail_on(found, f"{name} does not read like a page before running")
 
 
 @pytest.fixture(scope="session")
-def secrets() -> list:
-    return course_secrets(package_root(NOTEBOOK_DIR))
+def secrets() -> Callable[[str], list]:
+    """The course's answers, hints and explanations as a learner reading a language sees
+    them (English, and that language's): read once a language."""
+    root = package_root(NOTEBOOK_DIR)
+    return cache(lambda language: course_secrets(root, language))
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_no_answer_in_code_cells(notebook: Path, secrets: list, report: Report) -> None:
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.name for nb in NOTEBOOKS])
+def test_no_answer_in_code_cells(notebook: Notebook, secrets: Callable, report: Report) -> None:
     """Read from the .ipynb (what the code cells show); needs no browser."""
-    found = answer_keywords(notebook) + secrets_in_code(notebook, secrets)
+    found = answer_keywords(notebook) + secrets_in_code(notebook, secrets(notebook.language))
     report.add(notebook.name, "answers in code", found)
     _fail_on(found, f"{notebook.name} shows answers in its code cells")
 
 
-def test_no_answer_on_screen_after_run_all(visited: Visit, secrets: list, report: Report) -> None:
+def test_no_answer_on_screen_after_run_all(
+    visited: Visit, secrets: Callable, report: Report
+) -> None:
     """What proves an answer is revealed by its exercise after an attempt, never printed by
     Run All beside the question."""
     name = visited.notebook.name
-    found = secrets_on_screen(name, outputs(visited.ran), secrets)
+    found = secrets_on_screen(name, outputs(visited.ran), secrets(visited.notebook.language))
     report.add(name, "answers on screen", found)
     _fail_on(found, f"{name} prints answers after Run All, outside its exercises")
 
@@ -133,11 +153,15 @@ def test_no_raw_python_after_running(visited: Visit, report: Report) -> None:
 
 
 def test_one_widget_works(visited: Visit, artifacts: Path) -> None:
-    """The notebook's check in ``checks/`` uses one of its labs or exercises."""
-    check = find_check(visited.notebook)
+    """The notebook's check in ``checks/`` uses one of its labs or exercises, in the
+    notebook's language; its screenshots go to the track's folder (``ko/`` for Korean)."""
+    notebook = visited.notebook
+    check = find_check(notebook)
     if check is None:
-        pytest.skip(f"no check for {visited.notebook.name} in tests/browser/checks/")
-    check(visited.page, artifacts)
+        pytest.skip(f"no check for {notebook.name} in tests/browser/checks/")
+    track = artifacts / PurePosixPath(notebook.name).parent
+    track.mkdir(parents=True, exist_ok=True)
+    check(visited.page, track, Say(notebook.language))
 
 
 def test_the_used_widget_still_fits(visited: Visit, report: Report) -> None:
@@ -175,3 +199,18 @@ def test_every_revealed_proof_fits(visited: Visit, report: Report) -> None:
     found += findings.raw_python(name, revealed, when=when)
     report.add(name, "revealed proofs", found)
     _fail_on(found, f"{name}: {count} exercises opened with Show me, not every proof reads well")
+
+
+def test_hangul_is_drawn_in_a_hangul_font(visited: Visit, report: Report) -> None:
+    """A Korean notebook after Run All: its prose and its pictures' Hangul labels are drawn
+    with the glyphs of the machine's Hangul font (:data:`.fonts.HANGUL_FONT`), not as boxes
+    (:mod:`.fonts` says what this proves and what not)."""
+    notebook = visited.notebook
+    if notebook.language != "ko":
+        pytest.skip(f"{notebook.name} is not in Korean")
+    seen = glyph_report(visited.page)
+    found = [findings.Finding("tofu", 0, line) for line in tofu_findings(notebook.name, seen)]
+    report.add(notebook.name, "Hangul font", found)
+    _fail_on(found, f"{notebook.name}: Hangul is not drawn with {HANGUL_FONT}")
+    drawn = ", ".join(f"{c['kind']} {c['what']} {''.join(c['chars'])}" for c in seen["checked"])
+    print(f"{notebook.name}: Hangul drawn with {HANGUL_FONT}: {drawn}")

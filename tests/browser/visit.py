@@ -3,7 +3,7 @@
 The visit does what a learner does (open the notebook from a fresh workspace with the file
 browser beside it, look before running, Run All from the menu) and records what was on
 screen at each moment; the tests then judge the record. Screenshots go under
-``ARTIFACTS/learner-view/<notebook>/``: the window as opened and after Run All, and one
+``ARTIFACTS/learner-view/<notebook>/`` (``00-start-here/``, ``ko/00-start-here/``): the window as opened and after Run All, and one
 PNG for every output that holds a picture, a table, other HTML, a lab or an exercise.
 """
 
@@ -20,6 +20,7 @@ from .lab import (
     VIEWPORT,
     WIDGETS_SETTLED,
     LabServer,
+    Notebook,
     code_cell_count,
     run_all_cells,
     show_file_browser,
@@ -39,7 +40,7 @@ CHROME_PX = 200
 
 @dataclass
 class Visit:
-    notebook: Path
+    notebook: Notebook
     page: Any
     shots: Path
     opened: list[CellView] = field(default_factory=list)
@@ -49,13 +50,13 @@ class Visit:
     screenshots: list[str] = field(default_factory=list)
 
 
-def visit(page: Any, lab: LabServer, notebook: Path, artifacts: Path) -> Visit:
+def visit(page: Any, lab: LabServer, notebook: Notebook, artifacts: Path) -> Visit:
     """Open ``notebook`` as a learner does, look, Run All, look again."""
     shots = artifacts / "learner-view" / notebook.stem
     shots.mkdir(parents=True, exist_ok=True)
     seen = Visit(notebook, page, shots)
     start = time.perf_counter()
-    page.goto(lab.notebook_url(notebook.name, workspace=notebook.stem))
+    page.goto(lab.notebook_url(notebook.name, workspace=notebook.workspace))
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     seen.seconds["page shown"] = time.perf_counter() - start
     show_file_browser(page)

@@ -1,10 +1,14 @@
-"""Helpers shared by the notebook checks: waiting for the kernel's answer, and exercises."""
+"""Helpers shared by the notebook checks: waiting for the kernel's answer, finding what it
+says in the notebook's language, and exercises."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
+
+from ..language import Say
 
 #: How long a check waits for the kernel to redraw a widget after a click, in ms.
 WAIT_MS = 15_000
@@ -18,12 +22,46 @@ def wait_changed(page: Any, element: Any, old_html: str) -> None:
     )  # fmt: skip
 
 
-def wait_text(page: Any, element: Any, text: str) -> None:
-    """Wait until ``element``'s text contains ``text`` (the widget may be replaced inside)."""
+def wait_text(page: Any, element: Any, text: str | re.Pattern[str]) -> None:
+    """Wait until ``element``'s text contains ``text``, or matches it if it is a pattern (the
+    widget may be replaced inside)."""
+    if isinstance(text, re.Pattern):
+        flags = "i" if text.flags & re.IGNORECASE else ""
+        page.wait_for_function(
+            "([el, source, flags]) => new RegExp(source, flags).test(el.textContent)",
+            arg=[element.element_handle(), text.pattern, flags], timeout=WAIT_MS,
+        )  # fmt: skip
+        return
     page.wait_for_function(
         "([el, text]) => el.textContent.includes(text)", arg=[element.element_handle(), text],
         timeout=WAIT_MS,
     )  # fmt: skip
+
+
+def wait_said(page: Any, element: Any, say: Say, *english: str, **values: Any) -> str:
+    """Wait until ``element`` shows one of the ``english`` sentences in the notebook's language
+    (fields not in ``values`` match any text); its text then. A sentence that never shows
+    fails with what the catalogue gave for it and what the element shows instead."""
+    wanted = say.pattern(*english, **values)
+    try:
+        wait_text(page, element, wanted)
+    except Exception as exc:  # noqa: BLE001 - Playwright's timeout, said in the course's words
+        if type(exc).__name__ != "TimeoutError":
+            raise
+        shown = " ".join(element.text_content().split())
+        raise AssertionError(
+            f"never shown: {' or '.join(say.describe(e) for e in english)}; "
+            f"the element shows {shown[:300]!r}"
+        ) from None
+    return element.text_content()
+
+
+def assert_said(text: str, say: Say, *english: str, **values: Any) -> None:
+    """``text`` holds one of the ``english`` sentences in the notebook's language."""
+    assert say.pattern(*english, **values).search(text), (
+        f"not shown: {' or '.join(say.describe(e) for e in english)}; shown: "
+        f"{' '.join(text.split())[:300]!r}"
+    )
 
 
 def answer(page: Any, exercise: Any, label: Any, attempt: int) -> tuple[bool, str]:
@@ -79,3 +117,20 @@ def check_multiple_choice(page: Any, exercise: Any, artifacts: Path, name: str) 
     print(
         f"{name} exercise: {count} options, right one is #{right}, check round trip {round_trip * 1000:.0f} ms"
     )
+
+
+def exercise_asking(page: Any, say: Say, exercise_id: str) -> Any:
+    """The exercise widget asking the course's exercise ``exercise_id``, found by the first
+    line of its question in the notebook's language (the widget shows no id)."""
+    from layerlab.course.exercises import find  # the course's data, read as the kernel does
+
+    question = find(exercise_id).source_texts()[0]
+    line = say.shown(question).strip().splitlines()[0]
+    found = page.locator(".layerlab-exercise").filter(has_text=line)
+    if found.count() == 0:
+        asked = page.locator(".layerlab-exercise .layerlab-question").all_inner_texts()
+        raise AssertionError(
+            f"no exercise asks {exercise_id}: {say.describe(question)}; the exercises ask "
+            f"{[' '.join(q.split())[:80] for q in asked]}"
+        )
+    return found.first

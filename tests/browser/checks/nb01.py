@@ -9,9 +9,16 @@ from typing import Any
 
 from layerlab.build.catalogue import base_image
 
-from .common import WAIT_MS, wait_changed, wait_text
+from ..language import Say
+from .common import WAIT_MS, assert_said, wait_changed, wait_said, wait_text
 
 ROOT = "/var/lib/docker"
+#: The explorer's sentences (layerlab/widgets/dataroot_explorer.py, layerlab/dataroot/classic.py).
+AT_START = "step {position} of {total} (start: nothing ran yet)"
+AT_STEP = "step {position} of {total}"
+LAYER_DIR = "the layer's directory; its name is the random cache-id.{keeper}"
+BUILD_OR_LOAD = "docker build / pull / load / commit (the first image with this layer)"
+UNSUPPORTED = "unsupported docker command {verb2!r} (supported: docker {verbs})"
 
 
 def _nodes(picture: Any) -> dict[str, str]:
@@ -26,7 +33,7 @@ def _nodes(picture: Any) -> dict[str, str]:
     )
 
 
-def check(page: Any, artifacts: Path) -> None:
+def check(page: Any, artifacts: Path, say: Say) -> None:
     """Next runs docker pull: the picture changes and new paths are marked NEW only under
     overlay2/ and image/. Picking the new layer directory shows what it holds and who made
     it. A misspelt command: a message inside the widget, picture and steps unchanged."""
@@ -35,18 +42,19 @@ def check(page: Any, artifacts: Path) -> None:
     picture = lab.locator(".layerlab-dataroot-picture")
     picture.locator("svg").first.wait_for(timeout=WAIT_MS)
     position = lab.locator(".layerlab-dataroot-position")
-    assert "step 0 of 6" in position.inner_text()
+    assert_said(position.inner_text(), say, AT_START, position=0, total=6)
     start = picture.inner_html()
     first = _nodes(picture)
-    assert f"{ROOT}/overlay2" in first and not [t for t in first.values() if "NEW" in t]
+    mark = say("NEW")  # the picture's and the list's mark of what the last command made
+    assert f"{ROOT}/overlay2" in first and not [t for t in first.values() if mark in t]
 
     t0 = time.perf_counter()
     lab.locator(".layerlab-dataroot-next").click()
     wait_changed(page, picture, start)
     round_trip = time.perf_counter() - t0
-    wait_text(page, position, "step 1 of 6")
+    wait_said(page, position, say, AT_STEP, position=1, total=6)
     nodes = _nodes(picture)
-    new = sorted(path for path, text in nodes.items() if "NEW" in text)
+    new = sorted(path for path, text in nodes.items() if mark in text)
     assert new, nodes
     assert all(p.startswith((f"{ROOT}/overlay2/", f"{ROOT}/image/")) for p in new), new
     layer_dirs = [p for p in new if p.count("/") == 5 and p.startswith(f"{ROOT}/overlay2/")]
@@ -61,12 +69,12 @@ def check(page: Any, artifacts: Path) -> None:
     texts = select.locator("option").all_inner_texts()
     name = layer_dirs[0].rsplit("/", 1)[1][:20]  # the list shortens long ids to 20 characters
     index = next(i for i, t in enumerate(texts) if name in t)
-    assert "[NEW]" in texts[index], texts[index]
+    assert f"[{mark}]" in texts[index], texts[index]
     select.select_option(index=index)
     detail = lab.locator(".layerlab-dataroot-detail")
-    detail.get_by_text("random cache-id").wait_for(timeout=WAIT_MS)
+    wait_said(page, detail, say, LAYER_DIR)
     assert layer_dirs[0] in detail.inner_text()
-    assert "docker build / pull / load / commit" in detail.inner_text()
+    assert_said(detail.inner_text(), say, BUILD_OR_LOAD)
     picked = picture.inner_html()
 
     # bad input: a message inside the widget; the picture and the steps stay
@@ -74,9 +82,9 @@ def check(page: Any, artifacts: Path) -> None:
     box.fill("docker pul alpine")
     lab.locator(".layerlab-dataroot-run").click()
     error = lab.locator(".layerlab-dataroot-error")
-    error.get_by_text("unsupported docker command").wait_for(timeout=WAIT_MS)
+    wait_said(page, error, say, UNSUPPORTED, verb2="pul alpine")
     assert "docker pull" in error.inner_text()
     assert picture.inner_html() == picked
-    assert "step 1 of 6" in position.inner_text()
+    assert_said(position.inner_text(), say, AT_STEP, position=1, total=6)
     lab.screenshot(path=str(artifacts / "01-dataroot-explorer.png"))
     print(f"data-root explorer: Next round trip {round_trip * 1000:.0f} ms in the browser")

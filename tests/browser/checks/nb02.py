@@ -6,10 +6,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import WAIT_MS, wait_changed, wait_text
+from ..language import Say
+from .common import WAIT_MS, assert_said, wait_changed, wait_said, wait_text
 
 
-def check(page: Any, artifacts: Path) -> None:
+def check(page: Any, artifacts: Path, say: Say) -> None:
     """Edit the build lab's Dockerfile, press Build: the pictures change and the log says CACHED.
 
     The COPY line changes, so apt and pip are reused and COPY is built again: the new
@@ -32,8 +33,9 @@ def check(page: Any, artifacts: Path) -> None:
     after = picture.inner_html()
     assert after != before
     assert "COPY app.py /opt/source-code/" in picture.inner_text()
-    assert "FIRST MISS" in picture.inner_text()
-    wait_text(page, log, "CACHED")  # the log is a widget of its own, updated after the picture
+    assert_said(picture.inner_text(), say, "FIRST MISS: built again")
+    # the log is a widget of its own, updated after the picture; CACHED is BuildKit's word
+    wait_text(page, log, "CACHED")
     log_text = log.inner_text()
     assert log_text.count("CACHED") == 2, log_text
     assert lab.locator(".layerlab-buildlab-error").inner_text().strip() == ""
@@ -42,7 +44,7 @@ def check(page: Any, artifacts: Path) -> None:
     textarea.fill("FROM ubuntu:16.04\nRUN make all\n")
     lab.locator(".layerlab-buildlab-build").click()
     error = lab.locator(".layerlab-buildlab-error")
-    error.get_by_text("Dockerfile line 2").wait_for(timeout=WAIT_MS)
+    wait_said(page, error, say, "Dockerfile line {line}: ", line=2)
     assert picture.inner_html() == after
     lab.screenshot(path=str(artifacts / "02-build-lab.png"))
     print(f"build lab: rebuild round trip {round_trip * 1000:.0f} ms in the browser")

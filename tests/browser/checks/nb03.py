@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .common import check_multiple_choice
+from ..language import Say
+from .common import check_multiple_choice, exercise_asking
 
 
-def check(page: Any, artifacts: Path) -> None:
-    exercise = page.locator(".layerlab-exercise").filter(
-        has_text="Where do the container's writes go"
-    )
-    check_multiple_choice(page, exercise.first, artifacts, "03")
+def check(page: Any, artifacts: Path, say: Say) -> None:
+    """The exercise asking where a container's writes go (03-where-writes)."""
+    check_multiple_choice(page, exercise_asking(page, say, "03-where-writes"), artifacts, "03")

@@ -6,12 +6,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import WAIT_MS, wait_changed, wait_text
+from ..language import Say
+from .common import WAIT_MS, wait_changed, wait_said, wait_text
 
 BIG_FILE_SIZE = 50_000_000  # /data/model.bin in cow_image()
 
 
-def check(page: Any, artifacts: Path) -> None:
+def check(page: Any, artifacts: Path, say: Say) -> None:
     """chmod 600 of the 50 MB image file: the picture changes, 50,000,000 bytes were copied
     up, docker diff of the first container shows C lines and the second stays empty; a
     rename of an image directory shows EXDEV inside the widget and changes nothing."""
@@ -32,17 +33,19 @@ def check(page: Any, artifacts: Path) -> None:
         or f"{BIG_FILE_SIZE:,}" in picture.inner_html()
     )
     # the status and the diffs are widgets of their own: their updates may come after the picture's
-    wait_text(
-        page, lab.locator(".layerlab-containerlab-status"), f"{BIG_FILE_SIZE:,} bytes of data"
-    )
+    wait_said(page, lab.locator(".layerlab-containerlab-status"), say,
+              "copied up {n} entry ({data} with data, {meta} metadata only): {bytes:,} bytes of data",
+              "copied up {n} entries ({data} with data, {meta} metadata only): {bytes:,} bytes of data",
+              bytes=BIG_FILE_SIZE)  # fmt: skip
     wait_text(page, lab.locator(".layerlab-containerlab-diff-a"), "C /data/model.bin")
     diff_a = lab.locator(".layerlab-containerlab-diff-a").inner_text()
     assert "C /data/model.bin" in diff_a and "C /data" in diff_a, diff_a
-    assert "(no changes)" in lab.locator(".layerlab-containerlab-diff-b").inner_text()
+    assert say("(no changes)") in lab.locator(".layerlab-containerlab-diff-b").inner_text()
     assert lab.locator(".layerlab-containerlab-error").inner_text().strip() == ""
     after = picture.inner_html()
 
-    # An operation the kernel refuses: the message is inside the widget, nothing changes.
+    # An operation the kernel refuses: the message (its errno in any language) is inside the
+    # widget, nothing changes.
     lab.locator(".layerlab-containerlab-operation select").select_option("rename")
     lab.locator(".layerlab-containerlab-path input").fill("/etc/app")
     lab.locator(".layerlab-containerlab-argument input").fill("/etc/app2")

@@ -6,9 +6,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import WAIT_MS, wait_changed, wait_text
+from ..language import Say
+from .common import WAIT_MS, wait_changed, wait_said, wait_text
 
 MiB = 1024 * 1024
+#: The driver lab's sentences (layerlab/widgets/driver_lab.py, layerlab/drivers/).
+CUSTOM = "custom: N containers each append bytes to one file"
+NOT_WHOLE = "{what}: {raw!r} is not a whole number; type e.g. '10' (0 to {maximum:,})"
+PICKS = ("On <b>{fs}</b> with Engine {engine} (kernel {kernel}) the engine picks {picked}.",
+         "On <b>{fs}</b> with Engine {engine} (kernel {kernel}, rootless) the engine picks {picked}.")  # fmt: skip
+NOT_A_VERSION = "{what}: {text!r} is not a version number; type e.g. {examples}"
 BLOCK = 4096  # btrfs copies on write per 4 KiB block
 
 
@@ -25,7 +32,7 @@ def btrfs_total(containers: int, size: int, appended: int) -> int:
     return image + containers * touched * BLOCK
 
 
-def check(page: Any, artifacts: Path) -> None:
+def check(page: Any, artifacts: Path, say: Say) -> None:
     """Tick devicemapper: a new bar. A custom workload: btrfs's exact total as computed here.
     "lots" containers: a message in the widget, chart unchanged. Which driver: btrfs on 20.10."""
     lab = page.locator(".layerlab-driverlab").first
@@ -33,9 +40,9 @@ def check(page: Any, artifacts: Path) -> None:
     chart = lab.locator(".layerlab-driverlab-chart")
     chart.locator("svg").first.wait_for(timeout=WAIT_MS)
     round_trip = _tick_devicemapper(page, lab, chart)
-    _custom_workload(page, lab, chart, containers=3, size=10_000_000, appended=6000)
-    _bad_input_keeps_the_chart(lab, chart)
-    _which_driver(page, lab)
+    _custom_workload(page, lab, chart, say, containers=3, size=10_000_000, appended=6000)
+    _bad_input_keeps_the_chart(page, lab, chart, say)
+    _which_driver(page, lab, say)
     lab.screenshot(path=str(artifacts / "05-driver-lab.png"))
     print(f"driver lab: tick round trip {round_trip * 1000:.0f} ms in the browser")
 
@@ -55,13 +62,11 @@ def _tick_devicemapper(page: Any, lab: Any, chart: Any) -> float:
 
 
 def _custom_workload(
-    page: Any, lab: Any, chart: Any, *, containers: int, size: int, appended: int
+    page: Any, lab: Any, chart: Any, say: Say, *, containers: int, size: int, appended: int
 ) -> None:
     """``containers`` containers each append ``appended`` bytes to a ``size``-byte file:
     the chart shows btrfs's total as :func:`btrfs_total` works it out."""
-    lab.locator(".layerlab-driverlab-workload select").select_option(
-        label="custom: N containers each append bytes to one file"
-    )
+    lab.locator(".layerlab-driverlab-workload select").select_option(label=say(CUSTOM))
     lab.locator(".layerlab-driverlab-custom").wait_for(state="visible", timeout=WAIT_MS)
     for part, value in (
         ("containers", str(containers)),
@@ -78,19 +83,18 @@ def _custom_workload(
     assert lab.locator(".layerlab-driverlab-error").text_content().strip() == ""
 
 
-def _bad_input_keeps_the_chart(lab: Any, chart: Any) -> None:
+def _bad_input_keeps_the_chart(page: Any, lab: Any, chart: Any, say: Say) -> None:
     """ "lots" containers: a message inside the widget, the chart stays."""
     good = chart.inner_html()
     box = lab.locator(".layerlab-driverlab-containers input")
     box.fill("lots")
     box.press("Tab")
     lab.locator(".layerlab-driverlab-compare").click()
-    error = lab.locator(".layerlab-driverlab-error")
-    error.get_by_text("'lots' is not a whole number").wait_for(timeout=WAIT_MS)
+    wait_said(page, lab.locator(".layerlab-driverlab-error"), say, NOT_WHOLE, raw="lots")
     assert chart.inner_html() == good
 
 
-def _which_driver(page: Any, lab: Any) -> None:
+def _which_driver(page: Any, lab: Any, say: Say) -> None:
     """Engine 20.10 on btrfs picks btrfs; "24.x" as a version is refused, the answer stays."""
     lab.locator(".layerlab-driverlab-fs select").select_option(label="btrfs")
     engine = lab.locator(".layerlab-driverlab-engine input")
@@ -98,11 +102,10 @@ def _which_driver(page: Any, lab: Any) -> None:
     engine.press("Tab")
     lab.locator(".layerlab-driverlab-choose").click()
     answer = lab.locator(".layerlab-driverlab-choice")  # the widget stays; its HTML is replaced
-    wait_text(page, answer, "the engine picks btrfs")
+    wait_said(page, answer, say, *PICKS, fs="btrfs", engine="20.10", picked="btrfs")
     engine.fill("24.x")
     engine.press("Tab")
     lab.locator(".layerlab-driverlab-choose").click()
-    lab.locator(".layerlab-driverlab-choose-error").get_by_text("is not a version number").wait_for(
-        timeout=WAIT_MS
-    )
+    wait_said(page, lab.locator(".layerlab-driverlab-choose-error"), say, NOT_A_VERSION,
+              text="24.x")  # fmt: skip
     assert lab.locator(".layerlab-driverlab-picked").text_content() == "btrfs"

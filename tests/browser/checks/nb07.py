@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import WAIT_MS, wait_changed
+from ..language import Say
+from .common import WAIT_MS, wait_changed, wait_said
 
 #: In the notebook's Dockerfile: ``dd ... of=/release.tar bs=1024 count=5120`` (layer 2),
 #: ``rm /release.tar`` (layer 3), a 1 MiB tool copied (layer 4) and chmod-ed (layer 5).
@@ -19,7 +20,7 @@ def decimal(n: int) -> str:
     return f"{n / 1e6:.3g}MB"
 
 
-def check(page: Any, artifacts: Path) -> None:
+def check(page: Any, artifacts: Path, say: Say) -> None:
     """Layer 3 shows /release.tar removed with its 5.24 MB; layer 5 the tool modified (1.05 MB);
     '../etc' as a path is refused inside the widget and the tree stays; '/usr' narrows it."""
     explorer = page.locator(".layerlab-explorer").first
@@ -51,7 +52,7 @@ def check(page: Any, artifacts: Path) -> None:
     under.fill("../etc")
     under.press("Enter")
     error = explorer.locator(".layerlab-explorer-error")
-    error.get_by_text("climbs out").wait_for(timeout=WAIT_MS)
+    wait_said(page, error, say, "path {path!r} climbs out of the image root with '..'")
     assert tree.inner_html() == shown
 
     explorer.locator(".layerlab-explorer-changes input[type=checkbox]").uncheck()
