@@ -21,6 +21,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from layerlab.i18n import _
+
 from .stack import LostCopy
 from .steps import REMOVERS, is_build_tool_path, mentions, step_kind
 
@@ -68,38 +70,45 @@ def _advice(
 ) -> tuple[str, str]:
     made, lost = _step(created_by, i), _step(created_by, j)
     kind_i, kind_j = step_kind(made), step_kind(lost)
-    where = f"layer {i} ({kind_i or 'step'})"
-    later = f"layer {j} ({kind_j or 'step'})" if j is not None else "a later layer"
+    where = _("layer {n} ({kind})", n=i, kind=kind_i or _("step"))
+    later = _("layer {n} ({kind})", n=j, kind=kind_j or _("step")) if j is not None else _("a later layer")
     if fate == "deleted":
         if tools or mentions(lost, REMOVERS):
-            return "multi-stage", (
-                f"{later} removes what {where} installed: build in a separate stage and "
-                "COPY --from=<stage> only what the final image needs (multi-stage build)"
+            return "multi-stage", _(
+                "{later} removes what {where} installed: build in a separate stage and "
+                "COPY --from=<stage> only what the final image needs (multi-stage build)",
+                later=later, where=where,
             )
         if kind_i in ("COPY", "ADD"):
-            return "dockerignore", (
-                f"{where} copies files that {later} deletes: leave them out of the context "
-                "(.dockerignore) or copy them only into a build stage"
+            return "dockerignore", _(
+                "{where} copies files that {later} deletes: leave them out of the context "
+                "(.dockerignore) or copy them only into a build stage",
+                later=later, where=where,
             )
-        return "clean-in-same-step", (
-            f"{where} adds files that {later} deletes: delete them in the same RUN that creates them "
-            "(merge the RUN steps: ... && rm -rf ...)"
+        return "clean-in-same-step", _(
+            "{where} adds files that {later} deletes: delete them in the same RUN that creates them "
+            "(merge the RUN steps: ... && rm -rf ...)",
+            later=later, where=where,
         )
     if fate == "metadata":
         if kind_i in ("COPY", "ADD"):
-            return "copy-chown", (
-                f"{later} only changes the mode or owner of files {where} copied, storing them again: "
-                f"use {kind_i} --chown=... / --chmod=... instead"
+            return "copy-chown", _(
+                "{later} only changes the mode or owner of files {where} copied, storing them again: "
+                "use {keyword} --chown=... / --chmod=... instead",
+                later=later, where=where, keyword=kind_i,
             )
-        return "chmod-in-same-step", (
-            f"{later} only changes the mode or owner of files {where} made, storing them again: "
-            "chmod/chown in the same RUN that creates them"
+        return "chmod-in-same-step", _(
+            "{later} only changes the mode or owner of files {where} made, storing them again: "
+            "chmod/chown in the same RUN that creates them",
+            later=later, where=where,
         )
     if _NOP_ADD.match(made):
-        return "base-rewrite", (
-            f"{later} rewrites files of the base image's {where} (e.g. a package database): "
-            "usually unavoidable; fewer package-install steps rewrite it fewer times"
+        return "base-rewrite", _(
+            "{later} rewrites files of the base image's {where} (e.g. a package database): "
+            "usually unavoidable; fewer package-install steps rewrite it fewer times",
+            later=later, where=where,
         )
-    return "write-once", (
-        f"{later} rewrites files {where} wrote: produce them once, in one step (merge the steps)"
+    return "write-once", _(
+        "{later} rewrites files {where} wrote: produce them once, in one step (merge the steps)",
+        later=later, where=where,
     )

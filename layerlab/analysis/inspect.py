@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.digest import short_id
 from layerlab.model.image import Image
 from layerlab.model.tree import Tree
 from layerlab.model.units import human_size
+
+from .columns import pad
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,14 @@ def inspect_json(image: Image, tags: list[str] | None = None) -> dict[str, Any]:
 
 
 def inspect_text(image: Image, tags: list[str] | None = None) -> str:
-    lines = [f"Image   {image.image_id}"]
+    lines = [_("Image   {id}", id=image.image_id)]
     if tags:
-        lines.append(f"Tags    {', '.join(tags)}")
-    lines.append(f"Size    {human_size(image.size)} in {len(image.layers)} layers")
+        lines.append(_("Tags    {tags}", tags=", ".join(tags)))
+    lines.append(_("Size    {size} in {n} layers", size=human_size(image.size), n=len(image.layers)))
     lines.append("")
-    lines.append(f"{'#':>3}  {'DIFF ID':<12}  {'CHAIN ID':<12}  {'SIZE':>8}  {'ADD':>6} {'CHG':>6} {'DEL':>5}  CREATED BY")
+    lines.append(f"{'#':>3}  {pad(_('DIFF ID'), 12)}  {pad(_('CHAIN ID'), 12)}  {pad(_('SIZE'), 8, right=True)}  "
+                 f"{pad(_('ADD'), 6, right=True)} {pad(_('CHG'), 6, right=True)} {pad(_('DEL'), 5, right=True)}  "
+                 + _("CREATED BY"))
     for r in layer_reports(image):
         deleted = r.whiteouts + r.opaque_dirs
         lines.append(
@@ -82,9 +87,9 @@ def inspect_text(image: Image, tags: list[str] | None = None) -> str:
             f"{r.added:>6} {r.changed:>6} {deleted:>5}  {_clip(r.created_by)}"
         )
     lines.append("")
-    lines.append("History (newest first)")
+    lines.append(_("History (newest first)"))
     for h in reversed(image.history):
-        mark = "  (no layer)" if h.empty_layer else ""
+        mark = "  " + _("(no layer)") if h.empty_layer else ""
         lines.append(f"  {_clip(h.created_by, 90)}{mark}")
     return "\n".join(lines)
 

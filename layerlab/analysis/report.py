@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from layerlab.archive.progress import byte_progress
+from layerlab.i18n import Texts, _, translate
 from layerlab.model.digest import short_id
 from layerlab.model.image import Image
 from layerlab.model.units import human_size
@@ -17,13 +18,14 @@ from .compare import Comparison, compare
 from .costs import DriverCost, driver_costs
 from .fixes import Fix, suggest_fixes
 from .stack import Change, LostCopy, StackWalk, walk
+from .columns import pad
 from .waste import FORMULA, Efficiency, efficiency
 
-FATE_TEXT = {
+FATE_TEXT = Texts({
     "deleted": "deleted",
     "rewritten": "rewritten",
     "metadata": "stored again for a mode/owner change",
-}
+})
 
 
 @dataclass(frozen=True)
@@ -145,46 +147,49 @@ class ImageAnalysis:
     def text(self, *, top: int = 10) -> str:
         f = self.figures
         lines = [
-            f"Image   {self.image.image_id}" + (f"  ({', '.join(self.tags)})" if self.tags else "")
+            _("Image   {id}", id=self.image.image_id) + (f"  ({', '.join(self.tags)})" if self.tags else "")
         ]
-        lines.append(
-            f"Layers  {len(self.layers)}, storing {human_size(f.total_bytes)}; final filesystem "
-            f"{human_size(f.final_bytes)}; wasted {human_size(f.wasted_bytes)}; efficiency {f.efficiency:.1%}"
-        )
-        lines.append(f"        {FORMULA}")
-        lines.append(
-            f"        (dive would say: wasted {human_size(f.dive_wasted_bytes)}, efficiency {f.dive_efficiency:.1%};"
-            " it counts the copy you keep as waste too)"
-        )
+        lines.append(_(
+            "Layers  {n}, storing {total}; final filesystem {final}; wasted {wasted}; efficiency {efficiency:.1%}",
+            n=len(self.layers), total=human_size(f.total_bytes), final=human_size(f.final_bytes),
+            wasted=human_size(f.wasted_bytes), efficiency=f.efficiency,
+        ))
+        lines.append(f"        {translate(FORMULA)}")
+        lines.append("        " + _(
+            "(dive would say: wasted {wasted}, efficiency {efficiency:.1%}; it counts the copy you keep as waste too)",
+            wasted=human_size(f.dive_wasted_bytes), efficiency=f.dive_efficiency,
+        ))
         lines += [
             "",
-            f"{'#':>3}  {'CHAIN ID':<12}  {'SIZE':>8}  {'WASTED':>8}  {'REMOVES':>8}  "
-            f"{'A':>5} {'M':>5} {'D':>5}  CREATED BY",
+            f"{'#':>3}  {pad(_('CHAIN ID'), 12)}  {pad(_('SIZE'), 8, right=True)}  {pad(_('WASTED'), 8, right=True)}  "
+            f"{pad(_('REMOVES'), 8, right=True)}  {'A':>5} {'M':>5} {'D':>5}  " + _("CREATED BY"),
         ]
         for r in self.layers:
             lines.append(
                 f"{r.index:>3}  {short_id(r.chain_id):<12}  {human_size(r.size):>8}  {human_size(r.wasted_bytes):>8}  "
                 f"{human_size(r.removes_bytes):>8}  {r.added:>5} {r.modified:>5} {r.deleted:>5}  {_clip(r.created_by)}"
             )
-        lines += ["", "Largest files (final filesystem)"]
+        lines += ["", _("Largest files (final filesystem)")]
         for x in self.largest_files(top):
-            lines.append(f"  {human_size(x.size):>8}  layer {x.layer:<3} {x.path}")
+            lines.append(_("  {size:>8}  layer {n:<3} {path}", size=human_size(x.size), n=x.layer, path=x.path))
         lost = self.lost_copies(top)
         if lost:
-            lines += ["", "Wasted copies (stored, never seen by a container)"]
+            lines += ["", _("Wasted copies (stored, never seen by a container)")]
             for c in lost:
-                by = f"layer {c.removed_by}" if c.removed_by is not None else "a later layer"
-                lines.append(
-                    f"  {human_size(c.size):>8}  layer {c.layer:<3} /{c.path}  ({FATE_TEXT[c.fate]} in {by})"
-                )
+                by = _("layer {n}", n=c.removed_by) if c.removed_by is not None else _("a later layer")
+                lines.append(_(
+                    "  {size:>8}  layer {n:<3} /{path}  ({fate} in {by})",
+                    size=human_size(c.size), n=c.layer, path=c.path, fate=FATE_TEXT[c.fate], by=by,
+                ))
         if self.fixes:
-            lines += ["", "Suggested fixes"]
+            lines += ["", _("Suggested fixes")]
             for fix in self.fixes:
-                lines.append(
-                    f"  - saves {human_size(fix.saves_bytes)} ({fix.files} files, e.g. {', '.join(fix.examples)}):"
-                )
+                lines.append(_(
+                    "  - saves {size} ({n} files, e.g. {examples}):",
+                    size=human_size(fix.saves_bytes), n=fix.files, examples=", ".join(fix.examples),
+                ))
                 lines.append(f"    {fix.text}")
-        lines += ["", "On each storage driver (image layers on disk once loaded)"]
+        lines += ["", _("On each storage driver (image layers on disk once loaded)")]
         for d in self.drivers:
             cost = d.error or human_size(d.image_disk)
             lines.append(f"  {d.driver:<15} {d.cow_unit:<6} {cost}")
@@ -196,7 +201,7 @@ def analyze(
 ) -> ImageAnalysis:
     """Analyse one image (made in the model or read from an archive)."""
     with byte_progress(
-        image.size, f"analysing {name or short_id(image.image_id)}", progress
+        image.size, _("analysing {name}", name=name or short_id(image.image_id)), progress
     ) as tick:
         walked = walk(image, tick)
     created_by = [h.created_by for h, layer in image.steps() if layer is not None]
@@ -268,26 +273,28 @@ def comparison_json(c: Comparison, *, top: int = 50) -> dict[str, Any]:
 
 
 def comparison_text(c: Comparison, *, top: int = 15) -> str:
-    lines = ["Side by side: " + "  |  ".join(f"[{n}] {name}" for n, name in enumerate(c.names))]
-    lines.append(
-        f"  {len(c.shared)} shared layers; separately {human_size(c.separate_bytes)}, stored once "
-        f"{human_size(c.stored_bytes)}: sharing saves {human_size(c.saved_bytes)}"
-    )
+    lines = [_("Side by side: ") + "  |  ".join(f"[{n}] {name}" for n, name in enumerate(c.names))]
+    lines.append(_(
+        "  {n} shared layers; separately {separate}, stored once {stored}: sharing saves {saved}",
+        n=len(c.shared), separate=human_size(c.separate_bytes), stored=human_size(c.stored_bytes),
+        saved=human_size(c.saved_bytes),
+    ))
     for s in c.shared:
-        lines.append(
-            f"  shared  layer {s.index:<3} {short_id(s.chain_id)}  {human_size(s.size):>8}  "
-            f"images {', '.join(map(str, s.images))}  {_clip(s.created_by, 50)}"
-        )
+        lines.append(_(
+            "  shared  layer {n:<3} {id}  {size:>8}  images {images}  {created_by}",
+            n=s.index, id=short_id(s.chain_id), size=human_size(s.size), images=", ".join(map(str, s.images)),
+            created_by=_clip(s.created_by, 50),
+        ))
     for n, own in enumerate(c.own_layers):
-        lines.append(f"  [{n}] own layers: {', '.join(map(str, own)) or 'none'}")
+        lines.append(_("  [{n}] own layers: {layers}", n=n, layers=", ".join(map(str, own)) or _("none")))
     for k, diff in enumerate(c.differences):
-        lines.append(f"  [{k + 1}] against [0]: {len(diff)} paths differ")
+        lines.append(_("  [{k}] against [0]: {n} paths differ", k=k + 1, n=len(diff)))
         for d in diff[:top]:
             lines.append(
                 f"      {d.mark}  /{d.path}  {human_size(d.size_first)} -> {human_size(d.size_other)}"
             )
         if len(diff) > top:
-            lines.append(f"      ... and {len(diff) - top} more")
+            lines.append(_("      ... and {n} more", n=len(diff) - top))
     return "\n".join(lines)
 
 

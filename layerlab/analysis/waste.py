@@ -26,12 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layerlab.i18n import N_
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 
 from .stack import StackWalk
 
-FORMULA = (
+FORMULA = N_(
     "wasted_bytes = total_bytes - final_bytes (every stored copy the final filesystem does not use); "
     "efficiency = final_bytes / total_bytes"
 )

@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 import zstandard
 
+from layerlab.i18n import _
 from layerlab.model.errors import ArchiveError, DigestMismatch, LimitExceeded
 from layerlab.model.layer import Layer, LayerSource, parse_layer
 from layerlab.model.tarstream import CHUNK, TarReader
@@ -82,10 +83,11 @@ class _RatioGuard(io.RawIOBase):
         self.out += n
         lim = self._limits
         if self.out > lim.ratio_after_bytes and self.out > lim.max_ratio * max(self._counter.count, 1):
-            raise LimitExceeded(
-                f"{self._label}: expands more than {lim.max_ratio:.0f}x "
-                f"({self._counter.count:,} -> {self.out:,}+ bytes); refusing a likely decompression bomb"
-            )
+            raise LimitExceeded(_(
+                "{label}: expands more than {ratio:.0f}x "
+                "({compressed:,} -> {out:,}+ bytes); refusing a likely decompression bomb",
+                label=self._label, ratio=lim.max_ratio, compressed=self._counter.count, out=self.out,
+            ))
         return n
 
 
@@ -138,11 +140,12 @@ def read_layer_blob(
         parsed = parse_layer(reader, content_opener=opener)
     blob_digest = counter.digest if kind != "none" else reader.digest
     if expect_blob_digest is not None and blob_digest != expect_blob_digest:
-        raise DigestMismatch(f"{label}: blob hashes to {blob_digest}, but is named {expect_blob_digest}")
+        raise DigestMismatch(_("{label}: blob hashes to {got}, but is named {want}", label=label, got=blob_digest, want=expect_blob_digest))
     if expect_diff_id is not None and reader.digest != expect_diff_id:
-        raise DigestMismatch(
-            f"{label}: uncompressed layer hashes to {reader.digest}, but the config lists diff_id {expect_diff_id}"
-        )
+        raise DigestMismatch(_(
+            "{label}: uncompressed layer hashes to {got}, but the config lists diff_id {want}",
+            label=label, got=reader.digest, want=expect_diff_id,
+        ))
     source = LayerSource(reader.digest, reader.size, lambda: uncompressed_chunks(open_blob, label, limits))
     parsed.source = source
     return ReadLayer(parsed, kind, blob_digest, counter.count)
@@ -169,7 +172,7 @@ def _seek_opener(open_blob: Callable[[], BinaryIO]) -> Callable[[int, int], Iter
             while left > 0:
                 chunk = f.read(min(CHUNK, left))
                 if not chunk:
-                    raise ArchiveError("archive changed or truncated since it was read")
+                    raise ArchiveError(_("archive changed or truncated since it was read"))
                 left -= len(chunk)
                 yield chunk
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from layerlab.i18n import _
 from layerlab.model.compression import gzip_blob, gzip_chunks
 from layerlab.model.digest import sha256_digest
 from layerlab.model.errors import LayerlabError
@@ -99,15 +100,15 @@ def save_archive(images: Sequence[SavedImage], path: str | Path, *, format: Save
     """Write ``images`` as one engine's ``docker save`` (the module doc); the file appears
     only when complete."""
     if format not in SAVE_FORMATS:
-        raise LayerlabError(f"unknown save format {format!r} (supported: {', '.join(SAVE_FORMATS)})")
+        raise LayerlabError(_("unknown save format {format!r} (supported: {supported})", format=format, supported=", ".join(SAVE_FORMATS)))
     if not images:
-        raise LayerlabError("nothing to save: no images given")
+        raise LayerlabError(_("nothing to save: no images given"))
     if format == "oci" and any(s.target is None for s in images):
-        raise LayerlabError("the containerd store's save needs each image's target (index or manifest)")
+        raise LayerlabError(_("the containerd store's save needs each image's target (index or manifest)"))
     path = Path(path)
     total = sum(layer.tar_size for s in images for layer in s.image.layers)
     with staged_file(path) as f, tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        with byte_progress(total, f"writing {path.name}", progress) as tick:
+        with byte_progress(total, _("writing {name}", name=path.name), progress) as tick:
             writer = _Writer(tar, tick, 0o444 if format == "oci" else 0o644)
             if format == "docker-archive":
                 _legacy(writer, images)
@@ -132,9 +133,9 @@ def _legacy(out: _Writer, images: Sequence[SavedImage]) -> None:
         out.file(config, len(saved.image.config_bytes), saved.image.config_bytes)
         tags = [full_ref(t) for t in saved.tags]
         manifest_rows.append({"Config": config, "RepoTags": tags or None,
-                              "Layers": [f"{v1_id}/layer.tar" for v1_id, _ in v1]})
+                              "Layers": [f"{v1_id}/layer.tar" for v1_id, _unused in v1]})
         for tag in tags:
-            repo, _, name = tag.rpartition(":")
+            repo, _unused, name = tag.rpartition(":")
             repositories.setdefault(repo, {})[name] = v1[-1][0]
     _json_member(out, "manifest.json", manifest_rows, newline=True)
     if repositories:
@@ -153,7 +154,7 @@ def _oci(out: _Writer, images: Sequence[SavedImage], format: SaveFormat,  # noqa
         target = saved.target if not classic else _classic_target(saved.image)
         assert target is not None
         if classic:  # Engine 25+ still writes the v1 documents, named by their digest
-            for _, doc in v1_layers(saved.image):
+            for _unused, doc in v1_layers(saved.image):
                 data = doc.encode()
                 blobs[sha256_digest(data)] = (len(data), lambda data=data: data)
         for desc in target.blobs():
@@ -175,7 +176,7 @@ def _oci(out: _Writer, images: Sequence[SavedImage], format: SaveFormat,  # noqa
             row["LayerSources"] = {d.digest: {"mediaType": d.media_type, "size": d.size, "digest": d.digest}
                                    for d in sorted(target.layers, key=lambda d: d.digest)}
             for tag in tags:
-                repo, _, name = tag.rpartition(":")
+                repo, _unused, name = tag.rpartition(":")
                 repositories.setdefault(repo, {})[name] = saved.image.diff_ids[-1].removeprefix("sha256:")
         manifest_rows.append(row)
     for digest in sorted(blobs):
@@ -206,7 +207,7 @@ def _layer_bytes(desc: Descriptor, layer: Layer, blob_source: BlobSource | None)
         return gzip_chunks(layer)
     found = blob_source(desc) if blob_source is not None else None
     if found is None:
-        raise LayerlabError(f"docker save: the blob {desc.digest[:19]}… of a layer is not here any more")
+        raise LayerlabError(_("docker save: the blob {digest}… of a layer is not here any more", digest=desc.digest[:19]))
     return found
 
 

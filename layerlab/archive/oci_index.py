@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.digest import sha256_digest
 from layerlab.model.errors import ArchiveError, DigestMismatch
 from layerlab.model.oci import INDEX_TYPES, MANIFEST_TYPES, Descriptor
@@ -72,11 +73,11 @@ class IndexWalker:
     def document(self, desc: Descriptor) -> tuple[bytes, Any]:
         data = self.read(desc.digest)
         if sha256_digest(data) != desc.digest:
-            raise DigestMismatch(f"{self.label}: manifest blob does not hash to {desc.digest}")
+            raise DigestMismatch(_("{label}: manifest blob does not hash to {digest}", label=self.label, digest=desc.digest))
         try:
             return data, json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ArchiveError(f"{self.label}: manifest {desc.digest[:19]} is not valid JSON: {err}") from None
+            raise ArchiveError(_("{label}: manifest {digest} is not valid JSON: {err}", label=self.label, digest=desc.digest[:19], err=err)) from None
 
     def walk(self, index: Any) -> list[IndexedImage]:
         """Every image manifest under ``index.json``, each with the entry that named it."""
@@ -90,17 +91,17 @@ class IndexWalker:
 
     def _entries(self, index: Any, name: str) -> list[Any]:
         if not isinstance(index, dict) or not isinstance(index.get("manifests"), list):
-            raise ArchiveError(f"{self.label}: {name} has no manifests list")
+            raise ArchiveError(_("{label}: {name} has no manifests list", label=self.label, name=name))
         return list(index["manifests"])
 
     def _desc(self, raw: Any) -> Descriptor:
-        self.descriptor(raw, "manifest")
+        self.descriptor(raw, _("manifest"))
         return Descriptor.from_json(raw)
 
     def _visit(self, desc: Descriptor, top: Descriptor, tags: list[str], out: list[IndexedImage],
                documents: dict[str, bytes], depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise ArchiveError(f"{self.label}: image indexes nested too deeply")
+            raise ArchiveError(_("{label}: image indexes nested too deeply", label=self.label))
         data, doc = self.document(desc)
         documents[desc.digest] = data
         media = desc.media_type or (doc.get("mediaType") if isinstance(doc, dict) else None)
@@ -117,7 +118,7 @@ class IndexWalker:
                 found.attestation += extras
             return
         if media not in MANIFEST_TYPES and not isinstance(doc, dict):
-            raise ArchiveError(f"{self.label}: unsupported manifest media type {media!r}")
+            raise ArchiveError(_("{label}: unsupported manifest media type {media!r}", label=self.label, media=media))
         if not is_image_manifest(doc):
             return  # an artifact, not an image (containerd skips it too)
         out.append(IndexedImage(top, tags, desc, doc, documents))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.digest import check_digest, sha256_digest
 from layerlab.model.errors import ArchiveError, DigestMismatch, LayerlabError
 from layerlab.model.image import Image
@@ -65,9 +66,9 @@ def read_archive(
         return _Reader(store, limits, progress).docker_save()
     if store.exists("index.json"):
         return _Reader(store, limits, progress).oci_layout()
-    raise ArchiveError(
-        f"{store.label}: neither a docker save archive (manifest.json) nor an OCI layout (index.json)"
-    )
+    raise ArchiveError(_(
+        "{label}: neither a docker save archive (manifest.json) nor an OCI layout (index.json)", label=store.label
+    ))
 
 
 def load_image(path: str | Path, ref: str | int | None = None, **kwargs: Any) -> Image:
@@ -77,16 +78,16 @@ def load_image(path: str | Path, ref: str | int | None = None, **kwargs: Any) ->
 
 def select(images: list[ArchivedImage], ref: str | int | None) -> ArchivedImage:
     if not images:
-        raise ArchiveError("the archive holds no image")
+        raise ArchiveError(_("the archive holds no image"))
     if ref is None:
         if len(images) > 1:
-            names = ", ".join(t for a in images for t in a.tags) or f"{len(images)} untagged images"
-            raise LayerlabError(f"the archive holds {len(images)} images ({names}); choose one")
+            names = ", ".join(t for a in images for t in a.tags) or _("{n} untagged images", n=len(images))
+            raise LayerlabError(_("the archive holds {n} images ({names}); choose one", n=len(images), names=names))
         return images[0]
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and len(ref) < 6):
         index = int(ref)
         if not 0 <= index < len(images):
-            raise LayerlabError(f"no image number {index}: the archive holds {len(images)}")
+            raise LayerlabError(_("no image number {index}: the archive holds {n}", index=index, n=len(images)))
         return images[index]
     for archived in images:
         if ref in archived.tags or archived.image.image_id.removeprefix("sha256:").startswith(
@@ -94,7 +95,7 @@ def select(images: list[ArchivedImage], ref: str | int | None) -> ArchivedImage:
         ):
             return archived
     tags = ", ".join(t for a in images for t in a.tags) or "none"
-    raise LayerlabError(f"no image {ref!r} in the archive (tags: {tags})")
+    raise LayerlabError(_("no image {ref!r} in the archive (tags: {tags})", ref=ref, tags=tags))
 
 
 class _Reader:
@@ -108,34 +109,34 @@ class _Reader:
         try:
             return json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ArchiveError(f"{self.store.label}: {what} ({name}) is not valid JSON: {err}") from None
+            raise ArchiveError(_("{label}: {what} ({name}) is not valid JSON: {err}", label=self.store.label, what=what, name=name, err=err)) from None
 
     def _image(self, config_name: str, layer_names: list[str], expect_config: str | None,
                expect_blobs: list[str | None], tick: Callable[[int], None]) -> tuple[Image, list[LayerInfo]]:
         config_bytes = self.store.read_small(config_name, self.limits.max_json_bytes)
         if expect_config is not None and sha256_digest(config_bytes) != expect_config:
-            raise DigestMismatch(
-                f"{self.store.label}: config {config_name} hashes to {sha256_digest(config_bytes)}, "
-                f"expected {expect_config}"
-            )
+            raise DigestMismatch(_(
+                "{label}: config {name} hashes to {got}, expected {want}",
+                label=self.store.label, name=config_name, got=sha256_digest(config_bytes), want=expect_config,
+            ))
         try:
             diff_ids = json.loads(config_bytes)["rootfs"]["diff_ids"]
             diff_ids = [] if diff_ids is None else diff_ids  # no layer: BuildKit writes null
             assert isinstance(diff_ids, list)
         except Exception:  # noqa: BLE001 - any malformed config gets the same message
-            raise ArchiveError(f"{self.store.label}: config {config_name} has no valid rootfs.diff_ids") from None
+            raise ArchiveError(_("{label}: config {name} has no valid rootfs.diff_ids", label=self.store.label, name=config_name)) from None
         if len(diff_ids) != len(layer_names):
-            raise ArchiveError(
-                f"{self.store.label}: config lists {len(diff_ids)} diff_ids but the manifest lists "
-                f"{len(layer_names)} layers"
-            )
+            raise ArchiveError(_(
+                "{label}: config lists {diff_ids} diff_ids but the manifest lists {layers} layers",
+                label=self.store.label, diff_ids=len(diff_ids), layers=len(layer_names),
+            ))
         layers, info = [], []
         for i, (name, diff_id, blob) in enumerate(zip(layer_names, diff_ids, expect_blobs)):
             key = (name, str(diff_id))
             if key not in self._layers:
                 self._layers[key] = read_layer_blob(
                     lambda name=name: self.store.open(name),
-                    label=f"{self.store.label}: layer {i} ({name})",
+                    label=_("{label}: layer {i} ({name})", label=self.store.label, i=i, name=name),
                     limits=self.limits,
                     expect_diff_id=str(diff_id),
                     expect_blob_digest=blob,
@@ -148,27 +149,27 @@ class _Reader:
 
     # -- docker save ------------------------------------------------------------
     def docker_save(self) -> list[ArchivedImage]:
-        manifest = self._json("manifest.json", "manifest")
+        manifest = self._json("manifest.json", _("manifest"))
         if not isinstance(manifest, list) or not all(isinstance(m, dict) for m in manifest):
-            raise ArchiveError(f"{self.store.label}: manifest.json is not a list of image entries")
+            raise ArchiveError(_("{label}: manifest.json is not a list of image entries", label=self.store.label))
         fmt = "docker-save-oci" if self.store.exists("index.json") else "docker-save"
         plans = []
         for n, entry in enumerate(manifest):
-            config = check_name(entry.get("Config"), f"manifest.json entry {n} Config")
+            config = check_name(entry.get("Config"), _("manifest.json entry {n} Config", n=n))
             layers = entry.get("Layers")
             if layers is None:  # an image with no layer (FROM scratch, config steps only): Engine 28 writes null
                 layers = []
             if not isinstance(layers, list):
-                raise ArchiveError(f"{self.store.label}: manifest.json entry {n} has no Layers list")
-            layers = [check_name(p, f"manifest.json entry {n} layer") for p in layers]
+                raise ArchiveError(_("{label}: manifest.json entry {n} has no Layers list", label=self.store.label, n=n))
+            layers = [check_name(p, _("manifest.json entry {n} layer", n=n)) for p in layers]
             tags = entry.get("RepoTags") or []
             if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-                raise ArchiveError(f"{self.store.label}: manifest.json entry {n} RepoTags is not a list of names")
+                raise ArchiveError(_("{label}: manifest.json entry {n} RepoTags is not a list of names", label=self.store.label, n=n))
             plans.append((config, layers, tags))
-        total = sum(self.store.size(p) for _, layers, _ in plans for p in set(layers))
+        total = sum(self.store.size(p) for _unused, layers, _unused in plans for p in set(layers))
         indexed = {found.doc.get("config", {}).get("digest"): found for found in self._indexed()}
         out = []
-        with byte_progress(total, f"reading {self.store.label}", self.progress) as tick:
+        with byte_progress(total, _("reading {label}", label=self.store.label), self.progress) as tick:
             for config, layers, tags in plans:
                 image, info = self._image(
                     config, layers, _named_digest(config), [_named_digest(p) for p in layers], tick
@@ -182,7 +183,7 @@ class _Reader:
         """The images ``index.json`` names, if the archive has one (Engine 25+ saves)."""
         if not self.store.exists("index.json"):
             return []
-        return self._walker().walk(self._json("index.json", "index"))
+        return self._walker().walk(self._json("index.json", _("index")))
 
     def _walker(self) -> IndexWalker:
         def read(digest: str) -> bytes:
@@ -195,18 +196,18 @@ class _Reader:
         if self.store.exists("oci-layout"):
             layout = self._json("oci-layout", "oci-layout")
             if not isinstance(layout, dict) or "imageLayoutVersion" not in layout:
-                raise ArchiveError(f"{self.store.label}: oci-layout has no imageLayoutVersion")
-        found = self._walker().walk(self._json("index.json", "index"))
+                raise ArchiveError(_("{label}: oci-layout has no imageLayoutVersion", label=self.store.label))
+        found = self._walker().walk(self._json("index.json", _("index")))
         plans = []
         for item in found:
-            config = self._descriptor(item.doc.get("config"), "manifest config")
+            config = self._descriptor(item.doc.get("config"), _("manifest config"))
             layers = item.doc.get("layers")
             if not isinstance(layers, list):
-                raise ArchiveError(f"{self.store.label}: image manifest has no layers list")
-            plans.append((config, [self._descriptor(d, "layer") for d in layers], item))
-        total = sum(self.store.size(_blob(d)) for _, layers, _ in plans for d in set(layers))
+                raise ArchiveError(_("{label}: image manifest has no layers list", label=self.store.label))
+            plans.append((config, [self._descriptor(d, _("layer")) for d in layers], item))
+        total = sum(self.store.size(_blob(d)) for _unused, layers, _unused in plans for d in set(layers))
         out = []
-        with byte_progress(total, f"reading {self.store.label}", self.progress) as tick:
+        with byte_progress(total, _("reading {label}", label=self.store.label), self.progress) as tick:
             for config, layers, item in plans:
                 image, info = self._image(_blob(config), [_blob(d) for d in layers], config, list(layers), tick)
                 out.append(ArchivedImage(image, item.tags, info, "oci-layout", _target(item, image)))
@@ -214,20 +215,20 @@ class _Reader:
 
     def _descriptor(self, desc: Any, what: str) -> str:
         if not isinstance(desc, dict) or not isinstance(desc.get("digest"), str):
-            raise ArchiveError(f"{self.store.label}: {what} descriptor has no digest")
+            raise ArchiveError(_("{label}: {what} descriptor has no digest", label=self.store.label, what=what))
         digest = desc["digest"]
         if not digest.startswith("sha256:"):
-            raise ArchiveError(f"{self.store.label}: {what} digest {digest!r}: only sha256 is supported")
+            raise ArchiveError(_("{label}: {what} digest {digest!r}: only sha256 is supported", label=self.store.label, what=what, digest=digest))
         try:
             check_digest(digest)
         except LayerlabError as err:
-            raise ArchiveError(f"{self.store.label}: {what}: {err}") from None
+            raise ArchiveError(_("{label}: {what}: {err}", label=self.store.label, what=what, err=err)) from None
         size = desc.get("size")
         if isinstance(size, int) and self.store.exists(_blob(digest)) and self.store.size(_blob(digest)) != size:
-            raise ArchiveError(
-                f"{self.store.label}: {what} blob {digest[:19]} is {self.store.size(_blob(digest))} bytes, "
-                f"descriptor says {size}"
-            )
+            raise ArchiveError(_(
+                "{label}: {what} blob {digest} is {actual} bytes, descriptor says {size}",
+                label=self.store.label, what=what, digest=digest[:19], actual=self.store.size(_blob(digest)), size=size,
+            ))
         return digest
 
 

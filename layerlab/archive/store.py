@@ -13,18 +13,19 @@ import tarfile
 from pathlib import Path
 from typing import BinaryIO
 
+from layerlab.i18n import _
 from layerlab.model.errors import ArchiveError, UnsafeArchive
 
 
 def check_name(name: object, what: str) -> str:
     """A relative, normalised path inside the archive."""
     if not isinstance(name, str) or not name:
-        raise ArchiveError(f"{what}: expected a path inside the archive, got {name!r}")
+        raise ArchiveError(_("{what}: expected a path inside the archive, got {name!r}", what=what, name=name))
     if name.startswith("/") or "\x00" in name:
-        raise UnsafeArchive(f"{what}: path {name!r} points outside the archive")
+        raise UnsafeArchive(_("{what}: path {name!r} points outside the archive", what=what, name=name))
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if ".." in parts or not parts:
-        raise UnsafeArchive(f"{what}: path {name!r} points outside the archive")
+        raise UnsafeArchive(_("{what}: path {name!r} points outside the archive", what=what, name=name))
     return "/".join(parts)
 
 
@@ -45,7 +46,7 @@ class BlobStore:
     def read_small(self, name: str, limit: int = 64 << 20) -> bytes:
         """A JSON file's bytes; refuses oversized ones instead of eating memory."""
         if self.size(name) > limit:
-            raise ArchiveError(f"{self.label}: {name} is larger than {limit:,} bytes")
+            raise ArchiveError(_("{label}: {name} is larger than {limit:,} bytes", label=self.label, name=name, limit=limit))
         with self.open(name) as f:
             return f.read()
 
@@ -100,10 +101,10 @@ class TarStore(BlobStore):
                 for member in tar:
                     name = member.name
                     if name.startswith("/") or ".." in name.split("/"):
-                        raise UnsafeArchive(f"{self.label}: member {name!r} points outside the archive")
+                        raise UnsafeArchive(_("{label}: member {name!r} points outside the archive", label=self.label, name=name))
                     key = "/".join(p for p in name.split("/") if p not in ("", "."))
                     if key in self._members or key in self._others:
-                        raise ArchiveError(f"{self.label}: duplicate member {name!r}")
+                        raise ArchiveError(_("{label}: duplicate member {name!r}", label=self.label, name=name))
                     if member.isreg():
                         self._members[key] = (member.offset_data, member.size)
                     elif member.issym() or member.islnk():
@@ -111,14 +112,14 @@ class TarStore(BlobStore):
                     else:
                         self._others.add(key)
         except tarfile.ReadError as err:
-            raise ArchiveError(f"{self.label}: not a readable tar archive ({err})") from None
+            raise ArchiveError(_("{label}: not a readable tar archive ({err})", label=self.label, err=err)) from None
         except EOFError:
-            raise ArchiveError(f"{self.label}: archive is truncated") from None
+            raise ArchiveError(_("{label}: archive is truncated", label=self.label)) from None
         for key, target in links.items():
             self._alias(key, target)
         end = max((start + size for start, size in self._members.values()), default=0)
         if end > self.path.stat().st_size:
-            raise ArchiveError(f"{self.label}: archive is truncated")
+            raise ArchiveError(_("{label}: archive is truncated", label=self.label))
 
     def _alias(self, key: str, target: str) -> None:
         """Docker 20.10's save stores a layer.tar seen twice as a symlink to the first copy.
@@ -148,8 +149,8 @@ class TarStore(BlobStore):
         if name in self._members:
             return self._members[name]
         if name in self._others:
-            raise UnsafeArchive(f"{self.label}: {name} is not a regular file (link or directory)")
-        raise ArchiveError(f"{self.label}: missing {name}")
+            raise UnsafeArchive(_("{label}: {name} is not a regular file (link or directory)", label=self.label, name=name))
+        raise ArchiveError(_("{label}: missing {name}", label=self.label, name=name))
 
     def open(self, name: str) -> BinaryIO:
         start, size = self._get(name)
@@ -174,12 +175,12 @@ class DirStore(BlobStore):
         try:
             st = path.lstat()
         except FileNotFoundError:
-            raise ArchiveError(f"{self.label}: missing {name}") from None
+            raise ArchiveError(_("{label}: missing {name}", label=self.label, name=name)) from None
         if not stat.S_ISREG(st.st_mode):
-            raise UnsafeArchive(f"{self.label}: {name} is not a regular file (link or directory)")
+            raise UnsafeArchive(_("{label}: {name} is not a regular file (link or directory)", label=self.label, name=name))
         real = os.path.realpath(path)
         if os.path.commonpath([real, os.path.realpath(self.root)]) != os.path.realpath(self.root):
-            raise UnsafeArchive(f"{self.label}: {name} resolves outside the layout")
+            raise UnsafeArchive(_("{label}: {name} resolves outside the layout", label=self.label, name=name))
         return path
 
     def open(self, name: str) -> BinaryIO:
@@ -197,12 +198,13 @@ def open_store(path: Path) -> BlobStore:
     if path.is_dir():
         return DirStore(path)
     if not path.exists():
-        raise ArchiveError(f"{path}: no such file or directory")
+        raise ArchiveError(_("{path}: no such file or directory", path=path))
     with open(path, "rb") as f:
         magic = f.read(4)
     if magic[:2] == b"\x1f\x8b" or magic == b"\x28\xb5\x2f\xfd":
-        raise ArchiveError(
-            f"{path.name}: the archive itself is compressed; decompress it first "
-            "(e.g. 'gunzip -k' or 'zstd -d'), layers inside may stay compressed"
-        )
+        raise ArchiveError(_(
+            "{name}: the archive itself is compressed; decompress it first "
+            "(e.g. 'gunzip -k' or 'zstd -d'), layers inside may stay compressed",
+            name=path.name,
+        ))
     return TarStore(path)

@@ -19,6 +19,7 @@ import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from layerlab.i18n import _
 from layerlab.model.errors import DigestMismatch, LayerlabError, LimitExceeded, UnsafeArchive
 from layerlab.model.image import Image
 from layerlab.model.layer import OPAQUE_MARKER, WHITEOUT_PREFIX, Layer, member_path
@@ -59,16 +60,16 @@ def unpack_layer(
 def _unpack(layers: Sequence[Layer], target: Path, allow_devices: bool, limits: Limits, progress: bool | None) -> Path:
     target = target.absolute()
     if target.exists() and not (target.is_dir() and not target.is_symlink() and not any(target.iterdir())):
-        raise LayerlabError(f"{target} exists and is not an empty directory; choose a new one")
+        raise LayerlabError(_("{target} exists and is not an empty directory; choose a new one", target=target))
     if not target.parent.is_dir():
-        raise LayerlabError(f"{target.parent} does not exist")
+        raise LayerlabError(_("{path} does not exist", path=target.parent))
     with staged_dir(target, f".{target.name}.unpack-") as work:
         os.chmod(work, 0o755)
         budget = _Budget(limits.max_layer_bytes * max(len(layers), 1), work)
         total = sum(layer.tar_size for layer in layers)
-        with byte_progress(total, f"unpacking to {target.name}", progress) as tick:
+        with byte_progress(total, _("unpacking to {name}", name=target.name), progress) as tick:
             for i, layer in enumerate(layers):
-                _apply(layer, work, f"layer {i}", allow_devices, limits, budget, tick)
+                _apply(layer, work, _("layer {n}", n=i), allow_devices, limits, budget, tick)
     return target
 
 
@@ -82,7 +83,7 @@ class _Budget:
     def spend(self, n: int, path: str) -> None:
         self.left -= n
         if self.left < 0:
-            raise LimitExceeded(f"unpacking {path!r} would exceed the size limit or the free disk space")
+            raise LimitExceeded(_("unpacking {path!r} would exceed the size limit or the free disk space", path=path))
 
 
 def _apply(
@@ -107,7 +108,7 @@ def _apply(
         path = member_path(member.name, reader)
         if path is None:
             continue
-        parent, _, name = path.rpartition("/")
+        parent, _unused, name = path.rpartition("/")
         if name == OPAQUE_MARKER:
             host_dir = _resolve(base, parent, label)
             if os.path.isdir(host_dir) and not os.path.islink(host_dir):
@@ -127,7 +128,7 @@ def _apply(
         if member.type == "dir":
             dirs.append((host, member))
     if reader.digest != layer.diff_id:
-        raise DigestMismatch(f"{label}: the tar hashes to {reader.digest}, expected diff_id {layer.diff_id}")
+        raise DigestMismatch(_("{label}: the tar hashes to {got}, expected diff_id {want}", label=label, got=reader.digest, want=layer.diff_id))
     for host, member in reversed(dirs):  # set directory metadata once their children exist
         _set_meta(host, member, is_link=False)
 
@@ -168,22 +169,23 @@ def _write_entry(
     elif member.type == "hardlink":
         link = member_path(member.linkname, reader)
         if link is None:
-            raise UnsafeArchive(f"{label}: hard link {path!r} to the root directory")
-        link_parent, _, link_name = link.rpartition("/")
+            raise UnsafeArchive(_("{label}: hard link {path!r} to the root directory", label=label, path=path))
+        link_parent, _unused, link_name = link.rpartition("/")
         source = os.path.join(_resolve(base, link_parent, label), link_name)
         st = _lstat(source)
         if st is None:
-            raise UnsafeArchive(f"{label}: hard link {path!r} -> {member.linkname!r}: no such file in the image")
+            raise UnsafeArchive(_("{label}: hard link {path!r} -> {target!r}: no such file in the image", label=label, path=path, target=member.linkname))
         if stat.S_ISDIR(st.st_mode):
-            raise UnsafeArchive(f"{label}: hard link {path!r} -> {member.linkname!r} is a directory")
+            raise UnsafeArchive(_("{label}: hard link {path!r} -> {target!r} is a directory", label=label, path=path, target=member.linkname))
         os.link(source, host, follow_symlinks=False)
         return
     else:
         if not allow_devices:
-            raise UnsafeArchive(
-                f"{label}: {path!r} is a {member.type} device node ({member.devmajor},{member.devminor}); "
-                "refused (pass allow_devices=True, as root, to create device nodes)"
-            )
+            raise UnsafeArchive(_(
+                "{label}: {path!r} is a {type} device node ({major},{minor}); "
+                "refused (pass allow_devices=True, as root, to create device nodes)",
+                label=label, path=path, type=member.type, major=member.devmajor, minor=member.devminor,
+            ))
         kind = {"char": stat.S_IFCHR, "block": stat.S_IFBLK, "fifo": stat.S_IFIFO}[member.type]
         os.mknod(host, kind | member.mode, os.makedev(member.devmajor, member.devminor))
     _set_meta(host, member, is_link=member.type == "symlink")
@@ -229,7 +231,7 @@ def _resolve(base: str, rel: str, label: str, *, create: bool = False) -> str:
             continue
         if part == "..":
             if not done:
-                raise UnsafeArchive(f"{label}: a symlink in {rel!r} points outside the target")
+                raise UnsafeArchive(_("{label}: a symlink in {rel!r} points outside the target", label=label, rel=rel))
             done.pop()
             continue
         host = os.path.join(base, *done, part)
@@ -241,7 +243,7 @@ def _resolve(base: str, rel: str, label: str, *, create: bool = False) -> str:
         elif stat.S_ISLNK(st.st_mode):
             links += 1
             if links > MAX_SYMLINKS:
-                raise UnsafeArchive(f"{label}: too many symlinks resolving {rel!r}")
+                raise UnsafeArchive(_("{label}: too many symlinks resolving {rel!r}", label=label, rel=rel))
             target = os.readlink(host)
             if target.startswith("/"):
                 done = []
@@ -249,7 +251,7 @@ def _resolve(base: str, rel: str, label: str, *, create: bool = False) -> str:
             continue
         elif not stat.S_ISDIR(st.st_mode):
             if create:
-                raise UnsafeArchive(f"{label}: {'/'.join(done + [part])!r} is not a directory")
+                raise UnsafeArchive(_("{label}: {path!r} is not a directory", label=label, path="/".join(done + [part])))
             return os.path.join(base, *done, part, *todo[::-1])
         done.append(part)
     return os.path.join(base, *done)

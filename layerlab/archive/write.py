@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from layerlab.i18n import _
 from layerlab.model.digest import Sha256Writer
 from layerlab.model.errors import LayerlabError
 from layerlab.model.image import Image
@@ -40,7 +41,7 @@ def _normalise(images: TaggedImages) -> list[tuple[Image, list[str]]]:
         for image in images:
             rows.setdefault(image.image_id, (image, []))
     if not rows:
-        raise LayerlabError("nothing to save: no images given")
+        raise LayerlabError(_("nothing to save: no images given"))
     return list(rows.values())
 
 
@@ -64,11 +65,11 @@ def save_oci_layout(
 ) -> Path:
     """An OCI image layout: a directory, or a tar of one when ``path`` ends in ``.tar``."""
     if compression not in ("none", "gzip"):
-        raise LayerlabError(f"compression {compression!r} not supported (use 'none' or 'gzip')")
+        raise LayerlabError(_("compression {compression!r} not supported (use 'none' or 'gzip')", compression=compression))
     rows = _normalise(images)
     path = Path(path)
     if path.exists() and not (path.is_dir() and not any(path.iterdir())):
-        raise LayerlabError(f"{path} already exists; choose a new path")
+        raise LayerlabError(_("{path} already exists; choose a new path", path=path))
     if path.suffix != ".tar":
         with staged_dir(path, f".{path.name}.") as work:
             _write_layout(rows, work, compression, progress)
@@ -95,9 +96,9 @@ def _write_layout(rows: list[tuple[Image, list[str]]], root: Path, compression: 
 
     layer_media = "application/vnd.oci.image.layer.v1.tar" + ("+gzip" if compression == "gzip" else "")
     written: dict[str, dict[str, object]] = {}
-    total = sum(l.tar_size for image, _ in rows for l in image.layers)
+    total = sum(l.tar_size for image, _unused in rows for l in image.layers)
     index = []
-    with byte_progress(total, f"writing {root.name}", progress) as tick:
+    with byte_progress(total, _("writing {name}", name=root.name), progress) as tick:
         for image, tags in rows:
             layer_descs = []
             for layer in image.layers:

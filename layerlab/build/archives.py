@@ -10,6 +10,7 @@ import posixpath
 from typing import BinaryIO
 
 from layerlab.archive.blobs import ChunkStream
+from layerlab.i18n import _
 from layerlab.model.fs import Dir, File, Symlink
 from layerlab.model.layer import member_path
 from layerlab.model.overlay import Overlay
@@ -44,7 +45,7 @@ def extract(entry: File, fs: Overlay, root: str, line: int) -> None:
     """Unpack the archive ``entry`` under ``root``, members' owners and modes kept."""
     if not fs.exists(root):
         fs.mkdir(root, parents=True)
-    reader = TarReader(_archive_stream(entry), label=f"line {line}: ADD")
+    reader = TarReader(_archive_stream(entry), label=_("line {line}: ADD", line=line))
     for member in reader:
         path = member_path(member.name, reader)
         if path is None:

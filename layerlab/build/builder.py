@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.image import HistoryEntry, Image
 from layerlab.model.disk_blocks import snapshot_usage
 from layerlab.model.layer import Layer
@@ -162,11 +163,12 @@ def build(
     cache = cache if cache is not None else BuildCache()
     text = dockerfile if dockerfile is not None else context.dockerfile
     if text is None:
-        raise BuildError("no Dockerfile in the build context")
+        raise BuildError(_("no Dockerfile in the build context"))
     instructions = parse_dockerfile(text)
     stages = split_stages(instructions, build_args)
     if target is not None and target not in [s.name for s in stages]:
-        raise BuildError(f"target stage {target!r} not found (stages: {', '.join(s.name or str(s.index) for s in stages)})")
+        raise BuildError(_("target stage {target!r} not found (stages: {stages})", target=target,
+                             stages=", ".join(s.name or str(s.index) for s in stages)))
     last = next((s.index for s in stages if target is not None and s.name == target), len(stages) - 1)
     run = _Build(context, resolve_image, cache, build_args or {}, _global_args(instructions, build_args or {}),
                  buildkit=buildkit, compare_lower=compare_lower, when=when, no_cache=no_cache)
@@ -204,7 +206,7 @@ def _build_stage(run: _Build, stage: Stage) -> tuple[StageState, int]:
             index += 1
             _filesystem_step(run, instruction, state, StepLog(stage.index, index, total, "", False, None, instruction.line))
         else:
-            raise DockerfileError(f"unsupported instruction {instruction.keyword}", instruction.line)
+            raise DockerfileError(_("unsupported instruction {keyword}", keyword=instruction.keyword), instruction.line)
     run.built[str(stage.index)] = state
     if stage.name:
         run.built[stage.name] = state
@@ -232,7 +234,7 @@ def _base_state(stage: Stage, run: _Build) -> StageState:
         return StageState([], [], {"Env": [DEFAULT_PATH], "WorkingDir": "/"}, cache_key("scratch"))
     image = run.resolve_image(base)
     if image is None:
-        raise BuildError(f"line {stage.line}: FROM {base}: no such image here")
+        raise BuildError(_("line {line}: FROM {base}: no such image here", line=stage.line, base=base))
     config = json.loads(json.dumps(image.config.get("config") or {}))
     key = image.chain_ids[-1] if image.layers else image.image_id
     return StageState(list(image.layers), list(image.history), config, cache_key("from", key))
@@ -296,7 +298,7 @@ def _filesystem_step(run: _Build, instruction: Instruction, state: StageState, l
         try:
             log.layer = make_layer() if layer_expected else None
         except FsError as err:
-            raise BuildError(f"line {instruction.line}: {word}: {err}") from None
+            raise BuildError(_("line {line}: {word}: {err}", line=instruction.line, word=word, err=err)) from None
         if log.layer is not None and run.compare_lower:
             run.new_snapshots[key] = snapshot_usage(log.layer) + step_xattr_blocks(log.layer, state.layers)
             log.layer = compared_with_lower(log.layer, state.layers)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from layerlab.i18n import _
+
 from .dockerfile import DockerfileError, Instruction, expand, parse_env_pairs
 from .state import StageState
 
@@ -69,7 +71,7 @@ def _volume(ins: Instruction, state: StageState, variables: dict[str, str], buil
 
 def _shell(ins: Instruction, state: StageState, variables: dict[str, str], build_args: Mapping[str, str]) -> None:
     if ins.json_form is None:
-        raise DockerfileError("SHELL must be written in JSON form, e.g. SHELL [\"/bin/bash\", \"-c\"]", ins.line)
+        raise DockerfileError(_("SHELL must be written in JSON form, e.g. SHELL [\"/bin/bash\", \"-c\"]"), ins.line)
     state.shell = list(ins.json_form)
 
 

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from layerlab.i18n import _
 from layerlab.model.content import BytesContent, Content, LazyContent
 from layerlab.model.errors import LayerlabError
 from layerlab.model.fs import Dir, Entry, File, Symlink, ancestors, normalize_path, walk_key
@@ -33,7 +34,7 @@ class BuildContext:
     def from_dir(cls, root: str | Path, dockerfile: str = "Dockerfile") -> BuildContext:
         root = Path(root)
         if not root.is_dir():
-            raise ContextError(f"build context {root} is not a directory")
+            raise ContextError(_("build context {root} is not a directory", root=root))
         ignore = DockerIgnore.from_context(root)
         entries: dict[str, Entry] = {}
         for dirpath, dirnames, filenames in os.walk(root):
@@ -82,7 +83,7 @@ class BuildContext:
             return [""]
         parts = [p for p in clean.split("/") if p not in ("", ".")]
         if ".." in parts:
-            raise ContextError(f"COPY source {pattern!r} is outside the build context")
+            raise ContextError(_("COPY source {pattern!r} is outside the build context", pattern=pattern))
         clean = "/".join(parts)
         if any(ch in clean for ch in "*?["):
             depth = clean.count("/")

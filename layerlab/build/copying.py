@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.fs import Dir, File, Symlink
 from layerlab.model.layer import Layer
 from layerlab.model.overlay import Overlay
@@ -28,7 +29,7 @@ def copy_step(instruction: Instruction, expanded: str, state: StageState, contex
     """COPY or ADD: its cache key material and a function that makes its layer."""
     words = instruction.json_form if instruction.json_form is not None else expanded.split()
     if len(words) < 2:
-        raise DockerfileError(f"{instruction.keyword} needs at least one source and a destination", instruction.line)
+        raise DockerfileError(_("{keyword} needs at least one source and a destination", keyword=instruction.keyword), instruction.line)
     *sources, dest = words
     if instruction.flags.get("from") is not None:
         return _stage_copy(instruction, sources, dest, state, built)
@@ -42,7 +43,7 @@ def _stage_copy(instruction: Instruction, sources: list[str], dest: str, state: 
     stage rebuilt, give the same key), not by how the stage was made."""
     source_stage, chown, chmod = instruction.flags["from"], instruction.flags.get("chown"), instruction.flags.get("chmod")
     if source_stage not in built:
-        raise BuildError(f"line {instruction.line}: COPY --from={source_stage}: no such stage before this one")
+        raise BuildError(_("line {line}: COPY --from={stage}: no such stage before this one", line=instruction.line, stage=source_stage))
     origin = built[source_stage]
     from_fs = Overlay(origin.layers)
     cwd = state.workdir
@@ -84,16 +85,18 @@ def _context_copy(instruction: Instruction, sources: list[str], dest: str, state
     matched: list[str] = []
     for source in sources:
         if source.startswith(("http://", "https://", "git@")):
-            raise BuildError(
-                f"line {instruction.line}: {instruction.keyword} {source}: fetching from the network is not "
-                "supported (builds run with --network none); download it into the build context first"
-            )
+            raise BuildError(_(
+                "line {line}: {keyword} {source}: fetching from the network is not "
+                "supported (builds run with --network none); download it into the build context first",
+                line=instruction.line, keyword=instruction.keyword, source=source,
+            ))
         found = context.match(source)
         if not found:
-            raise ContextError(
-                f"line {instruction.line}: {instruction.keyword} {source}: not found in the build context"
-                " (is it excluded by .dockerignore?)"
-            )
+            raise ContextError(_(
+                "line {line}: {keyword} {source}: not found in the build context"
+                " (is it excluded by .dockerignore?)",
+                line=instruction.line, keyword=instruction.keyword, source=source,
+            ))
         matched += found
     cwd = state.workdir
 
@@ -134,7 +137,7 @@ def _copy_from_stage(src: Overlay, source: str, fs: Overlay, dest: str, cwd: str
     uid, gid = owner_ids(fs, chown)
     entry = src.lstat(source)
     if entry is None:
-        raise BuildError(f"line {instruction.line}: COPY --from: {source} not found in that stage")
+        raise BuildError(_("line {line}: COPY --from: {source} not found in that stage", line=instruction.line, source=source))
     if isinstance(entry, Dir):
         root = target_path(dest, cwd, "", False)
         if not fs.exists(root):

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 
 #: Sent to the builder even when excluded (not copied into the image by COPY/ADD).
@@ -137,7 +138,7 @@ def _translate(pattern: str) -> tuple[str, re.Pattern[str] | None]:
     try:
         return kind, re.compile("".join(out), re.DOTALL)
     except re.error as err:
-        raise DockerIgnoreError(f"bad .dockerignore pattern {pattern!r}: {err}") from None
+        raise DockerIgnoreError(_("bad .dockerignore pattern {pattern!r}: {err}", pattern=pattern, err=err)) from None
 
 
 class DockerIgnore:

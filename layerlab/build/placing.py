@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
+from layerlab.i18n import _
 from layerlab.model.fs import Dir, Entry, File, Symlink
 from layerlab.model.overlay import FsError, Overlay
 
@@ -15,7 +16,7 @@ def owner_ids(fs: Overlay, chown: str | None) -> tuple[int, int]:
     /etc/passwd and /etc/group; without a group, the gid is the uid (as BuildKit does)."""
     if not chown:
         return 0, 0
-    user, _, group = chown.partition(":")
+    user, _unused, group = chown.partition(":")
 
     def lookup(name: str, table: str) -> int:
         if name.isdigit():
@@ -28,7 +29,9 @@ def owner_ids(fs: Overlay, chown: str | None) -> tuple[int, int]:
             fields = row.split(":")
             if fields and fields[0] == name and len(fields) > 2:
                 return int(fields[2])
-        raise BuildError(f"--chown: unknown {'user' if table.endswith('passwd') else 'group'} {name!r}")
+        if table.endswith("passwd"):
+            raise BuildError(_("--chown: unknown user {name!r}", name=name))
+        raise BuildError(_("--chown: unknown group {name!r}", name=name))
 
     uid = lookup(user, "/etc/passwd")
     gid = lookup(group, "/etc/group") if group else uid

@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.layer import Layer
 from layerlab.model.overlay import Overlay
 from layerlab.shell import ShellResult, run_exec, run_shell
@@ -45,9 +46,10 @@ def run_step(instruction: Instruction, state: StageState, *,
         if result.status != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or [""]
             shown = instruction.args if argv is None else json.dumps(argv)
-            raise BuildError(
-                f"line {instruction.line}: RUN {shown}: exit code {result.status}: {detail[0]}".rstrip(": ")
-            )
+            raise BuildError(_(
+                "line {line}: RUN {command}: exit code {status}: {detail}",
+                line=instruction.line, command=shown, status=result.status, detail=detail[0],
+            ).rstrip(": "))
         for stub in stubs:
             fs.unlink("/" + stub)
         if made_etc and not keep_stub_dir and fs.is_dir("/etc") and not fs.listdir("/etc"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layerlab.i18n import _
+
 
 @dataclass(frozen=True)
 class RootDiff:
@@ -23,4 +25,5 @@ class RootDiff:
         return None
 
     def summary(self) -> str:
-        return f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+        return _("{added} added, {removed} removed, {changed} changed",
+                 added=len(self.added), removed=len(self.removed), changed=len(self.changed))

@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING
 
 from layerlab.engine.storage_ids import StorageIds, StoredLayer
+from layerlab.i18n import N_, _
 
 from .classic_containers import container_layout, lower_links
 from .container_logs import log_nodes
@@ -27,7 +28,7 @@ from .volumes import volumes_layout
 if TYPE_CHECKING:
     from layerlab.engine.host import Host
 
-BUILD_OR_LOAD = "docker build / pull / load / commit (the first image with this layer)"
+BUILD_OR_LOAD = N_("docker build / pull / load / commit (the first image with this layer)")
 
 
 def repositories_json(host: Host) -> str:
@@ -49,19 +50,19 @@ def classic_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tuple[N
     image_base = f"{root}/image/overlay2"
     out.file(
         f"{image_base}/repositories.json",
-        "every tag and the image id it points to; docker tag/rmi edit it",
+        _("every tag and the image id it points to; docker tag/rmi edit it"),
         "docker build -t / tag / load / rmi",
         repositories_json(host),
     )
     drv = f"{root}/overlay2"
     out.dir(
         drv,
-        "the overlay2 driver: one directory per layer (random cache-id), two per container",
+        _("the overlay2 driver: one directory per layer (random cache-id), two per container"),
         DAEMON,
     )
     out.dir(
         f"{drv}/l",
-        "short names (26 chars) for layer diff dirs: they keep the mount options within one page",
+        _("short names (26 chars) for layer diff dirs: they keep the mount options within one page"),
         DAEMON,
     )
     _images(out, host, ids, image_base)
@@ -80,10 +81,10 @@ def classic_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tuple[N
 def _images(out: NodeSet, host: Host, ids: StorageIds, base: str) -> None:
     for image_id, record in host.images.items():
         hexid = image_id.removeprefix("sha256:")
-        tags = ", ".join(host.tags_of(image_id)) or "no tag"
+        tags = ", ".join(host.tags_of(image_id)) or _("no tag")
         out.file(
             f"{base}/imagedb/content/sha256/{hexid}",
-            f"the image config ({tags}): rootfs.diff_ids, history, Env, Cmd...; its name is its sha256",
+            _("the image config ({tags}): rootfs.diff_ids, history, Env, Cmd...; its name is its sha256", tags=tags),
             "docker build / pull / load / commit",
             record.image.config_bytes.decode("utf-8", "replace"),
         )
@@ -91,26 +92,26 @@ def _images(out: NodeSet, host: Host, ids: StorageIds, base: str) -> None:
         if image_id in ids.tagged or parent:
             out.dir(
                 f"{base}/imagedb/metadata/sha256/{hexid}",
-                "what the daemon knows about this image besides its config",
-                "docker tag (any command that tags)",
+                _("what the daemon knows about this image besides its config"),
+                _("docker tag (any command that tags)"),
             )
         if image_id in ids.tagged:
             out.file(
                 f"{base}/imagedb/metadata/sha256/{hexid}/lastUpdated",
-                "when the image was last tagged (RFC 3339)",
+                _("when the image was last tagged (RFC 3339)"),
                 "docker build -t / tag / load",
             )
         if parent:
             out.file(
                 f"{base}/imagedb/metadata/sha256/{hexid}/parent",
-                "the image this one was committed from",
+                _("the image this one was committed from"),
                 "docker commit",
                 parent,
             )
         if parent and host.profile.at_least("26.0"):  # moby image/store.go SetBuiltLocally (26.0+)
             out.file(
                 f"{base}/imagedb/metadata/sha256/{hexid}/builtLocally",
-                "one byte (0x01): made on this host, so the classic builder may use it as its cache",
+                _("one byte (0x01): made on this host, so the classic builder may use it as its cache"),
                 "docker commit",
                 "\x01",
             )
@@ -131,7 +132,7 @@ def _layers(
     """Each layer twice: in the layer store by chain id, and as a driver directory by cache-id."""
     for chain, stored in store.items():
         cache = ids.cache_id(chain)
-        made = "docker build (BuildKit)" if stored.built else BUILD_OR_LOAD
+        made = _("docker build (BuildKit)") if stored.built else BUILD_OR_LOAD
         _layerdb_entry(out, chain, stored, cache, base, made)
         _layer_dir(out, ids, store, stored, cache, drv, made)
 
@@ -141,32 +142,32 @@ def _layerdb_entry(out: NodeSet, chain: str, stored: StoredLayer, cache: str, ba
     d = f"{base}/layerdb/sha256/{chain.removeprefix('sha256:')}"
     out.dir(
         d,
-        "one layer in the layer store, named by its chain id (this layer and all below it)",
+        _("one layer in the layer store, named by its chain id (this layer and all below it)"),
         made,
     )
     out.file(
         f"{d}/diff",
-        "the layer's diff-id: sha256 of its uncompressed tar",
+        _("the layer's diff-id: sha256 of its uncompressed tar"),
         made,
         stored.layer.diff_id,
     )
     out.file(
         f"{d}/size",
-        "bytes of the files this layer adds or changes",
+        _("bytes of the files this layer adds or changes"),
         made,
         str(stored.layer.size),
     )
     out.file(
         f"{d}/cache-id",
-        "the driver directory that holds the files: overlay2/<cache-id> (random, not a digest)",
+        _("the driver directory that holds the files: overlay2/<cache-id> (random, not a digest)"),
         made,
         cache,
     )
     if stored.parent:
-        out.file(f"{d}/parent", "the chain id of the layer below", made, stored.parent)
+        out.file(f"{d}/parent", _("the chain id of the layer below"), made, stored.parent)
     out.file(
         f"{d}/tar-split.json.gz",
-        "the tar headers and padding, so docker save rebuilds the exact tar (same diff-id)",
+        _("the tar headers and padding, so docker save rebuilds the exact tar (same diff-id)"),
         made,
     )
 
@@ -178,43 +179,43 @@ def _layer_dir(
     link = ids.link(cache)
     layer_dir = f"{drv}/{cache}"
     keeper = (
-        " BuildKit's cache keeps it after docker rmi, until docker builder prune."
+        _(" BuildKit's cache keeps it after docker rmi, until docker builder prune.")
         if stored.built
         else ""
     )
-    out.dir(layer_dir, f"the layer's directory; its name is the random cache-id.{keeper}", made)
+    out.dir(layer_dir, _("the layer's directory; its name is the random cache-id.{keeper}", keeper=keeper), made)
     out.dir(
-        f"{layer_dir}/diff", "the layer's own files (deleted paths as whiteout devices)", made
+        f"{layer_dir}/diff", _("the layer's own files (deleted paths as whiteout devices)"), made
     )
-    out.layer_files(f"{layer_dir}/diff", stored.layer, "this layer", made)
-    out.file(f"{layer_dir}/link", "this directory's short name in overlay2/l", made, link)
+    out.layer_files(f"{layer_dir}/diff", stored.layer, _("this layer"), made)
+    out.file(f"{layer_dir}/link", _("this directory's short name in overlay2/l"), made, link)
     if stored.parent:
         out.file(
             f"{layer_dir}/lower",
-            "the short names of every layer below, uppermost first (the lowerdir list)",
+            _("the short names of every layer below, uppermost first (the lowerdir list)"),
             made,
             lower_links(ids, store, stored.parent),
         )
         out.dir(
             f"{layer_dir}/work",
-            "overlayfs's workdir, needed to mount this layer over its parents",
+            _("overlayfs's workdir, needed to mount this layer over its parents"),
             made,
         )
         if stored.built:
             out.dir(
                 f"{layer_dir}/work/work",
-                "made by the kernel when BuildKit mounted the layer to run a step",
+                _("made by the kernel when BuildKit mounted the layer to run a step"),
                 made,
             )
     if cache in ids.committed:
         out.file(
             f"{layer_dir}/committed",
-            "empty marker: a layer was created on top of this one (it is never removed)",
-            "the first layer or container created on top of it",
+            _("empty marker: a layer was created on top of this one (it is never removed)"),
+            _("the first layer or container created on top of it"),
             "",
         )
     out.symlink(
-        f"{drv}/l/{link}", f"../{cache}/diff", "a short name for a layer's diff directory", made
+        f"{drv}/l/{link}", f"../{cache}/diff", _("a short name for a layer's diff directory"), made
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from layerlab.engine.storage_ids import StorageIds, StoredLayer
+from layerlab.i18n import _
 from layerlab.model.container import Container
 
 from .nodeset import NodeSet
@@ -50,16 +51,16 @@ def _layer_store_entry(out: NodeSet, ids: StorageIds, c: Container, base: str, m
     mount = ids.mount_id(c.id)
     top = c.image.chain_ids[-1] if c.image.chain_ids else None
     m = f"{base}/layerdb/mounts/{c.id}"
-    out.dir(m, f"container {c.name}'s layers in the layer store (named by the container id)", made)
+    out.dir(m, _("container {name}'s layers in the layer store (named by the container id)", name=c.name), made)
     out.file(
         f"{m}/mount-id",
-        "the driver directory of the container's writable layer (random, not the container id)",
+        _("the driver directory of the container's writable layer (random, not the container id)"),
         made,
         mount,
     )
-    out.file(f"{m}/init-id", "the driver directory of the container's -init layer", made, mount + "-init")
+    out.file(f"{m}/init-id", _("the driver directory of the container's -init layer"), made, mount + "-init")
     if top:
-        out.file(f"{m}/parent", "the chain id of the image's top layer", made, top)
+        out.file(f"{m}/parent", _("the chain id of the image's top layer"), made, top)
 
 
 def _driver_dirs(
@@ -70,44 +71,44 @@ def _driver_dirs(
     init = mount + "-init"
     top = c.image.chain_ids[-1] if c.image.chain_ids else None
     for name, layer, what in (
-        (init, c.init_layer, "the -init layer (/etc/hosts, /etc/resolv.conf, /.dockerenv...)"),
-        (mount, c.rw.diff(), f"{c.name}'s writable layer"),
+        (init, c.init_layer, _("the -init layer (/etc/hosts, /etc/resolv.conf, /.dockerenv...)")),
+        (mount, c.rw.diff(), _("{name}'s writable layer", name=c.name)),
     ):
         d = f"{drv}/{name}"
         link = ids.link(name)
-        out.dir(d, f"{what}; removed by docker rm", made)
+        out.dir(d, _("{what}; removed by docker rm", what=what), made)
         out.dir(
             f"{d}/diff",
-            "the overlay upperdir: files the container created, changed or copied up"
+            _("the overlay upperdir: files the container created, changed or copied up")
             if name == mount
-            else "what Docker's initlayer makes so every container has these paths",
+            else _("what Docker's initlayer makes so every container has these paths"),
             made,
         )
         out.layer_files(f"{d}/diff", layer, what, made)
-        out.file(f"{d}/link", "this directory's short name in overlay2/l", made, link)
+        out.file(f"{d}/link", _("this directory's short name in overlay2/l"), made, link)
         lower = lower_links(ids, store, top, (f"l/{ids.link(init)}",) if name == mount else ())
         if lower:
-            out.file(f"{d}/lower", "the lowerdir list, uppermost first", made, lower)
-        out.dir(f"{d}/work", "overlayfs's workdir", made)
-        out.dir(f"{d}/work/work", "made by the kernel at mount time", made)
+            out.file(f"{d}/lower", _("the lowerdir list, uppermost first"), made, lower)
+        out.dir(f"{d}/work", _("overlayfs's workdir"), made)
+        out.dir(f"{d}/work/work", _("made by the kernel at mount time"), made)
         if name in ids.committed:
             out.file(
                 f"{d}/committed",
-                "empty marker: the container's writable layer was created on top of this one",
+                _("empty marker: the container's writable layer was created on top of this one"),
                 made,
                 "",
             )
         if name == mount and c.running:
             out.dir(
                 f"{d}/merged",
-                "the mounted union (the container's /); only while it runs",
+                _("the mounted union (the container's /); only while it runs"),
                 "docker start",
             )
-            out.merged_view(f"{d}/merged", c.rw, f"{c.name}'s mounted root filesystem", "docker start")
+            out.merged_view(f"{d}/merged", c.rw, _("{name}'s mounted root filesystem", name=c.name), "docker start")
         out.symlink(
             f"{drv}/l/{link}",
             f"../{name}/diff",
-            "a short name for a container layer's diff directory",
+            _("a short name for a container layer's diff directory"),
             made,
         )
 
@@ -117,31 +118,31 @@ def _container_dir(out: NodeSet, c: Container, root: str, made: str) -> None:
     cdir = f"{root}/containers/{c.id}"
     out.dir(
         cdir,
-        f"container {c.name}: its configuration, log and the files bind-mounted into /etc",
+        _("container {name}: its configuration, log and the files bind-mounted into /etc", name=c.name),
         made,
     )
     out.file(
         f"{cdir}/config.v2.json",
-        "the container's configuration and state (excerpt: the fields that teach)",
+        _("the container's configuration and state (excerpt: the fields that teach)"),
         made,
         json.dumps(_config(c, root), indent=1),
     )
     out.file(
         f"{cdir}/hostconfig.json",
-        "how it was started: mounts, network mode, restart policy...",
+        _("how it was started: mounts, network mode, restart policy..."),
         made,
     )
     # its log files (<id>-json.log, rotations, local-logs/): container_logs.log_nodes, from classic.py
-    out.file(f"{cdir}/hostname", "bind-mounted over /etc/hostname", made, c.id[:12] + "\n")
-    out.file(f"{cdir}/hosts", "bind-mounted over /etc/hosts", made, HOSTS_FILE)
-    out.file(f"{cdir}/resolv.conf", "bind-mounted over /etc/resolv.conf", made)
-    out.file(f"{cdir}/resolv.conf.hash", "a hash to tell whether the user edited resolv.conf", made)
+    out.file(f"{cdir}/hostname", _("bind-mounted over /etc/hostname"), made, c.id[:12] + "\n")
+    out.file(f"{cdir}/hosts", _("bind-mounted over /etc/hosts"), made, HOSTS_FILE)
+    out.file(f"{cdir}/resolv.conf", _("bind-mounted over /etc/resolv.conf"), made)
+    out.file(f"{cdir}/resolv.conf.hash", _("a hash to tell whether the user edited resolv.conf"), made)
     out.dir(
         f"{cdir}/mounts",
-        "the container's private mounts (a /dev/shm here with --ipc=shareable)",
+        _("the container's private mounts (a /dev/shm here with --ipc=shareable)"),
         made,
     )
-    out.dir(f"{cdir}/checkpoints", "checkpoints (docker checkpoint, experimental)", made)
+    out.dir(f"{cdir}/checkpoints", _("checkpoints (docker checkpoint, experimental)"), made)
 
 
 def _config(c: Container, root: str) -> dict[str, object]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from layerlab.engine.profile import PROFILES
 from layerlab.engine.storage_ids import StorageIds
+from layerlab.i18n import _
 from layerlab.model.container import Container
 from layerlab.model.image import Image
 from layerlab.model.oci import ImageTarget, imported_manifest
@@ -59,9 +60,9 @@ def containerd_layout(host: Host, ids: StorageIds, root: str, ctrd: str) -> tupl
     profile = host.profile if host.profile.containerd else PROFILES["28-containerd"]
     daemon_skeleton(out, root, None, profile=profile, rro_probe=ids.rro_probe)
     if ids.had_containers:  # made with the first container, then kept (Engine 28.5)
-        made = "the first docker run / create"
-        out.dir(f"{root}/rootfs", "containers' root filesystems, mounted from containerd snapshots", made)
-        out.dir(f"{root}/rootfs/overlayfs", "one mount point per running container (the snapshotter's name)", made)
+        made = _("the first docker run / create")
+        out.dir(f"{root}/rootfs", _("containers' root filesystems, mounted from containerd snapshots"), made)
+        out.dir(f"{root}/rootfs/overlayfs", _("one mount point per running container (the snapshotter's name)"), made)
     targets = targets_of(host)
     blobs = containerd_root(out, host, ids, ctrd, targets, profile)
     for c in sorted(host.containers.values(), key=lambda c: c.created):
@@ -93,22 +94,22 @@ def _container(out: NodeSet, c: Container, root: str) -> None:
     """``containers/<id>`` (as with the classic store) and, while it runs, its rootfs mount point."""
     made = f"docker run / create ({c.name})"
     if c.running:
-        out.dir(f"{root}/rootfs/overlayfs/{c.id}", f"{c.name}'s mounted root filesystem (only while it runs)",
+        out.dir(f"{root}/rootfs/overlayfs/{c.id}", _("{name}'s mounted root filesystem (only while it runs)", name=c.name),
                 "docker start")
-        out.merged_view(f"{root}/rootfs/overlayfs/{c.id}", c.rw, f"{c.name}'s mounted root filesystem",
+        out.merged_view(f"{root}/rootfs/overlayfs/{c.id}", c.rw, _("{name}'s mounted root filesystem", name=c.name),
                         "docker start")
     cdir = f"{root}/containers/{c.id}"
-    out.dir(cdir, f"container {c.name}: configuration, log, /etc files (as with the classic store)", made)
+    out.dir(cdir, _("container {name}: configuration, log, /etc files (as with the classic store)", name=c.name), made)
     config = config_v2(c, root, driver="overlayfs", image_id=getattr(c, "image_id", None))
-    out.file(f"{cdir}/config.v2.json", "its configuration and state (excerpt: the fields that teach)", made,
+    out.file(f"{cdir}/config.v2.json", _("its configuration and state (excerpt: the fields that teach)"), made,
              json.dumps(config, indent=1))
     for name, what in (
-        ("hostconfig.json", "how it was started"),
-        ("hostname", "bind-mounted over /etc/hostname"),
-        ("hosts", "bind-mounted over /etc/hosts"),
-        ("resolv.conf", "bind-mounted over /etc/resolv.conf"),
-        ("resolv.conf.hash", "a hash to tell whether the user edited resolv.conf"),
+        ("hostconfig.json", _("how it was started")),
+        ("hostname", _("bind-mounted over /etc/hostname")),
+        ("hosts", _("bind-mounted over /etc/hosts")),
+        ("resolv.conf", _("bind-mounted over /etc/resolv.conf")),
+        ("resolv.conf.hash", _("a hash to tell whether the user edited resolv.conf")),
     ):
         out.file(f"{cdir}/{name}", what, made)
-    out.dir(f"{cdir}/mounts", "the container's private mounts", made)
-    out.dir(f"{cdir}/checkpoints", "checkpoints (experimental)", made)
+    out.dir(f"{cdir}/mounts", _("the container's private mounts"), made)
+    out.dir(f"{cdir}/checkpoints", _("checkpoints (experimental)"), made)

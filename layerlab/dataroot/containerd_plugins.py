@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from layerlab.i18n import Texts
+from layerlab.i18n import N_, Texts, _
+
 from .nodeset import NodeSet
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 CONTENT = "io.containerd.content.v1.content"
 SNAPSHOTTER = "io.containerd.snapshotter.v1.overlayfs"
 TASKS = "io.containerd.runtime.v2.task"
-STARTED = "containerd (at its first start)"
+STARTED = N_("containerd (at its first start)")
 #: The first engine release measured with containerd 2.x's plugin directories (28.5: 2.1).
 CONTAINERD_2_SINCE = "28.0"
 
@@ -69,16 +70,16 @@ def containerd_plugins(
     out.dir(f"{ctrd}/io.containerd.metadata.v1.bolt", _TEXT["bolt"], STARTED)
     out.file(f"{ctrd}/io.containerd.metadata.v1.bolt/meta.db", _TEXT["meta"], STARTED)
     if content or not v2:
-        out.dir(f"{ctrd}/{CONTENT}", _TEXT["content"], STARTED if not v2 else "the first blob")
-        out.dir(f"{ctrd}/{CONTENT}/ingest", _TEXT["ingest"], STARTED if not v2 else "the first blob")
+        out.dir(f"{ctrd}/{CONTENT}", _TEXT["content"], STARTED if not v2 else _("the first blob"))
+        out.dir(f"{ctrd}/{CONTENT}/ingest", _TEXT["ingest"], STARTED if not v2 else _("the first blob"))
     if content:
-        out.dir(f"{ctrd}/{CONTENT}/blobs", _TEXT["blobs"], "the first blob")
-        out.dir(f"{ctrd}/{CONTENT}/blobs/sha256", _TEXT["blobs"], "the first blob")
+        out.dir(f"{ctrd}/{CONTENT}/blobs", _TEXT["blobs"], _("the first blob"))
+        out.dir(f"{ctrd}/{CONTENT}/blobs/sha256", _TEXT["blobs"], _("the first blob"))
     if not v2:
         out.dir(f"{ctrd}/io.containerd.runtime.v1.linux", _TEXT["v1"], STARTED)
     out.dir(f"{ctrd}/{TASKS}", _TEXT["tasks"], STARTED)
     if tasks:
-        out.dir(f"{ctrd}/{TASKS}/moby", _TEXT["moby"], "the first container")
+        out.dir(f"{ctrd}/{TASKS}/moby", _TEXT["moby"], _("the first container"))
     if v2:
         out.dir(f"{ctrd}/io.containerd.sandbox.controller.v1.shim", _TEXT["sandbox"], STARTED)
         if images:
@@ -91,7 +92,7 @@ def containerd_plugins(
     out.dir(f"{ctrd}/{SNAPSHOTTER}", _TEXT["overlayfs"], STARTED)
     out.dir(f"{ctrd}/{SNAPSHOTTER}/snapshots", _TEXT["snapshots"], STARTED)
     if snapshots:
-        out.file(f"{ctrd}/{SNAPSHOTTER}/metadata.db", _TEXT["snapshot_db"], "the first snapshot")
+        out.file(f"{ctrd}/{SNAPSHOTTER}/metadata.db", _TEXT["snapshot_db"], _("the first snapshot"))
     for sub in ("opt", "opt/bin", "opt/lib"):
         out.dir(f"{ctrd}/{sub}", _TEXT["opt"], STARTED)
     out.dir(f"{ctrd}/tmpmounts", _TEXT["tmpmounts"], STARTED)

@@ -27,8 +27,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from layerlab.i18n import Texts
 from layerlab.engine.storage_ids import StorageIds, StoredLayer, buildkit_key, local_source_key
+from layerlab.i18n import N_, Texts, _, translate
 from layerlab.model.container import Container
 from layerlab.model.digest import sha256_digest
 from layerlab.model.layer import Layer
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from layerlab.engine.host import Host
     from layerlab.engine.profile import EngineProfile
 
-CTRD = "containerd (image store)"
+CTRD = N_("containerd (image store)")
 IN_TOTO = "application/vnd.in-toto+json"
 _TEXT = Texts({
     "history": "a document of a build: BuildKit's build history keeps it (namespace moby_history), "
@@ -59,8 +59,8 @@ _TEXT = Texts({
 #: the head of a build's trace: OpenTelemetry spans, one indented JSON object each (~90 kB)
 _TRACE = '{{\n  "Name": "moby.buildkit.v1.Control/Solve",\n  "SpanContext": {{}},\n  "Attributes": ' \
          '[{{"Key": "image", "Value": {{"Type": "STRING", "Value": "{}"}}}}]\n}}\n'
-UNPACK = "unpacking an image (docker build / pull / load)"
-BUILDKIT = "docker build (BuildKit's cache, until docker builder prune)"
+UNPACK = N_("unpacking an image (docker build / pull / load)")
+BUILDKIT = N_("docker build (BuildKit's cache, until docker builder prune)")
 
 
 def snapshot_dir(ctrd: str, number: int) -> str:
@@ -83,7 +83,7 @@ def running_tasks(out: NodeSet, host: Host, ctrd: str) -> None:
     """``io.containerd.runtime.v2.task/moby/<id>``: one per running container (both stores)."""
     for c in host.containers.values():
         if c.running:
-            out.dir(f"{ctrd}/{TASKS}/moby/{c.id}", f"{c.name}'s task while it runs", "docker start")
+            out.dir(f"{ctrd}/{TASKS}/moby/{c.id}", _("{name}'s task while it runs", name=c.name), "docker start")
 
 
 def _content(out: NodeSet, host: Host, store: Mapping[str, StoredLayer], ctrd: str,
@@ -91,7 +91,7 @@ def _content(out: NodeSet, host: Host, store: Mapping[str, StoredLayer], ctrd: s
     """Every blob the content store holds now, each once."""
     blobs = f"{ctrd}/{CONTENT}/blobs/sha256"
     for image_id, target in targets.items():
-        tags = ", ".join(host.tags_of(image_id)) or "an untagged image"
+        tags = ", ".join(host.tags_of(image_id)) or _("an untagged image")
         for desc in target.blobs():
             _blob(out, blobs, desc, _what(target, desc, tags), "docker build / pull / load",
                   target.documents.get(desc.digest))
@@ -103,7 +103,7 @@ def _content(out: NodeSet, host: Host, store: Mapping[str, StoredLayer], ctrd: s
     cached = {id(layer) for layer in host.build_cache.layers.values() if layer is not None}
     for stored in store.values():
         if stored.built and id(stored.layer) in cached:
-            _blob(out, blobs, layer_descriptor(stored.layer), "a layer blob BuildKit's cache keeps", BUILDKIT)
+            _blob(out, blobs, layer_descriptor(stored.layer), _("a layer blob BuildKit's cache keeps"), BUILDKIT)
     return blobs
 
 
@@ -121,7 +121,7 @@ def _build_record(out: NodeSet, blobs: str, target: ImageTarget) -> None:
     out.file(f"{blobs}/{log.removeprefix('sha256:')}", _TEXT["log"], "docker build")
     trace = _TRACE.format(target.image_id)
     out.file(f"{blobs}/{sha256_digest(trace.encode()).removeprefix('sha256:')}", _TEXT["trace"],
-             "docker build (written a moment after it ends)", trace)
+             _("docker build (written a moment after it ends)"), trace)
 
 
 def _blob(out: NodeSet, blobs: str, desc: Descriptor, what: str, made: str, data: bytes | None = None) -> None:
@@ -129,19 +129,20 @@ def _blob(out: NodeSet, blobs: str, desc: Descriptor, what: str, made: str, data
     path = f"{blobs}/{desc.digest.removeprefix('sha256:')}"
     if path not in out.nodes:
         text = data.decode("utf-8", "replace") if data is not None else None
-        out.file(path, f"{what} ({desc.size:,} bytes, {desc.media_type})", made, text)
+        out.file(path, _("{what} ({size:,} bytes, {media_type})", what=translate(what), size=desc.size,
+                         media_type=desc.media_type), made, text)
 
 
 def _what(target: ImageTarget, desc: Descriptor, tags: str) -> str:
     if desc.digest == target.image_id:
-        return f"what {tags} points to: its digest is the image id"
+        return _("what {tags} points to: its digest is the image id", tags=tags)
     if desc.digest == target.manifest.digest:
-        return f"the image manifest of {tags} (linux/amd64)"
+        return _("the image manifest of {tags} (linux/amd64)", tags=tags)
     if desc.digest == target.config.digest:
-        return f"the config of {tags} (its digest was the image id in the classic store)"
+        return _("the config of {tags} (its digest was the image id in the classic store)", tags=tags)
     if desc in target.attestation:
-        return f"the provenance attestation of {tags} (BuildKit's, made at every build)"
-    return f"a compressed layer of {tags} (kept besides its unpacked snapshot)"
+        return _("the provenance attestation of {tags} (BuildKit's, made at every build)", tags=tags)
+    return _("a compressed layer of {tags} (kept besides its unpacked snapshot)", tags=tags)
 
 
 def _snapshots(out: NodeSet, host: Host, ids: StorageIds, store: Mapping[str, StoredLayer], ctrd: str) -> None:
@@ -172,18 +173,19 @@ def _snapshots(out: NodeSet, host: Host, ids: StorageIds, store: Mapping[str, St
 def _snapshot(out: NodeSet, ctrd: str, number: int, layer: Layer, what: str, made: str) -> None:
     d = snapshot_dir(ctrd, number)
     out.dir(d, what, made)
-    out.dir(f"{d}/fs", "the snapshot's files, as overlay2's diff/ held them", made)
-    out.layer_files(f"{d}/fs", layer, "this snapshot", made)
-    out.dir(f"{d}/work", "overlayfs's workdir (made while the snapshot was active)", made)
+    out.dir(f"{d}/fs", _("the snapshot's files, as overlay2's diff/ held them"), made)
+    out.layer_files(f"{d}/fs", layer, _("this snapshot"), made)
+    out.dir(f"{d}/work", _("overlayfs's workdir (made while the snapshot was active)"), made)
 
 
 def _container_snapshots(out: NodeSet, ids: StorageIds, c: Container, ctrd: str) -> None:
     """Docker's two snapshots per container: the -init layer (committed) and the writable one."""
     made = f"docker run / create ({c.name})"
-    for key, layer, what in ((f"{c.id}-init", c.init_layer, "the -init layer"),
-                             (c.id, c.rw.diff(), f"{c.name}'s writable layer")):
+    for key, layer, what in ((f"{c.id}-init", c.init_layer, _("the -init layer")),
+                             (c.id, c.rw.diff(), _("{name}'s writable layer", name=c.name))):
         d = snapshot_dir(ctrd, ids.snapshot_number(key))
-        out.dir(d, f"{what} (snapshot key {key[:12]}…{'-init' if key.endswith('-init') else ''})", made)
-        out.dir(f"{d}/fs", "the overlay upperdir" if key == c.id else "what Docker's initlayer makes", made)
+        out.dir(d, _("{what} (snapshot key {key}…{init})", what=what, key=key[:12],
+                     init="-init" if key.endswith("-init") else ""), made)
+        out.dir(f"{d}/fs", _("the overlay upperdir") if key == c.id else _("what Docker's initlayer makes"), made)
         out.layer_files(f"{d}/fs", layer, what, made)
-        out.dir(f"{d}/work", "overlayfs's workdir", made)
+        out.dir(f"{d}/work", _("overlayfs's workdir"), made)

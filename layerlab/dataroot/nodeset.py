@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import _, translate
 from layerlab.model.fs import Dir, File, Hardlink, Symlink
 from layerlab.model.layer import Layer
 from layerlab.model.merged import MergedView, join
@@ -16,10 +17,12 @@ class NodeSet:
     def add(
         self, path: str, kind: NodeKind, explanation: str, made_by: str, content: str | None = None
     ) -> None:
+        """``explanation`` and ``made_by`` are English sentences marked for the catalogue
+        (``N_``) or already translated (``_``): each is read in the learner's language."""
         parent = path.rsplit("/", 1)[0]
         if parent and parent not in self.nodes and parent.count("/") > 1:
-            self.add(parent, "dir", "a directory", made_by)
-        self.nodes[path] = Node(path, kind, explanation, made_by, content)
+            self.add(parent, "dir", _("a directory"), made_by)
+        self.nodes[path] = Node(path, kind, translate(explanation), translate(made_by), content)
 
     def dir(self, path: str, explanation: str, made_by: str) -> None:
         self.add(path, "dir", explanation, made_by)
@@ -38,25 +41,25 @@ class NodeSet:
         for path, entry in sorted(layer.entries.items()):
             full = f"{base}/{path}"
             opaque = (
-                " Opaque (xattr trusted.overlay.opaque=y): hides everything below it in lower layers."
+                _(" Opaque (xattr trusted.overlay.opaque=y): hides everything below it in lower layers.")
                 if path in layer.opaque
                 else ""
             )
             if isinstance(entry, Dir):
-                self.dir(full, f"a directory of {what}.{opaque}", made_by)
+                self.dir(full, _("a directory of {what}.{opaque}", what=what, opaque=opaque), made_by)
             elif isinstance(entry, Symlink):
-                self.symlink(full, entry.target, f"a symlink of {what}", made_by)
+                self.symlink(full, entry.target, _("a symlink of {what}", what=what), made_by)
             elif isinstance(entry, Hardlink):
-                self.file(full, f"a hard link (same inode as /{entry.target}) of {what}", made_by)
+                self.file(full, _("a hard link (same inode as /{target}) of {what}", target=entry.target, what=what), made_by)
             elif isinstance(entry, File):
-                self.file(full, f"a file of {what} ({entry.size} bytes)", made_by)
+                self.file(full, _("a file of {what} ({size} bytes)", what=what, size=entry.size), made_by)
             else:
-                self.file(full, f"a special file of {what}", made_by)
+                self.file(full, _("a special file of {what}", what=what), made_by)
         for path in sorted(layer.opaque):
             if path not in layer.entries:
                 self.dir(
                     f"{base}/{path}",
-                    f"an opaque directory of {what} (xattr trusted.overlay.opaque=y)",
+                    _("an opaque directory of {what} (xattr trusted.overlay.opaque=y)", what=what),
                     made_by,
                 )
         for path in sorted(layer.whiteouts):
@@ -64,7 +67,7 @@ class NodeSet:
                 self.add(
                     f"{base}/{path}",
                     "whiteout",
-                    f"a whiteout: character device 0/0 that hides /{path} of the layers below",
+                    _("a whiteout: character device 0/0 that hides /{path} of the layers below", path=path),
                     made_by,
                 )
 
@@ -80,9 +83,9 @@ class NodeSet:
                 entry = view.entry(child)
                 full = f"{base}/{child}"
                 if isinstance(entry, Dir):
-                    self.dir(full, f"a directory of {what}", made_by)
+                    self.dir(full, _("a directory of {what}", what=what), made_by)
                     todo.append(child)
                 elif isinstance(entry, Symlink):
-                    self.symlink(full, entry.target, f"a symlink of {what}", made_by)
+                    self.symlink(full, entry.target, _("a symlink of {what}", what=what), made_by)
                 elif entry is not None:
-                    self.file(full, f"a file of {what}", made_by)
+                    self.file(full, _("a file of {what}", what=what), made_by)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 from layerlab.model.reference import full_ref, is_id_of
 
@@ -61,18 +62,18 @@ class DataRoot:
         (``<root>/containerd/daemon``: dockerd running its own containerd) or a path."""
         store = store or ("containerd" if host.profile.containerd else "overlay2")
         if store not in STORES:
-            raise DataRootError(f"unknown image store {store!r} (supported: {', '.join(STORES)})")
+            raise DataRootError(_("unknown image store {store!r} (supported: {supported})", store=store, supported=", ".join(STORES)))
         root = "/" + root.strip("/")
         ctrd = _containerd_root(root, containerd_root)
         if store == "overlay2":
             from .classic import classic_layout
 
             if host.storage_driver != "overlay2":
-                raise DataRootError(
-                    f"the classic data-root layout is modelled for the overlay2 driver; this host "
-                    f"runs {host.storage_driver} (use Host(storage_driver='overlay2') or "
-                    "store='containerd')"
-                )
+                raise DataRootError(_(
+                    "the classic data-root layout is modelled for the overlay2 driver; this host "
+                    "runs {driver} (use Host(storage_driver='overlay2') or store='containerd')",
+                    driver=host.storage_driver,
+                ))
 
             nodes, identities = classic_layout(host, host.storage_ids, root, ctrd)
             return cls(nodes.nodes, "overlay2", identities, _info(host, store, root), (root,))
@@ -93,9 +94,9 @@ class DataRoot:
         """A node by absolute path or by path relative to the data root."""
         full = self._path(path)
         if full not in self.nodes:
-            raise DataRootError(
-                f"no such path in the data root: {full} (top: {', '.join(self.roots)})"
-            )
+            raise DataRootError(_(
+                "no such path in the data root: {path} (top: {top})", path=full, top=", ".join(self.roots)
+            ))
         return self.nodes[full]
 
     def __contains__(self, path: str) -> bool:
@@ -111,7 +112,7 @@ class DataRoot:
     def tree(self, max_depth: int | None = None, path: str | None = None) -> str:
         """What ``tree [-L max_depth] PATH`` prints (PATH: the data root by default)."""
         if max_depth is not None and max_depth < 1:
-            raise DataRootError(f"tree -L needs a depth of at least 1, got {max_depth}")
+            raise DataRootError(_("tree -L needs a depth of at least 1, got {depth}", depth=max_depth))
         return tree_text(self.node(path or self.roots[0]), self.children, max_depth)
 
     def diff_since(self, other: DataRoot) -> RootDiff:
@@ -134,10 +135,10 @@ class DataRoot:
         for ident in self.identities:
             if full_ref(ref) in ident.tags or is_id_of(ref, ident.image_id):
                 return ident
-        raise DataRootError(
-            f"no image {ref!r} in the data root (images: "
-            f"{', '.join(t for i in self.identities for t in i.tags) or 'none'})"
-        )
+        raise DataRootError(_(
+            "no image {ref!r} in the data root (images: {images})",
+            ref=ref, images=", ".join(t for i in self.identities for t in i.tags) or _("none"),
+        ))
 
     def __repr__(self) -> str:
         return f"<DataRoot {self.store} {len(self.nodes)} nodes>"
@@ -150,7 +151,7 @@ def _containerd_root(root: str, wanted: str | None) -> str:
     if wanted == "managed":
         return f"{root}/containerd/daemon"
     if not wanted.startswith("/"):
-        raise DataRootError(f"containerd_root: an absolute path or 'managed', not {wanted!r}")
+        raise DataRootError(_("containerd_root: an absolute path or 'managed', not {wanted!r}", wanted=wanted))
     return "/" + wanted.strip("/")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from layerlab.i18n import _
 from layerlab.model.container import Mount
 
 from .nodeset import NodeSet
@@ -17,27 +18,27 @@ def volumes_layout(out: NodeSet, host: Host, root: str) -> None:
     """Every volume's directory and files; anonymous ones say that ``docker rm -v`` removes them."""
     for name, volume in sorted(host.volumes.items()):
         made = (
-            "docker run -v / --mount (an anonymous volume)"
+            _("docker run -v / --mount (an anonymous volume)")
             if volume.anonymous
             else "docker volume create / run -v NAME:..."
         )
         d = f"{root}/volumes/{name}"
         kind = (
-            "an anonymous volume (random name): docker rm -v removes it"
+            _("an anonymous volume (random name): docker rm -v removes it")
             if volume.anonymous
-            else "a named volume: it outlives every container; only docker volume rm / prune remove it"
+            else _("a named volume: it outlives every container; only docker volume rm / prune remove it")
         )
         out.dir(d, kind, made)
         out.dir(
             f"{d}/_data",
-            "the volume's files: mounted into containers as they are (no layers, no copy-up)",
+            _("the volume's files: mounted into containers as they are (no layers, no copy-up)"),
             made,
         )
         out.layer_files(
             f"{d}/_data",
             volume.data.diff(),
-            f"volume {name}",
-            "processes in containers that mount it",
+            _("volume {name}", name=name),
+            _("processes in containers that mount it"),
             whiteouts_as_devices=False,
         )
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from layerlab.i18n import _
 from layerlab.model.fs import File
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
@@ -141,7 +142,7 @@ class StorageDriver(ABC):
         write itself; with reflink a file-level copy is a clone: like block-level, 4 KiB.
         """
         if file_size < 0 or bytes_written < 0:
-            raise DriverError("sizes must be >= 0")
+            raise DriverError(_("sizes must be >= 0"))
         at = file_size if offset is None else offset
         end = max(file_size, at + bytes_written)  # the file's size after the write
         if self.cow_unit == "file" and not self.reflink:
@@ -182,7 +183,7 @@ class StorageDriver(ABC):
     def check_depth(self, n_layers: int) -> None:
         if n_layers > self.max_layers:
             raise DriverError(
-                f"{self.name} cannot stack {n_layers} layers (at most {self.max_layers})"
+                _("{driver} cannot stack {n} layers (at most {max})", driver=self.name, n=n_layers, max=self.max_layers)
             )
 
     # -- containers -----------------------------------------------------------------
@@ -208,7 +209,7 @@ class StorageDriver(ABC):
                 st = files[op.path] = self._new_file(op.nbytes)
                 disk += self.held(st)
             elif st is None:
-                raise DriverError(f"{op.kind} of /{op.path}: no such file in the image or container")
+                raise DriverError(_("{kind} of /{path}: no such file in the image or container", kind=op.kind, path=op.path))
             elif op.kind == "delete":
                 disk -= self.held(st)
                 files.pop(op.path, None)

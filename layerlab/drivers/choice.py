@@ -32,6 +32,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from layerlab.i18n import N_, _, translate
+
 from .errors import DriverError
 from .registry import DRIVERS, get_driver
 from .status import version_at_least
@@ -46,7 +48,7 @@ PRIORITY = ("overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs")
 PRIORITY_BEFORE_23 = ("btrfs", "zfs", "overlay2", "fuse-overlayfs", "aufs", "overlay", "devicemapper", "vfs")
 #: From this Engine on a fresh data root gets the containerd image store (image_store_choice.go).
 CONTAINERD_DEFAULT_SINCE = "29.0"
-CONTAINERD_FIRST = (
+CONTAINERD_FIRST = N_(
     ". That is the classic image store's choice: a fresh Engine 29 or later uses the containerd image "
     "store and its overlayfs snapshotter instead, and walks this list only on a host that already has "
     "a graph driver's directory or is configured for the classic store"
@@ -82,9 +84,10 @@ class Choice:
         order = " > ".join(c.driver for c in self.candidates)
         before = "; ".join(f"{c.driver}: {c.reason}" for c in skipped)
         return (
-            f"Engine {self.engine_version} tries {order} in that order and takes the first that works "
-            f"on {self.backing_fs}: {self.driver}" + (f" (skipped {before})" if before else "")
-            + (CONTAINERD_FIRST if version_at_least(self.engine_version, CONTAINERD_DEFAULT_SINCE) else "")
+            _("Engine {version} tries {order} in that order and takes the first that works on {fs}: {driver}",
+              version=self.engine_version, order=order, fs=self.backing_fs, driver=self.driver)
+            + (_(" (skipped {before})", before=before) if before else "")
+            + (translate(CONTAINERD_FIRST) if version_at_least(self.engine_version, CONTAINERD_DEFAULT_SINCE) else "")
         )
 
 
@@ -103,31 +106,31 @@ def works_on(
     """Whether ``name``'s init would succeed on ``backing_fs``, and why not."""
     fs = _normal_fs(backing_fs)
     if name == "vfs":
-        return True, "vfs works on any filesystem"
+        return True, _("vfs works on any filesystem")
     if name in ("btrfs", "zfs"):
         if fs != name:
-            return False, f"{name} needs a {name} backing filesystem, not {fs}"
+            return False, _("{name} needs a {name} backing filesystem, not {fs}", name=name, fs=fs)
         if name == "zfs" and rootless:
-            return False, "zfs is not supported in rootless mode"
-        return True, f"{name} on {fs}"
+            return False, _("zfs is not supported in rootless mode")
+        return True, _("{name} on {fs}", name=name, fs=fs)
     if name == "overlay2":
         if fs in DRIVERS["overlay2"].incompatible_filesystems:
-            return False, f"overlay2 is not supported over {fs}"
+            return False, _("overlay2 is not supported over {fs}", fs=fs)
         if not version_at_least(kernel, "4.0"):
-            return False, f"overlay2 needs kernel >= 4.0 (have {kernel})"
+            return False, _("overlay2 needs kernel >= 4.0 (have {kernel})", kernel=kernel)
         if rootless and not version_at_least(kernel, "5.11"):
-            return False, f"rootless overlay2 needs kernel >= 5.11 (have {kernel})"
-        return True, f"overlay2 on {fs}"
+            return False, _("rootless overlay2 needs kernel >= 5.11 (have {kernel})", kernel=kernel)
+        return True, _("{name} on {fs}", name="overlay2", fs=fs)
     if name == "fuse-overlayfs":
         installed = rootless if fuse_overlayfs is None else fuse_overlayfs
         if not installed:
-            return False, "the fuse-overlayfs binary is not installed"
+            return False, _("the fuse-overlayfs binary is not installed")
         if not version_at_least(kernel, "4.18"):
-            return False, f"fuse-overlayfs needs kernel >= 4.18 (have {kernel})"
+            return False, _("fuse-overlayfs needs kernel >= 4.18 (have {kernel})", kernel=kernel)
         return True, "fuse-overlayfs (FUSE)"
     if name in ("aufs", "overlay", "devicemapper"):
-        return False, f"{name} is deprecated: never chosen automatically here"
-    raise DriverError(f"unknown storage driver {name!r}; known: {', '.join(DRIVERS)}")
+        return False, _("{name} is deprecated: never chosen automatically here", name=name)
+    raise DriverError(_("unknown storage driver {name!r}; known: {known}", name=name, known=", ".join(DRIVERS)))
 
 
 def walk_priority(
@@ -147,9 +150,9 @@ def walk_priority(
     for name in priority_list(engine_version):
         status = DRIVERS[name].status
         if found:
-            candidates.append(Candidate(name, "not tried", "a driver earlier in the list already works", tried=False))
+            candidates.append(Candidate(name, "not tried", _("a driver earlier in the list already works"), tried=False))
         elif not status.supported or not status.available_in(engine_version):
-            candidates.append(Candidate(name, "skipped", f"never chosen automatically ({status})", tried=False))
+            candidates.append(Candidate(name, "skipped", _("never chosen automatically ({status})", status=status), tried=False))
         else:
             found, why = works_on(name, backing_fs, kernel=kernel, rootless=rootless, fuse_overlayfs=fuse_overlayfs)
             candidates.append(Candidate(name, "chosen" if found else "skipped", why))
@@ -172,10 +175,10 @@ def choose_driver(
     # the scan only sees drivers this engine has: a removed driver's directory is ignored
     prior = sorted({e for e in existing if e != "vfs" and get_driver(e).status.available_in(engine_version)})
     if len(prior) > 1:
-        raise DriverError(
-            f"the data root contains several graphdrivers: {', '.join(prior)}; "
-            "clean up or choose one with --storage-driver"
-        )
+        raise DriverError(_(
+            "the data root contains several graphdrivers: {drivers}; clean up or choose one with --storage-driver",
+            drivers=", ".join(prior),
+        ))
     if prior:
         driver = get_driver(prior[0])
         if driver.status.deprecated and version_at_least(engine_version, DEPRECATED_PRIOR_REFUSED_SINCE):
@@ -207,7 +210,8 @@ _VERSION = re.compile(r"v?\d+(\.\d+){0,3}([-+~][0-9A-Za-z.+~-]*)?")
 def check_version(text: str, what: str, examples: str) -> None:
     """Refuse what is not a version (``"24.x"``, ``"latest"``): the choice depends on the number."""
     if not _VERSION.fullmatch(text.strip()):
-        raise DriverError(f"{what}: {text!r} is not a version number; type e.g. {examples}")
+        raise DriverError(_("{what}: {text!r} is not a version number; type e.g. {examples}",
+                            what=translate(what), text=text, examples=translate(examples)))
 
 
 def explain_choice(
@@ -217,7 +221,7 @@ def explain_choice(
 
     Raises :class:`DriverError` for a version that is not one, or when nothing works.
     """
-    check_version(engine_version, "Engine version", "'29.0' or '20.10.24'")
-    check_version(kernel, "kernel version", "'6.1' or '5.10.0-28-amd64'")
+    check_version(engine_version, N_("Engine version"), N_("'29.0' or '20.10.24'"))
+    check_version(kernel, N_("kernel version"), N_("'6.1' or '5.10.0-28-amd64'"))
     candidates = walk_priority(backing_fs, engine_version=engine_version, kernel=kernel, rootless=rootless)
     return Choice(_winner(candidates), backing_fs, engine_version, kernel, rootless, candidates)

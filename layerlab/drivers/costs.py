@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from layerlab.i18n import N_, _, translate
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
 from layerlab.model.units import GiB, MiB
@@ -26,10 +27,15 @@ class Workload:
     """An image, how many containers run from it, and what each container does."""
 
     name: str
-    description: str
+    text: str  #: the description as written (marked with ``N_``); :attr:`description` translates it
     make_layers: Callable[[], Sequence[Layer]] = field(repr=False)
     containers: int = 0
     ops: tuple[Op, ...] = ()  #: what each container does
+
+    @property
+    def description(self) -> str:
+        """What the workload does, in the learner's language."""
+        return translate(self.text)
 
     @cached_property
     def layers(self) -> tuple[Layer, ...]:
@@ -69,27 +75,27 @@ WORKLOADS: dict[str, Workload] = {
     for w in (
         Workload(
             "append-1-byte-to-1GiB",
-            "10 containers each append one byte to a 1 GiB file of the image",
+            N_("10 containers each append one byte to a 1 GiB file of the image"),
             lambda: [base_layer(), _file("data/big.bin", GiB, "big")],
             containers=10,
             ops=(append("data/big.bin", 1),),
         ),
         Workload(
             "50-containers",
-            "50 containers from one 100 MiB image, each writing a 4 KiB log file",
+            N_("50 containers from one 100 MiB image, each writing a 4 KiB log file"),
             lambda: [base_layer(), _file("app/lib.so", 60 * MiB, "lib"), _file("app/data.db", 38 * MiB, "db")],
             containers=50,
             ops=(create("var/log/app.log", 4096),),
         ),
         Workload(
             "100-layers",
-            "a 100-layer image, each layer adding a 1 MiB file; one container",
+            N_("a 100-layer image, each layer adding a 1 MiB file; one container"),
             lambda: [base_layer()] + [_file(f"layers/f{i:03}", MiB, i) for i in range(99)],
             containers=1,
         ),
         Workload(
             "delete-in-later-layer",
-            "a 500 MiB file added in one layer and deleted in the next; one container",
+            N_("a 500 MiB file added in one layer and deleted in the next; one container"),
             lambda: [
                 base_layer(),
                 _file("tmp/dataset.tar", 500 * MiB, "ds"),
@@ -134,7 +140,7 @@ def compare_costs(
         try:
             workload = WORKLOADS[workload]
         except KeyError:
-            raise DriverError(f"unknown workload {workload!r}; known: {', '.join(WORKLOADS)}") from None
+            raise DriverError(_("unknown workload {workload!r}; known: {known}", workload=workload, known=", ".join(WORKLOADS))) from None
     chosen = [get_driver(d) if isinstance(d, str) else d for d in (drivers if drivers is not None else DRIVERS)]
     return [cost_row(d.on(backing_fs), workload) for d in chosen]
 

@@ -8,6 +8,7 @@ clear :class:`DriverError` before any cost is computed.
 
 from __future__ import annotations
 
+from layerlab.i18n import N_, _, translate
 from layerlab.model.content import SyntheticContent
 from layerlab.model.layer import Layer
 from layerlab.model.units import SIZE_UNITS, SIZE_UNITS_TEXT, TiB, NotASize, NotWholeBytes, parse_size
@@ -24,34 +25,35 @@ MAX_CONTAINERS = 10_000
 MAX_SIZE = TiB  #: big enough to teach, small enough to stay a plain int everywhere
 
 
-def parse_bytes(text: object, what: str = "size") -> int:
+def parse_bytes(text: object, what: str = N_("size")) -> int:
     """``"1 GiB"`` -> 1073741824; a whole number of bytes, 0 .. 1 TiB (units: :func:`parse_size`)."""
-    raw = str(text).strip()
+    raw, what = str(text).strip(), translate(what)
     try:
         value = parse_size(raw)
     except NotWholeBytes:
-        raise DriverError(f"{what}: {raw!r} is not a whole number of bytes; use a smaller unit") from None
+        raise DriverError(_("{what}: {raw!r} is not a whole number of bytes; use a smaller unit", what=what, raw=raw)) from None
     except NotASize:
-        raise DriverError(
-            f"{what}: {raw!r} is not a size; type a number of bytes or a number with a unit "
-            f"({SIZE_UNITS_TEXT}), e.g. '4096' or '1 GiB'"
-        ) from None
+        raise DriverError(_(
+            "{what}: {raw!r} is not a size; type a number of bytes or a number with a unit "
+            "({units}), e.g. '4096' or '1 GiB'",
+            what=what, raw=raw, units=SIZE_UNITS_TEXT,
+        )) from None
     if value > MAX_SIZE:
-        raise DriverError(f"{what}: {raw!r} is more than 1 TiB; the lab models sizes up to 1 TiB")
+        raise DriverError(_("{what}: {raw!r} is more than 1 TiB; the lab models sizes up to 1 TiB", what=what, raw=raw))
     return value
 
 
-def parse_count(text: object, what: str = "containers", maximum: int = MAX_CONTAINERS) -> int:
+def parse_count(text: object, what: str = N_("containers"), maximum: int = MAX_CONTAINERS) -> int:
     """A whole number 0 .. ``maximum``, typed as text (``"10"``, ``"1_000"``)."""
-    raw = str(text).strip()
+    raw, what = str(text).strip(), translate(what)
     cleaned = raw.replace("_", "").replace(",", "")
     if not cleaned.isdigit() or not cleaned.isascii():
-        raise DriverError(
-            f"{what}: {raw!r} is not a whole number; type e.g. '10' (0 to {maximum:,})"
-        )
+        raise DriverError(_(
+            "{what}: {raw!r} is not a whole number; type e.g. '10' (0 to {maximum:,})", what=what, raw=raw, maximum=maximum
+        ))
     value = int(cleaned)
     if value > maximum:
-        raise DriverError(f"{what}: {value:,} is too many; the lab models 0 to {maximum:,}")
+        raise DriverError(_("{what}: {value:,} is too many; the lab models 0 to {maximum:,}", what=what, value=value, maximum=maximum))
     return value
 
 
@@ -60,11 +62,15 @@ def custom_workload(
 ) -> Workload:
     """``containers`` containers of one image, each appending ``bytes_written`` to its big file."""
     n = parse_count(containers)
-    size = parse_bytes(file_size, "file size")
-    nbytes = parse_bytes(bytes_written, "bytes written")
+    size = parse_bytes(file_size, N_("file size"))
+    nbytes = parse_bytes(bytes_written, N_("bytes written"))
+    if n == 1:
+        text = _("{n} container each append {nbytes:,} B to a {size:,} B file of the image", n=n, nbytes=nbytes, size=size)
+    else:
+        text = _("{n} containers each append {nbytes:,} B to a {size:,} B file of the image", n=n, nbytes=nbytes, size=size)
     return Workload(
         "custom",
-        f"{n} container{'s' * (n != 1)} each append {nbytes:,} B to a {size:,} B file of the image",
+        text,
         lambda: [
             base_layer(),
             Layer.from_files({"data/file.bin": SyntheticContent(size, seed="custom")}),

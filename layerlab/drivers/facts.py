@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from layerlab.i18n import _, translate
 
 from .errors import DriverError
 
@@ -28,4 +31,17 @@ class Fact:
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
-            raise DriverError(f"unknown source key {self.source!r} (known: {', '.join(SOURCES)})")
+            raise DriverError(_("unknown source key {source!r} (known: {known})", source=self.source, known=", ".join(SOURCES)))
+
+
+class Translated:
+    """A driver's class attribute written in English and marked with ``N_`` (a sentence, or a
+    tuple of them): reading it gives it in the learner's language."""
+
+    def __init__(self, text: str | tuple[str, ...]) -> None:
+        self.text = text
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if isinstance(self.text, tuple):
+            return tuple(translate(t) for t in self.text)
+        return translate(self.text)

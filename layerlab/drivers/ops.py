@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from layerlab.i18n import _
 from layerlab.model.fs import File
 from layerlab.model.overlay import Overlay
 from layerlab.model.tree import Tree
@@ -38,9 +39,9 @@ class Op:
 
     def __post_init__(self) -> None:
         if self.kind not in ("append", "write_at", "create", "delete", "chmod", "metacopy"):
-            raise DriverError(f"unknown operation {self.kind!r}")
+            raise DriverError(_("unknown operation {kind!r}", kind=self.kind))
         if self.nbytes < 0 or self.offset < 0:
-            raise DriverError("byte counts and offsets must be >= 0")
+            raise DriverError(_("byte counts and offsets must be >= 0"))
         object.__setattr__(self, "path", self.path.strip("/"))
 
 
@@ -71,7 +72,7 @@ def ops_from_overlay(overlay: Overlay) -> list[Op]:
     which only had metadata changed; its upper layer says what each file ends as.
     """
     if not isinstance(overlay, Overlay):
-        raise DriverError(f"expected an Overlay, got {type(overlay).__name__}")
+        raise DriverError(_("expected an Overlay, got {type}", type=type(overlay).__name__))
     diff = overlay.diff()
     lower = Tree.from_layers(overlay.layers)
     ops: list[Op] = []
@@ -116,5 +117,5 @@ def as_ops(writes: Iterable[Op] | Overlay) -> list[Op]:
     ops = list(writes)  # type: ignore[call-overload]
     for op in ops:
         if not isinstance(op, Op):
-            raise DriverError(f"writes must be Op values or an Overlay, got {type(op).__name__}")
+            raise DriverError(_("writes must be Op values or an Overlay, got {type}", type=type(op).__name__))
     return ops

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import N_
+
 from .base import StorageDriver
-from .facts import Fact
+from .facts import Fact, Translated
 from .status import DriverStatus
 
 #: overlay2 mounts at most this many lower directories (the mount data must fit one page). [M]
@@ -17,21 +19,21 @@ class Overlay2(StorageDriver):
     status = DriverStatus(
         added="1.12",
         default_since="17.09",
-        note="first in the priority list on every backing fs since 23.0; legacy once the containerd image store is used",
+        note=N_("first in the priority list on every backing fs since 23.0; legacy once the containerd image store is used"),
         source="DSEL",
     )
-    backing_filesystems = ("ext4", "xfs (ftype=1)", "btrfs (since 20.10)", "tmpfs")
+    backing_filesystems = Translated(("ext4", N_("xfs (ftype=1)"), N_("btrfs (since 20.10)"), "tmpfs"))
     incompatible_filesystems = ("aufs", "ecryptfs", "overlay", "zfs", "nfs", "xfs-ftype0")
     # the layer store's limit (125) is reached before overlay2's 128 lowers (+ -init + rw)
     max_layers = 125
     page_cache_sharing = True
     min_kernel = "4.0"
     rootless_min_kernel = "5.11"
-    layout_note = (
+    layout_note = Translated(N_(
         "overlay2/<cache-id>/{diff/,link,lower,work/,merged/ (while mounted),committed}; "
         "overlay2/l/<26-char id> -> ../<cache-id>/diff (short names for mount options); "
         "a container: overlay2/<mount-id>-init/ and overlay2/<mount-id>/ (upper = diff/)"
-    )
+    ))
     facts = (
         Fact("COW unit is the file: the first open for write, chmod or chown copies the whole file up "
              "(unless the kernel has metacopy on; on XFS with reflink or btrfs the copy shares blocks)", "KOV"),

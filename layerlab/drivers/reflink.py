@@ -15,15 +15,17 @@ file bytes, moby ``pkg/directory``; checked on XFS with Engine 20.10: ``52.4MB``
 
 from __future__ import annotations
 
+from layerlab.i18n import Texts
+
 __all__ = ["REFLINK_BLOCK", "REFLINK_FILESYSTEMS", "shares_blocks"]
 
 #: The unit a write to a cloned file owns (the filesystem block size of XFS and btrfs here).
 REFLINK_BLOCK = 4096
 #: Backing filesystems on which a copy clones: why, in a few words.
-REFLINK_FILESYSTEMS = {
+REFLINK_FILESYSTEMS = Texts({
     "xfs": "XFS with reflink=1 (mkfs.xfs's default since xfsprogs 5.1)",
     "btrfs": "btrfs (every copy can share extents)",
-}
+})
 
 
 def shares_blocks(backing_fs: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import _
+
 from .aufs import Aufs
 from .base import StorageDriver
 from .btrfs import Btrfs
@@ -24,4 +26,4 @@ def get_driver(name: str) -> StorageDriver:
     try:
         return DRIVERS[name]
     except KeyError:
-        raise DriverError(f"unknown storage driver {name!r}; known: {', '.join(DRIVERS)}") from None
+        raise DriverError(_("unknown storage driver {name!r}; known: {known}", name=name, known=", ".join(DRIVERS))) from None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from layerlab.i18n import _, translate
+
 from .errors import DriverError
 
 
@@ -16,7 +18,7 @@ def parse_version(version: str) -> tuple[int, ...]:
     """``"20.10.24+dfsg1"`` -> ``(20, 10, 24)``; refuses text without a leading number."""
     match = re.match(r"^v?(\d+(?:\.\d+)*)", version.strip())
     if not match:
-        raise DriverError(f"not an engine or kernel version: {version!r} (expected e.g. '24.0' or '5.11')")
+        raise DriverError(_("not an engine or kernel version: {version!r} (expected e.g. '24.0' or '5.11')", version=version))
     return tuple(int(p) for p in match.group(1).split("."))
 
 
@@ -57,32 +59,35 @@ class DriverStatus:
 
     def available_in(self, engine_version: str) -> Availability:
         if self.added and not version_at_least(engine_version, self.added):
-            return Availability(False, f"added in Engine {self.added}, after {engine_version}")
+            return Availability(False, _("added in Engine {added}, after {version}", added=self.added, version=engine_version))
         if self.removed and version_at_least(engine_version, self.removed):
-            instead = f"; replaced by {self.replaced_by}" if self.replaced_by else ""
-            return Availability(False, f"removed in Engine {self.removed} (deprecated in {self.deprecated}){instead}")
+            instead = _("; replaced by {driver}", driver=self.replaced_by) if self.replaced_by else ""
+            return Availability(False, _("removed in Engine {removed} (deprecated in {deprecated}){instead}",
+                                         removed=self.removed, deprecated=self.deprecated, instead=instead))
         if self.disabled_by_default and version_at_least(engine_version, self.disabled_by_default):
             return Availability(
                 True,
-                f"deprecated in {self.deprecated}; disabled by default since {self.disabled_by_default} "
-                f"(opt-in only), removed in {self.removed}",
+                _("deprecated in {deprecated}; disabled by default since {disabled} "
+                  "(opt-in only), removed in {removed}",
+                  deprecated=self.deprecated, disabled=self.disabled_by_default, removed=self.removed),
             )
         if self.deprecated and version_at_least(engine_version, self.deprecated):
-            return Availability(True, f"deprecated since Engine {self.deprecated}; removed in {self.removed or 'a later release'}")
-        return Availability(True, "supported" + (f" ({self.note})" if self.note else ""))
+            return Availability(True, _("deprecated since Engine {deprecated}; removed in {removed}", deprecated=self.deprecated,
+                                        removed=self.removed or _("a later release")))
+        return Availability(True, _("supported") + (f" ({translate(self.note)})" if self.note else ""))
 
     def __str__(self) -> str:
         parts = []
         if self.added:
-            parts.append(f"added {self.added}")
+            parts.append(_("added {version}", version=self.added))
         if self.default_since:
-            parts.append(f"default since {self.default_since}")
+            parts.append(_("default since {version}", version=self.default_since))
         if self.deprecated:
-            parts.append(f"deprecated {self.deprecated}")
+            parts.append(_("deprecated {version}", version=self.deprecated))
         if self.disabled_by_default:
-            parts.append(f"off by default {self.disabled_by_default}")
+            parts.append(_("off by default {version}", version=self.disabled_by_default))
         if self.removed:
-            parts.append(f"removed {self.removed}")
+            parts.append(_("removed {version}", version=self.removed))
         if self.note:
-            parts.append(self.note)
-        return ", ".join(parts) or "supported"
+            parts.append(translate(self.note))
+        return ", ".join(parts) or _("supported")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import N_
+
 from .base import StorageDriver
-from .facts import Fact
+from .facts import Fact, Translated
 from .status import DriverStatus
 
 
@@ -11,16 +13,16 @@ class Vfs(StorageDriver):
     name = "vfs"
     cow_unit = "none"
     block_size = None
-    status = DriverStatus(note="for testing only; works on any filesystem", source="DSD")
-    backing_filesystems = ("any",)
+    status = DriverStatus(note=N_("for testing only; works on any filesystem"), source="DSD")
+    backing_filesystems = Translated((N_("any"),))
     incompatible_filesystems = ()
     max_layers = 125
     page_cache_sharing = False
-    layout_note = (
+    layout_note = Translated(N_(
         "vfs/dir/<cache-id>/: a plain directory holding the WHOLE filesystem of that layer "
         "(its parent copied, then its changes applied); a container: vfs/dir/<mount-id>-init/ "
         "and vfs/dir/<mount-id>/, both full copies"
-    )
+    ))
     facts = (
         Fact("no copy-on-write: each layer is a deep copy of its parent plus its changes", "DSD"),
         Fact("no whiteouts: deleted paths are removed from the copy", "DSD"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import N_
 from layerlab.model.units import KiB
 
 from .base import FileState, StorageDriver, round_up
-from .facts import Fact
+from .facts import Fact, Translated
 from .status import DriverStatus
 
 #: ZFS allocates small files in one block of their size rounded up to the pool's sector (ashift=12)
@@ -17,16 +18,16 @@ class Zfs(StorageDriver):
     cow_unit = "block"
     block_size = 128 * KiB  # the default recordsize
     status = DriverStatus(
-        added="1.7", note="first on zfs before 23.0; since 23.0 opt-in (overlay2 first where it works)", source="DSEL"
+        added="1.7", note=N_("first on zfs before 23.0; since 23.0 opt-in (overlay2 first where it works)"), source="DSEL"
     )
     backing_filesystems = ("zfs",)
     incompatible_filesystems = ()
     max_layers = 125
     page_cache_sharing = True  # ARC caches a block shared by clones once
-    layout_note = (
+    layout_note = Translated(N_(
         "datasets <pool>/<dataset of the data root>/<cache-id>: the base layer a filesystem, each "
         "later layer a clone of a snapshot of its parent; mounted under zfs/graph/<id>"
-    )
+    ))
     facts = (
         Fact("a layer is a ZFS clone of a snapshot of its parent's dataset", "DSD"),
         Fact("COW per record (recordsize 128 KiB by default): a write rewrites the records it touches", "DSD"),

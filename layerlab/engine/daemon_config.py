@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from layerlab.i18n import _
+
 from .errors import HostError
 from .logs import LogConfig, check
 
@@ -55,23 +57,24 @@ class DaemonConfig:
             try:
                 data = json.loads(data)
             except json.JSONDecodeError as err:
-                raise HostError(REFUSED.format(why=f"invalid JSON: {err}")) from None
+                raise HostError(REFUSED.format(why=_("invalid JSON: {err}", err=err))) from None
         if not isinstance(data, Mapping):
-            raise HostError(REFUSED.format(why="the file must hold one JSON object {...}"))
+            raise HostError(REFUSED.format(why=_("the file must hold one JSON object {...}")))
         unknown = sorted(set(data) - set(KEYS))
         if unknown:
-            raise HostError(REFUSED.format(why=f"layerlab models only {', '.join(KEYS)}; not {', '.join(unknown)}"))
+            raise HostError(REFUSED.format(why=_("layerlab models only {known}; not {unknown}",
+                                                 known=", ".join(KEYS), unknown=", ".join(unknown))))
         opts = data.get("log-opts") or {}
         if not isinstance(opts, Mapping) or not all(isinstance(v, str) for v in opts.values()):
-            raise HostError(REFUSED.format(why='"log-opts" values must be strings, e.g. {"max-size": "10m", '
-                                           '"max-file": "3"} (dockerd will not start with numbers)'))
+            raise HostError(REFUSED.format(why=_('"log-opts" values must be strings, e.g. {"max-size": "10m", '
+                                                 '"max-file": "3"} (dockerd will not start with numbers)')))
         log = LogConfig(str(data.get("log-driver") or "json-file"), dict(opts))
         check(log)
         features, builder = data.get("features") or {}, data.get("builder") or {}
         gc = builder.get("gc") or {} if isinstance(builder, Mapping) else {}
         root = str(data.get("data-root") or DEFAULT_DATA_ROOT)
         if not root.startswith("/"):
-            raise HostError(REFUSED.format(why=f'"data-root" must be an absolute path, not {root!r}'))
+            raise HostError(REFUSED.format(why=_('"data-root" must be an absolute path, not {root!r}', root=root)))
         return cls(log=log, data_root=root.rstrip("/") or "/", storage_driver=data.get("storage-driver"),
                    containerd_snapshotter=features.get("containerd-snapshotter"),
                    builder_gc=gc.get("enabled"), builder_keep_storage=gc.get("defaultKeepStorage"))

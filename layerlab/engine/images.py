@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from layerlab.build.catalogue import CatalogueError, base_image
+from layerlab.i18n import _
 from layerlab.model.container import Container
 from layerlab.model.digest import MAX_CHAIN_DEPTH, short_id
 from layerlab.model.errors import LimitExceeded
@@ -110,7 +111,7 @@ class ImageStore:
         try:
             return base_image(ref)
         except CatalogueError as err:
-            raise HostError(f"FROM {ref}: no such image here, and {err}") from None
+            raise HostError(_("FROM {ref}: no such image here, and {err}", ref=ref, err=err)) from None
 
     def tags_of(self, image_id: str) -> list[str]:
         return tags_of(self.tags, image_id)
@@ -141,8 +142,9 @@ class ImageStore:
         tag this one takes is ``replaced`` (kept dangling, or dropped unless a container
         in ``in_use``, a list of image ids, still uses it)."""
         if not self.containerd and len(image.layers) > MAX_CHAIN_DEPTH:  # the classic layer store's limit
-            raise LimitExceeded(f"{len(image.layers)} layers: deeper than the classic image store allows "
-                                f"(max {MAX_CHAIN_DEPTH}, 'max depth exceeded'; the containerd store has no limit)")
+            raise LimitExceeded(_("{n} layers: deeper than the classic image store allows "
+                                  "(max {max}, 'max depth exceeded'; the containerd store has no limit)",
+                                  n=len(image.layers), max=MAX_CHAIN_DEPTH))
         record = ImageRecord(image, next(self._clock), target, made_here)
         record = self.records.setdefault(record.image_id, record)
         if made_here and target is not None and target.attestation and target not in self.history:

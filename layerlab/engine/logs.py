@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from layerlab.i18n import N_, _, translate
+
 from .errors import HostError
 
 __all__ = [
@@ -58,8 +60,9 @@ _UNITS = {"": 1, "b": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
 _LOCAL_DEFAULT_SIZE = 20 * 1024 * 1024
 _LOCAL_DEFAULT_FILES = 5
 #: The daemon's words when it refuses a configuration (moby's own, then what layerlab models).
-UNKNOWN_DRIVER = ("logger: no log driver named '{driver}' is registered (layerlab models the "
-                  + ", ".join(DRIVERS) + " drivers)")
+UNKNOWN_DRIVER = "logger: no log driver named '{driver}' is registered"
+#: What layerlab adds to UNKNOWN_DRIVER.
+MODELLED_DRIVERS = N_(" (layerlab models the {drivers} drivers)")
 UNKNOWN_OPT = "unknown log opt '{opt}' for {driver} log driver"
 NO_READING = "configured logging driver does not support reading"
 
@@ -101,7 +104,7 @@ def _size(text: str) -> int:
     try:
         value = float(number[: len(number) - len(unit)])
     except ValueError:
-        raise HostError(f"invalid size: '{text}' (a number with k, m or g: 10m, 100k)") from None
+        raise HostError(f"invalid size: '{text}'" + _(" (a number with k, m or g: 10m, 100k)")) from None
     if value <= 0:
         raise HostError("max-size must be a positive number")
     return int(value * _UNITS[unit])
@@ -122,18 +125,19 @@ def log_config(daemon: LogConfig, driver: str | None = None, opts: Mapping[str, 
 def check(config: LogConfig) -> None:
     """The driver's option checks (moby ``ValidateLogOpt`` and ``New``), in its words."""
     if config.driver not in DRIVERS:
-        raise HostError(UNKNOWN_DRIVER.format(driver=config.driver))
+        raise HostError(UNKNOWN_DRIVER.format(driver=config.driver)
+                        + translate(MODELLED_DRIVERS).format(drivers=", ".join(DRIVERS)))
     for opt, value in config.opts.items():
         if opt not in DRIVERS[config.driver]:
             raise HostError(UNKNOWN_OPT.format(opt=opt, driver=config.driver))
         if not isinstance(value, str):
-            raise HostError(f"log option {opt}: the value must be a string, as in daemon.json "
-                            f"\"log-opts\": {{\"{opt}\": \"{value}\"}}")
+            raise HostError(_("log option {opt}: the value must be a string, as in daemon.json "
+                              "\"log-opts\": {{\"{opt}\": \"{value}\"}}", opt=opt, value=value))
     config.capacity  # noqa: B018 - raises on a bad max-size
     try:
         files = config.max_files
     except ValueError:
-        raise HostError(f"max-file: not a number: {config.opts['max-file']!r}") from None
+        raise HostError(_("max-file: not a number: {value!r}", value=config.opts["max-file"])) from None
     if files < 1:
         raise HostError("max-file cannot be less than 1")
     if config.opts.get("compress", "").lower() in ("1", "t", "true") and (files == 1 or config.capacity == -1):

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.container import Mount
 from layerlab.model.fs import normalize_path
 from layerlab.model.overlay import Overlay
@@ -99,4 +100,4 @@ def make_mount(spec: MountSpec, volumes: VolumeStore, dirs: dict[str, Overlay]) 
         return Mount("bind", target, host_dir(dirs, spec.source), spec.source, spec.read_only)
     if spec.type == "tmpfs":
         return Mount("tmpfs", target, Overlay(), "", spec.read_only)
-    raise HostError(f"invalid mount type {spec.type!r}")
+    raise HostError(_("invalid mount type {type!r}", type=spec.type))

@@ -40,6 +40,7 @@ from typing import Any, Literal
 
 from layerlab.build.dockerfile import BUILDKIT_0_8, BUILDKIT_0_25, BuildKit
 from layerlab.drivers.status import version_at_least
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 
 ImageStoreKind = Literal["classic", "containerd"]
@@ -99,8 +100,8 @@ class EngineProfile:
 
     def describe(self) -> str:
         """One line for a learner: ``Docker Engine 28.5, containerd image store (overlayfs)``."""
-        store = "containerd image store" if self.containerd else "classic image store"
-        return f"Docker Engine {self.version}, {store} ({self.storage_driver})"
+        store = _("containerd image store") if self.containerd else _("classic image store")
+        return _("Docker Engine {version}, {store} ({driver})", version=self.version, store=store, driver=self.storage_driver)
 
 
 PROFILES: dict[str, EngineProfile] = {
@@ -124,9 +125,10 @@ def get_profile(name: str | EngineProfile | None = None) -> EngineProfile:
     wanted = name or os.environ.get("LAYERLAB_ENGINE") or DEFAULT_PROFILE
     found = PROFILES.get(wanted.strip())
     if found is None:
-        raise ProfileError(
-            f"unknown engine profile {wanted!r}: layerlab plays {', '.join(repr(n) for n in PROFILES)}"
-        )
+        raise ProfileError(_(
+            "unknown engine profile {wanted!r}: layerlab plays {profiles}",
+            wanted=wanted, profiles=", ".join(repr(n) for n in PROFILES),
+        ))
     return found
 
 
@@ -135,12 +137,12 @@ def profile_for(version: str, image_store: ImageStoreKind = "classic", storage_d
     20.10 before 23.0, of 28 from 23.0 on; the version and driver are the ones given."""
     number = ".".join(version.split("+")[0].split(".")[:2])
     if _major(number) is None:
-        raise ProfileError(f"not an engine version: {version!r} (expected e.g. '20.10' or '28.5')")
+        raise ProfileError(_("not an engine version: {version!r} (expected e.g. '20.10' or '28.5')", version=version))
     if image_store == "containerd":
         if not version_at_least(number, CONTAINERD_STORE_SINCE):
-            raise ProfileError(f"Engine {number} has no containerd image store: it came with Engine "
-                               f"{CONTAINERD_STORE_SINCE} (opt-in) and is the default of fresh installs "
-                               f"from {CONTAINERD_DEFAULT_SINCE}")
+            raise ProfileError(_("Engine {version} has no containerd image store: it came with Engine "
+                                 "{since} (opt-in) and is the default of fresh installs from {default}",
+                                 version=number, since=CONTAINERD_STORE_SINCE, default=CONTAINERD_DEFAULT_SINCE))
         base = PROFILES["28-containerd"]
     else:
         base = PROFILES["28" if version_at_least(number, BUILDKIT_DEFAULT_SINCE) else "20.10"]
@@ -158,8 +160,9 @@ def resolve_profile(engine: str | EngineProfile | None = None, engine_version: s
         return profile
     other = profile_for(engine_version, profile.image_store, profile.storage_driver)
     if other.buildkit != profile.buildkit:
-        raise ProfileError(f"engine_version {engine_version!r} is not an engine profile {profile.name!r} plays "
-                           f"({profile.describe()}); pick engine={other.name!r}")
+        raise ProfileError(_("engine_version {version!r} is not an engine profile {profile!r} plays "
+                             "({describe}); pick engine={other!r}",
+                             version=engine_version, profile=profile.name, describe=profile.describe(), other=other.name))
     return other
 
 
@@ -175,7 +178,7 @@ def profile_from_info(info: Mapping[str, Any]) -> EngineProfile:
     status = {str(k): str(v) for k, v in (info.get("DriverStatus") or [])}
     containerd = status.get("driver-type") == CONTAINERD_DRIVER_TYPE
     if _major(version) is None:
-        raise ProfileError(f"docker info names no engine version layerlab can read: {version!r}")
+        raise ProfileError(_("docker info names no engine version layerlab can read: {version!r}", version=version))
     return profile_for(version, "containerd" if containerd else "classic", driver or None)
 
 

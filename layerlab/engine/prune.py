@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from layerlab.i18n import N_, translate
 from layerlab.model.oci import INDEX_TYPES, MANIFEST_TYPES, Descriptor
 from layerlab.model.units import human_size
 
@@ -64,7 +65,9 @@ SYSTEM_ITEMS = {
     "cache -a": "all build cache",
 }
 ASK = "Are you sure you want to continue? [y/N]"
-NO_ALL_FLAG = "unknown shorthand flag: 'a' in -a (Engine {version}'s CLI: volume prune removes named volumes too)"
+NO_ALL_FLAG = "unknown shorthand flag: 'a' in -a"
+#: What layerlab adds to NO_ALL_FLAG.
+NO_ALL_NOTE = N_(" (Engine {version}'s CLI: volume prune removes named volumes too)")
 
 
 def warning(what: str, profile: EngineProfile, *, all: bool = False, volumes: bool = False) -> str:  # noqa: A002
@@ -125,7 +128,7 @@ class Prunes:
         used = {c.image_id for c in self.containers.values()}
         store = self.image_store
         # an image a container uses stays, dangling or not (moby skips the delete's conflict)
-        chosen = [i for i, _ in store.newest_first() if i not in used and (all or not store.tags_of(i))]
+        chosen = [i for i, _unused in store.newest_first() if i not in used and (all or not store.tags_of(i))]
         lines: list[str] = []
         layers_before, blobs_before = self._stored_sizes()
         for image_id in chosen:
@@ -156,7 +159,7 @@ class Prunes:
 
     def _prune_volumes(self, all: bool) -> tuple[list[str], int]:  # noqa: A002
         if all and not self.profile.at_least(ANONYMOUS_ONLY_SINCE):
-            raise HostError(NO_ALL_FLAG.format(version=self.profile.version))
+            raise HostError(NO_ALL_FLAG + translate(NO_ALL_NOTE).format(version=self.profile.version))
         anonymous_only = self.profile.at_least(ANONYMOUS_ONLY_SINCE) and not all
         in_use = self.container_store.volumes_in_use()
         gone = [v for v in self.volume_store.sorted()
@@ -183,7 +186,7 @@ class Prunes:
             held = {chain for image in self.image_store.images() for chain in image.chain_ids}
             pairs = list(zip(records, _record_chains(store, self.build_cache)))
             records = [record for record, chain in pairs if chain not in held]
-            gone = {id(store[chain].layer) for _, chain in pairs if chain not in held}
+            gone = {id(store[chain].layer) for _unused, chain in pairs if chain not in held}
             for key in [k for k, layer in self.build_cache.layers.items() if layer is not None and id(layer) in gone]:
                 del self.build_cache.layers[key]
         self._observe()
@@ -212,9 +215,9 @@ class Prunes:
         if lines:
             sections.append("\n".join(["Deleted Images:", *lines, ""]))
         records = self._prune_cache(all)
-        total += sum(size for _, size in records)
+        total += sum(size for _unused, size in records)
         if records:
-            sections.append("\n".join(["Deleted build cache objects:", *(rid for rid, _ in records), ""]))
+            sections.append("\n".join(["Deleted build cache objects:", *(rid for rid, _unused in records), ""]))
         return "\n".join([*sections, f"Total reclaimed space: {human_size(total, 4)}"])
 
 

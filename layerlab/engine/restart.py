@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from layerlab.build.builder import BuildCache
+from layerlab.i18n import _
 from layerlab.model.kernel_options import KernelOverlay
 
 from .containers import ContainerStore
@@ -108,7 +109,7 @@ class Restarts:
         chosen = None if wanted is None else "containerd" if wanted else "classic"
         store = image_store or chosen or self.profile.image_store
         if store not in ("classic", "containerd"):
-            raise HostError(f"image_store: 'classic' or 'containerd', not {image_store!r}")
+            raise HostError(_("image_store: 'classic' or 'containerd', not {store!r}", store=image_store))
         driver = storage_driver or config.storage_driver
         if store != self.profile.image_store and storage_driver is None and config.storage_driver is None:
             driver = None  # the new store's default driver or snapshotter
@@ -136,16 +137,17 @@ class Restarts:
 
     def _notices(self, before: tuple[tuple[str, ...], ...]) -> list[str]:
         now = self._keys()
-        notes = [f"now: {self.profile.describe()}, data root {self.daemon.data_root}"]
+        notes = [_("now: {engine}, data root {root}", engine=self.profile.describe(), root=self.daemon.data_root)]
         if before[0] != now[0]:
-            notes.append(f"images of {_where(before[0])} are hidden (not deleted): `docker images` shows "
-                         f"{len(self.image_store.records)} image(s) of {_where(now[0])}")
+            notes.append(_("images of {before} are hidden (not deleted): `docker images` shows "
+                           "{n} image(s) of {now}", before=_where(before[0]), n=len(self.image_store.records),
+                           now=_where(now[0])))
         if before[1] != now[1]:
-            notes.append(f"containers of {_where(before[1])} are hidden (not deleted)")
+            notes.append(_("containers of {before} are hidden (not deleted)", before=_where(before[1])))
         if before[2] != now[2]:
-            notes.append(f"volumes of {before[2][1]} are hidden (not deleted)")
+            notes.append(_("volumes of {root} are hidden (not deleted)", root=before[2][1]))
         if self.profile.containerd and not self.profile.at_least(CONTAINERD_DEFAULT_SINCE):
-            notes.append("the containerd image store is opt-in on this engine (daemon.json features)")
+            notes.append(_("the containerd image store is opt-in on this engine (daemon.json features)"))
         return notes
 
     def hidden(self) -> list[Hidden]:
@@ -173,8 +175,9 @@ def configured_profile(profile: EngineProfile, config: DaemonConfig) -> EnginePr
 
 
 def _where(key: tuple[str, ...]) -> str:
-    _, root, store, driver = key
-    return f"{root} ({store} store, {driver})"
+    _what, root, store, driver = key
+    kind = _("classic store") if store == "classic" else _("containerd store") if store == "containerd" else store
+    return _("{root} ({store}, {driver})", root=root, store=kind, driver=driver)
 
 
 def _clock() -> Iterator[int]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from layerlab.drivers import DriverError, StorageDriver, choose_driver, get_driver, works_on
 from layerlab.drivers.choice import check_version
 from layerlab.drivers.status import version_at_least
+from layerlab.i18n import N_, _
 from layerlab.model.container import Container
 from layerlab.model.image import Image
 from layerlab.model.kernel_options import COMMON_KERNEL, KernelOverlay
@@ -54,24 +55,24 @@ class HostStorage:
     ) -> HostStorage:
         """The driver as ``dockerd --storage-driver`` would take it, or (``driver`` None)
         the one the engine picks on ``backing_fs`` (:func:`~layerlab.drivers.choose_driver`)."""
-        check_version(engine_version, "Engine version", "'20.10' or '24.0'")
+        check_version(engine_version, N_("Engine version"), N_("'20.10' or '24.0'"))
         if driver is None:
             fs = backing_fs or DEFAULT_BACKING_FS
             driver = choose_driver(fs, engine_version=engine_version)
         if not isinstance(driver, str):
-            raise DriverError(f"storage driver: give a name, not {type(driver).__name__}")
+            raise DriverError(_("storage driver: give a name, not {type}", type=type(driver).__name__))
         found = get_driver(driver)
         fs = backing_fs or _OWN_FS.get(found.name, DEFAULT_BACKING_FS)
         available = found.status.available_in(engine_version)
         if not available:
-            raise DriverError(
-                f"Engine {engine_version} cannot use the {found.name} storage driver: "
-                f"{available.reason}"
-            )
+            raise DriverError(_(
+                "Engine {version} cannot use the {driver} storage driver: {reason}",
+                version=engine_version, driver=found.name, reason=available.reason,
+            ))
         if backing_fs is not None and found.name in ("overlay2", "btrfs", "zfs"):
             ok, why = works_on(found.name, backing_fs)
             if not ok:
-                raise DriverError(f"the {found.name} storage driver does not start here: {why}")
+                raise DriverError(_("the {driver} storage driver does not start here: {why}", driver=found.name, why=why))
         return cls(found, engine_version, fs, _warnings(found, engine_version))
 
     @classmethod
@@ -84,10 +85,11 @@ class HostStorage:
             return cls.configure(driver, profile.version, backing_fs)
         snapshotter = driver or profile.storage_driver
         if snapshotter not in SNAPSHOTTERS:
-            raise DriverError(
-                f"the containerd image store runs a snapshotter, not a graph driver: {snapshotter!r} "
-                f"(supported: {', '.join(SNAPSHOTTERS)})"
-            )
+            raise DriverError(_(
+                "the containerd image store runs a snapshotter, not a graph driver: {snapshotter!r} "
+                "(supported: {supported})",
+                snapshotter=snapshotter, supported=", ".join(SNAPSHOTTERS),
+            ))
         return cls.configure(SNAPSHOTTERS[snapshotter], profile.version, backing_fs)
 
     @property

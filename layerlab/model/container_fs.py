@@ -13,6 +13,8 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from layerlab.i18n import _
+
 from .fs import Dir, Entry, is_within
 from .overlay import FsError, Overlay
 from .pathwalk import PathQueries, resolve_path
@@ -77,7 +79,7 @@ class ContainerFS(PathQueries):
 
     def storage_of(self, path: str, *, cwd: str = "/", follow: bool = True) -> tuple[Overlay, str]:
         """The storage that holds ``path`` (the RW overlay or a mount's) and the path in it."""
-        fs, rel, _, _ = self._where(path, cwd, follow)
+        fs, rel, _unused, _unused = self._where(path, cwd, follow)
         return fs, rel
 
     def _where(self, path: str, cwd: str, follow: bool) -> tuple[Overlay, str, Mount | None, str]:
@@ -120,12 +122,12 @@ class ContainerFS(PathQueries):
     # -- writes ------------------------------------------------------------------------
     def write(self, path: str, data: Any, *, append: bool = False, mode: int = 0o644, uid: int = 0,
               gid: int = 0, cwd: str = "/") -> None:
-        fs, rel, _ = self._writable(path, cwd, True)
+        fs, rel, _unused = self._writable(path, cwd, True)
         fs.write(rel, data, append=append, mode=mode, uid=uid, gid=gid)
         self._touched(fs, rel)
 
     def truncate(self, path: str, size: int, *, cwd: str = "/") -> None:
-        fs, rel, _ = self._writable(path, cwd, True)
+        fs, rel, _unused = self._writable(path, cwd, True)
         fs.truncate(rel, size)
         self._touched(fs, rel)
 
@@ -141,11 +143,11 @@ class ContainerFS(PathQueries):
                 elif not isinstance(entry, Dir):
                     raise FsError("EEXIST" if i == len(parts) - 1 else "ENOTDIR", prefix)
             return
-        fs, rel, _ = self._writable(path, cwd, False)
+        fs, rel, _unused = self._writable(path, cwd, False)
         fs.mkdir(rel, mode)
 
     def unlink(self, path: str, *, cwd: str = "/") -> None:
-        fs, rel, _ = self._writable(path, cwd, False, busy=True)
+        fs, rel, _unused = self._writable(path, cwd, False, busy=True)
         fs.unlink(rel)
 
     def rmdir(self, path: str, *, cwd: str = "/") -> None:
@@ -183,29 +185,29 @@ class ContainerFS(PathQueries):
         if any(m.target == real1 or m.target == real2 for m in self.mounts):
             raise FsError("EBUSY", real1)
         if fs1 is not fs2:
-            raise FsError("EXDEV", real1, "source and target are on different mounts")
+            raise FsError("EXDEV", real1, _("source and target are on different mounts"))
         fs1.rename(rel1, rel2)
 
     def chmod(self, path: str, mode: int, *, cwd: str = "/") -> None:
-        fs, rel, _ = self._writable(path, cwd, True)
+        fs, rel, _unused = self._writable(path, cwd, True)
         fs.chmod(rel, mode)
 
     def chown(self, path: str, uid: int, gid: int, *, cwd: str = "/", follow: bool = True) -> None:
-        fs, rel, _ = self._writable(path, cwd, follow)
+        fs, rel, _unused = self._writable(path, cwd, follow)
         fs.chown(rel, uid, gid, follow=follow)
 
     def utime(self, path: str, mtime: int, *, cwd: str = "/") -> None:
         """``touch`` (the shell passes mtime 0 when SOURCE_DATE_EPOCH is unset: "now")."""
-        fs, rel, _ = self._writable(path, cwd, True)
+        fs, rel, _unused = self._writable(path, cwd, True)
         fs.utime(rel, mtime or next(_CLOCK))
 
     def symlink(self, target: str, path: str, *, cwd: str = "/") -> None:
-        fs, rel, _ = self._writable(path, cwd, False)
+        fs, rel, _unused = self._writable(path, cwd, False)
         fs.symlink(target, rel)
 
     def link(self, src: str, dst: str, *, cwd: str = "/") -> None:
         fs1, rel1, real1 = self._writable(src, cwd, False)
-        fs2, rel2, _ = self._writable(dst, cwd, False)
+        fs2, rel2, _unused = self._writable(dst, cwd, False)
         if fs1 is not fs2:
-            raise FsError("EXDEV", real1, "hard links cannot cross mounts")
+            raise FsError("EXDEV", real1, _("hard links cannot cross mounts"))
         fs1.link(rel1, rel2)

@@ -6,6 +6,8 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 
+from layerlab.i18n import _
+
 from .errors import LayerlabError
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -26,7 +28,7 @@ def sha256_digest(data: bytes) -> str:
 def check_digest(value: str) -> str:
     """Return ``value`` if it is a well-formed ``sha256:<64 hex>`` digest."""
     if not isinstance(value, str) or not _DIGEST.match(value):
-        raise LayerlabError(f"not a sha256 digest: {value!r} (expected 'sha256:' and 64 hex digits)")
+        raise LayerlabError(_("not a sha256 digest: {value!r} (expected 'sha256:' and 64 hex digits)", value=value))
     return value
 
 
@@ -58,7 +60,7 @@ def chain_ids(diff_ids: Sequence[str]) -> list[str]:
 def chain_id(diff_ids: Sequence[str]) -> str:
     """ChainID of a whole stack (the top layer's key in Docker's layer store)."""
     if not diff_ids:
-        raise LayerlabError("a chain id needs at least one diff_id")
+        raise LayerlabError(_("a chain id needs at least one diff_id"))
     return chain_ids(diff_ids)[-1]
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from layerlab.i18n import _
+
 from .content import Content, as_content
 from .errors import InvalidPath
 
@@ -23,12 +25,12 @@ def normalize_path(path: str) -> str:
     layer path can never climb out of the root.
     """
     if not isinstance(path, str) or "\x00" in path:
-        raise InvalidPath(f"not a path: {path!r}")
+        raise InvalidPath(_("not a path: {path!r}", path=path))
     parts = [p for p in path.split("/") if p not in ("", ".")]
     if ".." in parts:
-        raise InvalidPath(f"path {path!r} climbs out of the image root with '..'")
+        raise InvalidPath(_("path {path!r} climbs out of the image root with '..'", path=path))
     if not parts:
-        raise InvalidPath(f"path {path!r} names the root, not an entry")
+        raise InvalidPath(_("path {path!r} names the root, not an entry", path=path))
     return "/".join(parts)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from layerlab.i18n import _
+
 from .digest import chain_ids, check_digest, image_id
 from .errors import ArchiveError, LayerlabError
 from .gojson import go_json_bytes
@@ -68,14 +70,16 @@ class Image:
         self.config: dict[str, Any] = _parse_config(self.config_bytes)
         listed = self.config["rootfs"]["diff_ids"]
         if len(listed) != len(self.layers):
-            raise ArchiveError(
-                f"config lists {len(listed)} diff_ids but the image has {len(self.layers)} layers"
-            )
+            raise ArchiveError(_(
+                "config lists {listed} diff_ids but the image has {layers} layers",
+                listed=len(listed), layers=len(self.layers),
+            ))
         for i, (want, layer) in enumerate(zip(listed, self.layers)):
             if layer.diff_id != want:
-                raise ArchiveError(
-                    f"layer {i}: config says diff_id {want} but the layer's tar hashes to {layer.diff_id}"
-                )
+                raise ArchiveError(_(
+                    "layer {i}: config says diff_id {want} but the layer's tar hashes to {got}",
+                    i=i, want=want, got=layer.diff_id,
+                ))
 
     @classmethod
     def build(
@@ -103,9 +107,10 @@ class Image:
             history = [HistoryEntry(created_by=f"layer {i}", created=created) for i in range(len(layers))]
         made = sum(not h.empty_layer for h in history)
         if made != len(layers):
-            raise LayerlabError(
-                f"history has {made} entries that make a layer but there are {len(layers)} layers"
-            )
+            raise LayerlabError(_(
+                "history has {made} entries that make a layer but there are {layers} layers",
+                made=made, layers=len(layers),
+            ))
         run: dict[str, Any] = {}
         if user:
             run["User"] = user
@@ -183,24 +188,24 @@ def _parse_config(data: bytes) -> dict[str, Any]:
     try:
         config = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ArchiveError(f"image config is not valid JSON: {err}") from None
+        raise ArchiveError(_("image config is not valid JSON: {err}", err=err)) from None
     if not isinstance(config, dict):
-        raise ArchiveError("image config is not a JSON object")
+        raise ArchiveError(_("image config is not a JSON object"))
     rootfs = config.get("rootfs")
     if isinstance(rootfs, dict) and rootfs.get("diff_ids", ...) is None:  # no layer: BuildKit writes null
         rootfs["diff_ids"] = []
     if not isinstance(rootfs, dict) or not isinstance(rootfs.get("diff_ids"), list):
-        raise ArchiveError("image config has no rootfs.diff_ids list")
+        raise ArchiveError(_("image config has no rootfs.diff_ids list"))
     if rootfs.get("type") != "layers":
-        raise ArchiveError(f"image config rootfs.type is {rootfs.get('type')!r}, expected 'layers'")
+        raise ArchiveError(_("image config rootfs.type is {type!r}, expected 'layers'", type=rootfs.get("type")))
     for diff_id in rootfs["diff_ids"]:
         try:
             check_digest(diff_id)
         except LayerlabError as err:
-            raise ArchiveError(f"image config: {err}") from None
+            raise ArchiveError(_("image config: {err}", err=err)) from None
     history = config.get("history")
     if history is not None and not (
         isinstance(history, list) and all(isinstance(h, dict) for h in history)
     ):
-        raise ArchiveError("image config history is not a list of objects")
+        raise ArchiveError(_("image config history is not a list of objects"))
     return config

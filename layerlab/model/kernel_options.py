@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layerlab.i18n import _
+
 from .errors import LayerlabError
 
 __all__ = ["COMMON_KERNEL", "KernelOptionError", "KernelOverlay"]
@@ -49,9 +51,9 @@ class KernelOverlay:
 
     def __post_init__(self) -> None:
         if self.metacopy and self.redirect_dir is False:
-            raise KernelOptionError(
+            raise KernelOptionError(_(
                 "the kernel refuses metacopy=on with redirect_dir=off (\"conflicting options\"): "
-                "metacopy needs redirect_dir; leave redirect_dir unset or turn it on")
+                "metacopy needs redirect_dir; leave redirect_dir unset or turn it on"))
 
     @property
     def redirects(self) -> bool:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import BinaryIO
 
+from layerlab.i18n import _
+
 from .content import Content, LazyContent, as_content
 from .digest import Sha256Writer
 from .errors import ArchiveError, InvalidPath, UnsafeArchive
@@ -43,13 +45,13 @@ class Layer:
         for path, entry in (entries or {}).items():
             path = normalize_path(path)
             if path in normalized:
-                raise InvalidPath(f"duplicate entry {path!r} in layer")
+                raise InvalidPath(_("duplicate entry {path!r} in layer", path=path))
             normalized[path] = entry
         self.entries: Mapping[str, Entry] = dict(sorted(normalized.items(), key=lambda kv: walk_key(kv[0])))
         self.whiteouts: frozenset[str] = frozenset(normalize_path(p) for p in whiteouts)
         self.opaque: frozenset[str] = frozenset(normalize_path(p) for p in opaque)
         for path in self.whiteouts & set(self.entries):
-            raise InvalidPath(f"{path!r} is both deleted and added in one layer")
+            raise InvalidPath(_("{path!r} is both deleted and added in one layer", path=path))
         self.source = source
 
     @classmethod
@@ -159,7 +161,7 @@ class LayerSource:
 
     def open_chunks(self) -> Iterator[bytes]:
         if self._open_chunks is None:
-            raise ArchiveError("this layer's original bytes were streamed once and are not kept")
+            raise ArchiveError(_("this layer's original bytes were streamed once and are not kept"))
         return self._open_chunks()
 
 
@@ -193,12 +195,12 @@ def parse_layer(
         if path is None:
             continue  # the root directory itself ("./")
         if path in seen:
-            raise ArchiveError(f"{reader_label(reader)}: duplicate entry {path!r}")
+            raise ArchiveError(_("{label}: duplicate entry {path!r}", label=reader_label(reader), path=path))
         seen.add(path)
-        parent, _, base = path.rpartition("/")
+        parent, _unused, base = path.rpartition("/")
         if base == OPAQUE_MARKER:
             if not parent:
-                raise UnsafeArchive(f"{reader_label(reader)}: opaque marker for the root directory")
+                raise UnsafeArchive(_("{label}: opaque marker for the root directory", label=reader_label(reader)))
             opaque.add(parent)
             continue
         if base.startswith(WHITEOUT_PREFIX + WHITEOUT_PREFIX):
@@ -206,12 +208,12 @@ def parse_layer(
         if base.startswith(WHITEOUT_PREFIX):
             name = base[len(WHITEOUT_PREFIX) :]
             if name in ("", ".", ".."):
-                raise UnsafeArchive(f"{reader_label(reader)}: malformed whiteout {member.name!r}")
+                raise UnsafeArchive(_("{label}: malformed whiteout {name!r}", label=reader_label(reader), name=member.name))
             whiteouts.add(f"{parent}/{name}" if parent else name)
             continue
         entries[path] = _entry(member, content_opener, reader)
     for path in whiteouts & entries.keys():
-        raise ArchiveError(f"{reader_label(reader)}: {path!r} is both deleted and added in one layer")
+        raise ArchiveError(_("{label}: {path!r} is both deleted and added in one layer", label=reader_label(reader), path=path))
     return Layer._trusted(entries, whiteouts, opaque)
 
 
@@ -222,12 +224,12 @@ def reader_label(reader: TarReader) -> str:
 def member_path(name: str, reader: TarReader) -> str | None:
     """A tar member's layer path; ``None`` for the root; refuses absolute and ``..`` paths."""
     if name.startswith("/"):
-        raise UnsafeArchive(f"{reader_label(reader)}: absolute path {name!r} (layer paths are relative)")
+        raise UnsafeArchive(_("{label}: absolute path {name!r} (layer paths are relative)", label=reader_label(reader), name=name))
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if ".." in parts:
-        raise UnsafeArchive(f"{reader_label(reader)}: path {name!r} climbs out with '..'")
+        raise UnsafeArchive(_("{label}: path {name!r} climbs out with '..'", label=reader_label(reader), name=name))
     if "\x00" in name:
-        raise UnsafeArchive(f"{reader_label(reader)}: path with a NUL byte")
+        raise UnsafeArchive(_("{label}: path with a NUL byte", label=reader_label(reader)))
     return "/".join(parts) or None
 
 
@@ -247,13 +249,13 @@ def _entry(member: TarMember, opener: Callable[[int, int], Iterator[bytes]] | No
     if member.type == "hardlink":
         target = member_path(member.linkname, reader)
         if target is None:
-            raise UnsafeArchive(f"{reader_label(reader)}: hard link {member.name!r} to the root")
+            raise UnsafeArchive(_("{label}: hard link {name!r} to the root", label=reader_label(reader), name=member.name))
         return Hardlink(target=target, **meta)
     return Device(device=member.type, major=member.devmajor, minor=member.devminor, **meta)  # type: ignore[arg-type]
 
 
 def _unavailable() -> Iterator[bytes]:
-    raise ArchiveError("file contents were not kept when this layer was read")
+    raise ArchiveError(_("file contents were not kept when this layer was read"))
 
 
 # -- writing ----------------------------------------------------------------------
@@ -288,7 +290,7 @@ def _tar_items(layer: Layer) -> list[tuple[tuple[str, ...], str, str]]:
 
 
 def _whiteout_name(path: str) -> str:
-    parent, _, base = path.rpartition("/")
+    parent, _unused, base = path.rpartition("/")
     return f"{parent}/{WHITEOUT_PREFIX}{base}" if parent else WHITEOUT_PREFIX + base
 
 
@@ -299,7 +301,7 @@ def _block_padding(size: int) -> bytes:
 def _write_tar(layer: Layer) -> Iterator[bytes]:
     """Headers by ``tarfile``, the stream by hand: Go's archive/tar ends a tar with exactly
     two zero blocks (no 10 KiB record padding), which the empty-layer diff_id depends on."""
-    for _, path, what in _tar_items(layer):
+    for _unused, path, what in _tar_items(layer):
         if what == "whiteout":
             yield _encode(_header(path, None, "file"))
             continue

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from layerlab.i18n import _
+
 from .container import Container, Mount
 from .fs import Dir, Entry, ancestors
 from .layer import Layer
@@ -53,8 +55,8 @@ class Lookup:
 def layer_label(container: Container, index: int) -> str:
     """The name of ``container.rw.layers[index]``: an image layer (1 = bottom) or -init."""
     if index >= len(container.image.layers):
-        return "-init layer"
-    return f"image layer {index + 1}"
+        return _("-init layer")
+    return _("image layer {n}", n=index + 1)
 
 
 def layer_key(container: Container, index: int) -> str:
@@ -63,13 +65,13 @@ def layer_key(container: Container, index: int) -> str:
 
 def mount_label(mount: Mount) -> str:
     if mount.type == "volume" and mount.volume is not None:
-        kind = "anonymous volume" if mount.volume.anonymous else "volume"
-        name = mount.volume.name[:12] if mount.volume.anonymous else mount.volume.name
-        return f"{kind} {name}"
+        if mount.volume.anonymous:
+            return _("anonymous volume {name}", name=mount.volume.name[:12])
+        return _("volume {name}", name=mount.volume.name)
     if mount.type == "bind":
-        return f"bind mount {mount.source}"
+        return _("bind mount {source}", source=mount.source)
     if mount.type == "file":
-        return f"engine file {mount.source.rpartition('/')[2]}"
+        return _("engine file {name}", name=mount.source.rpartition("/")[2])
     return mount.type
 
 
@@ -80,7 +82,7 @@ def lookup(container: Container, path: str) -> Lookup:
     except FsError:
         real = path.strip("/")
     levels = _levels(container)
-    mount, _ = container.fs.mount_for(real)
+    mount, _unused = container.fs.mount_for(real)
     if mount is not None:
         return _served_by_mount(container, path, real, mount, levels)
     walk = _Walk(real)
@@ -92,7 +94,7 @@ def lookup(container: Container, path: str) -> Lookup:
 
 def _levels(container: Container) -> list[tuple[str, str]]:
     """(key, label) of every layer a lookup may consult, top first: RW, -init, image layers."""
-    return [("rw", "RW layer (container)")] + [
+    return [("rw", _("RW layer (container)"))] + [
         (layer_key(container, i), layer_label(container, i))
         for i in reversed(range(len(container.rw.layers)))
     ]
@@ -108,7 +110,7 @@ def _served_by_mount(
             "mount",
             mount_label(mount),
             SERVES if entry is not None else NOT_HERE,
-            f"mounted at {mount.destination}",
+            _("mounted at {destination}", destination=mount.destination),
         )
     ]
     steps += [LookupStep(key, label, HIDDEN_BY_MOUNT) for key, label in levels]
@@ -141,21 +143,21 @@ class _Walk:
         upper, parents = rw.upper, ancestors(self.real)
         here = upper.get(self.real)
         if any(upper.get(p) is WHITEOUT for p in parents):
-            self.step(key, label, WHITEOUT_HERE, "a parent directory is whited out", stop=True)
+            self.step(key, label, WHITEOUT_HERE, _("a parent directory is whited out"), stop=True)
         elif any(p in upper and not isinstance(upper[p], Dir) for p in parents):
-            self.step(key, label, NOT_HERE, "a parent is not a directory here: ENOTDIR", stop=True)
+            self.step(key, label, NOT_HERE, _("a parent is not a directory here: ENOTDIR"), stop=True)
         elif here is WHITEOUT:
-            self.step(key, label, WHITEOUT_HERE, "the file was deleted in this container", stop=True)
+            self.step(key, label, WHITEOUT_HERE, _("the file was deleted in this container"), stop=True)
         elif here is not None:
             self.served = here  # type: ignore[assignment]
-            self.step(key, label, SERVES, "copied up or created here")
+            self.step(key, label, SERVES, _("copied up or created here"))
         else:
             self.step(key, label, NOT_HERE)
         mine = [self.real] if isinstance(self.served, Dir) else []
         opaque = [p for p in parents + mine if p in rw.opaque_dirs]
         if not self.stopped and opaque:
             if self.served is None:
-                note = f"/{opaque[0]} is opaque here: lower layers hidden"
+                note = _("/{path} is opaque here: lower layers hidden", path=opaque[0])
                 self.steps[-1] = LookupStep(key, label, NOT_HERE, note)
             self.stopped = True
 
@@ -167,27 +169,27 @@ class _Walk:
             return
         if self.real in layer.whiteouts or any(p in layer.whiteouts for p in parents):
             if served is None:
-                self.step(key, label, WHITEOUT_HERE, "a whiteout in this layer", stop=True)
+                self.step(key, label, WHITEOUT_HERE, _("a whiteout in this layer"), stop=True)
             else:
-                self.step(key, label, NOT_HERE, "a whiteout here: layers below add nothing", stop=True)
+                self.step(key, label, NOT_HERE, _("a whiteout here: layers below add nothing"), stop=True)
             return
         if any(p in layer.entries and not isinstance(layer.entries[p], Dir) for p in parents):
-            self.step(key, label, NOT_HERE, "a parent is not a directory here", stop=True)
+            self.step(key, label, NOT_HERE, _("a parent is not a directory here"), stop=True)
             return
         entry = layer.entries.get(self.real)
         if entry is None:
             self.step(key, label, NOT_HERE)
         elif served is None:
             self.served = entry
-            self.step(key, label, SERVES, "the topmost layer that has it")
+            self.step(key, label, SERVES, _("the topmost layer that has it"))
         elif isinstance(entry, Dir):
-            self.step(key, label, MERGED, "its children show through")
+            self.step(key, label, MERGED, _("its children show through"))
         else:
-            self.step(key, label, NOT_HERE, "a non-directory here, hidden by the directory above", stop=True)
+            self.step(key, label, NOT_HERE, _("a non-directory here, hidden by the directory above"), stop=True)
             return
         if any(p in layer.opaque for p in parents) or (
             self.real in layer.opaque and isinstance(self.served, Dir)
         ):
             if self.steps[-1].status == NOT_HERE:
-                self.steps[-1] = LookupStep(key, label, OPAQUE_ABOVE, "an opaque directory: lower layers hidden")
+                self.steps[-1] = LookupStep(key, label, OPAQUE_ABOVE, _("an opaque directory: lower layers hidden"))
             self.stopped = True

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
+from layerlab.i18n import _
+
 from .content import Content
 from .fs import Dir, Entry, File, Hardlink, ancestors, content_bytes, walk_key
 from .kernel_options import COMMON_KERNEL, KernelOverlay
@@ -58,7 +60,7 @@ class MergedView(PathQueries):
         self._lower: dict[str, Entry] = dict(tree.items())
         self._lower_children: dict[str, set[str]] = defaultdict(set)
         for path in self._lower:
-            parent, _, name = path.rpartition("/")
+            parent, _unused, name = path.rpartition("/")
             self._lower_children[parent].add(name)
         self._upper: dict[str, Entry | Whiteout] = {}
         #: the root directory itself (``""``): never in the upper dict, but chmod and chown change it
@@ -157,7 +159,7 @@ class MergedView(PathQueries):
         redirect = self._redirect.get(path)
         if redirect is not None and redirect.startswith("/"):
             return redirect[1:]
-        parent, _, name = path.rpartition("/")
+        parent, _unused, name = path.rpartition("/")
         below = self._lower_dir(parent)
         return None if below is None else join(below, redirect or name)
 
@@ -203,12 +205,12 @@ class MergedView(PathQueries):
         redirect = self._redirect.get(path)
         if redirect is not None and redirect.startswith("/"):
             return redirect[1:]
-        parent, _, name = path.rpartition("/")
+        parent, _unused, name = path.rpartition("/")
         return join(self._redirect_path(parent) if parent else "", redirect or name)
 
     def _lower_positive(self, path: str) -> bool:
         """Whether the lower layers hold this name in its parent (a delete must leave a whiteout)."""
-        parent, _, name = path.rpartition("/")
+        parent, _unused, name = path.rpartition("/")
         below = self._lower_dir(parent)
         return below is not None and join(below, name) in self._lower
 
@@ -241,7 +243,7 @@ class MergedView(PathQueries):
         if isinstance(entry, Dir):
             raise FsError("EISDIR", real)
         if not isinstance(entry, File):
-            raise FsError("EINVAL", real, "not a regular file")
+            raise FsError("EINVAL", real, _("not a regular file"))
         return entry.content
 
     def source_of(self, path: str, *, cwd: str = "/") -> str | int | None:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from layerlab.i18n import N_, _, translate
+
 from .container import Container
 from .errors import LayerlabError
 from .fs import Dir, Entry, File, Hardlink, Symlink
@@ -38,19 +40,19 @@ class OperationSpec:
 #: The operations the lab offers, in menu order.
 OPERATIONS: dict[str, OperationSpec] = {s.name: s for s in (
     OperationSpec("read", "cat {path}", ""),
-    OperationSpec("write", "echo {arg} > {path}", "text to write (replaces the content)", "new content"),
-    OperationSpec("append", "echo {arg} >> {path}", "text to append", "one more line"),
-    OperationSpec("truncate", "truncate -s {arg} {path}", "new size in bytes", "0"),
+    OperationSpec("write", "echo {arg} > {path}", N_("text to write (replaces the content)"), "new content"),
+    OperationSpec("append", "echo {arg} >> {path}", N_("text to append"), "one more line"),
+    OperationSpec("truncate", "truncate -s {arg} {path}", N_("new size in bytes"), "0"),
     OperationSpec("touch", "touch {path}", ""),
-    OperationSpec("chmod", "chmod {arg} {path}", "octal mode", "600"),
+    OperationSpec("chmod", "chmod {arg} {path}", N_("octal mode"), "600"),
     OperationSpec("chown", "chown {arg} {path}", "uid:gid", "1000:1000"),
     OperationSpec("delete", "rm {path}", ""),
     OperationSpec("delete tree", "rm -r {path}", ""),
     OperationSpec("rmdir", "rmdir {path}", ""),
     OperationSpec("mkdir", "mkdir {path}", ""),
-    OperationSpec("rename", "rename {path} {arg}   # rename(2), as mv tries first", "new path", "/tmp/moved"),
-    OperationSpec("symlink", "ln -s {arg} {path}", "link target", "/data/model.bin"),
-    OperationSpec("hard link", "ln {path} {arg}", "new name", "/tmp/hardlink"),
+    OperationSpec("rename", "rename {path} {arg}   # rename(2), as mv tries first", N_("new path"), "/tmp/moved"),
+    OperationSpec("symlink", "ln -s {arg} {path}", N_("link target"), "/data/model.bin"),
+    OperationSpec("hard link", "ln {path} {arg}", N_("new name"), "/tmp/hardlink"),
 )}  # fmt: skip
 
 
@@ -92,7 +94,7 @@ class Outcome:
         return [x.path for x in self.landed if x.what == "opaque dir"]
 
     def source_of(self, record: CopyUp) -> str:
-        return self.source_labels.get(record.layer, f"layer {record.layer}")
+        return self.source_labels.get(record.layer) or _("layer {n}", n=record.layer)
 
     def __repr__(self) -> str:
         return (f"{self.command}: {self.result or self.summary()}; "
@@ -100,29 +102,32 @@ class Outcome:
 
     def summary(self) -> str:
         if not self.copy_ups:
-            return "no copy-up"
+            return _("no copy-up")
         data = sum(1 for c in self.copy_ups if c.bytes)
         n = len(self.copy_ups)
-        return (
-            f"copied up {n} entr{'y' if n == 1 else 'ies'} ({data} with data, {n - data} metadata only): "
-            f"{self.copied_bytes:,} bytes of data"
-        )
+        if n == 1:
+            return _("copied up {n} entry ({data} with data, {meta} metadata only): {bytes:,} bytes of data",
+                     n=n, data=data, meta=n - data, bytes=self.copied_bytes)
+        return _("copied up {n} entries ({data} with data, {meta} metadata only): {bytes:,} bytes of data",
+                 n=n, data=data, meta=n - data, bytes=self.copied_bytes)
 
 
-def check_path(path: str, what: str = "path") -> str:
+def check_path(path: str, what: str = N_("path")) -> str:
     """A container path: absolute, no NUL. ``..`` stays inside the root, as in the kernel."""
     text = path.strip()
     if not text:
-        raise OperationError(
-            f"the {what} is empty: give an absolute path inside the container, e.g. /data/model.bin"
-        )
+        raise OperationError(_(
+            "the {what} is empty: give an absolute path inside the container, e.g. /data/model.bin",
+            what=translate(what),
+        ))
     if "\0" in text:
-        raise OperationError(f"the {what} contains a NUL byte, which no Linux path can hold")
+        raise OperationError(_("the {what} contains a NUL byte, which no Linux path can hold", what=translate(what)))
     if not text.startswith("/"):
-        raise OperationError(
-            f"{text!r} is not an absolute path inside the container: start it with / "
-            "(e.g. /data/model.bin); host paths and relative paths are not supported"
-        )
+        raise OperationError(_(
+            "{text!r} is not an absolute path inside the container: start it with / "
+            "(e.g. /data/model.bin); host paths and relative paths are not supported",
+            text=text,
+        ))
     return text
 
 
@@ -130,31 +135,31 @@ def _parse_mode(arg: str) -> int:
     try:
         mode = int(arg.strip(), 8)
     except ValueError:
-        raise OperationError(f"chmod needs an octal mode such as 600 or 755, not {arg!r}") from None
+        raise OperationError(_("chmod needs an octal mode such as 600 or 755, not {arg!r}", arg=arg)) from None
     if not 0 <= mode <= 0o7777:
-        raise OperationError(f"mode {arg!r} is out of range: 0 to 7777 (octal)")
+        raise OperationError(_("mode {arg!r} is out of range: 0 to 7777 (octal)", arg=arg))
     return mode
 
 
 def _parse_owner(arg: str) -> tuple[int, int]:
-    uid, _, gid = arg.strip().partition(":")
+    uid, _unused, gid = arg.strip().partition(":")
     try:
         return int(uid), int(gid or uid)
     except ValueError:
-        raise OperationError(
-            f"chown needs numeric uid:gid such as 1000:1000, not {arg!r}"
-        ) from None
+        raise OperationError(_(
+            "chown needs numeric uid:gid such as 1000:1000, not {arg!r}", arg=arg
+        )) from None
 
 
 def _parse_size(arg: str) -> int:
     try:
         size = int(arg.strip())
     except ValueError:
-        raise OperationError(
-            f"truncate needs a size in bytes (a whole number >= 0), not {arg!r}"
-        ) from None
+        raise OperationError(_(
+            "truncate needs a size in bytes (a whole number >= 0), not {arg!r}", arg=arg
+        )) from None
     if size < 0:
-        raise OperationError(f"truncate needs a size >= 0, not {size}")
+        raise OperationError(_("truncate needs a size >= 0, not {size}", size=size))
     return size
 
 
@@ -174,7 +179,7 @@ def _runner(c: Container, op: str, path: str, arg: str) -> Callable[[], Any]:
         "mkdir": lambda: c.mkdir(path),
         "rename": lambda: c.rename(path, check_path(arg, "new path")),
         "symlink": lambda: (
-            c.symlink(arg.strip(), path) if arg.strip() else _missing("symlink", "a link target")
+            c.symlink(arg.strip(), path) if arg.strip() else _missing("symlink", N_("a link target"))
         ),
         "hard link": lambda: c.link(path, check_path(arg, "new name")),
     }
@@ -182,7 +187,7 @@ def _runner(c: Container, op: str, path: str, arg: str) -> Callable[[], Any]:
 
 
 def _missing(op: str, what: str) -> None:
-    raise OperationError(f"{op} needs {what} in the argument box")
+    raise OperationError(_("{op} needs {what} in the argument box", op=op, what=translate(what)))
 
 
 def _storages(c: Container) -> list[Overlay]:
@@ -209,13 +214,13 @@ def _rollback(saved: Saved) -> None:
 def describe(entry: Entry | None) -> str:
     """``-rw-r--r-- 50.0MB`` style: mode string and size (files), target (symlinks)."""
     if entry is None:
-        return "absent"
+        return _("absent")
     if isinstance(entry, File):
         return f"{entry.mode_string()} {human_size(entry.size)} · uid {entry.uid}"
     if isinstance(entry, Symlink):
         return f"{entry.mode_string()} -> {entry.target}"
     if isinstance(entry, Hardlink):
-        return f"{entry.mode_string()} hard link to /{entry.target}"
+        return _("{mode} hard link to /{target}", mode=entry.mode_string(), target=entry.target)
     return f"{entry.mode_string()} · uid {entry.uid}"
 
 
@@ -243,11 +248,11 @@ def _landed(c: Container, saved: Saved) -> list[Landed]:
 
 def _landed_entry(shown: str, new: Entry | Whiteout | None, made_opaque: bool, *, in_rw: bool) -> Landed:
     if new is None:
-        return Landed(shown, "removed", "dropped from the RW layer" if in_rw else "removed")
+        return Landed(shown, "removed", _("dropped from the RW layer") if in_rw else _("removed"))
     if isinstance(new, Whiteout):
-        return Landed(shown, "whiteout", "character device 0/0 hides the lower entry")
+        return Landed(shown, "whiteout", _("character device 0/0 hides the lower entry"))
     if isinstance(new, Dir) and made_opaque:
-        return Landed(shown, "opaque dir", "trusted.overlay.opaque=y: lower children hidden")
+        return Landed(shown, "opaque dir", _("trusted.overlay.opaque=y: lower children hidden"))
     return Landed(shown, new.kind, describe(new), new.size if isinstance(new, File) else 0)
 
 
@@ -261,7 +266,7 @@ def apply(container: Container, operation: str, path: str, argument: str = "") -
     records = list(container.rw.copy_ups[saved[0][1].copy_ups :])
     result = ""
     if operation == "read":
-        result = f"read {value.size:,} bytes; nothing was written, nothing copied up"
+        result = _("read {size:,} bytes; nothing was written, nothing copied up", size=value.size)
     return Outcome(
         operation,
         path,
@@ -283,12 +288,14 @@ def _checked(operation: str, path: str, argument: str) -> tuple[OperationSpec, s
     valid and the argument it needs given (checked in that order)."""
     spec = OPERATIONS.get(operation)
     if spec is None:
-        raise OperationError(f"unknown operation {operation!r}; supported: {', '.join(OPERATIONS)}")
+        raise OperationError(_("unknown operation {operation!r}; supported: {supported}",
+                                 operation=operation, supported=", ".join(OPERATIONS)))
     path = check_path(path)
     if spec.argument and operation not in ("write", "append") and not argument.strip():
-        raise OperationError(
-            f"{operation} needs {spec.argument} in the argument box (e.g. {spec.example})"
-        )
+        raise OperationError(_(
+            "{operation} needs {argument} in the argument box (e.g. {example})",
+            operation=operation, argument=translate(spec.argument), example=spec.example,
+        ))
     return spec, path
 
 
@@ -301,4 +308,5 @@ def _run_or_roll_back(container: Container, saved: Saved, operation: str, path: 
         raise
     except Exception as err:  # a model bug must not leave a half-changed container either
         _rollback(saved)
-        raise OperationError(f"{operation} {path} failed: {type(err).__name__}: {err}") from err
+        raise OperationError(_("{operation} {path} failed: {error}: {err}", operation=operation, path=path,
+                                 error=type(err).__name__, err=err)) from err

@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from layerlab.i18n import Texts, _
+
 from .content import ConcatContent, Content, PrefixContent, as_content
 from .fs import Dir, Entry, File, Symlink, ancestors, is_within
 from .kernel_options import COMMON_KERNEL, KernelOverlay
@@ -40,6 +42,18 @@ __all__ = ["WHITEOUT", "Checkpoint", "CopyUp", "FsError", "Overlay", "Whiteout"]
 
 #: Copy-ups that need only the file's metadata when the kernel has metacopy on.
 METADATA_REASONS = frozenset({"chmod", "chown", "utime", "hard link", "rename"})
+#: How a copy-up's reason reads to a learner (:attr:`CopyUp.reason_text`); the reason itself
+#: stays as written, since the driver lab reads it.
+REASON_TEXT = Texts({
+    "open for append": "open for append",
+    "open for write (O_TRUNC)": "open for write (O_TRUNC)",
+    "directory changed": "directory changed",
+    "hard link": "hard link",
+    "rename": "rename",
+})
+_PARENT_OF = "parent of /"
+_METACOPY = " (metacopy: metadata only)"
+_DATA_LATER = ": the data of a metadata-only copy"
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,20 @@ class CopyUp:
     bytes: int
     layer: int
     reason: str
+
+    @property
+    def reason_text(self) -> str:
+        """:attr:`reason` in the learner's language (``open for append (metacopy: metadata only)``)."""
+        base, meta, later = self.reason, "", ""
+        if base.endswith(_DATA_LATER):
+            base, later = base.removesuffix(_DATA_LATER), _(": the data of a metadata-only copy")
+        if base.endswith(_METACOPY):
+            base, meta = base.removesuffix(_METACOPY), _(" (metacopy: metadata only)")
+        if base.startswith(_PARENT_OF):
+            text = _("parent of /{path}", path=base.removeprefix(_PARENT_OF))
+        else:
+            text = REASON_TEXT[base] if base in REASON_TEXT else base
+        return text + meta + later
 
     def __repr__(self) -> str:
         data = f"{self.bytes:,} bytes of data" if self.bytes else "metadata only, no data"
@@ -101,7 +129,7 @@ class Overlay(MergedView):
                 assert isinstance(entry, Dir), parent
                 origin = self._origin.get(self._lower_name(parent) or parent, 0)
                 self._upper[parent] = entry
-                self.copy_ups.append(CopyUp("/" + parent, 0, origin, f"parent of /{path}"))
+                self.copy_ups.append(CopyUp("/" + parent, 0, origin, f"{_PARENT_OF}{path}"))
         if path in self._upper or path == "":
             if data and path in self._metacopy and reason not in METADATA_REASONS:
                 self._copy_data(path, reason)
@@ -116,7 +144,7 @@ class Overlay(MergedView):
         self._upper[path] = entry
         if meta:
             self._metacopy.add(path)
-            reason += " (metacopy: metadata only)"
+            reason += _METACOPY
         self.copy_ups.append(CopyUp("/" + path, size, origin, reason))
 
     def _copy_data(self, path: str, reason: str) -> None:
@@ -125,7 +153,7 @@ class Overlay(MergedView):
         self._metacopy -= {p for p in self._metacopy if self._upper.get(p) is entry}
         size = entry.size if isinstance(entry, File) else 0
         origin = self._origin.get(self._lower_name(path) or path, 0)
-        self.copy_ups.append(CopyUp("/" + path, size, origin, f"{reason}: the data of a metadata-only copy"))
+        self.copy_ups.append(CopyUp("/" + path, size, origin, f"{reason}{_DATA_LATER}"))
 
     def _parent_for_create(self, real: str) -> None:
         parent = self._check_parent(real)
@@ -174,7 +202,7 @@ class Overlay(MergedView):
             self._create(real, File(content=content, mode=mode, uid=uid, gid=gid))
             return
         if not isinstance(entry, File):
-            raise FsError("EINVAL", real, "not a regular file")
+            raise FsError("EINVAL", real, _("not a regular file"))
         self._copy_up(real, "open for append" if append else "open for write (O_TRUNC)", data=append)
         if not append:  # O_TRUNC: nothing of a metadata-only copy's data is needed any more
             self._metacopy -= {p for p in self._metacopy if self._upper.get(p) is self._upper[real]}
@@ -275,9 +303,9 @@ class Overlay(MergedView):
         if old == new:
             return
         if is_within(new, old):
-            raise FsError("EINVAL", new, "cannot move a directory into itself")
+            raise FsError("EINVAL", new, _("cannot move a directory into itself"))
         if is_within(old, new):
-            raise FsError("ENOTEMPTY", new, "the target is an ancestor of the source")
+            raise FsError("ENOTEMPTY", new, _("the target is an ancestor of the source"))
         target = self.entry(new)
         if target is not None and old in self._upper and self._upper.get(new) is self._upper[old]:
             return  # two names of one (upper) inode: rename(2) does nothing
@@ -290,7 +318,7 @@ class Overlay(MergedView):
         if isinstance(entry, Dir):
             if self._has_lower(old) or any(self._has_lower(p) for p in self._subtree(old)):
                 if not self.kernel.redirects:
-                    raise FsError("EXDEV", old, "a lower directory cannot be renamed without redirect_dir")
+                    raise FsError("EXDEV", old, _("a lower directory cannot be renamed without redirect_dir"))
                 redirect = self._redirect_for_move(old, new) if self._has_lower(old) else None
             if isinstance(target, Dir) and self.children(new):
                 raise FsError("ENOTEMPTY", new)
@@ -363,7 +391,7 @@ class Overlay(MergedView):
         if self.entry(new) is not None:
             raise FsError("EEXIST", new)
         if isinstance(entry, Dir):
-            raise FsError("EPERM", old, "hard links to directories are not allowed")
+            raise FsError("EPERM", old, _("hard links to directories are not allowed"))
         self._copy_up(old, "hard link")
         self._parent_for_create(new)
         self._put(new, self._upper[old])  # type: ignore[arg-type]

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from layerlab.i18n import _
+
 from .errors import ArchiveError, LimitExceeded
 
 BLOCK = 512
@@ -59,7 +61,7 @@ def _number(raw: bytes, what: str) -> int:
     try:
         return int(text, 8)
     except ValueError:
-        raise ArchiveError(f"corrupt tar header: {what} field {raw!r} is not a number") from None
+        raise ArchiveError(_("corrupt tar header: {what} field {raw!r} is not a number", what=what, raw=raw)) from None
 
 
 def _text(raw: bytes) -> str:
@@ -76,10 +78,10 @@ def _pax_records(data: bytes) -> dict[str, str]:
         try:
             length = int(data[pos:space])
         except ValueError:
-            raise ArchiveError("corrupt tar: malformed pax header") from None
+            raise ArchiveError(_("corrupt tar: malformed pax header")) from None
         if length <= 0 or pos + length > len(data):
-            raise ArchiveError("corrupt tar: malformed pax header")
-        key, _, value = data[space + 1 : pos + length - 1].partition(b"=")
+            raise ArchiveError(_("corrupt tar: malformed pax header"))
+        key, _sep, value = data[space + 1 : pos + length - 1].partition(b"=")
         records[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
         pos += length
     return records
@@ -117,21 +119,22 @@ class TarReader:
         try:
             chunk = self._raw.read(CHUNK)
         except EOFError:
-            raise ArchiveError(f"{self._label}: compressed data ends early (truncated)") from None
+            raise ArchiveError(_("{label}: compressed data ends early (truncated)", label=self._label)) from None
         except OSError as err:  # gzip.BadGzipFile, zlib/zstd errors surface as OSError
-            raise ArchiveError(f"{self._label}: cannot decompress: {err}") from None
+            raise ArchiveError(_("{label}: cannot decompress: {err}", label=self._label, err=err)) from None
         except Exception as err:  # zstandard.ZstdError and zlib.error are not OSErrors
             if type(err).__name__ in ("ZstdError", "error"):
-                raise ArchiveError(f"{self._label}: cannot decompress: {err}") from None
+                raise ArchiveError(_("{label}: cannot decompress: {err}", label=self._label, err=err)) from None
             raise
         if chunk:
             self._hash.update(chunk)
             self.size += len(chunk)
             if self._max_bytes is not None and self.size > self._max_bytes:
-                raise LimitExceeded(
-                    f"{self._label}: more than {self._max_bytes:,} bytes uncompressed; refusing "
-                    "(a decompression bomb?). Raise the limit if the image is really this big."
-                )
+                raise LimitExceeded(_(
+                    "{label}: more than {limit:,} bytes uncompressed; refusing "
+                    "(a decompression bomb?). Raise the limit if the image is really this big.",
+                    label=self._label, limit=self._max_bytes,
+                ))
         return chunk
 
     def _take(self, n: int) -> bytes | None:
@@ -141,7 +144,7 @@ class TarReader:
             if not chunk:
                 if self._pos == len(self._buf):
                     return None
-                raise ArchiveError(f"{self._label}: tar ends in the middle of an entry (truncated)")
+                raise ArchiveError(_("{label}: tar ends in the middle of an entry (truncated)", label=self._label))
             self._buf = self._buf[self._pos :] + chunk
             self._pos = 0
         out = self._buf[self._pos : self._pos + n]
@@ -158,7 +161,7 @@ class TarReader:
         while n > 0:
             chunk = self._read_raw()
             if not chunk:
-                raise ArchiveError(f"{self._label}: tar ends in the middle of an entry (truncated)")
+                raise ArchiveError(_("{label}: tar ends in the middle of an entry (truncated)", label=self._label))
             if len(chunk) > n:
                 self._buf, self._pos = chunk, n
                 return
@@ -176,7 +179,7 @@ class TarReader:
             if have == 0:
                 chunk = self._read_raw()
                 if not chunk:
-                    raise ArchiveError(f"{self._label}: tar ends in the middle of a file (truncated)")
+                    raise ArchiveError(_("{label}: tar ends in the middle of a file (truncated)", label=self._label))
                 self._buf, self._pos, have = chunk, 0, len(chunk)
             n = min(have, self._data_left)
             piece = self._buf[self._pos : self._pos + n]
@@ -193,7 +196,7 @@ class TarReader:
             self._finish_member()
             header = self._take(BLOCK)
             if header is None:
-                raise ArchiveError(f"{self._label}: tar has no end-of-archive marker (truncated)")
+                raise ArchiveError(_("{label}: tar has no end-of-archive marker (truncated)", label=self._label))
             if header == bytes(BLOCK):
                 self._drain()
                 return
@@ -201,19 +204,20 @@ class TarReader:
             typeflag = header[156:157]
             size = _number(header[124:136], "size")
             if size < 0:
-                raise ArchiveError(f"{self._label}: corrupt tar header: negative size")
+                raise ArchiveError(_("{label}: corrupt tar header: negative size", label=self._label))
             start = self.size - (len(self._buf) - self._pos)
             if typeflag in EXTENSION_TYPES:
                 extensions.add(typeflag, self._extension_data(size))
                 continue
             if typeflag not in TYPE_NAMES:
-                raise ArchiveError(
-                    f"{self._label}: unsupported tar entry type {typeflag!r} "
-                    "(supported: files, directories, symlinks, hard links, devices, fifos)"
-                )
+                raise ArchiveError(_(
+                    "{label}: unsupported tar entry type {typeflag!r} "
+                    "(supported: files, directories, symlinks, hard links, devices, fifos)",
+                    label=self._label, typeflag=typeflag,
+                ))
             count += 1
             if self._max_entries is not None and count > self._max_entries:
-                raise LimitExceeded(f"{self._label}: more than {self._max_entries:,} entries")
+                raise LimitExceeded(_("{label}: more than {limit:,} entries", label=self._label, limit=self._max_entries))
             member = _member(header, typeflag, size, start, extensions)
             extensions.used()
             self._pending = -(-member.size // BLOCK) * BLOCK if typeflag in REGULAR_TYPES else 0
@@ -223,11 +227,11 @@ class TarReader:
     def _extension_data(self, size: int) -> bytes:
         """The body of a long-name or pax header (bounded: these are read into memory)."""
         if size > 1 << 20:
-            raise ArchiveError(f"{self._label}: tar extension header of {size} bytes")
+            raise ArchiveError(_("{label}: tar extension header of {size} bytes", label=self._label, size=size))
         padded = -(-size // BLOCK) * BLOCK
         data = self._take(padded) if padded else b""
         if data is None:
-            raise ArchiveError(f"{self._label}: tar ends in a header (truncated)")
+            raise ArchiveError(_("{label}: tar ends in a header (truncated)", label=self._label))
         return data[:size]
 
     def _check_sum(self, header: bytes) -> None:
@@ -238,7 +242,7 @@ class TarReader:
             return
         signed = unsigned - 256 * len(rest.translate(None, bytes(range(128))))
         if stored != signed:
-            raise ArchiveError(f"{self._label}: corrupt tar header (checksum mismatch); not a tar?")
+            raise ArchiveError(_("{label}: corrupt tar header (checksum mismatch); not a tar?", label=self._label))
 
     def _drain(self) -> None:
         """Hash whatever follows the end marker (the second zero block, record padding)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from layerlab.i18n import _
+
 from .errors import InvalidPath
 from .fs import Dir, Entry, File, Hardlink, ancestors, is_within, normalize_path, walk_key
 from .layer import Layer
@@ -62,7 +64,7 @@ class Tree:
         try:
             return self._entries[normalize_path(path)]
         except KeyError:
-            raise InvalidPath(f"no such file or directory: /{normalize_path(path)}") from None
+            raise InvalidPath(_("no such file or directory: /{path}", path=normalize_path(path))) from None
 
     def get(self, path: str) -> Entry | None:
         return self._entries.get(normalize_path(path))
@@ -81,7 +83,7 @@ class Tree:
         """Names directly inside a directory (``/`` for the root)."""
         base = "" if path.strip("/") == "" else normalize_path(path)
         if base and not isinstance(self._entries.get(base), Dir):
-            raise InvalidPath(f"not a directory: /{base}")
+            raise InvalidPath(_("not a directory: /{path}", path=base))
         depth = 0 if not base else base.count("/") + 1
         return sorted(
             p.split("/")[depth]
@@ -93,7 +95,7 @@ class Tree:
         """A regular file's bytes (through a hard link too)."""
         entry = self[path]
         if not isinstance(entry, File):
-            raise InvalidPath(f"not a regular file: /{normalize_path(path)}")
+            raise InvalidPath(_("not a regular file: /{path}", path=normalize_path(path)))
         return entry.content.read()
 
     def files(self) -> list[File]:

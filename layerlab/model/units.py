@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from layerlab.i18n import _
+
 KB = 1000
 MB = 1000 * KB
 GB = 1000 * MB
@@ -54,10 +56,10 @@ def parse_size(text: str) -> int:
     cleaned = text.strip().replace("_", "").replace(",", "").lower()
     match = _SIZE.fullmatch(cleaned)
     if not match or match.group(2) not in ("", *SIZE_UNITS):
-        raise NotASize(f"{text!r} is not a size")
+        raise NotASize(_("{text!r} is not a size", text=text))
     exact = Fraction(match.group(1)) * SIZE_UNITS[match.group(2) or "b"]
     if exact.denominator != 1:
-        raise NotWholeBytes(f"{text!r} is not a whole number of bytes")
+        raise NotWholeBytes(_("{text!r} is not a whole number of bytes", text=text))
     return int(exact)
 
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from layerlab.i18n import _
 from layerlab.model.content import BytesContent
 from layerlab.model.overlay import Overlay
 
@@ -115,7 +116,7 @@ def run_exec(
 ) -> ShellResult:
     """Exec-form ``RUN ["cmd", "arg"]``: no shell, no expansion; argv goes to the command."""
     if not argv:
-        raise UnsupportedCommand("[]", line, "an empty exec form runs nothing")
+        raise UnsupportedCommand("[]", line, _("an empty exec form runs nothing"))
     shell = _new_shell(fs, env, cwd, user, line, " ".join(argv))
     io = IO(BytesContent(b""), shell.stdout, shell.stderr)
     try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from layerlab.i18n import _
+
 from .registry import UnsupportedCommand
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ def parse_options(sh: Process, argv: list[str], letters: str, with_value: str = 
                 values[c] = value
                 break
             if c not in letters:
-                raise UnsupportedCommand(f"{argv[0]} -{c}", sh.line, f"option -{c} of {argv[0]}")
+                raise UnsupportedCommand(f"{argv[0]} -{c}", sh.line, _("option -{c} of {command}", c=c, command=argv[0]))
             flags.add(c)
             j += 1
     return flags, values, rest

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import _
 from layerlab.model.overlay import FsError
 
 from .errors import ShellExit, ShellSyntaxError, fs_error_text
@@ -87,7 +88,7 @@ def _set(sh: Process, argv: list[str], io: IO) -> int:
             elif letter in ("v", "f", "C", "a", "b", "h", "m", "n"):
                 continue
             else:
-                raise UnsupportedCommand(f"set {arg} {letter.lstrip('?')}".strip(), sh.line, "shell option")
+                raise UnsupportedCommand(f"set {arg} {letter.lstrip('?')}".strip(), sh.line, _("shell option"))
     return 0
 
 

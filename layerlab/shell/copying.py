@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
+from layerlab.i18n import _
 from layerlab.model.fs import Dir, File, Symlink
 from layerlab.model.overlay import FsError
 
@@ -29,7 +30,7 @@ def _dest_in_dir(sh: Process, src: str, dst: str) -> str:
 
 @command("cp")
 def _cp(sh: Process, argv: list[str], io: IO) -> int:
-    flags, _, args = parse_options(sh, argv, "rRapdPLHfinuvT")
+    flags, _unused, args = parse_options(sh, argv, "rRapdPLHfinuvT")
     if len(args) < 2:
         io.err("cp: missing file operand\n" if not args else f"cp: missing destination file operand after '{args[0]}'\n")
         return 1
@@ -97,7 +98,7 @@ def copy_tree(sh: Process, src: str, dst: str, io: IO, *, preserve: bool, no_der
             _set_owner(sh, dst, owner, follow=False)
             return 0
         if not isinstance(entry, File):
-            io.err(f"{name}: '{src}': special files are not modelled\n")
+            io.err(f"{name}: '{src}': " + _("special files are not modelled") + "\n")
             return 1
         if existing is None:
             sh.fs.write(dst, entry.content, mode=entry.mode if preserve else entry.mode & ~UMASK,
@@ -123,7 +124,7 @@ def _set_owner(sh: Process, path: str, owner: tuple[int, int], *, follow: bool) 
 
 @command("mv")
 def _mv(sh: Process, argv: list[str], io: IO) -> int:
-    flags, _, args = parse_options(sh, argv, "finvT")
+    flags, _unused, args = parse_options(sh, argv, "finvT")
     if len(args) < 2:
         io.err("mv: missing file operand\n")
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import _
 from layerlab.model.content import (
     BytesContent,
     ConcatContent,
@@ -41,11 +42,11 @@ def _dd(sh: Process, argv: list[str], io: IO) -> int:
     source = ops.get("if", "-")
     if source == "/dev/zero":
         if count is None:
-            raise UnsupportedCommand("dd if=/dev/zero without count=", sh.line, "it never ends")
+            raise UnsupportedCommand("dd if=/dev/zero without count=", sh.line, _("it never ends"))
         data: Content = ZeroContent(bs * count)
     elif source in ("/dev/urandom", "/dev/random"):
         if count is None:
-            raise UnsupportedCommand(f"dd if={source} without count=", sh.line, "it never ends")
+            raise UnsupportedCommand(f"dd if={source} without count=", sh.line, _("it never ends"))
         # Reproducible in the model: the same command writing the same path gives the same bytes.
         data = SyntheticContent(bs * count, seed=f"dd:{sh.path(ops.get('of', '-'))}:{sh.source}")
     else:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from layerlab.i18n import _
 from layerlab.model.overlay import FsError
 
 from .errors import ShellExit, ShellSyntaxError
@@ -32,7 +33,7 @@ def expand(sh: Process, text: str, node: Any, src: str, *, split: bool = True, o
     substs = {n.pos[0] - base: n.pos[1] - base for n in _substitutions(node)}
     fields = _Expander(sh, text, substs, split).run()
     if not split:
-        return ["".join(c for c, _ in fields[0])] if fields else [""]
+        return ["".join(c for c, _unused in fields[0])] if fields else [""]
     out: list[str] = []
     for chars in fields:
         out += glob(sh, chars)
@@ -41,7 +42,7 @@ def expand(sh: Process, text: str, node: Any, src: str, *, split: bool = True, o
 
 def glob(sh: Process, chars: Chars) -> list[str]:
     """The paths an unquoted ``*`` ``?`` ``[...]`` matches, sorted; the word itself if none."""
-    word = "".join(c for c, _ in chars)
+    word = "".join(c for c, _unused in chars)
     if not any(c in "*?[" and not quoted for c, quoted in chars):
         return [word]
     pattern = "".join(("[" + c + "]" if c in "*?[]" else c) if quoted else c for c, quoted in chars)
@@ -158,7 +159,7 @@ class _Expander:
             self.emit(self.sh.substitute(inner), quoted, True)
             return end
         if text[i] == "`" or text.startswith("$(", i):
-            raise UnsupportedCommand(text[i : i + 2], self.sh.line, "command substitution bashlex did not parse")
+            raise UnsupportedCommand(text[i : i + 2], self.sh.line, _("command substitution bashlex did not parse"))
         if text.startswith("${", i):
             end = _matching_brace(text, i + 2)
             value = self.parameter(text[i + 2 : end], quoted)
@@ -177,13 +178,13 @@ class _Expander:
         if not m:
             if body.startswith("#"):
                 return str(len(self.sh.vars.get(body[1:], "")))
-            raise UnsupportedCommand("${" + body + "}", self.sh.line, "parameter expansion form")
+            raise UnsupportedCommand("${" + body + "}", self.sh.line, _("parameter expansion form"))
         name, op, word = m.group(1), m.group(2), m.group(3) or ""
         if op is None:
             return self.sh.lookup(name) or ""
         value = self.sh.vars.get(name) if name not in "?#@*$!" else self.sh.lookup(name)
         unset = value is None or (op.startswith(":") and value == "")
-        alt = "".join(c for f in _Expander(self.sh, word, {}, False).run() for c, _ in f)
+        alt = "".join(c for f in _Expander(self.sh, word, {}, False).run() for c, _unused in f)
         if op.endswith("-"):
             return alt if unset else value or ""
         if op.endswith("="):

@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import Any
 
+from layerlab.i18n import _
 from layerlab.model.content import BytesContent
 from layerlab.model.overlay import FsError
 
@@ -65,7 +66,7 @@ class Shell(Process):
             return self.eval_command(node, src, io)
         if kind == "compound":
             return self.eval_compound(node, src, io)
-        raise UnsupportedCommand(kind, self.line, "shell construct")
+        raise UnsupportedCommand(kind, self.line, _("shell construct"))
 
     def eval_list(self, parts: list[Any], src: str, io: IO) -> int:
         """``a && b || c ; d``: && and || bind equally, left to right; ``;`` separates."""
@@ -153,7 +154,7 @@ class Shell(Process):
             return self.eval_if(first, src, io)
         if first.kind == "for":
             return self.eval_for(first, src, io)
-        raise UnsupportedCommand(first.kind, self.line, "shell construct")
+        raise UnsupportedCommand(first.kind, self.line, _("shell construct"))
 
     def eval_body(self, nodes: list[Any], src: str, io: IO) -> int:
         status = 0
@@ -211,14 +212,14 @@ class Shell(Process):
         for part in node.parts:
             text = src[part.pos[0] : part.pos[1]]
             if part.kind == "assignment" and not argv:
-                name, _, value = text.partition("=")
+                name, _unused, value = text.partition("=")
                 assigns.append((name, expand(self, value, part, src, split=False, offset=len(name) + 1)[0]))
             elif part.kind in ("word", "assignment"):
                 argv += expand(self, text, part, src)
             elif part.kind == "redirect":
                 redirects.append(part)
             else:
-                raise UnsupportedCommand(part.kind, self.line, "shell construct")
+                raise UnsupportedCommand(part.kind, self.line, _("shell construct"))
         if self.xtrace:
             shown = " ".join([f"{k}={shlex.quote(v)}" for k, v in assigns] + [shlex.quote(a) for a in argv])
             io.err(f"+ {shown}\n")
@@ -237,7 +238,7 @@ class Shell(Process):
         func = COMMANDS.get(name) or COMMANDS.get(posixpath.basename(name))
         if func is None:
             raise UnsupportedCommand(name, self.line)
-        saved = {k: self.vars.get(k) for k, _ in assigns}
+        saved = {k: self.vars.get(k) for k, _unused in assigns}
         saved_exported = set(self.exported)
         for key, value in assigns:  # VAR=x cmd: in cmd's environment only
             self.vars[key] = value

@@ -12,6 +12,7 @@ import hashlib
 import posixpath
 import re
 
+from layerlab.i18n import _
 from layerlab.model.content import Content, SyntheticContent
 from layerlab.model.fs import Dir, File, Symlink
 from layerlab.model.overlay import FsError
@@ -188,7 +189,7 @@ def _apk(sh: Process, argv: list[str], io: IO) -> int:
     flags = {a for a in argv[1:] if a.startswith("-")}
     words = [a for a in argv[1:] if not a.startswith("-")]
     if not words or words[0] not in ("add", "update"):
-        raise UnsupportedCommand(f"apk {' '.join(words[:1])}".strip(), sh.line, "apk add and apk update")
+        raise UnsupportedCommand(f"apk {' '.join(words[:1])}".strip(), sh.line, _("apk add and apk update"))
     action, names = words[0], words[1:]
     no_cache = "--no-cache" in flags
     version = ".".join(_os_release(sh).get("VERSION_ID", "3.20").split(".")[:2])
@@ -234,7 +235,7 @@ def _pip(sh: Process, argv: list[str], io: IO) -> int:
         return 127
     args = argv[1:]
     if not args or args[0] != "install":
-        raise UnsupportedCommand(f"pip {' '.join(args[:1])}".strip(), sh.line, "only pip install is modelled")
+        raise UnsupportedCommand(f"pip {' '.join(args[:1])}".strip(), sh.line, _("only pip install is modelled"))
     options, specs, rest = set(), [], args[1:]
     while rest:
         arg = rest.pop(0)
@@ -289,4 +290,4 @@ def _python(sh: Process, argv: list[str], io: IO) -> int:
     """Only ``python -m pip ...``: running Python code is outside the model."""
     if argv[1:3] == ["-m", "pip"]:
         return _pip(sh, ["pip", *argv[3:]], io)
-    raise UnsupportedCommand(" ".join(argv[:2]), sh.line, "only 'python -m pip install' is modelled")
+    raise UnsupportedCommand(" ".join(argv[:2]), sh.line, _("only 'python -m pip install' is modelled"))

@@ -8,6 +8,8 @@ from typing import Any
 import bashlex
 import bashlex.errors
 
+from layerlab.i18n import _
+
 from .errors import ShellSyntaxError
 from .registry import COMMANDS, UnsupportedCommand
 
@@ -21,7 +23,7 @@ def parse(text: str, line: int | None) -> list[Any]:
     try:
         nodes = bashlex.parse(text)
     except NotImplementedError as exc:
-        raise UnsupportedCommand(str(exc), line, "shell syntax") from None
+        raise UnsupportedCommand(str(exc), line, _("shell syntax")) from None
     except bashlex.errors.ParsingError as exc:
         raise ShellSyntaxError(f"sh: syntax error: {exc.message}") from None
     for node in nodes:
@@ -33,11 +35,11 @@ def check_supported(node: Any, src: str, line: int | None) -> None:
     """Refuse unknown commands and constructs before anything runs (no half-built layer)."""
     kind = node.kind
     if kind in _CONSTRUCTS:
-        raise UnsupportedCommand(kind, line, "shell construct")
+        raise UnsupportedCommand(kind, line, _("shell construct"))
     if kind == "processsubstitution":
-        raise UnsupportedCommand("<(...)", line, "process substitution")
+        raise UnsupportedCommand("<(...)", line, _("process substitution"))
     if kind == "redirect" and node.type in ("<<", "<<<", "<<-"):
-        raise UnsupportedCommand(node.type, line, "here-documents")
+        raise UnsupportedCommand(node.type, line, _("here-documents"))
     if kind == "command":
         words = [p for p in node.parts if p.kind == "word"]
         if words:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from layerlab.i18n import _
 from layerlab.model.content import BytesContent, Content
 from layerlab.model.overlay import FsError
 
@@ -22,7 +23,7 @@ def redirect(sh: Process, redirects: list[Any], src: str, io: IO) -> IO | None:
     for r in redirects:
         kind = r.type
         if kind in ("<<", "<<<", "<<-", "<>"):
-            raise UnsupportedCommand(kind, sh.line, "here-documents and read-write redirections")
+            raise UnsupportedCommand(kind, sh.line, _("here-documents and read-write redirections"))
         if isinstance(r.output, int):  # 2>&1, >&2
             source = r.input if r.input is not None else (0 if kind == "<&" else 1)
             fds[source] = fds[r.output]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 
 if TYPE_CHECKING:
@@ -52,9 +53,10 @@ class UnsupportedCommand(LayerlabError):
     def __init__(self, name: str, line: int | None = None, detail: str = "") -> None:
         self.name = name
         self.line = line
-        where = f"Dockerfile line {line}: " if line is not None else ""
+        where = _("Dockerfile line {line}: ", line=line) if line is not None else ""
         extra = f" ({detail})" if detail else ""
-        super().__init__(
-            f"{where}RUN uses '{name}', which layerlab's model of /bin/sh does not support{extra}. "
-            f"Supported commands: {', '.join(supported_commands())}"
-        )
+        super().__init__(where + _(
+            "RUN uses '{name}', which layerlab's model of /bin/sh does not support{extra}. "
+            "Supported commands: {commands}",
+            name=name, extra=extra, commands=", ".join(supported_commands()),
+        ))

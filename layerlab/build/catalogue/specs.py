@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from layerlab.i18n import _
 from layerlab.shell.catalogue import CatalogueError
 
 
@@ -103,7 +104,7 @@ def canonical_ref(ref: str) -> str:
             ref = ref[len(prefix) :]
     ref = ALIASES.get(ref, ref)
     if ref not in SPECS:
-        raise CatalogueError(f"no base image {ref!r} in layerlab's catalogue (known: {', '.join(known_bases())})")
+        raise CatalogueError(_("no base image {ref!r} in layerlab's catalogue (known: {known})", ref=ref, known=", ".join(known_bases())))
     return ref
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import _
 from layerlab.model.errors import LayerlabError
 
 
@@ -11,5 +12,5 @@ class DockerfileError(LayerlabError):
     def __init__(self, message: str, line: int | None = None) -> None:
         self.message = message
         self.line = line
-        super().__init__(f"Dockerfile line {line}: {message}" if line else f"Dockerfile: {message}")
+        super().__init__(_("Dockerfile line {line}: {message}", line=line, message=message) if line else f"Dockerfile: {message}")
 

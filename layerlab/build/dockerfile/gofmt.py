@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from layerlab.i18n import _
+
 from .errors import DockerfileError
 
 
@@ -63,7 +65,7 @@ def parse_duration(text: str) -> int:
     units = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
     parts = re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)", text)
     if not parts or "".join(a + b for a, b in parts) != text:
-        raise DockerfileError(f"invalid duration {text!r}")
+        raise DockerfileError(_("invalid duration {text!r}", text=text))
     return int(sum(float(n) * units[u] for n, u in parts))
 
 

@@ -70,6 +70,8 @@ import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from layerlab.i18n import _
+
 from .errors import DockerfileError
 from .buildkit import BUILDKIT_0_8, BuildKit
 from .gofmt import go_duration, go_quote, go_quote_list, go_quote_rune, parse_duration
@@ -244,11 +246,11 @@ def port_specs(ports: Iterable[str]) -> list[str]:
     """EXPOSE words as ``port/proto`` keys (ranges expanded, tcp by default), like nat.ParsePortSpecs."""
     out: set[str] = set()
     for spec in ports:
-        port, _, proto = spec.partition("/")
+        port, _unused, proto = spec.partition("/")
         proto = (proto or "tcp").lower()
-        lo, _, hi = port.partition("-")
+        lo, _unused, hi = port.partition("-")
         if not lo.isdigit() or (hi and not hi.isdigit()):
-            raise DockerfileError(f"invalid port {spec!r} in EXPOSE")
+            raise DockerfileError(_("invalid port {spec!r} in EXPOSE", spec=spec))
         for n in range(int(lo), int(hi or lo) + 1):
             out.add(f"{n}/{proto}")
     return sorted(out)
@@ -257,7 +259,7 @@ def port_specs(ports: Iterable[str]) -> list[str]:
 def _healthcheck_text(ins: Instruction, start_interval: bool = False) -> str:
     """``%q`` of BuildKit's HealthConfig: ``&{[test] "interval" "timeout" "start" 'retries'}``
     (newer ones: ``"start interval"`` after ``"start"``)."""
-    first, _, rest = ins.args.partition(" ")
+    first, _unused, rest = ins.args.partition(" ")
     if first.upper() == "NONE":
         test = ["NONE"]
     else:

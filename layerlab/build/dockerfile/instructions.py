@@ -14,6 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from layerlab.i18n import _
+
 from .errors import DockerfileError
 
 SUPPORTED = (
@@ -84,7 +86,7 @@ def _escape_token(lines: list[str]) -> str:
         name, value = m.group(1).lower(), m.group(2)
         if name == "escape":
             if value not in ("\\", "`"):
-                raise DockerfileError(f"invalid escape token {value!r}: must be ` or \\")
+                raise DockerfileError(_("invalid escape token {value!r}: must be ` or \\", value=value))
             escape = value
     return escape
 
@@ -122,7 +124,7 @@ def parse_dockerfile(text: str) -> list[Instruction]:
     raw = [s for s in parser.structure if s["instruction"] != "COMMENT"]
     raw.sort(key=lambda s: s["startline"])
     if not raw:
-        raise DockerfileError("the file is empty: a Dockerfile needs at least a FROM instruction")
+        raise DockerfileError(_("the file is empty: a Dockerfile needs at least a FROM instruction"))
     out: list[Instruction] = []
     for s in raw:
         line = s["startline"] + 1
@@ -135,16 +137,16 @@ def parse_dockerfile(text: str) -> list[Instruction]:
 def _instruction(keyword: str, value: str, line: int, original: str, escape: str) -> Instruction:
     if keyword not in SUPPORTED:
         raise DockerfileError(
-            f"unknown instruction {keyword} (supported: {' '.join(SUPPORTED)})", line
+            _("unknown instruction {keyword} (supported: {supported})", keyword=keyword, supported=" ".join(SUPPORTED)), line
         )
     if keyword in ("RUN", "COPY", "ADD") and _HEREDOC.search(value) and not value.startswith("["):
-        raise DockerfileError(f"{keyword} with a heredoc (<<EOF) is not supported", line)
+        raise DockerfileError(_("{keyword} with a heredoc (<<EOF) is not supported", keyword=keyword), line)
     flags, rest = _extract_flags(keyword, value, line)
     if not rest and keyword not in ("CMD", "ENTRYPOINT"):
         raise DockerfileError(f"{keyword} requires at least one argument", line)
     json_form = json_array(rest) if keyword in JSON_FORMS else None
     if keyword == "SHELL" and json_form is None:
-        raise DockerfileError('SHELL requires the arguments to be in JSON form (SHELL ["sh", "-c"])', line)
+        raise DockerfileError(_('SHELL requires the arguments to be in JSON form (SHELL ["sh", "-c"])'), line)
     if keyword == "ONBUILD":
         inner = rest.split(None, 1)[0].upper()
         if inner == "ONBUILD":
@@ -152,7 +154,7 @@ def _instruction(keyword: str, value: str, line: int, original: str, escape: str
         if inner in ("FROM", "MAINTAINER"):
             raise DockerfileError(f"{inner} isn't allowed as an ONBUILD trigger", line)
         if inner not in SUPPORTED:
-            raise DockerfileError(f"unknown instruction {inner} in ONBUILD", line)
+            raise DockerfileError(_("unknown instruction {keyword} in ONBUILD", keyword=inner), line)
     return Instruction(keyword, rest, line, flags, json_form, original, escape)
 
 
@@ -173,12 +175,12 @@ def _extract_flags(keyword: str, value: str, line: int) -> tuple[dict[str, str],
             break
         name, given = m.group(1).lower(), m.group(2)
         if name not in allowed:
-            raise DockerfileError(f"unknown flag --{name} for {keyword}", line)
+            raise DockerfileError(_("unknown flag --{name} for {keyword}", name=name, keyword=keyword), line)
         if name in flags:
-            raise DockerfileError(f"flag --{name} given more than once", line)
+            raise DockerfileError(_("flag --{name} given more than once", name=name), line)
         if given is None:
             if allowed[name] is not None:
-                raise DockerfileError(f"missing a value on flag --{name}", line)
+                raise DockerfileError(_("missing a value on flag --{name}", name=name), line)
             given = "true"
         elif given[:1] in "\"'" and len(given) >= 2:
             given = given[1:-1]

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from layerlab.i18n import _
+
 from .errors import DockerfileError
 from .instructions import Instruction
 from .words import expand, parse_env_pairs, split_words
@@ -47,7 +49,7 @@ def split_stages(
             env = {k: v for k, v in meta.items() if v is not None}
             words = split_words(ins.args, ins.escape)
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
-                raise DockerfileError("FROM requires either one or three arguments (FROM image [AS name])", ins.line)
+                raise DockerfileError(_("FROM requires either one or three arguments (FROM image [AS name])"), ins.line)
             base = expand(words[0], env, escape=ins.escape)
             if not base:
                 raise DockerfileError(f"base name ({words[0]}) should not be blank", ins.line)
@@ -65,7 +67,7 @@ def split_stages(
         elif not stages:
             if ins.keyword != "ARG":
                 raise DockerfileError(
-                    f"{ins.keyword} before the first FROM: only ARG may come before FROM", ins.line
+                    _("{keyword} before the first FROM: only ARG may come before FROM", keyword=ins.keyword), ins.line
                 )
             env = {k: v for k, v in meta.items() if v is not None}
             for key, val in parse_env_pairs(ins.args, env, keyword="ARG", escape=ins.escape, line=ins.line):
@@ -73,5 +75,5 @@ def split_stages(
         else:
             stages[-1].instructions.append(ins)
     if not stages:
-        raise DockerfileError("no FROM instruction: every build stage starts with FROM")
+        raise DockerfileError(_("no FROM instruction: every build stage starts with FROM"))
     return stages

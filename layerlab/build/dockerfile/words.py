@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from layerlab.i18n import _
+
 from .errors import DockerfileError
 
 
@@ -75,7 +77,7 @@ class _Lexer:
                 self.i += 1
                 cur.append(ch)
         if stop:
-            raise DockerfileError(f"syntax error: missing '{stop}' in {self.s!r}")
+            raise DockerfileError(_("syntax error: missing '{stop}' in {text!r}", stop=stop, text=self.s))
         if in_word or not split:
             words.append("".join(cur))
         return words
@@ -102,7 +104,7 @@ class _Lexer:
         self.i += 1
         name = self.name()
         if not name:
-            raise DockerfileError(f"bad substitution in {self.s!r}")
+            raise DockerfileError(_("bad substitution in {text!r}", text=self.s))
         ch = self.next()
         if ch == "}":
             return self.env.get(name, "")
@@ -110,7 +112,8 @@ class _Lexer:
         if colon:
             ch = self.next()
         if ch not in "-+" or not ch:
-            raise DockerfileError(f"unsupported modifier ({':' if colon else ''}{ch}) in substitution of {name}")
+            raise DockerfileError(_("unsupported modifier ({modifier}) in substitution of {name}",
+                                   modifier=(":" if colon else "") + ch, name=name))
         word = "".join(self.words(split=False, stop="}"))
         value = self.env.get(name)
         is_set = value is not None and (value != "" or not colon)
@@ -203,18 +206,19 @@ def parse_env_pairs(
     if keyword != "ARG" and "=" not in words[0]:
         parts = args.split(None, 1)
         if len(parts) < 2:
-            raise DockerfileError(f"{keyword} names {parts[0]} but gives no value (use {keyword} {parts[0]}=value)", line)
+            raise DockerfileError(_("{keyword} names {name} but gives no value (use {keyword} {name}=value)",
+                                     keyword=keyword, name=parts[0]), line)
         return [(expand(parts[0], env, escape=escape), expand(parts[1], env, escape=escape))]
     pairs: list[tuple[str, str | None]] = []
     for word in words:
         if "=" not in word:
             if keyword != "ARG":
-                raise DockerfileError(f"syntax error - can't find = in {word!r}: must be of the form name=value", line)
+                raise DockerfileError(_("syntax error - can't find = in {word!r}: must be of the form name=value", word=word), line)
             pairs.append((expand(word, env, escape=escape), None))
             continue
-        key, _, value = word.partition("=")
+        key, _unused, value = word.partition("=")
         key = expand(key, env, escape=escape)
         if not key:
-            raise DockerfileError(f"{keyword} names must not be blank", line)
+            raise DockerfileError(_("{keyword} names must not be blank", keyword=keyword), line)
         pairs.append((key, expand(value, env, escape=escape)))
     return pairs

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
+from layerlab.i18n import _
+
 from .apk import apk_packages
 from .apt import apt_packages
 from .indexes import apk_index, apt_lists
@@ -55,7 +57,7 @@ def _by_key() -> dict[tuple[str, str], Package]:
 
 def _check_manager(manager: str) -> None:
     if manager not in MANAGERS:
-        raise CatalogueError(f"unknown package manager {manager!r} (known: {', '.join(MANAGERS)})")
+        raise CatalogueError(_("unknown package manager {manager!r} (known: {known})", manager=manager, known=", ".join(MANAGERS)))
 
 
 def known_packages(manager: str) -> list[str]:
@@ -74,10 +76,10 @@ def package(manager: str, name: str) -> Package:
     try:
         return _by_key()[key]
     except KeyError:
-        raise CatalogueError(
-            f"{manager} package {name!r} is not in layerlab's catalogue "
-            f"(known: {', '.join(known_packages(manager))})"
-        ) from None
+        raise CatalogueError(_(
+            "{manager} package {name!r} is not in layerlab's catalogue (known: {known})",
+            manager=manager, name=name, known=", ".join(known_packages(manager)),
+        )) from None
 
 
 def resolve(manager: str, names: Iterable[str], *, recommends: bool = True, installed: Iterable[str] = ()) -> list[Package]:

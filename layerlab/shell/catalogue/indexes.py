@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layerlab.i18n import _
 from layerlab.model.content import Content
 from layerlab.model.units import KB, MB
 
@@ -22,7 +23,7 @@ def apt_lists(release: str) -> dict[str, Content]:
     try:
         prefix, total = _APT_LISTS[release]
     except KeyError:
-        raise CatalogueError(f"no apt lists for release {release!r} (known: {', '.join(_APT_LISTS)})") from None
+        raise CatalogueError(_("no apt lists for release {release!r} (known: {known})", release=release, known=", ".join(_APT_LISTS))) from None
     small = {f"var/lib/apt/lists/{prefix}_InRelease": 256 * KB, "var/lib/apt/lists/lock": 0}
     pockets = ["", "-updates", "-security"] if release != "bookworm" else ["", "-updates"]
     comps = ["main", "universe"] if release != "bookworm" else ["main"]

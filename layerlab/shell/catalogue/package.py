@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from layerlab.i18n import _
 from layerlab.model.content import Content
 from layerlab.model.errors import LayerlabError
 from layerlab.model.fs import Entry, File
@@ -133,4 +134,4 @@ def status_entry(pkg: Package) -> str:
     if pkg.manager == "apk":
         deps = f"D:{' '.join(pkg.depends)}\n" if pkg.depends else ""
         return f"P:{pkg.name}\nV:{pkg.version}\nA:x86_64\nI:{pkg.installed_size}\nT:{pkg.summary or pkg.name}\n{deps}\n"
-    raise CatalogueError("pip packages have no status database entry (see their dist-info)")
+    raise CatalogueError(_("pip packages have no status database entry (see their dist-info)"))
