@@ -4,7 +4,7 @@ a file in a container never shrinks the image."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from layerlab.build.context import BuildContext
@@ -44,6 +44,7 @@ def script(steps: list[tuple[str, str, str]]) -> str:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops, st.booleans())
+@example([("rm", "/c/z", "/a/x"), ("mv", "/a", "/c/z")], False)  # a directory moved over a deleted file
 def test_no_container_operation_changes_an_image_layer(steps, with_volume):
     h = make_host()
     image = h.image("img")

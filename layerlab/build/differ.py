@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from layerlab.model.fs import Dir, Entry, File, Hardlink, Symlink, ancestors
 from layerlab.model.layer import Layer
 from layerlab.model.overlay import Overlay
+from layerlab.model.pathwalk import FsError
 
 
 def _same(entry: Entry, lower: Entry | None) -> bool:
@@ -36,13 +37,22 @@ def _same(entry: Entry, lower: Entry | None) -> bool:
     return False
 
 
+def _below(below: Overlay, path: str) -> Entry | None:
+    """What the layers below hold at ``path``; nothing where a file below stands in for one
+    of its directories (a directory moved over a deleted file: ``rm f; mv d f``)."""
+    try:
+        return below.lstat("/" + path)
+    except FsError:
+        return None
+
+
 def compared_with_lower(layer: Layer, lower: Sequence[Layer]) -> Layer:
     """``layer`` without what the layers below already hold (the containerd store's differ).
     Directories stay where something below them stays; a hard link whose first name goes
     becomes the file itself."""
     below = Overlay(lower)
     resolved = {p: layer.entries[e.target] if isinstance(e, Hardlink) else e for p, e in layer.entries.items()}
-    changed = {p for p, e in resolved.items() if not _same(e, below.lstat("/" + p))}
+    changed = {p for p, e in resolved.items() if not _same(e, _below(below, p))}
     # an opaque directory becomes a whiteout for each name below it that is gone
     whiteouts = set(layer.whiteouts)
     for path in layer.opaque:

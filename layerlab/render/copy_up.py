@@ -149,7 +149,7 @@ def _copy_panel(graph: Picture, outcome: Outcome) -> None:
                 f"c{i}",
                 f"<{theme.mono(f'<b>{theme.label_text(record.path, 40)}</b>')}<br/>"
                 f"{copied.format(bytes=record.bytes, layer=html.escape(outcome.source_of(record)))}"
-                f"<br/>{theme.small(html.escape(record.reason))}>",
+                f"<br/>{theme.small(html.escape(record.reason_text))}>",
                 fillcolor=theme.CACHE_MISS if record.bytes else METADATA_COPY,
                 color=theme.CACHE_MISS_EDGE,
                 penwidth="2" if record.bytes else "1",

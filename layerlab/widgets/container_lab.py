@@ -216,7 +216,7 @@ class ContainerLab(ReadableBeforeRun, w.VBox):
         spec = OPERATIONS[self.operation.value]
         arg = self.argument.value.strip() or spec.example
         command = spec.shell.format(path=self.path.value.strip() or "/", arg=arg)
-        needs = (translate(HINT_ARGUMENT).format(argument=spec.argument) if spec.argument
+        needs = (translate(HINT_ARGUMENT).format(argument=translate(spec.argument)) if spec.argument
                  else translate(HINT_NO_ARGUMENT))  # fmt: skip
         typed = translate(HINT_TYPED)
         self.hint.value = (
