@@ -66,7 +66,7 @@ def entries() -> dict[str, dict[str, Entry]]:
     seen: set[str] = set()
     parts: dict[str, dict[str, Entry]] = {}
     found = [
-        Entry(m.text, area_of(m.path), f"{m.path.relative_to(PACKAGE.parent)}:{m.line}")
+        Entry(m.text, area_of(m.path), str(m.path.relative_to(PACKAGE.parent)))
         for path in sorted(PACKAGE.rglob("*.py"))
         for m in marked_in(path)
     ]
