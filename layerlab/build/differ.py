@@ -49,10 +49,11 @@ def _below(below: Overlay, path: str) -> Entry | None:
 def compared_with_lower(layer: Layer, lower: Sequence[Layer]) -> Layer:
     """``layer`` without what the layers below already hold (the containerd store's differ).
     Directories stay where something below them stays; a hard link whose first name goes
-    becomes the file itself."""
+    becomes the file itself; a file the layer's step wrote or touched stays (its real mtime
+    is new, though the model keeps none)."""
     below = Overlay(lower)
     resolved = {p: layer.entries[e.target] if isinstance(e, Hardlink) else e for p, e in layer.entries.items()}
-    changed = {p for p, e in resolved.items() if not _same(e, _below(below, p))}
+    changed = {p for p, e in resolved.items() if p in layer.timed or not _same(e, _below(below, p))}
     # an opaque directory becomes a whiteout for each name below it that is gone
     whiteouts = set(layer.whiteouts)
     for path in layer.opaque:

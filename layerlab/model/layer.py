@@ -40,6 +40,7 @@ class Layer:
         opaque: Iterable[str] = (),
         *,
         source: LayerSource | None = None,
+        timed: Iterable[str] = (),
     ) -> None:
         normalized: dict[str, Entry] = {}
         for path, entry in (entries or {}).items():
@@ -53,6 +54,8 @@ class Layer:
         for path in self.whiteouts & set(self.entries):
             raise InvalidPath(_("{path!r} is both deleted and added in one layer", path=path))
         self.source = source
+        #: entries written or touched where the layer was made (their real mtime is new)
+        self.timed: frozenset[str] = frozenset(normalize_path(p) for p in timed)
 
     @classmethod
     def _trusted(cls, entries: dict[str, Entry], whiteouts: set[str], opaque: set[str]) -> Layer:
@@ -60,6 +63,7 @@ class Layer:
         layer = cls.__new__(cls)
         layer.entries, layer.whiteouts, layer.opaque = entries, frozenset(whiteouts), frozenset(opaque)
         layer.source = None
+        layer.timed = frozenset()
         return layer
 
     # -- construction helpers ---------------------------------------------

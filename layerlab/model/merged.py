@@ -70,6 +70,9 @@ class MergedView(PathQueries):
         self._redirect: dict[str, str] = {}
         #: upper files that hold metadata only (metacopy): their data is still the lower file's
         self._metacopy: set[str] = set()
+        #: lower files a write or a touch changed: a kernel sets their mtime to now, which the
+        #: model, keeping no clock, does not (a differ that compares mtimes needs to know)
+        self.timed: set[str] = set()
 
     # -- lookup by layer path -------------------------------------------------------------
     def entry(self, path: str) -> Entry | None:
@@ -274,7 +277,7 @@ class MergedView(PathQueries):
                 first_name[id(entry)] = path
             entries[path] = entry
         whiteouts = [p for p, e in self._upper.items() if e is WHITEOUT]
-        return Layer(entries, whiteouts, self._opaque)
+        return Layer(entries, whiteouts, self._opaque, timed=self.timed & set(entries))
 
     def __repr__(self) -> str:
         changed = sum(1 for e in self._upper.values() if e is not WHITEOUT)

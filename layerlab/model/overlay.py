@@ -210,6 +210,7 @@ class Overlay(MergedView):
         assert isinstance(current, File)
         new = ConcatContent(current.content, content) if append else content
         self._replace_inode(real, replace(current, content=new))
+        self.timed.add(real)
 
     def _replace_inode(self, real: str, entry: Entry) -> None:
         """Replace an upper entry and every other name of the same inode (hard links)."""
@@ -373,6 +374,7 @@ class Overlay(MergedView):
 
     def utime(self, path: str, mtime: int, *, cwd: str = "/") -> None:
         self._change_meta(path, cwd, True, "utime", mtime=mtime)
+        self.timed.add(self.resolve(path, cwd=cwd))
 
     def symlink(self, target: str, path: str, *, cwd: str = "/") -> None:
         real = self.resolve(path, cwd=cwd, follow=False)

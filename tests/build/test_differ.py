@@ -42,3 +42,19 @@ def test_a_directory_made_again_is_whiteouts_not_an_opaque_directory() -> None:
 def test_a_change_that_changes_nothing_leaves_nothing() -> None:
     classic, c8d = step("chmod 644 /data/keep/k.txt")
     assert "data/keep/k.txt" in classic.entries and c8d.is_empty
+
+
+def test_a_file_below_touched_or_rewritten_stays_though_its_bytes_are_the_same() -> None:
+    """Engine 28.5, containerd store (fuzz case 28-containerd-touch-below, and a build of
+    ``RUN echo k > /d/k``, ``RUN echo k > /d/k``, ``RUN chmod 644 /d/k``, ``RUN touch /d/k``
+    saved and read: the second, third and fourth layers hold d/k, nothing, d/k): a file
+    rewritten or touched stays, as the kernel gave it a new mtime; the model keeps no clock."""
+    for command in ("touch /data/keep/k.txt", "echo k > /data/keep/k.txt"):
+        _, c8d = step(command)
+        assert set(c8d.entries) == {"data", "data/keep", "data/keep/k.txt"}, command
+
+
+def test_a_chmod_to_the_same_mode_leaves_nothing() -> None:
+    """The same build's third layer: the copy-up changed nothing the differ compares."""
+    _, c8d = step("chmod 644 /data/keep/k.txt")
+    assert not c8d.entries
