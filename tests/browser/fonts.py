@@ -19,11 +19,12 @@ The page is asked, in Chromium itself (the same font fallback as what it drew):
    one element per distinct font (family, regular or bold, upright or italic), up to three
    of its syllables are drawn on a canvas in the element's own computed font (the same
    fallback as the page) and compared pixel for pixel, and by ``measureText`` width, with
-   the same syllables drawn in the named font's regular face at the element's weight and
-   style: the browser makes it bold or slanted as it does on the page, whose fallback picks
-   the regular face (NanumGothic has no italic, and bold Hangul is drawn as its regular face
-   made bold: seen in Chromium 156 with fonts-nanum). Equal bitmaps mean the page's Hangul
-   *is* that font's glyphs;
+   the same syllables drawn in the named font at the element's weight and style: bold text
+   that names the font (the pictures) is drawn with its bold face where the system has one
+   (fonts-nanum does), bold text that reaches it by fallback (the prose) with its regular
+   face made bold, so either must match; NanumGothic has no italic, and the browser slants
+   it, on the page and here alike. Equal bitmaps mean the page's Hangul *is* that font's
+   glyphs;
 3. each syllable's bitmap is also compared with that of a code point no font has (U+0378,
    unassigned: the ``.notdef`` box in the element's font) and must differ, and must have
    ink; two different syllables must differ from each other. That is what tofu fails,
@@ -58,6 +59,17 @@ GLYPHS = r"""async ({font, script, scope, limit}) => {
     document.fonts.add(face);
     loaded = document.fonts.check('40px "layerlab-script-probe"', 'x');
   } catch (e) { loadError = String((e && e.message) || e); }
+  // a second probe with the font's bold face too, where the system has one (fonts-nanum
+  // does): text that names the font is drawn bold with it, text that reaches it by fallback
+  // with the regular face made bold
+  try {
+    const name = font.replace(/"/g, '');
+    const regular = new FontFace('layerlab-script-probe-bold', `local("${name}")`);
+    const bold = new FontFace('layerlab-script-probe-bold', `local("${name} Bold"), local("${name}-Bold")`, {weight: '700'});
+    await Promise.all([regular.load(), bold.load()]);
+    document.fonts.add(regular);
+    document.fonts.add(bold);
+  } catch (e) { /* none: bold is the regular face made bold, which the first probe draws */ }
   const canvas = document.createElement('canvas');
   canvas.width = W; canvas.height = H;
   const ctx = canvas.getContext('2d', {willReadFrequently: true});
@@ -73,8 +85,7 @@ GLYPHS = r"""async ({font, script, scope, limit}) => {
   const same = (a, b) => a.alpha.every((v, i) => v === b.alpha[i]);
   const inked = (a) => a.alpha.some(v => v > 0);
   const describe = (e) => (e.closest('div') === shelf ? 'img>' : '') + e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).slice(0, 2).join('.') : '');
-  // the probe is the font's regular face only: bold and italic text get it made bold or
-  // slanted by the browser, as the page's fallback does (it picks the regular face)
+  // italic text gets the probes slanted by the browser, as the page's fallback does
   const weightOf = (s) => parseInt(s.fontWeight, 10) >= 600 ? 700 : 400;
   const candidates = {html: new Map(), svg: new Map()};
   let hangulText = {html: 0, svg: 0};
@@ -84,7 +95,8 @@ GLYPHS = r"""async ({font, script, scope, limit}) => {
     const key = `${s.fontStyle} ${weightOf(s)} ${s.fontFamily}`;
     if (candidates[kind].has(key) || candidates[kind].size >= limit) return;
     candidates[kind].set(key, {e, text, family: s.fontFamily, css: `${s.fontStyle} ${s.fontWeight} ${SIZE}px ${s.fontFamily}`,
-                               probeCss: `${s.fontStyle} ${s.fontWeight} ${SIZE}px "layerlab-script-probe"`});
+                               probeCss: `${s.fontStyle} ${s.fontWeight} ${SIZE}px "layerlab-script-probe"`,
+                               boldCss: `${s.fontStyle} ${s.fontWeight} ${SIZE}px "layerlab-script-probe-bold"`});
   };
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -112,16 +124,17 @@ GLYPHS = r"""async ({font, script, scope, limit}) => {
   }
   const checked = [];
   for (const kind of ['html', 'svg']) {
-    for (const {e, text, family, css, probeCss} of candidates[kind].values()) {
+    for (const {e, text, family, css, probeCss, boldCss} of candidates[kind].values()) {
       const chars = [...new Set(text.match(wanted))].slice(0, 3);
       const none = draw(css, '\u0378');
       const drawn = chars.map(ch => draw(css, ch));
       const probe = chars.map(ch => draw(probeCss, ch));
+      const probeBold = chars.map(ch => draw(boldCss, ch));
       checked.push({
         kind, what: describe(e), family, face: css.split(' ').slice(0, 2).join(' '), text: text.trim().slice(0, 60), chars,
         inked: drawn.map(inked),
         tofu: drawn.map(d => same(d, none)),
-        font: loaded ? drawn.map((d, i) => same(d, probe[i])) : chars.map(() => false),
+        font: loaded ? drawn.map((d, i) => same(d, probe[i]) || same(d, probeBold[i])) : chars.map(() => false),
         widths: drawn.map(d => Math.round(d.width * 10) / 10),
         font_widths: probe.map(d => Math.round(d.width * 10) / 10),
         distinct: drawn.length < 2 || !same(drawn[0], drawn[1]),
