@@ -116,8 +116,7 @@ class Overlay(MergedView):
         del self.copy_ups[checkpoint.copy_ups :]
 
     def place(self, path: str, entry: Entry) -> None:
-        """Put ``entry`` at a layer path as it is: no copy-up, no parent check. For filling
-        a fresh tree (a volume populated from an image) with entries that keep their metadata."""
+        """Put ``entry`` at a layer path as it is (a fresh volume filled from an image)."""
         self._put(path, entry)
 
     # -- copy-up ------------------------------------------------------------------------
@@ -367,9 +366,7 @@ class Overlay(MergedView):
             self._change_meta(path, cwd, follow, "chown", uid=uid, gid=gid)
             return
         # chown(2) of a non-directory clears setuid, and setgid when group-executable
-        mode = entry.mode & ~0o4000
-        if mode & 0o010:
-            mode &= ~0o2000
+        mode = entry.mode & ~0o4000 & ~(0o2000 if entry.mode & 0o010 else 0)
         self._change_meta(path, cwd, follow, "chown", uid=uid, gid=gid, mode=mode)
 
     def utime(self, path: str, mtime: int, *, cwd: str = "/") -> None:

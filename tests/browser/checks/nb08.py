@@ -32,7 +32,8 @@ def check(page: Any, artifacts: Path, say: Say) -> None:
     after = lab.locator(".layerlab-loglab-result").inner_html()
     lab.locator(".layerlab-loglab-max-file input").fill("two")
     lab.locator(".layerlab-loglab-run").click()
-    # dockerd's message (layerlab/engine/logs.py), as a real engine says it: English
-    lab.locator(".layerlab-loglab-error").get_by_text("not a number").wait_for(timeout=WAIT_MS)
+    # the refusal layerlab/engine/logs.py writes, in the notebook's language
+    refused = say("max-file: not a number: {value!r}", value="two")
+    lab.locator(".layerlab-loglab-error").get_by_text(refused).wait_for(timeout=WAIT_MS)
     assert lab.locator(".layerlab-loglab-result").inner_html() == after
     lab.screenshot(path=str(artifacts / "08-log-lab.png"))
