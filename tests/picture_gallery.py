@@ -48,7 +48,8 @@ RENDERERS = {
     "dataroot_tree", "identities", "image_stack", "layer_layout", "path_lookup", "shared_layers",
     "waste_stack",
 }  # fmt: skip
-NOT_PICTURES = {"Picture", "drivers_side_by_side"}  # the class; an HTML table
+NOT_PICTURES = {"Picture", "drivers_side_by_side", "efficiency_table", "fixes_table", "image_steps",
+                "largest_files_table", "layer_changes_table"}  # the class; HTML tables (tests/test_render_tables.py)
 
 Gallery = Iterator[tuple[str, Picture]]
 

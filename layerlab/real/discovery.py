@@ -18,6 +18,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from layerlab.i18n import _
+
 from .clients import read_env_file
 from .engine import Engine, EngineError, EngineUnavailable
 
@@ -50,15 +52,17 @@ def find_engine(
     host = host or host_from_env()
     if not host:
         if default_socket is None or not default_socket.exists():
-            where = f" and there is no {default_socket}" if default_socket is not None else ""
-            return None, f"no Docker Engine reachable (DOCKER_HOST is not set{where})"
+            if default_socket is None:
+                return None, _("no Docker Engine reachable (DOCKER_HOST is not set)")
+            return None, _("no Docker Engine reachable (DOCKER_HOST is not set and there is no {socket})",
+                           socket=default_socket)
         host = f"unix://{default_socket}"
     try:
         engine = Engine(host)
         engine.version(timeout=timeout)
     except EngineError as err:
         last = str(err).splitlines()[-1].strip() if str(err).strip() else type(err).__name__
-        return None, f"no Docker Engine reachable: {host} does not answer ({last[:160]})"
+        return None, _("no Docker Engine reachable: {host} does not answer ({error})", host=host, error=last[:160])
     return engine, ""
 
 

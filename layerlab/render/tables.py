@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .theme import columns as text_columns
 
-__all__ = ["Column", "html_table", "text_table"]
+__all__ = ["Column", "Table", "html_table", "text_table"]
 
 _CELL = "padding:2px 8px;vertical-align:top;border-bottom:1px solid #dddddd"
 
@@ -65,3 +65,23 @@ def text_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str:
         return "  ".join(pad(cell, w, c.numeric) for c, cell, w in zip(columns, cells, widths)).rstrip()
 
     return "\n".join([line([c.heading for c in columns]), *(line(r) for r in rows)])
+
+
+@dataclass(frozen=True)
+class Table:
+    """Plain-text cells a notebook shows as an HTML table and a terminal (or ``print``) as
+    padded text: a cell's last line never shows a Python repr of the rows."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+
+    def _repr_html_(self) -> str:
+        cells = [[html.escape(cell) for cell in row] for row in self.rows]
+        return html_table(self.columns, cells, css_class="layerlab-table", caption=self.caption)
+
+    def __str__(self) -> str:
+        text = text_table(self.columns, self.rows)
+        return f"{self.caption}\n{text}" if self.caption else text
+
+    __repr__ = __str__
