@@ -11,6 +11,7 @@ run (nbval runs them).
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -82,6 +83,67 @@ def test_korean_notebook_has_the_english_cells_and_code(nb: Notebook) -> None:
         elif e["cell_type"] == "markdown" and not HANGUL.search("".join(k["source"])):
             problems.append(f"cell {i}: markdown without Hangul (English left untranslated?)")
     _fail_if(problems, f"notebooks/ko/{nb.file} drifted from notebooks/{nb.file}")
+
+
+#: Three or more English words in a row: a sentence, or a label, of layerlab's own.
+_ENGLISH_RUN = re.compile(r"(?<![\w/.:-])[A-Za-z][a-z]+(?: [A-Za-z][a-z]*){2,}(?![\w/.-])")
+#: The English that the Korean outputs may hold: docker's, BuildKit's and the kernel's own
+#: words, and commands and packages named in docker's output.
+DOCKER_WORDS = {
+    "Are you sure you want to continue", "Build cache usage", "Containers space usage",
+    "Images space usage", "Local Volumes space usage", "This will remove", "Total reclaimed space",
+    "Less than a second ago", "Up Less than a second", "all anonymous volumes not used by at least one container", "all build cache",
+    "all dangling images", "all images without at least one container associated to them",
+    "all networks not used by at least one container", "all stopped containers", "unused build cache",
+    "exporting attestation manifest", "exporting manifest list", "no such file or directory",
+    "docker image prune", "docker logs rotated", "docker pull alpine", "docker rmi alpine",
+    "docker volume ls", "docker volume prune", "pip install flask", "pip install flask requests",
+}  # fmt: skip
+
+
+def _shown_text(cell: dict) -> list[str]:
+    """What a code cell's stored outputs show as text (HTML without its tags; widgets aside)."""
+    shown = []
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if output.get("output_type") == "stream":
+            shown.append("".join(output["text"]))
+        if "text/html" in data:
+            page = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", "".join(data["text/html"]), flags=re.S)
+            shown.append(html.unescape(re.sub(r"<[^>]+>", "\n", page)))
+        elif "text/plain" in data and "application/vnd.jupyter.widget-view+json" not in data:
+            shown.append("".join(data["text/plain"]))
+        if "text/markdown" in data:
+            shown.append("".join(data["text/markdown"]))
+    return shown
+
+
+def english_in_outputs(path: Path) -> set[str]:
+    """English word runs in a notebook's outputs outside command lines and BuildKit's log."""
+    runs = set()
+    for cell in _cells(path):
+        for text in _shown_text(cell) if cell["cell_type"] == "code" else ():
+            for line in text.splitlines():
+                if not line.startswith(("$ ", "#")):
+                    runs.update(m.group(0) for m in _ENGLISH_RUN.finditer(line))
+    return runs
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in NOTEBOOKS])
+def test_korean_outputs_hold_no_english_but_dockers(nb: Notebook) -> None:
+    """A Korean beginner meets no English sentence of layerlab's in what the cells print."""
+    english = english_in_outputs(KO / nb.file) - DOCKER_WORDS
+    assert not english, f"ko/{nb.file} prints English of layerlab's own: {sorted(english)}"
+
+
+def test_english_of_layerlabs_own_is_found_in_outputs(tmp_path: Path) -> None:
+    cell = {"cell_type": "code", "outputs": [
+        {"output_type": "stream", "text": ["image size unchanged: 53.1MB\n", "$ docker images lists\n"]},
+        {"output_type": "execute_result", "data": {"text/html": "<p>레이어 <b>makes a layer</b></p>"}},
+    ]}  # fmt: skip
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps({"cells": [cell]}), encoding="utf-8")
+    assert english_in_outputs(path) == {"image size unchanged", "makes a layer"}
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in NOTEBOOKS])
