@@ -152,7 +152,10 @@ class Picture(graphviz.Digraph):
         return f"<picture: {self.description} ({len(self.body)} statements)>"
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
-        """``dot``'s output; SVG as the page must draw it (:func:`svg_for_page`)."""
+        """``dot``'s output; SVG as the page must draw it (:func:`svg_for_page`). Under
+        Pyodide (JupyterLite), which can start no process, ``dot`` is not found."""
+        if IN_BROWSER:
+            raise graphviz.ExecutableNotFound(["dot"])
         out = super().pipe(format, *args, **kwargs)
         if (format or self.format) != "svg":
             return out
