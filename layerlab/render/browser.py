@@ -23,6 +23,8 @@ import html
 import sys
 from typing import Any
 
+from . import theme
+
 #: True under Pyodide (JupyterLite), where no process can be started: no ``dot``.
 IN_BROWSER = sys.platform == "emscripten"
 #: Where the site serves the WebAssembly Graphviz, relative to its root.
@@ -32,7 +34,25 @@ PLACEHOLDER = "layerlab-dot"
 ESM = r"""
 const VIZ_PATH = %(viz)s;
 const PLACEHOLDER = %(placeholder)s;
+// Graphviz in WebAssembly has no fonts: it estimates text widths from Times' metrics, or
+// Arial's for a font named Helvetica or Arial, or Courier's. The theme's fonts are laid out
+// as the closest of these (DejaVu Sans Mono has Courier's widths, DejaVu Sans is a little
+// wider than Arial) and drawn as the theme's again.
+const LAYOUT_FONTS = %(fonts)s;
 let viz;
+
+function forLayout(dot) {
+  for (const [theme, layout] of LAYOUT_FONTS) dot = dot.split(theme).join(layout);
+  return dot;
+}
+
+function themeFonts(svg) {
+  for (const t of svg.querySelectorAll("[font-family]")) {
+    const found = LAYOUT_FONTS.find(([, layout]) => layout === t.getAttribute("font-family"));
+    if (found) t.setAttribute("font-family", found[0]);
+  }
+  return svg;
+}
 
 function siteRoot() {
   // JupyterLite's page names the site's root in its config; its pages are one level down
@@ -66,9 +86,8 @@ function fixText(svg) {
   return svg;
 }
 
-// Graphviz in WebAssembly has no fonts to measure with: it estimates text widths from
-// Times' metrics, narrower than the theme's DejaVu Sans. Once drawn, any text wider than
-// the room its box leaves is drawn condensed to fit that room.
+// Once drawn, any text wider than the room its box leaves (its width was estimated, see
+// LAYOUT_FONTS) is drawn condensed to fit that room.
 function fitToShapes(svg) {
   for (const g of svg.querySelectorAll("g.node, g.cluster, g.graph")) {
     const shape = g.querySelector(":scope > polygon, :scope > ellipse, :scope > path, :scope > g > polygon, :scope > g > path");
@@ -91,7 +110,7 @@ function fitToShapes(svg) {
 
 async function draw(el, dot, alt) {
   const v = await loadViz();
-  const svg = fixText(v.renderSVGElement(dot));
+  const svg = themeFonts(fixText(v.renderSVGElement(forLayout(dot))));
   svg.style.maxWidth = "100%%";
   svg.style.height = "auto";
   svg.setAttribute("role", "img");
@@ -137,7 +156,8 @@ export default {
 def _esm() -> str:
     import json
 
-    return ESM % {"viz": json.dumps(VIZ_PATH), "placeholder": json.dumps(PLACEHOLDER)}
+    fonts = [[theme.MONO, "Courier"], [theme.FONT, "Helvetica"]]
+    return ESM % {"viz": json.dumps(VIZ_PATH), "placeholder": json.dumps(PLACEHOLDER), "fonts": json.dumps(fonts)}
 
 
 _view_class: Any = None

@@ -29,7 +29,7 @@ RUN_FINISHED = """(expected) => {
   return done || (failed && !busy);
 }"""
 
-#: Tracebacks, error outputs and widgets that could not be shown.
+#: Tracebacks, error outputs, widgets that could not be shown, and Pyodide's refusals.
 ERRORS = """() => {
   const found = [];
   for (const out of document.querySelectorAll('.jp-OutputArea-output')) {
@@ -38,6 +38,8 @@ ERRORS = """() => {
     if (mime === 'application/vnd.jupyter.error' || (mime === 'application/vnd.jupyter.stderr' && /Traceback|\\w+Error\\b/.test(text)))
       found.push(text.slice(0, 2000));
     if (/Error (displaying|creating) widget/.test(text)) found.push(text.slice(0, 500));
+    // Pyodide's own words for a process or a call it cannot make: a path that did not degrade
+    else if (/emscripten does not support|OSError: Not available/.test(text)) found.push(text.slice(0, 500));
   }
   return found;
 }"""
