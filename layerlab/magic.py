@@ -34,7 +34,7 @@ from layerlab.compare.facts import observe
 from layerlab.compare.lines import parse_scenario
 from layerlab.compare.simulated import SimulatedSide
 from layerlab.engine.host import Host
-from layerlab.i18n import _
+from layerlab.i18n import _, translate
 from layerlab.model.errors import LayerlabError
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def run_beside(
             beside = beside_live(cell, host, run, tags=tags)
         else:
             beside = beside_recorded(cell, host, base / RECORDED, base, tags=tags)
-            echo(_("{reason}: showing outputs {label}", reason=reason, label=beside.engine_label))
+            echo(_("{reason}: showing outputs {label}", reason=translate(reason), label=beside.engine_label))
     except LayerlabError as err:
         echo(_("ERROR: {error}", error=err))
         return False

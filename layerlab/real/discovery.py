@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from layerlab.i18n import N_
+
 from .clients import read_env_file
 from .engine import Engine, EngineError, EngineUnavailable
 
@@ -42,7 +44,7 @@ def host_from_env() -> str | None:
 
 
 #: Why no engine answers in JupyterLite, in one sentence.
-IN_BROWSER = "no Docker Engine here: this is Python running in your browser (JupyterLite), which can start no process and reach no daemon"
+IN_BROWSER = N_("no Docker Engine here: this is Python running in your browser (JupyterLite), which can start no process and reach no daemon")
 
 
 def find_engine(
