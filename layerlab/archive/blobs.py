@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import zstandard
-
 from layerlab.i18n import _
 from layerlab.model.errors import ArchiveError, DigestMismatch, LimitExceeded
 from layerlab.model.layer import Layer, LayerSource, parse_layer
@@ -102,6 +100,24 @@ def compression_of(head: bytes) -> str:
 def _decompressor(kind: str, counter: _Counting) -> BinaryIO:
     if kind == "gzip":
         return gzip.GzipFile(fileobj=counter, mode="rb")  # type: ignore[return-value]
+    return _zstd_reader(counter)
+
+
+def _zstd_reader(counter: _Counting) -> BinaryIO:
+    """A zstd stream over ``counter``: with the zstandard package, imported only here (it is
+    a C extension that Pyodide's browser Python, JupyterLite's, does without), else with
+    Python 3.14's ``compression.zstd``."""
+    try:
+        import zstandard
+    except ImportError:
+        try:
+            from compression.zstd import ZstdFile  # type: ignore[import-not-found]
+        except ImportError:
+            raise ArchiveError(_(
+                "this layer is zstd-compressed, and neither the zstandard package nor "
+                "Python 3.14's compression.zstd is here to read it"
+            )) from None
+        return ZstdFile(counter, mode="rb")  # type: ignore[return-value]
     return zstandard.ZstdDecompressor().stream_reader(counter, read_across_frames=True)  # type: ignore[return-value]
 
 

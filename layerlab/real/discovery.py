@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
-from layerlab.i18n import _
+from layerlab.i18n import N_, _, translate
 
 from .clients import read_env_file
 from .engine import Engine, EngineError, EngineUnavailable
@@ -42,6 +43,10 @@ def host_from_env() -> str | None:
     return os.environ.get("LAYERLAB_DOCKER_HOST") or os.environ.get("DOCKER_HOST") or None
 
 
+#: Why no engine answers in JupyterLite, in one sentence.
+IN_BROWSER = N_("no Docker Engine here: this is Python running in your browser (JupyterLite), which can start no process and reach no daemon")
+
+
 def find_engine(
     host: str | None = None, *, default_socket: Path | None = None, timeout: float = 5.0
 ) -> tuple[Engine | None, str]:
@@ -49,6 +54,8 @@ def find_engine(
 
     ``host``, else :func:`host_from_env`, else ``default_socket`` if that exists.
     """
+    if sys.platform == "emscripten":  # Pyodide: JupyterLite's Python, in a browser tab
+        return None, translate(IN_BROWSER)
     host = host or host_from_env()
     if not host:
         if default_socket is None or not default_socket.exists():

@@ -25,6 +25,7 @@ import graphviz
 from layerlab.i18n import N_, Texts, _, translate
 
 from . import theme
+from .browser import IN_BROWSER
 
 __all__ = ["INSTALL_HINT", "Picture", "fallback_bundle", "figure_html", "svg_for_page"]
 
@@ -151,7 +152,10 @@ class Picture(graphviz.Digraph):
         return f"<picture: {self.description} ({len(self.body)} statements)>"
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
-        """``dot``'s output; SVG as the page must draw it (:func:`svg_for_page`)."""
+        """``dot``'s output; SVG as the page must draw it (:func:`svg_for_page`). Under
+        Pyodide (JupyterLite), which can start no process, ``dot`` is not found."""
+        if IN_BROWSER:
+            raise graphviz.ExecutableNotFound(["dot"])
         out = super().pipe(format, *args, **kwargs)
         if (format or self.format) != "svg":
             return out
@@ -164,6 +168,12 @@ class Picture(graphviz.Digraph):
         return self.pipe(format="svg", encoding="utf-8")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+        if IN_BROWSER:  # JupyterLite: no process to run ``dot`` in, so the page draws it
+            from .browser import dot_view
+
+            bundle = dot_view(self.source, self.description)._repr_mimebundle_()
+            bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+            return {**bundle, "text/plain": _("[picture: {description}]", description=self.description)}
         try:
             svg = self.svg()
         except graphviz.ExecutableNotFound:
@@ -172,7 +182,11 @@ class Picture(graphviz.Digraph):
 
     def to_html(self) -> str:
         """Inline SVG scaled to its box, for an ``ipywidgets.HTML``; the DOT source and
-        hint if ``dot`` is missing."""
+        hint if ``dot`` is missing; in JupyterLite, a placeholder the page draws."""
+        if IN_BROWSER:
+            from .browser import placeholder_html
+
+            return placeholder_html(self.source, self.description)
         try:
             svg = self.svg()
         except graphviz.ExecutableNotFound:
