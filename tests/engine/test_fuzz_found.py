@@ -24,11 +24,7 @@ pytestmark = pytest.mark.engine
 FOUND = Path(__file__).resolve().parents[2] / "scenarios" / "found"
 SCENARIOS = sorted(FOUND.glob("*/*.scenario"))
 #: (profile, found case) pairs the model does not match yet, and why.
-KNOWN: dict[tuple[str, str], str] = {
-    ("28-containerd", "28-containerd-mv-xattr-block"):
-        "a build step's overlay xattrs are read from its end state: a lower file moved away looks "
-        "like one deleted, so the impure mark (and its 4 KiB xattr block) on its old parent is missed",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def test_every_found_case_says_what_it_found_and_whether_it_is_fixed():
