@@ -21,7 +21,7 @@ from layerlab.model.fs import Dir, File
 from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 from layerlab.model.overlay import Overlay
-from layerlab.model.overlay_xattrs import directory_xattrs, inline_bytes, xattr_block
+from layerlab.model.overlay_xattrs import directory_xattrs, inline_bytes, step_xattr_blocks, xattr_block
 from layerlab.model.units import human_size
 from layerlab.shell import run_shell
 
@@ -67,3 +67,24 @@ def test_ext4_inline_room() -> None:
     assert inline_bytes(origin) == 68 and xattr_block(origin) == 0
     assert inline_bytes({**origin, **impure}) == 104 and xattr_block({**origin, **impure}) == 4096
     assert xattr_block({}) == 0
+
+
+@pytest.mark.parametrize(("script", "blocks"), [
+    # rename(2) of a lower file copies it up into /data first (ovl_copy_up of the parent, then
+    # of the file): /data gets origin as a copied-up directory and impure as the directory a
+    # copy-up landed in; the copied-up file then leaves, the marks stay. origin and impure
+    # together need 16+16+32 + 16+16+4 + 4 = 104 bytes, more than the inode's 92: one block
+    ("mkdir -p /app && mv /data/base.txt /app/a", 1),
+    # unlink(2) of a lower file copies up only /data (origin alone, 68 bytes: in the inode)
+    # and whites the file out: nothing was copied up into /data
+    ("rm /data/base.txt", 0),
+])
+def test_a_build_step_that_moves_a_lower_file_away_leaves_its_old_directory_impure(script: str, blocks: int) -> None:
+    """scenarios/found/28-containerd-mv-xattr-block: the step's end state (a whiteout at
+    data/base.txt) is the same for both scripts; its copy-ups are not."""
+    lower = Layer({"data": Dir(), "data/base.txt": File(content=b"base\n")})
+    fs = Overlay([lower])
+    assert run_shell(fs, script, env={}).status == 0
+    step = fs.diff()
+    assert step.whiteouts == {"data/base.txt"} and "data" in step.entries
+    assert step_xattr_blocks(step, [lower]) == blocks * 4096

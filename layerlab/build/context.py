@@ -51,7 +51,7 @@ class BuildContext:
                 elif stat.S_ISDIR(st.st_mode):
                     entries[rel] = Dir(mode=mode)
                 elif stat.S_ISREG(st.st_mode):
-                    entries[rel] = File(content=_disk_content(full, st.st_size), mode=mode)
+                    entries[rel] = File(content=_disk_content(full, st.st_size), mode=mode, real_mtime=st.st_mtime_ns)
         dockerfile_path = root / dockerfile
         text = dockerfile_path.read_text() if dockerfile_path.is_file() else None
         return cls(entries, text, root=str(root.resolve()))

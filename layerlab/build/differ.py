@@ -10,6 +10,11 @@ gives ``data/keep/`` and ``data/keep/k.txt`` in the classic store's layer, only 
 ``data/hard`` (a plain file) in the containerd store's; a directory removed and made again
 is an opaque directory in the first, a whiteout for each name it had below in the second
 (``tests/build/test_shell.py`` runs such steps on both).
+
+A file COPY or ADD takes from a build context keeps the context file's mtime, so the same
+bytes copied again after a ``touch`` of the context file are a changed file. The model
+knows that time for such copies only (:attr:`~layerlab.model.fs.File.real_mtime`) and
+compares it where both sides have one.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ def _same(entry: Entry, lower: Entry | None) -> bool:
     if isinstance(entry, Dir):
         return True
     if isinstance(entry, File) and isinstance(lower, File):
+        if None not in (entry.real_mtime, lower.real_mtime) and entry.real_mtime != lower.real_mtime:
+            return False  # copies of build context files, which keep their mtimes
         return entry.mtime == lower.mtime and entry.content.same_bytes(lower.content)
     if isinstance(entry, Symlink) and isinstance(lower, Symlink):
         return entry.target == lower.target

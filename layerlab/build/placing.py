@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from layerlab.i18n import _
 from layerlab.model.fs import Dir, Entry, File, Symlink
@@ -65,3 +66,6 @@ def put_entry(fs: Overlay, path: str, entry: Entry, uid: int, gid: int, chmod: s
         fs.chown(path, uid, gid, follow=False)
     elif isinstance(entry, File):
         fs.write(path, entry.content, mode=mode, uid=uid, gid=gid)
+        if entry.real_mtime is not None:  # the copy keeps its source's mtime
+            written = fs.lstat(path)
+            fs.place(fs.resolve(path, follow=False), replace(written, real_mtime=entry.real_mtime))

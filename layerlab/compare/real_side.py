@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,13 +51,23 @@ from .real_dataroot import containerd_root_of, read_containerd_root, read_data_r
 __all__ = ["HANDLERS", "RealSide"]
 
 
+def _remove_folders(workdir: Path, made_folders: list[Path]) -> None:
+    """A side's temp folder and the bind sources docker made for its lines."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    for folder in made_folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    made_folders.clear()
+
+
 class RealSide:
     """Docker lines on a real engine (through the docker CLI), from the folder ``base``.
 
     Its temp folder (saved archives, build contexts) goes with :meth:`close`; as a context
-    manager it closes itself, also after an error or Ctrl-C. With ``track``, :attr:`made`
-    collects what each line made on the engine (:mod:`.leftovers`), and :meth:`close`
-    removes that too."""
+    manager it closes itself, also after an error or Ctrl-C. A side never closed (the one
+    ``%%docker --beside`` keeps for a kernel's life) removes its folders when it is
+    collected or at interpreter exit. With ``track``, :attr:`made` collects what each line
+    made on the engine (:mod:`.leftovers`), and :meth:`close` removes that too, after the
+    temp folder (a kernel killed while it waits for the engine has removed the folder already)."""
 
     def __init__(self, base: Path, engine: Any, *, track: bool = False) -> None:
         self.base = base
@@ -72,18 +83,18 @@ class RealSide:
         self.made_folders: list[Path] = []
         #: The folder the last build sent (with busybox added for a FROM scratch one).
         self.last_context: Path | None = None
+        # holds the folders, not the side: the side can still be collected
+        self._remove_folders = weakref.finalize(self, _remove_folders, self.workdir, self.made_folders)
 
     def close(self) -> None:
         """Remove the temp folder and, with ``track``, what the lines made on the engine."""
+        shutil.rmtree(self.workdir, ignore_errors=True)  # first: the engine may be slow to answer
         try:
             if self.track and self.made:
                 remove(self.engine, self.made)
                 self.made = EngineObjects.none()
         finally:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            for folder in self.made_folders:
-                shutil.rmtree(folder, ignore_errors=True)
-            self.made_folders = []
+            self._remove_folders()  # the bind sources too, now that no container of the lines uses them
 
     def __enter__(self) -> RealSide:
         return self

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from layerlab.i18n import _
@@ -81,6 +81,9 @@ class Entry:
 class File(Entry):
     content: Content
     mode: int = 0o644
+    #: the file's mtime on an engine, in ns, where the model knows it: a build context file's,
+    #: which COPY and ADD keep (``mtime`` stays what the model writes in its tars: 0 there)
+    real_mtime: int | None = field(default=None, compare=False, repr=False)
     kind: ClassVar[str] = "file"
     _type_bits: ClassVar[int] = stat.S_IFREG
 

@@ -41,6 +41,7 @@ class Layer:
         *,
         source: LayerSource | None = None,
         timed: Iterable[str] = (),
+        copied_up: Iterable[str] = (),
     ) -> None:
         normalized: dict[str, Entry] = {}
         for path, entry in (entries or {}).items():
@@ -56,6 +57,9 @@ class Layer:
         self.source = source
         #: entries written or touched where the layer was made (their real mtime is new)
         self.timed: frozenset[str] = frozenset(normalize_path(p) for p in timed)
+        #: paths copied up where the layer was made, also those deleted or moved away later
+        #: (the kernel's overlay xattrs on the upper directory follow from them)
+        self.copied_up: frozenset[str] = frozenset(normalize_path(p) for p in copied_up)
 
     @classmethod
     def _trusted(cls, entries: dict[str, Entry], whiteouts: set[str], opaque: set[str]) -> Layer:
@@ -63,7 +67,7 @@ class Layer:
         layer = cls.__new__(cls)
         layer.entries, layer.whiteouts, layer.opaque = entries, frozenset(whiteouts), frozenset(opaque)
         layer.source = None
-        layer.timed = frozenset()
+        layer.timed = layer.copied_up = frozenset()
         return layer
 
     # -- construction helpers ---------------------------------------------

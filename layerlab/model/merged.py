@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
+from typing import Any
 
 from layerlab.i18n import _
 
@@ -73,6 +74,9 @@ class MergedView(PathQueries):
         #: lower files a write or a touch changed: a kernel sets their mtime to now, which the
         #: model, keeping no clock, does not (a differ that compares mtimes needs to know)
         self.timed: set[str] = set()
+        #: what the changes so far copied up, oldest first (:class:`~.overlay.CopyUp` records,
+        #: also of entries deleted or moved away since): the upper directory's xattrs follow them
+        self.copy_ups: list[Any] = []
 
     # -- lookup by layer path -------------------------------------------------------------
     def entry(self, path: str) -> Entry | None:
@@ -277,7 +281,8 @@ class MergedView(PathQueries):
                 first_name[id(entry)] = path
             entries[path] = entry
         whiteouts = [p for p, e in self._upper.items() if e is WHITEOUT]
-        return Layer(entries, whiteouts, self._opaque, timed=self.timed & set(entries))
+        return Layer(entries, whiteouts, self._opaque, timed=self.timed & set(entries),
+                     copied_up=(record.path for record in self.copy_ups))
 
     def __repr__(self) -> str:
         changed = sum(1 for e in self._upper.values() if e is not WHITEOUT)

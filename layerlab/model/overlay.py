@@ -26,15 +26,13 @@ and a build step's layer are made of.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from layerlab.i18n import Texts, _
 
 from .content import ConcatContent, Content, PrefixContent, as_content
 from .fs import Dir, Entry, File, Symlink, ancestors, is_within
-from .kernel_options import COMMON_KERNEL, KernelOverlay
-from .layer import Layer
 from .merged import WHITEOUT, MergedView, Whiteout
 from .pathwalk import FsError
 
@@ -99,9 +97,7 @@ class Checkpoint:
 class Overlay(MergedView):
     """Read-only layers (bottom first) plus one writable upper layer."""
 
-    def __init__(self, layers: Sequence[Layer] = (), *, kernel: KernelOverlay = COMMON_KERNEL) -> None:
-        super().__init__(layers, kernel=kernel)
-        self.copy_ups: list[CopyUp] = []
+    copy_ups: list[CopyUp]
 
     # -- checkpoints ----------------------------------------------------------------------
     def checkpoint(self) -> Checkpoint:

@@ -22,20 +22,24 @@ store shows it (``docker ps -s``: ``24.6kB`` after ``echo more >> /d/sub/two``: 
 root 4 KiB, ``d`` and ``d/sub`` 8 KiB each, ``two`` 4 KiB). Snapshots unpacked from layer
 tars carry no ``origin`` or ``impure``: image sizes do not change.
 
-Read from the overlay's end state and its copy-up records, so two things are inferred:
-removing a lower directory that has lower children copies it up first (``rm -r`` deletes
-the children one by one), which makes its parent impure; and a renamed copied-up entry's
-new parent is not marked (the records do not say where it went).
+Read from the overlay's end state and its copy-up records (:func:`upper_xattrs`), so two
+things are inferred: removing a lower directory that has lower children copies it up first
+(``rm -r`` deletes the children one by one), which makes its parent impure; and a renamed
+copied-up entry's new parent is not marked (the records do not say where it went). A build
+step's layer carries its step's copy-up records (:attr:`~.layer.Layer.copied_up`), so its
+snapshot is read by the same rules: a lower file the step moved away (``mv /data/f /app/``)
+was copied up into ``/data`` first, which leaves ``/data`` impure though the end state shows
+only a whiteout there, as deleting the file would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 from .disk_blocks import BLOCK
-from .fs import Dir
+from .fs import Dir, Entry
 from .layer import Layer
-from .merged import WHITEOUT, MergedView
+from .merged import WHITEOUT, MergedView, Whiteout
 from .overlay import Overlay
 
 #: the length of ``trusted.overlay.origin``'s value on ext4 (struct ovl_fb: 21 bytes plus the 8-byte ext4 fid)
@@ -61,16 +65,18 @@ def xattr_block(xattrs: Mapping[str, int]) -> int:
     return BLOCK if inline_bytes(xattrs) > INODE_XATTR_ROOM else 0
 
 
-def directory_xattrs(view: Overlay) -> dict[str, dict[str, int]]:
-    """The overlay xattrs of each upper directory: layer path -> {name: value length}."""
-    upper = view.upper
-    copied = {record.path.strip("/") for record in view.copy_ups}
-    opaque = view.opaque_dirs
+def upper_xattrs(upper: Mapping[str, Entry | Whiteout], opaque: Set[str], copied_up: Iterable[str],
+                 below: MergedView) -> dict[str, dict[str, int]]:
+    """The overlay xattrs of each directory of an upper directory over the layers ``below``:
+    layer path -> {name: value length}. ``upper`` is its end state (entries and
+    :data:`~.merged.WHITEOUT` marks), ``opaque`` its opaque directories, ``copied_up`` the
+    layer paths copied up into it (also those deleted or moved away since)."""
+    copied = {path.strip("/") for path in copied_up}
     impure: set[str] = set()
     for path in copied:
         impure.add(path.rpartition("/")[0])
     for path, entry in upper.items():
-        if entry is WHITEOUT and isinstance(view.lower_entry(path), Dir) and view.lower_children(path):
+        if entry is WHITEOUT and isinstance(below.lower_entry(path), Dir) and below.lower_children(path):
             impure.add(path.rpartition("/")[0])  # rm -r copied it up to delete its children
     out: dict[str, dict[str, int]] = {}
     for path in {"", *(p for p, e in upper.items() if isinstance(e, Dir))}:
@@ -86,26 +92,20 @@ def directory_xattrs(view: Overlay) -> dict[str, dict[str, int]]:
     return out
 
 
+def directory_xattrs(view: Overlay) -> dict[str, dict[str, int]]:
+    """The overlay xattrs of each upper directory of a live overlay: layer path -> {name: value length}."""
+    return upper_xattrs(view.upper, view.opaque_dirs, (record.path for record in view.copy_ups), view)
+
+
 def xattr_blocks(view: Overlay) -> int:
     """Bytes the upper directory's xattrs take outside the inodes (see the module doc)."""
     return sum(xattr_block(xattrs) for xattrs in directory_xattrs(view).values())
 
 
 def step_xattr_blocks(upper: Layer, lower: Sequence[Layer]) -> int:
-    """The same for an upper directory known only by its end state over ``lower`` (a build
-    step's, which BuildKit keeps as a snapshot of its own): an upper directory a lower layer
-    holds was copied up; an entry a lower layer holds was copied up into its parent."""
-    below = MergedView(lower)
-    impure: set[str] = set()
-    for path in upper.entries:
-        if below.lower_entry(path) is not None:
-            impure.add(path.rpartition("/")[0])
-    for path in upper.whiteouts:
-        if isinstance(below.lower_entry(path), Dir) and below.lower_children(path):
-            impure.add(path.rpartition("/")[0])
-    total = 0
-    for path in impure:
-        entry = upper.entries.get(path)
-        if isinstance(entry, Dir) and path not in upper.opaque and isinstance(below.lower_entry(path), Dir):
-            total += xattr_block({"trusted.overlay.origin": ORIGIN_SIZE, "trusted.overlay.impure": 1})
-    return total
+    """The same for a build step's upper directory (BuildKit keeps it as a snapshot of its
+    own), known by the step's layer over ``lower``: its end state and the copy-ups it made
+    (:attr:`~.layer.Layer.copied_up`)."""
+    state: dict[str, Entry | Whiteout] = {**upper.entries, **dict.fromkeys(upper.whiteouts, WHITEOUT)}
+    xattrs = upper_xattrs(state, upper.opaque, upper.copied_up, MergedView(lower))
+    return sum(xattr_block(found) for found in xattrs.values())

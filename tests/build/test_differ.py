@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from layerlab.build.differ import compared_with_lower
 from layerlab.model.fs import Dir, File, Hardlink
+from layerlab.model.image import Image
 from layerlab.model.layer import Layer
 from layerlab.model.overlay import Overlay
 from layerlab.shell import run_shell
@@ -58,3 +59,30 @@ def test_a_chmod_to_the_same_mode_leaves_nothing() -> None:
     """The same build's third layer: the copy-up changed nothing the differ compares."""
     _, c8d = step("chmod 644 /data/keep/k.txt")
     assert not c8d.entries
+
+
+def test_a_context_file_copied_again_after_a_touch_is_a_changed_file(tmp_path) -> None:
+    """scenarios/found/28-containerd-copy-touched-again: ``COPY d1/ /app/d1/`` onto an image
+    that already holds the same copy. Engine 28.5's containerd store keeps the file whose
+    context copy was touched in between (its mtime differs from the one below) and drops the
+    one that was not; a copy of the very same context changes nothing."""
+    import os
+
+    from layerlab.engine.host import Host
+
+    host = Host(engine="28-containerd")
+    host.add(Image.build([Layer.from_files({"bin/x": b"x"})], cmd=["sh"]), "base")
+    then = 1_700_000_000
+    for name, source, touched in (("c1", "base", ()), ("c2", "c1", ("y.bin",)), ("c3", "c2", ())):
+        context = tmp_path / name
+        (context / "d1").mkdir(parents=True)
+        (context / "Dockerfile").write_text(f"FROM {source}\nCOPY d1/ /app/d1/\n")
+        for file in ("y.bin", "z.txt"):
+            (context / "d1" / file).write_bytes(b"9" * 999)
+            when = then + (3600 if file in touched or (name == "c3" and file == "y.bin") else 0)
+            os.utime(context / "d1" / file, (when, when))
+        host.build(context, name)
+    first, again, same = (host.image(name).layers[-1] for name in ("c1", "c2", "c3"))
+    assert {p for p, e in first.entries.items() if isinstance(e, File)} == {"app/d1/y.bin", "app/d1/z.txt"}
+    assert {p for p, e in again.entries.items() if isinstance(e, File)} == {"app/d1/y.bin"}
+    assert not [e for e in same.entries.values() if isinstance(e, File)]

@@ -25,9 +25,9 @@ FOUND = Path(__file__).resolve().parents[2] / "scenarios" / "found"
 SCENARIOS = sorted(FOUND.glob("*/*.scenario"))
 #: (profile, found case) pairs the model does not match yet, and why.
 KNOWN: dict[tuple[str, str], str] = {
-    ("28-containerd", "28-containerd-mv-xattr-block"):
-        "a build step's overlay xattrs are read from its end state: a lower file moved away looks "
-        "like one deleted, so the impure mark (and its 4 KiB xattr block) on its old parent is missed",
+    ("28-containerd", "28-containerd-stage-df-size"):
+        "system df counts the containerd store's images 41 kB (ten 4 KiB blocks) larger than the "
+        "model after two multi-stage builds whose stages move and delete lower files; where not known yet",
 }
 
 

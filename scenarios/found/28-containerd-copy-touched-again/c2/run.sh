@@ -1,0 +1,1 @@
+layered run.sh

@@ -1,0 +1,1 @@
+two run.sh
