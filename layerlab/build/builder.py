@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -109,15 +109,14 @@ class BuildCache:
         self.sources.clear()
         self.snapshots.clear()
 
-    def keep_sources(self, context: BuildContext, dockerfile: str | None = None, *, with_context: bool = True) -> None:
+    def keep_sources(self, context: BuildContext, dockerfile: str | None = None,
+                     stages: Sequence[Stage] | None = None) -> None:
         """What BuildKit keeps of ``context`` after a build from it (:mod:`.local_sources`);
-        ``with_context``: False after a failed build none of whose stages copies from the context."""
+        ``stages``: the ones the build ran (None: all), whose COPY and ADD name what it read."""
         if dockerfile is not None and dockerfile != context.dockerfile:
             context = BuildContext(context.entries, dockerfile, root=context.root)
-        kept = local_sources(context)
-        if not with_context:
-            kept.pop("context", None)
-        self.sources[context.root or "(in memory)"] = kept
+        ran = None if stages is None else [i for stage in stages for i in stage.instructions]
+        self.sources[context.root or "(in memory)"] = local_sources(context, instructions=ran)
 
 
 @dataclass
@@ -197,7 +196,7 @@ def build(
     cache.layers.update(run.new_cache)  # a failed build: _keep_what_a_failed_build_leaves
     cache.created.update(run.new_created)
     cache.snapshots.update(run.new_snapshots)
-    cache.keep_sources(context, text)
+    cache.keep_sources(context, text, [stage for stage in stages if stage.index in needed])
     names = {stage.index: stage.name for stage in stages if stage.name}
     return BuildResult(final.image(), run.steps, tag, time.perf_counter() - started, base_rows, names)
 
@@ -239,8 +238,7 @@ def _keep_what_a_failed_build_leaves(run: _Build, needed: list[Stage], failed: S
     run.cache.layers.update(run.new_cache)
     run.cache.created.update(run.new_created)
     run.cache.snapshots.update(run.new_snapshots)
-    from_context = any(i.keyword in ("COPY", "ADD") and "from" not in i.flags for s in needed for i in s.instructions)
-    run.cache.keep_sources(run.context, dockerfile, with_context=from_context)
+    run.cache.keep_sources(run.context, dockerfile, needed)
 
 
 def _build_independent_steps(run: _Build, stage: Stage, broken: set[str]) -> bool:

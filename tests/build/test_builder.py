@@ -391,3 +391,16 @@ def test_a_failed_build_on_the_classic_store_leaves_the_build_cache_as_it_was(en
     with pytest.raises(BuildError, match="line 2"):
         host.build(ctx(FAILS_IN_S1, **{"a.txt": "a"}), "broken:1")
     assert not host.build_cache.layers and not host.build_cache.sources
+
+
+def test_the_context_snapshot_holds_only_what_the_stages_the_build_runs_copy():
+    """Engine 28.5, containerd store: BuildKit reads from the context only the paths the
+    stages it runs name, so ``--target`` of a stage that copies nothing keeps no context
+    snapshot (a build of the last stage keeps ``a.txt`` in it)."""
+    dockerfile = "FROM alpine AS s0\nRUN echo s0 > /s0\nFROM alpine\nCOPY a.txt /ctx/\n"
+    host = Host(engine="28-containerd")
+    host.build(ctx(dockerfile, **{"a.txt": "a"}), "s0:1", target="s0")
+    assert [sorted(kept) for kept in host.build_cache.sources.values()] == [["dockerfile", "dockerignore"]]
+    host.build(ctx(dockerfile, **{"a.txt": "a"}), "last:1")
+    [kept] = host.build_cache.sources.values()
+    assert sorted(kept["context"].entries) == ["a.txt"]
