@@ -20,15 +20,20 @@ by its layers' chain id, not its config (BuildKit ``source/containerimage``:
 its mkdir without ``IgnoreCache`` (BuildKit ``dockerfile2llb/convert.go`` ``dispatchWorkdir``),
 so it still shows CACHED where its key matches.
 
-A build either finishes or changes nothing: the image is tagged only at the end, and only a
-successful build feeds the cache.
+The image is tagged only at the end of a build. With the classic store a failed build
+changes nothing: only a successful build feeds the cache. With the containerd store a failed
+build leaves what Engine 28.5 shows it leaves (``docker system df`` counts it): BuildKit's
+local sources (the Dockerfile, .dockerignore, and the context when a stage it runs copies
+from it) and the snapshots of the steps that finished: those before the failing step (in
+stage order) and those of the later stages that need nothing from its stage, up to their
+first RUN (BuildKit runs stages side by side and cancels what still runs when one fails).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -104,11 +109,14 @@ class BuildCache:
         self.sources.clear()
         self.snapshots.clear()
 
-    def keep_sources(self, context: BuildContext, dockerfile: str | None = None) -> None:
-        """What BuildKit keeps of ``context`` after a build from it (:mod:`.local_sources`)."""
+    def keep_sources(self, context: BuildContext, dockerfile: str | None = None,
+                     stages: Sequence[Stage] | None = None) -> None:
+        """What BuildKit keeps of ``context`` after a build from it (:mod:`.local_sources`);
+        ``stages``: the ones the build ran (None: all), whose COPY and ADD name what it read."""
         if dockerfile is not None and dockerfile != context.dockerfile:
             context = BuildContext(context.entries, dockerfile, root=context.root)
-        self.sources[context.root or "(in memory)"] = local_sources(context)
+        ran = None if stages is None else [i for stage in stages for i in stage.instructions]
+        self.sources[context.root or "(in memory)"] = local_sources(context, instructions=ran)
 
 
 @dataclass
@@ -153,7 +161,8 @@ def build(
     when: datetime | None = None,
     no_cache: bool = False,
 ) -> BuildResult:
-    """Build an image from a context; raise BuildError (with the line) and leave no trace on failure.
+    """Build an image from a context; raise BuildError (with the line) and leave no trace on failure
+    (the containerd store keeps what BuildKit keeps: module doc).
     ``buildkit``: the BuildKit whose history text and RUN layers to make (the engine profile's);
     ``compare_lower``: leave out of each layer what the layers below hold (the containerd
     image store's differ: :mod:`.differ`); ``when``: when the build started, so each
@@ -175,13 +184,19 @@ def build(
     needed = _needed_stages(stages, last)
     final, base_rows = None, 0
     for stage in stages[: last + 1]:
-        if stage.index in needed:  # BuildKit builds only what the target stage uses
+        if stage.index not in needed:  # BuildKit builds only what the target stage uses
+            continue
+        try:
             final, base_rows = _build_stage(run, stage)
+        except BuildError:
+            if compare_lower:
+                _keep_what_a_failed_build_leaves(run, [s for s in stages[: last + 1] if s.index in needed], stage, text)
+            raise
     assert final is not None
-    cache.layers.update(run.new_cache)  # only a successful build feeds the cache
+    cache.layers.update(run.new_cache)  # a failed build: _keep_what_a_failed_build_leaves
     cache.created.update(run.new_created)
     cache.snapshots.update(run.new_snapshots)
-    cache.keep_sources(context, text)
+    cache.keep_sources(context, text, [stage for stage in stages if stage.index in needed])
     names = {stage.index: stage.name for stage in stages if stage.name}
     return BuildResult(final.image(), run.steps, tag, time.perf_counter() - started, base_rows, names)
 
@@ -211,6 +226,43 @@ def _build_stage(run: _Build, stage: Stage) -> tuple[StageState, int]:
     if stage.name:
         run.built[stage.name] = state
     return state, base_rows
+
+
+def _keep_what_a_failed_build_leaves(run: _Build, needed: list[Stage], failed: Stage, dockerfile: str) -> None:
+    """The containerd store (Engine 28.5): what BuildKit keeps of a build that failed in
+    ``failed`` (module doc): the steps that finished, and the build's local sources."""
+    broken = {str(failed.index), *([failed.name] if failed.name else [])}
+    for stage in needed:
+        if stage.index > failed.index and not _build_independent_steps(run, stage, broken):
+            broken |= {str(stage.index), *([stage.name] if stage.name else [])}
+    run.cache.layers.update(run.new_cache)
+    run.cache.created.update(run.new_created)
+    run.cache.snapshots.update(run.new_snapshots)
+    run.cache.keep_sources(run.context, dockerfile, needed)
+
+
+def _build_independent_steps(run: _Build, stage: Stage, broken: set[str]) -> bool:
+    """Run a later stage's steps while they need no ``broken`` stage and are quick next to
+    the failing one (no RUN: BuildKit cancels what still runs); False if it stopped early."""
+    if expand(stage.base, run.global_args) in broken:
+        return False
+    try:
+        state = _base_state(stage, run)
+        index = 0 if stage.base == "scratch" else 1
+        for instruction in stage.instructions:
+            if instruction.keyword in CONFIG_STEPS:
+                _config_step(run, instruction, state)
+                continue
+            if instruction.keyword == "RUN" or instruction.flags.get("from") in broken:
+                return False
+            index += 1
+            _filesystem_step(run, instruction, state, StepLog(stage.index, index, 0, "", False, None, instruction.line))
+    except BuildError:
+        return False
+    run.built[str(stage.index)] = state
+    if stage.name:
+        run.built[stage.name] = state
+    return True
 
 
 def _global_args(instructions: list[Instruction], build_args: Mapping[str, str]) -> dict[str, str]:

@@ -11,27 +11,33 @@ df`` counts them in the Images SIZE. Measured on Engine 28.5 (``ctr snapshots us
 - ``context`` with the one path ``.dockerignore``: empty when there is none (4 KiB);
 - ``context`` with the paths the COPY and ADD sources name (BuildKit's FollowPaths): a
   directory with all below it, a file with the directories above it (16 KiB for
-  ``src/app.py`` and ``src/requirements.txt``); only when a step copies from the context.
+  ``src/app.py`` and ``src/requirements.txt``); only when a step copies from the context,
+  and only the steps of the stages the build runs count (``--target s0`` of a Dockerfile
+  whose later stage copies ``*.txt`` keeps no context snapshot: Engine 28.5).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from layerlab.model.fs import Dir, Entry, File, ancestors
 from layerlab.model.layer import Layer
 
 from .context import BuildContext, ContextError
-from .dockerfile import DockerfileError, json_array, parse_dockerfile, split_words
+from .dockerfile import DockerfileError, Instruction, json_array, parse_dockerfile, split_words
 
 #: the snapshots' names, in the order BuildKit makes them
 LOCAL_SOURCES = ("dockerfile", "dockerignore", "context")
 
 
-def context_sources(context: BuildContext) -> list[str]:
-    """The context paths the Dockerfile's COPY and ADD (not ``--from``) name."""
-    try:
-        instructions = parse_dockerfile(context.dockerfile or "")
-    except DockerfileError:
-        return []
+def context_sources(context: BuildContext, instructions: Sequence[Instruction] | None = None) -> list[str]:
+    """The context paths the COPY and ADD (not ``--from``) among ``instructions`` name
+    (None: the whole Dockerfile's)."""
+    if instructions is None:
+        try:
+            instructions = parse_dockerfile(context.dockerfile or "")
+        except DockerfileError:
+            return []
     out: list[str] = []
     for instruction in instructions:
         if instruction.keyword not in ("COPY", "ADD") or "from" in instruction.flags:
@@ -45,12 +51,14 @@ def context_sources(context: BuildContext) -> list[str]:
     return out
 
 
-def local_sources(context: BuildContext, dockerfile_name: str = "Dockerfile") -> dict[str, Layer]:
-    """The snapshots BuildKit keeps of this context (module doc), by name."""
+def local_sources(context: BuildContext, dockerfile_name: str = "Dockerfile",
+                  instructions: Sequence[Instruction] | None = None) -> dict[str, Layer]:
+    """The snapshots BuildKit keeps of this context (module doc), by name; ``instructions``:
+    those of the stages the build ran (None: the whole Dockerfile's)."""
     out = {"dockerfile": Layer({dockerfile_name: File(content=(context.dockerfile or "").encode())})}
     ignore = context.entries.get(".dockerignore")
     out["dockerignore"] = Layer({".dockerignore": ignore} if isinstance(ignore, File) else {})
-    followed = context_sources(context)
+    followed = context_sources(context, instructions)
     if followed:
         out["context"] = Layer(_followed_entries(context, followed))
     return out

@@ -351,3 +351,56 @@ def test_copies_of_the_same_files_from_two_stages_are_merged_by_buildkit_0_8_onl
     again = host.build(ctx(text.replace("COPY b /b", "COPY b /b2"), b="b"), "twins:2")
     copied = [s for s in again.steps if s.text.startswith("COPY --from=s0")]
     assert copied[0].cached  # s0 changed, the file it gives did not
+
+
+FAILS_IN_S1 = (
+    "FROM alpine AS s1\nRUN mkdir /a && mkdir /a\n"
+    "FROM alpine\nCOPY a.txt /ctx/\nCOPY --from=s1 /a /b\n"
+)
+
+
+def test_a_failed_build_on_the_containerd_store_keeps_its_sources_and_the_steps_that_finished():
+    """Engine 28.5, containerd store: a build that fails keeps BuildKit's local sources (the
+    Dockerfile, .dockerignore, and the context when a stage it runs copies from it) and the
+    snapshots of the steps that finished: those of the other stages that need nothing from
+    the failing one and run no command of their own (found case 28-containerd-stage-df-size)."""
+    from layerlab.engine.sizes import buildkit_snapshots
+
+    host = Host(engine="28-containerd")
+    files = {".dockerignore": "**/*.bin\n", "a.txt": "a" * 999}
+    before = sum(buildkit_snapshots(host.build_cache))
+    with pytest.raises(BuildError, match="line 2"):
+        host.build(ctx(FAILS_IN_S1, **files), "broken:1")
+    assert [sorted(kept) for kept in host.build_cache.sources.values()] == [["context", "dockerfile", "dockerignore"]]
+    kept = [layer for layer in host.build_cache.layers.values() if layer is not None]
+    assert [sorted(layer.entries) for layer in kept] == [["ctx", "ctx/a.txt"]]
+    # each source: its root and one file block; the COPY step: the root, ctx/ and a.txt
+    assert sum(buildkit_snapshots(host.build_cache)) - before == 3 * 2 * 4096 + 3 * 4096
+
+    target = Host(engine="28-containerd")  # --target s1: nothing copies from the context, no step finished
+    with pytest.raises(BuildError, match="line 2"):
+        target.build(ctx(FAILS_IN_S1, **files), "broken:1", target="s1")
+    assert [sorted(kept) for kept in target.build_cache.sources.values()] == [["dockerfile", "dockerignore"]]
+    assert not target.build_cache.layers
+    assert sum(buildkit_snapshots(target.build_cache)) == 2 * 2 * 4096
+
+
+@pytest.mark.parametrize("engine", ["20.10", "28"])
+def test_a_failed_build_on_the_classic_store_leaves_the_build_cache_as_it_was(engine: str):
+    host = Host(engine=engine)
+    with pytest.raises(BuildError, match="line 2"):
+        host.build(ctx(FAILS_IN_S1, **{"a.txt": "a"}), "broken:1")
+    assert not host.build_cache.layers and not host.build_cache.sources
+
+
+def test_the_context_snapshot_holds_only_what_the_stages_the_build_runs_copy():
+    """Engine 28.5, containerd store: BuildKit reads from the context only the paths the
+    stages it runs name, so ``--target`` of a stage that copies nothing keeps no context
+    snapshot (a build of the last stage keeps ``a.txt`` in it)."""
+    dockerfile = "FROM alpine AS s0\nRUN echo s0 > /s0\nFROM alpine\nCOPY a.txt /ctx/\n"
+    host = Host(engine="28-containerd")
+    host.build(ctx(dockerfile, **{"a.txt": "a"}), "s0:1", target="s0")
+    assert [sorted(kept) for kept in host.build_cache.sources.values()] == [["dockerfile", "dockerignore"]]
+    host.build(ctx(dockerfile, **{"a.txt": "a"}), "last:1")
+    [kept] = host.build_cache.sources.values()
+    assert sorted(kept["context"].entries) == ["a.txt"]

@@ -24,11 +24,7 @@ pytestmark = pytest.mark.engine
 FOUND = Path(__file__).resolve().parents[2] / "scenarios" / "found"
 SCENARIOS = sorted(FOUND.glob("*/*.scenario"))
 #: (profile, found case) pairs the model does not match yet, and why.
-KNOWN: dict[tuple[str, str], str] = {
-    ("28-containerd", "28-containerd-stage-df-size"):
-        "system df counts the containerd store's images 41 kB (ten 4 KiB blocks) larger than the "
-        "model after two multi-stage builds whose stages move and delete lower files; where not known yet",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def test_every_found_case_says_what_it_found_and_whether_it_is_fixed():
