@@ -115,3 +115,32 @@ def test_the_engines_client_config_reaches_the_child(tmp_path: Path) -> None:
     out = engine.docker(["images"]).stdout.strip()
     assert out == "unix:///e/docker.sock /e/config images"
     assert os.environ.get("DOCKER_CONFIG") != "/e/config"  # the caller's environment is left alone
+
+
+def _fake_private_dockerd(tmp_path: Path) -> Path:
+    """A stand-in for scripts/private-dockerd that records how long it was told to wait."""
+    script = tmp_path / "private-dockerd"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = start ]; then\n'
+        '  mkdir -p "$2" && echo "$LAYERLAB_DOCKERD_TIMEOUT" > "$2/waited"\n'
+        '  echo "DOCKER_HOST=unix://$2/docker.sock" > "$2/env"; cat "$2/env"\n'
+        "fi\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_a_private_dockerd_waits_for_its_daemons_as_long_as_its_start_may_take(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from layerlab.real.discovery import START_MARGIN, PrivateDockerd
+
+    monkeypatch.delenv("LAYERLAB_DOCKERD_TIMEOUT", raising=False)
+    where = tmp_path / "engine"
+    engine = PrivateDockerd(_fake_private_dockerd(tmp_path), where).start(timeout=150)
+    assert engine.host == f"unix://{where}/docker.sock"
+    assert (where / "waited").read_text().strip() == str(150 - START_MARGIN)
+    monkeypatch.setenv("LAYERLAB_DOCKERD_TIMEOUT", "7")  # the caller's own setting wins
+    PrivateDockerd(_fake_private_dockerd(tmp_path), where).start(timeout=150)
+    assert (where / "waited").read_text().strip() == "7"

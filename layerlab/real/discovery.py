@@ -114,6 +114,10 @@ def engine_at(where: str) -> Engine:
     )
 
 
+#: Seconds of a start's timeout kept for the script to stop what did not come up.
+START_MARGIN = 30
+
+
 class PrivateDockerd:
     """A throw-away engine that ``scripts/private-dockerd`` runs in the folder ``where``
     (a clone of the repository has the script; it needs root and dockerd). ``prefix``:
@@ -134,8 +138,13 @@ class PrivateDockerd:
         self.image_store = image_store
 
     def start(self, timeout: float = 120) -> Engine:
-        """Start it and wait until it answers (:class:`EngineUnavailable` if it does not)."""
-        proc = self._call("start", timeout)
+        """Start it and wait until it answers (:class:`EngineUnavailable` if it does not).
+
+        The script waits for containerd and dockerd for as long as ``timeout`` allows (its own
+        default, 30 s, is too short on a machine busy with other engines), keeping a margin to
+        stop them again; ``$LAYERLAB_DOCKERD_TIMEOUT`` set by the caller wins."""
+        wait = os.environ.get("LAYERLAB_DOCKERD_TIMEOUT") or str(max(int(timeout) - START_MARGIN, 1))
+        proc = self._call("start", timeout, LAYERLAB_DOCKERD_TIMEOUT=wait)
         host = next(
             (ln.split("=", 1)[1] for ln in proc.stdout.splitlines() if ln.startswith("DOCKER_HOST=")),
             None,
@@ -149,8 +158,8 @@ class PrivateDockerd:
         """Stop it and remove its folder (nothing happens when it is not running)."""
         self._call("stop", timeout)
 
-    def _call(self, action: str, timeout: float) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ)
+    def _call(self, action: str, timeout: float, **settings: str) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, **settings)
         for name in ("LAYERLAB_DOCKER_CLI", "LAYERLAB_ENGINE_PREFIX", "LAYERLAB_IMAGE_STORE"):
             env.pop(name, None)  # the engine asked for here, not the caller's
         if self.prefix is not None:
