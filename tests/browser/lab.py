@@ -294,17 +294,6 @@ RUN_FINISHED = """(expected) => {
   return done || (failed && !busy);
 }"""
 
-ERROR_OUTPUTS = """() => {
-  const found = [];
-  for (const out of document.querySelectorAll('.jp-OutputArea-output')) {
-    const mime = out.getAttribute('data-mime-type') || '';
-    const text = out.textContent || '';
-    if (mime === 'application/vnd.jupyter.stderr' && (/Traceback|\\w+Error\\b/.test(text))) found.push(text.slice(0, 2000));
-    if (/Error displaying widget/.test(text)) found.push(text.slice(0, 500));
-  }
-  return found;
-}"""
-
 #: Widget views carry no data-mime-type: find them by their view (.jupyter-widgets) or by
 #: the messages the widget renderer writes when it cannot show a model.
 WIDGET_OUTPUTS = """() => {

@@ -17,17 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from browser.lab import RUN_FINISHED
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "lite" / "site"
-
-#: Run All is over: every prompt numbered, or it stopped (nothing queued, "[*]") at an error.
-RUN_FINISHED = """(expected) => {
-  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
-  const done = prompts.length === expected && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-  const busy = prompts.some(p => /\\[\\*\\]/.test(p.textContent));
-  const failed = !!document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-  return done || (failed && !busy);
-}"""
 
 #: Tracebacks, error outputs, widgets that could not be shown, and Pyodide's refusals.
 ERRORS = """() => {
