@@ -18,7 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from layerlab.compare.beside import EngineRun, beside_live
 from layerlab.compare.real_side import RealSide
+from layerlab.engine.host import Host
+from layerlab.engine.profile import profile_for
+from layerlab.real.errors import EngineError
 
 #: A stand-in engine for a subprocess: ``volume create`` makes a volume; removing one kills
 #: the process, as a kernel killed in the middle of its shutdown.
@@ -99,7 +103,8 @@ def test_a_beside_session_killed_while_it_cleans_the_engine_leaves_no_folder(tmp
         assert magic.run_beside("docker volume create v1\\n", Host(), engine=Engine(), cwd=Path(sys.argv[1]),
                                 echo=lambda line: None, show=lambda view: None)
         side = magic._state["engine_run"].real  # the session's side, kept for the kernel's life
-        assert side.made.volumes == {"v1"} and side.workdir.is_dir()
+        assert side.made.volumes == {"v1"}
+        assert side.workdir.is_dir()  # as if a line were still using it
         print("workdir", side.workdir, flush=True)
     """)
     assert done.returncode == -9, (done.returncode, done.stderr)  # killed, in the engine's clean-up
@@ -120,6 +125,49 @@ def test_a_side_dropped_without_close_removes_its_folder(tmp_path: Path, monkeyp
 def test_a_closed_side_removes_its_folder_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with RealSide(tmp_path, engine=None) as side:
-        (side.workdir / "saved.tar").write_bytes(b"x")
-    assert not side.workdir.exists()
+        workdir = side.workdir
+        (workdir / "saved.tar").write_bytes(b"x")
+    assert not workdir.exists()
     side.close()  # a second close does nothing
+    assert list(tmp_path.iterdir()) == []
+
+
+class _SavingEngine:
+    """Builds and saves (an image with no layer, as Engine 20.10 refuses to save one): where
+    the side put each archive is kept."""
+
+    def __init__(self) -> None:
+        self.saved: list[Path] = []
+        self.last_build_log = ""
+
+    def profile(self) -> object:
+        return profile_for("20.10", "classic")
+
+    def version(self) -> dict[str, str]:
+        return {"Version": "20.10.24"}
+
+    def docker(self, args: list[str], *, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    def build(self, context: Path, tag: str, **options: object) -> None:
+        pass
+
+    def save(self, refs: list[str], path: Path) -> None:
+        self.saved.append(path)
+        raise EngineError("empty export - not implemented")
+
+
+def test_a_beside_cell_leaves_no_temp_folder_for_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """nbval stops a kernel with SIGKILL, when nothing at exit runs: the session's side holds
+    no temp folder between cells."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nLABEL course=layerlab\n")
+    engine = _SavingEngine()
+    run = EngineRun(engine, tmp_path)
+    for cell in range(2):
+        beside_live("docker build -t app:1 app\n", Host(), run)
+        assert len(engine.saved) == cell + 1 and engine.saved[-1].parent.parent == temp
+        assert list(temp.iterdir()) == []

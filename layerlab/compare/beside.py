@@ -200,16 +200,20 @@ def beside_live(
     simulated = SimulatedSide(engine_run.base, engine_run.host_for(host))
     sim = Column(simulated, engine_run.base, tags)
     rows = []
-    for command in commands:
-        if not needs_engine(command, sim.base):
-            mine = sim.lines(command)
-            theirs = engine_run.lines(command)
-            rows.append(BesideRow(command.text, within_sizes(command, simulated.host, mine, theirs), theirs))
-            continue
-        built = build_on_engine(command, engine_run.real, simulated)
-        sim.note_made(command)
-        rows.append(BesideRow(command.text, [translate(ENGINE_ONLY)], engine_run.lines(command, built),
-                              _("FROM scratch: built on the engine, loaded into the simulator"), compared=False))
+    try:
+        for command in commands:
+            if not needs_engine(command, sim.base):
+                mine = sim.lines(command)
+                theirs = engine_run.lines(command)
+                rows.append(BesideRow(command.text, within_sizes(command, simulated.host, mine, theirs), theirs))
+                continue
+            built = build_on_engine(command, engine_run.real, simulated)
+            sim.note_made(command)
+            rows.append(BesideRow(command.text, [translate(ENGINE_ONLY)], engine_run.lines(command, built),
+                                  _("FROM scratch: built on the engine, loaded into the simulator"),
+                                  compared=False))
+    finally:  # no temp files between cells: a kernel killed there (not shut down) leaves none
+        engine_run.real.release_files()
     return Beside(rows, engine_run.label)
 
 

@@ -51,20 +51,21 @@ from .real_dataroot import containerd_root_of, read_containerd_root, read_data_r
 __all__ = ["HANDLERS", "RealSide"]
 
 
-def _remove_folders(workdir: Path, made_folders: list[Path]) -> None:
+def _remove_folders(*lists: list[Path]) -> None:
     """A side's temp folder and the bind sources docker made for its lines."""
-    shutil.rmtree(workdir, ignore_errors=True)
-    for folder in made_folders:
-        shutil.rmtree(folder, ignore_errors=True)
-    made_folders.clear()
+    for folders in lists:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        folders.clear()
 
 
 class RealSide:
     """Docker lines on a real engine (through the docker CLI), from the folder ``base``.
 
-    Its temp folder (saved archives, build contexts) goes with :meth:`close`; as a context
-    manager it closes itself, also after an error or Ctrl-C. A side never closed (the one
-    ``%%docker --beside`` keeps for a kernel's life) removes its folders when it is
+    Its temp folder (saved archives, build contexts) is made when a line needs it and goes
+    with :meth:`release_files` or :meth:`close`; as a context manager it closes itself, also
+    after an error or Ctrl-C. A side never closed (the one ``%%docker --beside`` keeps for a
+    kernel's life, releasing its files after each cell) removes its folders when it is
     collected or at interpreter exit. With ``track``, :attr:`made` collects what each line
     made on the engine (:mod:`.leftovers`), and :meth:`close` removes that too, after the
     temp folder (a kernel killed while it waits for the engine has removed the folder already)."""
@@ -72,8 +73,7 @@ class RealSide:
     def __init__(self, base: Path, engine: Any, *, track: bool = False) -> None:
         self.base = base
         self.engine = engine
-        #: Where saved images and busybox build contexts go while the side runs.
-        self.workdir = Path(tempfile.mkdtemp(prefix="layerlab-real-"))
+        self._workdirs: list[Path] = []  # the temp folder, once a line made it
         #: Once a line used containers or volumes, ``system df`` compares their rows too.
         self.containers_used = False
         self.track = track
@@ -84,11 +84,24 @@ class RealSide:
         #: The folder the last build sent (with busybox added for a FROM scratch one).
         self.last_context: Path | None = None
         # holds the folders, not the side: the side can still be collected
-        self._remove_folders = weakref.finalize(self, _remove_folders, self.workdir, self.made_folders)
+        self._remove_folders = weakref.finalize(self, _remove_folders, self._workdirs, self.made_folders)
+
+    @property
+    def workdir(self) -> Path:
+        """Where saved images and busybox build contexts go (made on first use)."""
+        if not self._workdirs:
+            self._workdirs.append(Path(tempfile.mkdtemp(prefix="layerlab-real-")))
+        return self._workdirs[0]
+
+    def release_files(self) -> None:
+        """Remove the temp folder now; a later line that needs one makes a new one. What the
+        lines read from it (saved archives) must be read by then."""
+        _remove_folders(self._workdirs)
+        self.last_context = None
 
     def close(self) -> None:
         """Remove the temp folder and, with ``track``, what the lines made on the engine."""
-        shutil.rmtree(self.workdir, ignore_errors=True)  # first: the engine may be slow to answer
+        self.release_files()  # first: the engine may be slow to answer
         try:
             if self.track and self.made:
                 remove(self.engine, self.made)

@@ -4,6 +4,7 @@ for every cell recorded on that engine. That recording again gives the stored ou
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,10 +54,12 @@ def test_every_recorded_cell_agrees_live(engine, notebook: str) -> None:  # type
     _agree_live(engine, _cells(Recording.load(path)))
 
 
-def test_a_live_run_removes_what_its_lines_made(engine) -> None:  # type: ignore[no-untyped-def]
-    """Images, containers and volumes the lines made go when the run closes; the rest stays."""
+def test_a_live_run_removes_what_its_lines_made(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Images, containers and volumes the lines made go when the run closes; the rest stays.
+    Its temp files go after each cell."""
     from layerlab.compare.leftovers import EngineObjects
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = EngineObjects.of(engine)
     run = EngineRun(engine, NOTEBOOKS)
     cell = (
@@ -65,12 +68,12 @@ def test_a_live_run_removes_what_its_lines_made(engine) -> None:  # type: ignore
     )
     try:
         beside_live(cell, None, run)
+        assert list(tmp_path.iterdir()) == []
         made = EngineObjects.of(engine) - before
         assert len(made.containers) == 1 and made.images and "ll-left-vol" in made.volumes
     finally:
         run.close()
     assert not (EngineObjects.of(engine) - before)
-    assert not run.real.workdir.exists()
 
 
 def test_magic_finds_the_engine_and_shows_cached_on_both_sides(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
