@@ -75,7 +75,7 @@ def private_daemon(driver: str, extra_args: str = "") -> Iterator[Engine]:
     env["LAYERLAB_DOCKERD_ARGS"] = ((" --storage-driver=" if not driver else "") + " " + extra_args).strip()
     try:
         proc = subprocess.run(
-            [str(PRIVATE_DOCKERD), "start", dir_], env=env, capture_output=True, text=True, timeout=90,
+            [str(PRIVATE_DOCKERD), "start", dir_], env=env, capture_output=True, text=True, timeout=120,
             stdin=subprocess.DEVNULL, check=False,
         )
         host = next((ln.split("=", 1)[1] for ln in proc.stdout.splitlines() if ln.startswith("DOCKER_HOST=")), None)
