@@ -1,8 +1,11 @@
 """The ``layerlab`` command as a user runs it: a real process, real exit codes."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rawtar import docker_save, tar_bytes
@@ -133,3 +136,39 @@ def test_inspect_names_the_containerd_stores_id_of_its_archives(tmp_path):
     assert text[1].startswith(f"Id      {image_id}  (the image index index.json names")
     data = json.loads(run("inspect", "--json", tmp_path / "app.tar").stdout)
     assert (data["image_id"], data["containerd_image_id"]) == (config, image_id)
+
+
+#: ``layerlab wait``: a command that holds a temp folder, as fuzz and compare do, until stopped.
+WAITING_COMMAND = """
+import importlib, shutil, sys, tempfile, time
+from pathlib import Path
+cli = importlib.import_module("layerlab.cli.main")
+
+def add_parsers(sub):
+    def run(args, progress):
+        folder = Path(tempfile.mkdtemp(dir=sys.argv[1]))
+        try:
+            print(folder, flush=True)
+            time.sleep(60)
+        finally:
+            shutil.rmtree(folder)
+        return 0
+    sub.add_parser("wait").set_defaults(run=run)
+
+cli.archives.add_parsers = add_parsers
+sys.exit(cli.main(["wait"]))
+"""
+
+
+def test_sigterm_unwinds_a_command_as_ctrl_c_does(tmp_path):
+    """CI stops a job with SIGTERM: the command's clean-up runs, and it says it was stopped."""
+    env = {k: v for k, v in os.environ.items() if k != "LAYERLAB_LANG"}
+    proc = subprocess.Popen([sys.executable, "-c", WAITING_COMMAND, str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    folder = Path(proc.stdout.readline().strip())
+    assert folder.is_dir()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err
+    assert err.strip() == "layerlab: terminated"
+    assert list(tmp_path.iterdir()) == []

@@ -1,6 +1,7 @@
 """``layerlab fuzz`` leaves the engine and the temp dir as it found them, also when an
-example crashes the fuzzer or the user presses Ctrl-C (a stand-in engine records what the
-fuzzer removes; the real engine's run is tests/engine/test_fuzz_engine.py)."""
+example crashes the fuzzer, the user presses Ctrl-C or SIGTERM stops it (the CLI raises
+:class:`~layerlab.cli.main.Terminated` then). A stand-in engine records what the fuzzer
+removes; the real engine's run is in tests/engine/test_fuzz_found.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from layerlab.cli.main import Terminated
 from layerlab.compare import fuzz as fuzz_module
 from layerlab.compare.fuzz import Outcome
 from layerlab.engine.profile import profile_for
@@ -41,7 +43,7 @@ class StandInEngine:
         return subprocess.CompletedProcess(args, 0, "", "")
 
 
-@pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError])
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, Terminated, RuntimeError])
 def test_an_interrupted_fuzz_removes_what_it_made_and_its_temp_folder(monkeypatch, tmp_path, interruption):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     engine = StandInEngine()
@@ -56,7 +58,7 @@ def test_an_interrupted_fuzz_removes_what_it_made_and_its_temp_folder(monkeypatc
         return Outcome(False, [])
 
     monkeypatch.setattr(fuzz_module, "run_example", run_example)
-    with pytest.raises(interruption if interruption is KeyboardInterrupt else Exception):  # hypothesis may group it
+    with pytest.raises(interruption if issubclass(interruption, KeyboardInterrupt) else Exception):  # hypothesis may group it
         fuzz_module.fuzz(engine, runs=10, seed=1, keep=tmp_path / "kept", echo=lambda line: None)
     assert len(calls) >= 3 and calls[0].parent == tmp_path  # hypothesis may replay a crash
     assert list(tmp_path.iterdir()) == []  # the fuzzer's work folder went, with what was in it

@@ -6,13 +6,16 @@ Each subcommand lives in a module of its own and registers its handler with its 
 instructor``, ``course map``).
 
 Exit codes: 0 ok, 1 bad input or a failed check (a one-line error on stderr), 2 bad usage,
-130 interrupted.
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM, as CI's stop or ``kill`` sends): both
+unwind as Ctrl-C does, so what a command made on an engine and in the temp dir is removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -73,12 +76,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so its clean-up runs as after Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():  # only the main thread handles signals
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with _argparse_speaks():
         args = _parser().parse_args(argv)
     progress = False if args.quiet else None
     try:
-        return int(args.run(args, progress))
+        with _sigterm_unwinds():
+            return int(args.run(args, progress))
+    except Terminated:
+        print(_("layerlab: terminated"), file=sys.stderr)
+        return 143
     except LayerlabError as err:
         print(_("layerlab: error: {error}", error=err), file=sys.stderr)
         return 1
