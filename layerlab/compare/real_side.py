@@ -272,6 +272,9 @@ def _tree(side: RealSide, verb: str, args: list[str]) -> Observation:
     tree = parse_tree(args)
     top = side.engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip()
     if tree.root == CONTAINERD_ROOT:
+        # what the lines dropped is gone from disk only after containerd's next collection:
+        # list what it keeps, as the simulator does (a learner may see a dropped folder for a while)
+        side.engine.collect_garbage()
         top = str(containerd_root_of(top))
         listing, configs = read_containerd_root(top), {}
         if not Path(top).is_dir():
@@ -345,38 +348,8 @@ def _exec(side: RealSide, verb: str, args: list[str]) -> Observation:
 
 
 def _diff(side: RealSide, verb: str, args: list[str]) -> Observation:
-    views = _snapshots(side)
     out = side.typed(verb, args).stdout
-    if views is not None:
-        _until_removed(side, views)
     return Observation(True, out, {"diff": sorted(out.splitlines())})
-
-
-def _snapshots(side: RealSide) -> set[str] | None:
-    """The overlayfs snapshot folders of a containerd-store engine whose root is readable here."""
-    if not side.engine.profile().containerd:
-        return None
-    top = side.engine.docker(["info", "--format", "{{.DockerRootDir}}"]).stdout.strip()
-    folder = containerd_root_of(top) / "io.containerd.snapshotter.v1.overlayfs" / "snapshots"
-    try:
-        return set(os.listdir(folder))
-    except OSError:
-        return None
-
-
-def _until_removed(side: RealSide, before: set[str], seconds: float = 10.0) -> None:
-    """Wait until the snapshots a ``docker diff`` made are gone from disk.
-
-    With the containerd store, ``docker diff`` mounts a view of the container's parent and
-    removes it again (moby ``daemon/containerd/image_changes.go``); containerd deletes the
-    view's folder only when its garbage collector next runs, which it paces
-    (``pause_threshold``), so a ``tree`` at once can still show it, or not."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        now = _snapshots(side)
-        if now is None or now <= before:
-            return
-        time.sleep(0.1)
 
 
 def _ps(side: RealSide, verb: str, args: list[str]) -> Observation:

@@ -280,6 +280,26 @@ class Engine:
             self._profile = profile_from_info(self.info())
         return self._profile
 
+    def collect_garbage(self) -> bool:
+        """Have the engine's containerd collect its garbage now, as ``docker rmi`` has it do.
+
+        What the containerd store drops (BuildKit's scratch snapshots, ``docker diff``'s view)
+        leaves its folder on disk until containerd's garbage collector next runs, which it
+        paces (``pause_threshold``): seconds later on a busy host. Deleting an empty lease
+        ``--sync`` runs a collection and waits for it (containerd ``leases.SynchronousDelete``),
+        so a listing of containerd's root then shows what it keeps. Needs ``ctr`` (beside the
+        docker client, or on PATH) and containerd's socket (root); False where either is missing."""
+        ctd = self.info().get("Containerd") or {}
+        address = ctd.get("Address") or ""
+        ctr = Path(self.cli).with_name("ctr")
+        tool = str(ctr) if ctr.is_file() else shutil.which("ctr")
+        if not address or not tool or not os.access(address, os.W_OK):
+            return False
+        base = ["--address", address, "--namespace", (ctd.get("Namespaces") or {}).get("Containers") or "moby"]
+        lease = self._run(*base, "leases", "create", cli=tool).stdout.split()[-1]
+        self._run(*base, "leases", "delete", "--sync", lease, cli=tool)
+        return True
+
     def export_filesystem(self, image: str, path: Path) -> None:
         """``docker create`` + ``docker export``: a container's merged filesystem as a tar."""
         container = self._run("create", "--network", "none", image, "true").stdout.strip()

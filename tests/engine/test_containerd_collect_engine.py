@@ -1,0 +1,35 @@
+"""``Engine.collect_garbage`` on each engine: a snapshot containerd dropped keeps its folder
+until containerd's next (paced) collection, and is gone once the engine was asked to collect.
+compare lists containerd's root only after that, so a build's or ``docker diff``'s dropped
+snapshots never show there (``scenarios/dataroot/06-containerd-store.scenario``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from layerlab.compare.real_dataroot import containerd_root_of
+
+pytestmark = pytest.mark.engine
+
+
+def test_a_snapshot_containerd_dropped_is_gone_once_garbage_is_collected(engine):
+    info = engine.info()
+    ctd = info.get("Containerd")
+    if not ctd:  # Engine 20.10 (API 1.41): docker info does not say where containerd listens
+        assert engine.collect_garbage() is False
+        return
+    folders = containerd_root_of(info["DockerRootDir"]) / "io.containerd.snapshotter.v1.overlayfs" / "snapshots"
+    ctr = [str(Path(engine.cli).with_name("ctr")), "--address", ctd["Address"], "--namespace", "moby",
+           "snapshots", "--snapshotter", "overlayfs"]
+    key = f"layerlab-collect-{os.getpid()}"
+    before = set(os.listdir(folders))
+    subprocess.run([*ctr, "prepare", key], check=True, capture_output=True, timeout=60)
+    made = set(os.listdir(folders)) - before
+    assert len(made) == 1, made
+    subprocess.run([*ctr, "rm", key], check=True, capture_output=True, timeout=60)
+    assert engine.collect_garbage() is True
+    assert not made & set(os.listdir(folders)), f"snapshot folder {made} is still on disk"
