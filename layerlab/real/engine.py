@@ -288,7 +288,11 @@ class Engine:
         paces (``pause_threshold``): seconds later on a busy host. Deleting an empty lease
         ``--sync`` runs a collection and waits for it (containerd ``leases.SynchronousDelete``),
         so a listing of containerd's root then shows what it keeps. Needs ``ctr`` (beside the
-        docker client, or on PATH) and containerd's socket (root); False where either is missing."""
+        docker client, or on PATH) and containerd's socket (root); False where either is missing,
+        and with the classic store: its images are not in containerd, and ``ctr`` would make
+        containerd's introspection uuid, which only the containerd store's dockerd asks for."""
+        if not self.profile().containerd:
+            return False
         ctd = self.info().get("Containerd") or {}
         address = ctd.get("Address") or ""
         ctr = Path(self.cli).with_name("ctr")
