@@ -280,6 +280,18 @@ class Engine:
             self._profile = profile_from_info(self.info())
         return self._profile
 
+    def ctr_command(self) -> list[str] | None:
+        """``ctr`` addressed to this engine's containerd and namespace (from ``docker info``),
+        or None where there is no ``ctr`` (beside the docker client, or on PATH), or
+        containerd's socket is not named or not usable here (it needs root)."""
+        ctd = self.info().get("Containerd") or {}
+        address = ctd.get("Address") or ""
+        beside = Path(self.cli).with_name("ctr")
+        tool = str(beside) if beside.is_file() else shutil.which("ctr")
+        if not address or not tool or not os.access(address, os.W_OK):
+            return None
+        return [tool, "--address", address, "--namespace", (ctd.get("Namespaces") or {}).get("Containers") or "moby"]
+
     def collect_garbage(self) -> bool:
         """Have the engine's containerd collect its garbage now, as ``docker rmi`` has it do.
 
@@ -287,21 +299,15 @@ class Engine:
         leaves its folder on disk until containerd's garbage collector next runs, which it
         paces (``pause_threshold``): seconds later on a busy host. Deleting an empty lease
         ``--sync`` runs a collection and waits for it (containerd ``leases.SynchronousDelete``),
-        so a listing of containerd's root then shows what it keeps. Needs ``ctr`` (beside the
-        docker client, or on PATH) and containerd's socket (root); False where either is missing,
-        and with the classic store: its images are not in containerd, and ``ctr`` would make
-        containerd's introspection uuid, which only the containerd store's dockerd asks for."""
-        if not self.profile().containerd:
+        so a listing of containerd's root then shows what it keeps. False where there is no
+        :meth:`ctr_command`, and with the classic store: its images are not in containerd, and
+        ``ctr`` would make containerd's introspection uuid, which only the containerd store's
+        dockerd asks for."""
+        ctr = self.ctr_command() if self.profile().containerd else None
+        if ctr is None:
             return False
-        ctd = self.info().get("Containerd") or {}
-        address = ctd.get("Address") or ""
-        ctr = Path(self.cli).with_name("ctr")
-        tool = str(ctr) if ctr.is_file() else shutil.which("ctr")
-        if not address or not tool or not os.access(address, os.W_OK):
-            return False
-        base = ["--address", address, "--namespace", (ctd.get("Namespaces") or {}).get("Containers") or "moby"]
-        lease = self._run(*base, "leases", "create", cli=tool).stdout.split()[-1]
-        self._run(*base, "leases", "delete", "--sync", lease, cli=tool)
+        lease = self._run(*ctr[1:], "leases", "create", cli=ctr[0]).stdout.split()[-1]
+        self._run(*ctr[1:], "leases", "delete", "--sync", lease, cli=ctr[0])
         return True
 
     def export_filesystem(self, image: str, path: Path) -> None:

@@ -31,8 +31,7 @@ def test_a_snapshot_containerd_dropped_is_gone_once_garbage_is_collected(engine)
         assert _listing(root) == before
         return
     folders = root / "io.containerd.snapshotter.v1.overlayfs" / "snapshots"
-    ctr = [str(Path(engine.cli).with_name("ctr")), "--address", info["Containerd"]["Address"],
-           "--namespace", "moby", "snapshots", "--snapshotter", "overlayfs"]
+    ctr = [*engine.ctr_command(), "snapshots", "--snapshotter", "overlayfs"]
     key = f"layerlab-collect-{os.getpid()}"
     before = set(os.listdir(folders))
     subprocess.run([*ctr, "prepare", key], check=True, capture_output=True, timeout=60)

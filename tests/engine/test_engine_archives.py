@@ -80,13 +80,11 @@ def _layer_store_has(engine, archived) -> None:  # type: ignore[no-untyped-def]
 def _snapshots_have(engine, archived) -> None:  # type: ignore[no-untyped-def]
     """The containerd store: a committed snapshot keyed by each chain id, as containerd's
     own ``ctr`` lists them (the private containerd's socket is in ``docker info``)."""
-    info = engine.info()
-    address = (info.get("Containerd") or {}).get("Address")
-    ctr = Path(engine.cli).with_name("ctr")
-    if not address or not os.access(address, os.W_OK) or not ctr.exists():
-        pytest.skip(f"containerd's socket {address} or {ctr} is not usable here")
-    out = subprocess.run([str(ctr), "-a", address, "-n", "moby", "snapshots", "--snapshotter",
-                          info["Driver"], "ls"], capture_output=True, text=True, timeout=60, check=True).stdout
+    ctr = engine.ctr_command()
+    if ctr is None:
+        pytest.skip("containerd's socket or ctr is not usable here")
+    out = subprocess.run([*ctr, "snapshots", "--snapshotter", engine.info()["Driver"], "ls"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
     committed = {line.split()[0] for line in out.splitlines()[1:] if line.split()[-1:] == ["Committed"]}
     assert set(archived.image.chain_ids) <= committed, sorted(set(archived.image.chain_ids) - committed)
 
